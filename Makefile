@@ -1,0 +1,38 @@
+# The two commands a newcomer needs: `make run` (demo on embedded servers) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install run serve test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the app with demo data on the embedded default (or on DATABASE_URL / REDIS_URL if set).
+run: install
+	DEBUG=$${DEBUG:-true} $(BIN)/python -m config.embedded sh -c '\
+	  $(BIN)/python manage.py migrate --noinput && \
+	  $(BIN)/python manage.py demo_data && \
+	  exec $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)'
+
+## Run the whole test suite (on DATABASE_URL / REDIS_URL when set, else on embedded servers).
+test: install
+	CLAIMS_TESTING=1 EMBEDDED_REDIS=1 $(BIN)/python -m config.embedded \
+	  $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	CLAIMS_TESTING=1 EMBEDDED_REDIS=1 $(BIN)/python -m config.embedded $(BIN)/python bench/settlement.py
+
+clean:
+	rm -rf $(VENV) .data .pytest_cache .ruff_cache

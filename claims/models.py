@@ -1,0 +1,1 @@
+"""Claims models (see the claims workflow issue)."""

@@ -1,0 +1,30 @@
+"""``manage.py demo_data``: load (idempotently) the demo data of every app and print the logins."""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# Each module has ``load(stdout) -> list[tuple[role, username, password]]``; order matters.
+DEMO_MODULES = ["policies.demo", "claims.demo", "claims.demo_vendors", "claims.demo_money"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent) and print a login for every role."
+
+    def handle(self, *args, **options):
+        logins: list[tuple[str, str, str]] = []
+        for name in DEMO_MODULES:
+            if find_spec(name) is None:
+                continue
+            with transaction.atomic():
+                logins.extend(import_module(name).load(self.stdout) or [])
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Logins (user / password):"))
+        seen = set()
+        for role, username, password in logins:
+            if username in seen:
+                continue
+            seen.add(username)
+            self.stdout.write(f"  {role:<28} {username:<22} {password}")
+        self.stdout.write("Adjusters: http://127.0.0.1:8000/admin/   Health: /healthz")

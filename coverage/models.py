@@ -1,0 +1,208 @@
+"""The product catalogue. All of it is data (loaded by migration 0002 from the seeds' numbers,
+editable in the admin), never constants in code."""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Product(models.Model):
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100)
+    aggregate_factor = models.PositiveSmallIntegerField(
+        default=2, help_text="Annual aggregate = sum insured x this factor ('2x maximised')."
+    )
+    it_security_discount = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.10"),
+        help_text="Fraction off the premium for the IT-security discount.",
+    )
+    it_security_discount_years = models.PositiveSmallIntegerField(
+        default=2, help_text="The IT-security discount applies in this many first insurance years."
+    )
+    multi_year_term = models.PositiveSmallIntegerField(
+        default=3, help_text="A term of this many years earns the multi-year discount."
+    )
+    multi_year_discount = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.10"),
+        help_text="Fraction off every year's premium for the multi-year term.",
+    )
+    emergency_hotline = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeductibleRule(models.TextChoices):
+    STANDARD = "standard", "Standard: the chosen deductible"
+    FIRST_8_HOURS = "first_8_hours", "Loss of the first 8 hours, at least the chosen deductible"
+
+
+class Module(models.Model):
+    class Kind(models.TextChoices):
+        BASE = "base", "Base cover"
+        ADDON = "addon", "Add-on"
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="modules")
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    short_name = models.CharField(max_length=20, blank=True, help_text="e.g. DCD, RPC")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    requires = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="addons",
+        help_text="The base module an add-on can only be bought with.",
+    )
+    deductible_rule = models.CharField(
+        max_length=20, choices=DeductibleRule.choices, default=DeductibleRule.STANDARD
+    )
+    third_party = models.BooleanField(
+        default=False, help_text="Covers claims of third parties against the insured (liability)."
+    )
+    description = models.TextField(blank=True)
+    cost_categories = models.ManyToManyField(
+        "CostCategory", through="ModuleCostCategory", related_name="modules"
+    )
+
+    class Meta:
+        ordering = ["product", "kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.product.name}: {self.name}"
+
+
+class CostCategory(models.Model):
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    deductible_exempt = models.BooleanField(
+        default=False, help_text="No deductible is taken from this category (emergency assistance)."
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "cost categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ModuleCostCategory(models.Model):
+    """A cost category a module pays, with its sublimit per loss event (empty: up to the sum
+    insured)."""
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="category_links")
+    category = models.ForeignKey(CostCategory, on_delete=models.PROTECT, related_name="+")
+    sublimit = models.DecimalField(
+        **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0.00"))]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["module", "category"], name="module_category_once"),
+        ]
+        verbose_name = "covered cost category"
+
+    def __str__(self) -> str:
+        limit = f" (sublimit {self.sublimit:,.2f})" if self.sublimit is not None else ""
+        return f"{self.module.code}/{self.category.code}{limit}"
+
+
+class LossType(models.Model):
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    plain_description = models.CharField(
+        max_length=200, help_text="How a policyholder would say it, shown in the portal."
+    )
+    third_party = models.BooleanField(
+        default=False, help_text="A third party claims against the insured (claimant named)."
+    )
+    modules = models.ManyToManyField(Module, related_name="loss_types")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SumInsuredOption(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="sum_options")
+    amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["product", "amount"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "amount"], name="sum_insured_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.code}: {self.amount:,.2f}"
+
+
+class DeductibleOption(models.Model):
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="deductible_options"
+    )
+    amount = models.DecimalField(**MONEY)
+    premium_factor = models.DecimalField(max_digits=6, decimal_places=4)
+    is_default = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["product", "amount"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "amount"], name="deductible_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.code}: {self.amount:,.2f} (x{self.premium_factor})"
+
+
+class RevenueBand(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="revenue_bands")
+    lower = models.DecimalField(**MONEY, help_text="Annual revenue from (inclusive).")
+    upper = models.DecimalField(
+        **MONEY, null=True, blank=True, help_text="Annual revenue up to (inclusive); empty: open."
+    )
+
+    class Meta:
+        ordering = ["product", "lower"]
+
+    def __str__(self) -> str:
+        upper = f"{self.upper:,.0f}" if self.upper is not None else "+"
+        return f"{self.product.code}: {self.lower:,.0f}-{upper}"
+
+
+class RateCell(models.Model):
+    """Annual base premium of one module for a revenue band and sum insured (*assumed* data except
+    the seed's cyber base cell: 0-100,000 revenue, 100,000 insured, 180.00)."""
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="rates")
+    revenue_band = models.ForeignKey(RevenueBand, on_delete=models.CASCADE, related_name="rates")
+    sum_insured = models.DecimalField(**MONEY)
+    annual_premium = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["module", "revenue_band__lower", "sum_insured"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["module", "revenue_band", "sum_insured"], name="rate_cell_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.module.code} {self.revenue_band} {self.sum_insured:,.0f}: {self.annual_premium}"
+        )

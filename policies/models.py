@@ -1,0 +1,193 @@
+"""Policyholders, policies, their coverage sections and insurance-year aggregate accounts.
+
+Dates: a policy covers losses on ``start_date <= loss_date < expiry_date`` (cover ends at 00:00 of
+the expiry date). Insurance years are the periods between anniversaries of the expiry date counted
+back from it, so with the default expiry (start + term) they are anniversaries of the start, and
+with the expiry moved to 1 January the first year is short (start to 31 December) and the others
+are calendar years, as the seed describes for the IT-security discount.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from coverage.models import MONEY, Module, Product
+
+
+def add_years(day: date, years: int) -> date:
+    """``day`` moved by ``years`` calendar years (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+class Industry(models.TextChoices):
+    IT_SERVICES = "it_services", "IT services and software"
+    CONSULTING = "consulting", "Consulting"
+    MEDIA = "media", "Media, design and marketing"
+    LIBERAL_PROFESSIONS = "liberal_professions", "Liberal professions (law, tax, medicine)"
+    HOSPITALITY = "hospitality", "Hotels and gastronomy"
+    HEALTH = "health", "Health care"
+    TRADE_LOGISTICS = "trade_logistics", "Crafts, trade and logistics"
+    AGRICULTURE = "agriculture", "Agriculture and forestry"
+    ASSOCIATIONS = "associations", "Associations"
+    UTILITIES = "utilities", "Public utilities"
+    MANUFACTURING = "manufacturing", "Manufacturing"
+    FINANCIAL_ADVICE = "financial_advice", "Financial advice and brokerage"
+
+
+class Policyholder(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="policyholder",
+    )
+    company_name = models.CharField(max_length=200)
+    contact_name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    industry = models.CharField(max_length=30, choices=Industry.choices)
+    unattended_automated_production = models.BooleanField(
+        default=False,
+        help_text="Automated production machines that keep running without people (not sold).",
+    )
+    annual_revenue = models.DecimalField(**MONEY)
+    street = models.CharField(max_length=200, blank=True)
+    postcode = models.CharField(max_length=20, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=2, default="DE")
+
+    class Meta:
+        ordering = ["company_name"]
+
+    def __str__(self) -> str:
+        return self.company_name
+
+
+class ITSecurityCriterion(models.TextChoices):
+    ISO27001 = "iso27001", "ISO 27001 / IEC certification"
+    ISMS = "isms", "Information security management system (e.g. VdS 10000)"
+    ISIS12 = "isis12", "External IT-security certificate (ISIS12)"
+    PENTEST = "pentest", "Pentest in the last 2 years, all critical findings fixed"
+
+
+class Policy(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        CANCELLED = "cancelled", "Cancelled"
+        EXPIRED = "expired", "Expired"
+
+    number = models.CharField(max_length=30, unique=True)
+    policyholder = models.ForeignKey(
+        Policyholder, on_delete=models.PROTECT, related_name="policies"
+    )
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="policies")
+    start_date = models.DateField()
+    term_years = models.PositiveSmallIntegerField(choices=[(1, "1 year"), (3, "3 years")])
+    expiry_date = models.DateField(help_text="Cover ends at 00:00 of this date.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    cancelled_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text="For a cancelled policy: no cover for losses from this date.",
+    )
+    deductible = models.DecimalField(**MONEY)
+    it_security_discount = models.BooleanField(default=False)
+    it_security_criterion = models.CharField(
+        max_length=20, choices=ITSecurityCriterion.choices, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "number"]
+        verbose_name_plural = "policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expiry_date__gt=F("start_date")), name="policy_expiry_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.product.name})"
+
+    def insurance_years(self) -> list[tuple[int, date, date]]:
+        """``[(year, starts_on, ends_on_exclusive), ...]`` for the whole term."""
+        boundaries = [self.expiry_date]
+        back = 1
+        while True:
+            previous = add_years(self.expiry_date, -back)
+            if previous <= self.start_date:
+                break
+            boundaries.append(previous)
+            back += 1
+        boundaries.append(self.start_date)
+        boundaries.reverse()
+        return [
+            (index + 1, boundaries[index], boundaries[index + 1])
+            for index in range(len(boundaries) - 1)
+        ]
+
+
+class CoverageSection(models.Model):
+    """One module on a policy, with its own sum insured, deductible and aggregate."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="sections")
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="sections")
+    sum_insured = models.DecimalField(**MONEY, help_text="Per loss event.")
+    aggregate_factor = models.PositiveSmallIntegerField(default=2)
+    deductible = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["policy", "module__kind", "module__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "module"], name="section_module_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy.number} / {self.module.name}"
+
+    @property
+    def aggregate_limit(self) -> Decimal:
+        return self.sum_insured * self.aggregate_factor
+
+
+class InsuranceYearAccount(models.Model):
+    """The 2x annual aggregate of one section in one insurance year.
+
+    ``committed`` only changes under a row lock (``select_for_update``) together with a ledger row;
+    the database refuses ``committed > limit`` or a negative commitment.
+    """
+
+    section = models.ForeignKey(CoverageSection, on_delete=models.CASCADE, related_name="accounts")
+    year = models.PositiveSmallIntegerField()
+    starts_on = models.DateField()
+    ends_on = models.DateField(help_text="Exclusive: the first day of the next insurance year.")
+    limit = models.DecimalField(**MONEY)
+    committed = models.DecimalField(**MONEY, default=Decimal("0.00"))
+
+    class Meta:
+        ordering = ["section", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "year"], name="account_year_once"),
+            models.CheckConstraint(
+                condition=Q(committed__lte=F("limit")), name="account_committed_within_limit"
+            ),
+            models.CheckConstraint(
+                condition=Q(committed__gte=0), name="account_committed_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section} year {self.year} ({self.starts_on:%Y-%m-%d})"
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.limit - self.committed
