@@ -26,6 +26,14 @@ def enqueue(task_name: str, **kwargs) -> OutboxMessage:
     return message
 
 
+def _task(name: str):
+    """The registered task called ``name``; the apps' ``tasks`` modules are imported on first use
+    (Celery discovers them lazily, and a web process may not have imported them yet)."""
+    if name not in app.tasks:
+        app.loader.import_default_modules()
+    return app.tasks[name]
+
+
 def publish(message_id: int) -> bool:
     """Send one pending message to the broker; on failure leave it pending for the sweep.
 
@@ -39,7 +47,7 @@ def publish(message_id: int) -> bool:
         ).update(status=OutboxMessage.Status.SENT, sent_at=timezone.now(), attempts=1)
         if updated:
             message = OutboxMessage.objects.get(pk=message_id)
-            app.tasks[message.task_name].apply_async(kwargs=message.kwargs)
+            _task(message.task_name).apply_async(kwargs=message.kwargs)
         return bool(updated)
     with transaction.atomic():
         message = (
@@ -51,7 +59,7 @@ def publish(message_id: int) -> bool:
             return False
         message.attempts += 1
         try:
-            app.tasks[message.task_name].apply_async(kwargs=message.kwargs, retry=False)
+            _task(message.task_name).apply_async(kwargs=message.kwargs, retry=False)
         except Exception as error:  # broker down, timeout, unknown task: keep it for the sweep
             logger.warning("could not enqueue %s: %s", message, error)
             message.last_error = f"{type(error).__name__}: {error}"[:2000]

@@ -34,7 +34,14 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set: set it in the environment (or DEBUG=true for development)."
         )
-    SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-true"
+    # Development only: a random key kept in the project's (git-ignored) data folder.
+    from django.core.management.utils import get_random_secret_key
+
+    _key_file = BASE_DIR / ".data" / "dev-secret-key"
+    if not _key_file.exists():
+        _key_file.parent.mkdir(parents=True, exist_ok=True)
+        _key_file.write_text(get_random_secret_key())
+    SECRET_KEY = _key_file.read_text().strip()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
