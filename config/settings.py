@@ -156,6 +156,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "config.outbox_sweep", "schedule": timedelta(seconds=60)},
+    "policies-expire-due": {"task": "policies.policy_expire_due", "schedule": timedelta(days=1)},
+    "claims-activities-escalate-overdue": {
+        "task": "claims.activities_escalate_overdue",
+        "schedule": timedelta(minutes=5),
+    },
 }
 # Seconds a pending outbox message waits before the sweep sends it again.
 OUTBOX_RETRY_AFTER = env.int("OUTBOX_RETRY_AFTER", default=30)
@@ -171,6 +176,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claims API",

@@ -1,0 +1,78 @@
+"""One JSON error shape for the whole API: ``{"error": {"code", "message", "fields"}}``.
+
+400 validation (with field names), 401 not signed in, 403 the role may not do this at all, 404
+absent or not yours (the same answer), 409 transition not allowed in this state or a concurrent
+change.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from claims.exceptions import ClaimsError
+
+
+def _fields(detail) -> dict:
+    if isinstance(detail, dict):
+        return {
+            key: [str(item) for item in (value if isinstance(value, list) else [value])]
+            for key, value in detail.items()
+        }
+    return {}
+
+
+def error_response(*, status_code: int, code: str, message: str, fields: dict | None = None):
+    return Response(
+        {"error": {"code": code, "message": message, "fields": fields or {}}}, status=status_code
+    )
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ClaimsError):
+        codes = {400: "invalid", 403: "permission_denied", 404: "not_found", 409: "conflict"}
+        return error_response(
+            status_code=exc.status_code, code=codes.get(exc.status_code, "error"),
+            message=exc.message, fields=_fields(getattr(exc, "errors", None) or {}),
+        )
+    if isinstance(exc, ConcurrentTransition):
+        return error_response(
+            status_code=status.HTTP_409_CONFLICT, code="concurrent_change",
+            message="Someone else changed this at the same moment; reload and try again.",
+        )
+    if isinstance(exc, TransitionNotAllowed):
+        return error_response(
+            status_code=status.HTTP_409_CONFLICT, code="transition_not_allowed", message=str(exc)
+        )
+    if isinstance(exc, DjangoValidationError):
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {}
+        message = "; ".join(exc.messages)
+        return error_response(
+            status_code=status.HTTP_400_BAD_REQUEST, code="invalid", message=message,
+            fields=_fields(fields),
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+    if isinstance(exc, exceptions.ValidationError):
+        message = "The request is not valid; see the fields."
+        fields = _fields(detail) if isinstance(detail, dict) else {"non_field_errors": [
+            str(item) for item in (detail if isinstance(detail, list) else [detail])
+        ]}
+        code = "invalid"
+    else:
+        message = str(detail.get("detail", detail)) if isinstance(detail, dict) else str(detail)
+        fields = {}
+        code = getattr(exc, "default_code", "error")
+    response.data = {"error": {"code": code, "message": message, "fields": fields}}
+    return response
