@@ -3,6 +3,7 @@ editable in the admin), never constants in code."""
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -34,6 +35,9 @@ class Product(models.Model):
         help_text="Fraction off every year's premium for the multi-year term.",
     )
     emergency_hotline = models.CharField(max_length=40, blank=True)
+    policy_number_prefix = models.CharField(
+        max_length=10, blank=True, help_text="Policy numbers start with this, e.g. CY-2026-000123."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -81,6 +85,18 @@ class Module(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product.name}: {self.name}"
+
+    def clean(self):
+        """An add-on requires a base module of its own product; a base module requires none."""
+        if self.kind == self.Kind.BASE and self.requires_id is not None:
+            raise ValidationError({"requires": "A base module does not require another module."})
+        if self.kind == self.Kind.ADDON:
+            if self.requires_id is None:
+                raise ValidationError({"requires": "An add-on needs the base module it requires."})
+            if self.requires.kind != self.Kind.BASE or self.requires.product_id != self.product_id:
+                raise ValidationError(
+                    {"requires": "An add-on requires a base module of the same product."}
+                )
 
 
 class CostCategory(models.Model):
@@ -183,6 +199,10 @@ class RevenueBand(models.Model):
     def __str__(self) -> str:
         upper = f"{self.upper:,.0f}" if self.upper is not None else "+"
         return f"{self.product.code}: {self.lower:,.0f}-{upper}"
+
+    def clean(self):
+        if self.upper is not None and self.lower is not None and self.upper < self.lower:
+            raise ValidationError({"upper": "The upper bound must not be below the lower bound."})
 
 
 class RateCell(models.Model):

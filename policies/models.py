@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -113,10 +114,37 @@ class Policy(models.Model):
             models.CheckConstraint(
                 condition=Q(expiry_date__gt=F("start_date")), name="policy_expiry_after_start"
             ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | Q(cancelled_from__isnull=False),
+                name="policy_cancelled_has_date",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.number} ({self.product.name})"
+
+    def clean(self):
+        """The same rules as ``policy_create`` for the policy's own fields (the admin)."""
+        from .validation import policy_errors
+
+        if None in (self.product_id, self.start_date, self.term_years, self.deductible):
+            return  # the missing field has its own error
+        expiry_date = self.expiry_date or add_years(self.start_date, self.term_years)
+        errors = policy_errors(
+            policyholder=self.policyholder if self._state.adding and self.policyholder_id
+            else None,
+            product=self.product,
+            start_date=self.start_date,
+            term_years=self.term_years,
+            expiry_date=expiry_date,
+            deductible=self.deductible,
+            it_security_discount=self.it_security_discount,
+            it_security_criterion=self.it_security_criterion,
+        )
+        if self.status == self.Status.CANCELLED and self.cancelled_from is None:
+            errors["cancelled_from"] = ["A cancelled policy needs the date cover ends."]
+        if errors:
+            raise ValidationError(errors)
 
     def insurance_years(self) -> list[tuple[int, date, date]]:
         """``[(year, starts_on, ends_on_exclusive), ...]`` for the whole term."""
@@ -153,6 +181,25 @@ class CoverageSection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy.number} / {self.module.name}"
+
+    def clean(self):
+        """The module must belong to the policy's product, the sum insured must be offered."""
+        from .validation import module_error, sum_insured_error
+
+        policy = getattr(self, "policy", None)
+        if policy is None or policy.product_id is None:
+            return
+        errors = {}
+        if self.module_id is not None and (
+            message := module_error(product=policy.product, module=self.module)
+        ):
+            errors["module"] = [message]
+        if self.sum_insured is not None and (
+            message := sum_insured_error(product=policy.product, amount=self.sum_insured)
+        ):
+            errors["sum_insured"] = [message]
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def aggregate_limit(self) -> Decimal:
@@ -191,3 +238,19 @@ class InsuranceYearAccount(models.Model):
     @property
     def remaining(self) -> Decimal:
         return self.limit - self.committed
+
+
+class PolicyNumberCounter(models.Model):
+    """The last number given per prefix and year (``CY-2026-000123``); locked while it counts."""
+
+    prefix = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="policy_number_counter_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last_value}"

@@ -1,0 +1,144 @@
+"""Reads about policies: which section and insurance-year account cover a loss, and the state of
+every aggregate account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Case, IntegerField, Value, When
+
+from coverage.models import LossType, Module
+
+from .models import CoverageSection, InsuranceYearAccount, Policy
+
+
+class NoCover(Exception):
+    """The policy gives no cover for this loss; ``code`` says why, ``message`` in words."""
+
+    CODES = (
+        "policy_cancelled",
+        "before_start",
+        "after_expiry",
+        "no_section_for_loss_type",
+        "no_insurance_year",
+    )
+
+    def __init__(self, code: str, message: str):
+        super().__init__(code, message)
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Cover:
+    section: CoverageSection
+    account: InsuranceYearAccount
+    insurance_year: int
+
+
+# Where several sections cover a loss type, the base module's is the primary one.
+_BASE_FIRST = Case(
+    When(module__kind=Module.Kind.BASE, then=Value(0)), default=Value(1),
+    output_field=IntegerField(),
+)
+
+
+def _section_for(*, policy: Policy, loss_type: LossType | str | None) -> CoverageSection:
+    sections = policy.sections.select_related("module")
+    if loss_type is None:
+        section = sections.order_by(_BASE_FIRST, "module__name").first()
+        if section is None:
+            raise NoCover("no_section_for_loss_type", f"Policy {policy.number} has no sections.")
+        return section
+    if isinstance(loss_type, str):
+        loss_type = LossType.objects.filter(code=loss_type).first()
+        if loss_type is None:
+            raise NoCover("no_section_for_loss_type", "Unknown loss type.")
+    section = (
+        sections.filter(module__loss_types=loss_type)
+        .order_by(_BASE_FIRST, "module__name")
+        .first()
+    )
+    if section is None:
+        raise NoCover(
+            "no_section_for_loss_type",
+            f"Policy {policy.number} has no module covering '{loss_type.name}'.",
+        )
+    return section
+
+
+def cover_for_loss(
+    *, policy: Policy, loss_date: date, loss_type: LossType | str | None = None
+) -> Cover:
+    """The section and insurance-year account of ``policy`` that cover a loss on ``loss_date``.
+
+    A policy covers ``start_date <= loss_date < expiry_date``, except from ``cancelled_from`` on.
+    With no ``loss_type`` the base module's section is used. Raises ``NoCover``.
+    """
+    if loss_date < policy.start_date:
+        raise NoCover(
+            "before_start",
+            f"The loss date {loss_date:%d.%m.%Y} is before the policy started "
+            f"({policy.start_date:%d.%m.%Y}).",
+        )
+    if loss_date >= policy.expiry_date:
+        raise NoCover(
+            "after_expiry",
+            f"The loss date {loss_date:%d.%m.%Y} is on or after the policy's expiry "
+            f"({policy.expiry_date:%d.%m.%Y}).",
+        )
+    if (
+        policy.status == Policy.Status.CANCELLED
+        and (policy.cancelled_from is None or policy.cancelled_from <= loss_date)
+    ):
+        since = f" from {policy.cancelled_from:%d.%m.%Y}" if policy.cancelled_from else ""
+        raise NoCover("policy_cancelled", f"Policy {policy.number} was cancelled{since}.")
+    section = _section_for(policy=policy, loss_type=loss_type)
+    account = section.accounts.filter(starts_on__lte=loss_date, ends_on__gt=loss_date).first()
+    if account is None:
+        raise NoCover(
+            "no_insurance_year",
+            f"Policy {policy.number} has no insurance-year account for {loss_date:%d.%m.%Y}.",
+        )
+    return Cover(section=section, account=account, insurance_year=account.year)
+
+
+@dataclass(frozen=True)
+class AccountOverview:
+    section: CoverageSection
+    insurance_year: int
+    starts_on: date
+    ends_on: date
+    limit: Decimal
+    committed: Decimal
+    remaining: Decimal
+
+
+def aggregate_overview(*, policy: Policy) -> list[AccountOverview]:
+    """Per section and insurance year: annual aggregate limit, committed and remaining."""
+    accounts = (
+        InsuranceYearAccount.objects.filter(section__policy=policy)
+        .select_related("section__module", "section__policy")
+        .annotate(base_first=Case(
+            When(section__module__kind=Module.Kind.BASE, then=Value(0)), default=Value(1),
+            output_field=IntegerField(),
+        ))
+        .order_by("base_first", "section__module__name", "year")
+    )
+    return [
+        AccountOverview(
+            section=account.section,
+            insurance_year=account.year,
+            starts_on=account.starts_on,
+            ends_on=account.ends_on,
+            limit=account.limit,
+            committed=account.committed,
+            remaining=account.remaining,
+        )
+        for account in accounts
+    ]

@@ -1,0 +1,170 @@
+"""The rules a policy must meet when it is sold. Used by ``policy_create`` and by the models'
+``clean()``, so the admin and the service refuse the same things with the same words.
+
+Each function returns messages; the callers put them under field names in a ValidationError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from coverage.models import DeductibleOption, Module, Product, SumInsuredOption
+
+from .models import Industry, ITSecurityCriterion, Policy, Policyholder, add_years
+
+TERMS = tuple(value for value, _label in Policy._meta.get_field("term_years").choices)
+
+
+def _amounts(values: Iterable[Decimal]) -> str:
+    return ", ".join(f"{value:,.2f}" for value in values)
+
+
+def policyholder_errors(policyholder: Policyholder) -> list[str]:
+    """Why this policyholder cannot buy a policy here (empty: they can)."""
+    if (
+        policyholder.industry == Industry.MANUFACTURING
+        and policyholder.unattended_automated_production
+    ):
+        return [
+            "Manufacturing with unattended automated production is not sold; refer to the broker."
+        ]
+    if policyholder.industry == Industry.FINANCIAL_ADVICE:
+        return [
+            "Financial advisers need the separate application form; refer to the broker."
+        ]
+    return []
+
+
+def term_errors(
+    *, start_date: date, term_years: int, expiry_date: date
+) -> dict[str, list[str]]:
+    """Term 1 or 3 years; the expiry after the start, at most start + term, and late enough that
+    the term keeps all its insurance years (a short first year is allowed, e.g. expiry moved to
+    1 January)."""
+    if term_years not in TERMS:
+        choices = " or ".join(str(term) for term in TERMS)
+        return {"term_years": [f"The term must be {choices} years, not {term_years}."]}
+    if expiry_date <= start_date:
+        return {
+            "expiry_date": [
+                f"The expiry ({expiry_date:%d.%m.%Y}) must be after the start "
+                f"({start_date:%d.%m.%Y})."
+            ]
+        }
+    latest = add_years(start_date, term_years)
+    if expiry_date > latest:
+        return {
+            "expiry_date": [
+                f"The expiry ({expiry_date:%d.%m.%Y}) is later than start + {term_years} "
+                f"year(s) ({latest:%d.%m.%Y})."
+            ]
+        }
+    earliest = add_years(start_date, term_years - 1)
+    if expiry_date <= earliest:
+        return {
+            "expiry_date": [
+                f"For a term of {term_years} year(s) the expiry must be after "
+                f"{earliest:%d.%m.%Y}: only the first insurance year may be short."
+            ]
+        }
+    return {}
+
+
+def deductible_error(*, product: Product, deductible: Decimal) -> str | None:
+    options = list(
+        DeductibleOption.objects.filter(product=product).values_list("amount", flat=True)
+    )
+    if deductible in options:
+        return None
+    return (
+        f"A deductible of {deductible:,.2f} is not offered for {product.name}; "
+        f"choose one of {_amounts(options)}."
+    )
+
+
+def it_security_errors(
+    *, product: Product, it_security_discount: bool, it_security_criterion: str
+) -> list[str]:
+    """Messages for ``it_security_criterion`` (the discount needs one of the criteria)."""
+    if not it_security_discount:
+        if it_security_criterion:
+            return ["A criterion is only recorded with the IT-security discount."]
+        return []
+    if not product.it_security_discount:
+        return [f"The IT-security discount is not offered for {product.name}."]
+    if not it_security_criterion:
+        return [
+            "The IT-security discount needs a criterion (ISO 27001, an ISMS, ISIS12 or a recent "
+            "pentest with all critical findings fixed)."
+        ]
+    if it_security_criterion not in ITSecurityCriterion.values:
+        return [f"Unknown IT-security criterion '{it_security_criterion}'."]
+    return []
+
+
+def policy_errors(
+    *,
+    policyholder: Policyholder | None,
+    product: Product,
+    start_date: date,
+    term_years: int,
+    expiry_date: date,
+    deductible: Decimal,
+    it_security_discount: bool,
+    it_security_criterion: str,
+) -> dict[str, list[str]]:
+    """Everything wrong with the policy's own fields, by field name. ``policyholder`` None skips
+    the policyholder check (an existing policy is not refused again)."""
+    errors: dict[str, list[str]] = {}
+    if policyholder is not None and (messages := policyholder_errors(policyholder)):
+        errors["policyholder"] = messages
+    errors.update(
+        term_errors(start_date=start_date, term_years=term_years, expiry_date=expiry_date)
+    )
+    if message := deductible_error(product=product, deductible=deductible):
+        errors["deductible"] = [message]
+    if messages := it_security_errors(
+        product=product,
+        it_security_discount=it_security_discount,
+        it_security_criterion=it_security_criterion,
+    ):
+        errors["it_security_criterion"] = messages
+    return errors
+
+
+def sum_insured_error(*, product: Product, amount: Decimal) -> str | None:
+    options = list(
+        SumInsuredOption.objects.filter(product=product).values_list("amount", flat=True)
+    )
+    if amount in options:
+        return None
+    return (
+        f"A sum insured of {amount:,.2f} is not offered for {product.name}; choose one of "
+        f"{_amounts(options)} (more only on individual offer)."
+    )
+
+
+def module_error(*, product: Product, module: Module) -> str | None:
+    if module.product_id == product.pk:
+        return None
+    return f"Module '{module.code}' belongs to {module.product.name}, not to {product.name}."
+
+
+def combination_errors(*, modules: Iterable[Module]) -> list[str]:
+    """A policy needs its base module; every add-on needs the module it requires."""
+    modules = list(modules)
+    if not modules:
+        return ["Choose at least the base module."]
+    codes = {module.code for module in modules}
+    errors = []
+    for module in modules:
+        if module.requires_id is not None and module.requires.code not in codes:
+            errors.append(
+                f"The add-on '{module.short_name or module.name}' can only be bought with "
+                f"'{module.requires.name}'."
+            )
+    if not any(module.kind == Module.Kind.BASE for module in modules) and not errors:
+        errors.append("Choose the base module.")
+    return errors

@@ -1,0 +1,170 @@
+"""Premium quotes from the rate table: the seed's minimum premium and each factor."""
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from coverage.models import Product, RateCell
+from coverage.premium import QuoteError, premium_years, quote_premium
+
+D = Decimal
+
+
+@pytest.fixture
+def cyber(db):
+    return Product.objects.get(code="cyber")
+
+
+@pytest.fixture
+def it_liability(db):
+    return Product.objects.get(code="it_liability")
+
+
+def quote(product, **overrides):
+    request = {
+        "revenue": "80000",
+        "sum_insured": "100000",
+        "addons": [],
+        "deductible": "1000",
+        "term_years": 1,
+        "it_security_discount": False,
+        **overrides,
+    }
+    return quote_premium(product=product, **request)
+
+
+def premiums(result):
+    return [item.premium for item in result.years]
+
+
+def test_seed_minimum_premium_is_145_80_in_the_discounted_years(cyber):
+    result = quote(cyber, term_years=3, it_security_discount=True)
+    assert premiums(result) == [D("145.80"), D("145.80"), D("162.00")]
+    assert result.total == D("453.60")
+    assert result.annual_base == D("180.00")
+
+
+def test_one_year_term_has_no_multi_year_discount(cyber):
+    assert premiums(quote(cyber)) == [D("180.00")]
+    assert premiums(quote(cyber, it_security_discount=True)) == [D("162.00")]
+
+
+def test_three_year_term_takes_10_percent_off_every_year(cyber):
+    result = quote(cyber, term_years=3)
+    assert premiums(result) == [D("162.00")] * 3
+    assert result.total == D("486.00")
+
+
+@pytest.mark.parametrize(
+    ("deductible", "premium"),
+    [("500", D("189.00")), ("1000", D("180.00")), ("2500", D("162.00")), ("5000", D("153.00"))],
+)
+def test_each_deductible_changes_the_premium_by_its_factor(cyber, deductible, premium):
+    assert premiums(quote(cyber, deductible=deductible)) == [premium]
+
+
+def test_add_ons_add_their_rate_cells(cyber):
+    result = quote(cyber, addons=["cyber_bi", "cyber_liability"])
+    assert result.annual_base == D("180.00") + D("63.00") + D("54.00")
+    assert premiums(result) == [D("297.00")]
+
+
+def test_all_factors_multiply_and_round_half_up_per_year(cyber):
+    result = quote(
+        cyber, addons=["cyber_bi"], deductible="500", term_years=3, it_security_discount=True
+    )
+    # 243.00 x 1.05 = 255.15; x 0.9 x 0.9 = 206.6715 -> 206.67; x 0.9 = 229.635 -> 229.64
+    assert premiums(result) == [D("206.67"), D("206.67"), D("229.64")]
+    assert result.total == D("642.98")
+
+
+def test_revenue_band_and_sum_insured_pick_the_cell(cyber):
+    cell = RateCell.objects.get(
+        module__code="cyber_own_damage",
+        revenue_band__lower=D("250000.01"),
+        sum_insured=D("500000"),
+    )
+    assert premiums(quote(cyber, revenue="300000", sum_insured="500000")) == [cell.annual_premium]
+
+
+def test_revenue_band_upper_bound_is_inclusive(cyber):
+    assert quote(cyber, revenue="100000").annual_base == D("180.00")
+    assert quote(cyber, revenue="100000.01").annual_base > D("180.00")
+
+
+def test_it_liability_with_dcd_and_rpc(it_liability):
+    result = quote(it_liability, sum_insured="250000", addons=["itl_dcd", "itl_rpc"])
+    # 300.00 + 40 % + 25 %
+    assert premiums(result) == [D("495.00")]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"revenue": "lots"}, "revenue"),
+        ({"revenue": "-1"}, "revenue"),
+        ({"sum_insured": "200000"}, "sum_insured"),
+        ({"deductible": "750"}, "deductible"),
+        ({"addons": ["cyber_gold"]}, "addons"),
+        ({"addons": ["itl_dcd"]}, "addons"),
+        ({"addons": ["cyber_own_damage"]}, "addons"),
+        ({"addons": ["cyber_bi", "cyber_bi"]}, "addons"),
+        ({"term_years": 2}, "term_years"),
+        ({"term_years": True}, "term_years"),
+        ({"it_security_discount": "yes"}, "it_security_discount"),
+    ],
+)
+def test_invalid_input_names_the_field(cyber, overrides, field):
+    with pytest.raises(QuoteError) as error:
+        quote(cyber, **overrides)
+    assert error.value.field == field
+    assert str(error.value).startswith(f"{field}: ")
+
+
+def test_floats_are_refused(cyber):
+    with pytest.raises(QuoteError, match="revenue"):
+        quote(cyber, revenue=80000.0)
+
+
+def test_it_security_discount_is_not_offered_for_it_liability(it_liability):
+    with pytest.raises(QuoteError, match="it_security_discount"):
+        quote(it_liability, sum_insured="250000", it_security_discount=True)
+
+
+def reference_premium(base, factor, year, term, discount) -> Decimal:
+    """A small reference model: exact fractions, then half-up to cents."""
+    exact = Fraction(base) * Fraction(factor)
+    if discount and year <= 2:
+        exact *= Fraction(9, 10)
+    if term == 3:
+        exact *= Fraction(9, 10)
+    cents = exact * 100
+    whole = int(cents)
+    if cents - whole >= Fraction(1, 2):
+        whole += 1
+    return D(whole) / 100
+
+
+@given(
+    base=st.decimals(min_value=D("1.00"), max_value=D("100000.00"), places=2),
+    factor=st.sampled_from([D("1.05"), D("1.00"), D("0.90"), D("0.85")]),
+    term=st.sampled_from([1, 3]),
+    discount=st.booleans(),
+)
+def test_premium_years_match_the_reference_model(base, factor, term, discount):
+    years = premium_years(
+        annual_base=base,
+        deductible_factor=factor,
+        term_years=term,
+        it_security_discount=D("0.10") if discount else D("0"),
+        it_security_discount_years=2,
+        multi_year_term=3,
+        multi_year_discount=D("0.10"),
+    )
+    assert years == [
+        reference_premium(base, factor, year, term, discount) for year in range(1, term + 1)
+    ]
+    assert all(premium == premium.quantize(D("0.01")) for premium in years)
