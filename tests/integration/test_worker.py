@@ -23,3 +23,22 @@ def test_worker_runs_the_sweep_which_sends_work_whose_enqueue_had_failed(celery_
     trigger.refresh_from_db()
     assert trigger.status == OutboxMessage.Status.SENT
     wait_for(lambda: OutboxMessage.objects.get(pk=lost.pk).status == OutboxMessage.Status.SENT)
+
+
+def test_worker_marks_policies_expired_and_the_change_lands_in_postgresql(celery_worker):
+    from config.models import AuditEntry
+    from policies.models import Policy
+    from tests.factories import PolicyFactory
+
+    today = timezone.localdate()
+    lapsed = PolicyFactory(start_date=today.replace(year=today.year - 1))
+    running = PolicyFactory(start_date=today)
+    assert lapsed.expiry_date <= today < running.expiry_date
+
+    with transaction.atomic():
+        outbox.enqueue("policies.policy_expire_due")
+
+    wait_for(lambda: Policy.objects.get(pk=lapsed.pk).status == Policy.Status.EXPIRED)
+    assert Policy.objects.get(pk=running.pk).status == Policy.Status.ACTIVE
+    entry = AuditEntry.objects.get(action="policy.expired", object_id=str(lapsed.pk))
+    assert (entry.from_value, entry.to_value, entry.actor) == ("active", "expired", None)
