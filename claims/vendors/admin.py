@@ -1,0 +1,295 @@
+"""The adjusters' vendor screens: organisations and their logins, the jobs with the adjuster's
+decisions as buttons (all through the services), the claim's jobs on the claim page and the
+"commission a vendor" page with the ranked proposals."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django_fsm.admin import FSMAdminMixin
+
+from claims import roles
+from claims.admin.claim import ClaimAdmin
+from claims.exceptions import ClaimsError
+from claims.models import Claim
+
+from . import services
+from .models import (
+    ADJUSTER_TRANSITIONS,
+    VendorJob,
+    VendorMembership,
+    VendorOrganisation,
+    VendorProgressUpdate,
+    VendorService,
+)
+from .selectors import vendors_propose
+from .services.common import transition_label
+
+
+@admin.register(VendorService)
+class VendorServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "cost_category"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = VendorMembership
+    extra = 1
+    raw_id_fields = ["user"]
+
+
+@admin.register(VendorOrganisation)
+class VendorOrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "service_list", "region_list", "available_24_7", "panel_member",
+                    "active"]
+    list_filter = ["services", "available_24_7", "panel_member", "nationwide", "active"]
+    search_fields = ["name", "contact_name", "contact_email"]
+    filter_horizontal = ["services"]
+    inlines = [MembershipInline]
+
+    @admin.display(description="services")
+    def service_list(self, organisation):
+        return ", ".join(service.name for service in organisation.services.all())
+
+    @admin.display(description="regions")
+    def region_list(self, organisation):
+        return "nationwide" if organisation.nationwide else ", ".join(organisation.regions)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("services")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProgressUpdateInline(admin.TabularInline):
+    model = VendorProgressUpdate
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "percent", "text", "visible_to_policyholder", "author"]
+    readonly_fields = fields
+    verbose_name_plural = "progress updates (append-only)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def _document_link(document):
+    if document is None:
+        return "-"
+    url = reverse("admin:claims_claim_document", args=[document.claim_id, document.pk])
+    return format_html('<a href="{}">{}</a>', url, document.original_name)
+
+
+@admin.register(VendorJob)
+class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
+    fsm_fields = ["state"]
+    fsm_forms = {"approve_overrun": ReasonForm, "cancel": ReasonForm}
+    fsm_transition_not_allowed_msg = "You are not allowed to '{transition_name}' this job."
+    change_form_template = "admin/vendors/vendorjob/change_form.html"
+    fsm_transition_form_template = "admin/vendors/vendorjob/transition_form.html"
+    list_display = ["__str__", "claim", "organisation", "service", "state", "emergency",
+                    "requested_at", "invoice_amount"]
+    list_filter = ["state", "service", "emergency", "organisation"]
+    search_fields = ["claim__number", "organisation__name"]
+    list_select_related = ["claim", "organisation", "service"]
+    inlines = [ProgressUpdateInline]
+    fields = ["claim_link", "organisation", "service", "state", "emergency", "scope",
+              "requested_by", "requested_at", "accept_deadline", "escalated_from", "accepted_at",
+              "decline_reason", "estimate", "approved_estimate", "approved_by",
+              "progress_percent", "report", "completed_at", "invoice_amount", "invoice_check",
+              "invoice", "overrun_reason", "overrun_approved_by", "cost_line_ref",
+              "accepted_for_payment_by", "cancel_reason"]
+    readonly_fields = fields
+
+    def get_fsm_block_label(self, fsm_field_name):
+        return "Adjuster's decision"
+
+    @admin.display(description="claim")
+    def claim_link(self, job):
+        url = reverse("admin:claims_claim_change", args=[job.claim_id])
+        return format_html('<a href="{}">{}</a>', url, job.claim.number)
+
+    @admin.display(description="final report")
+    def report(self, job):
+        return _document_link(job.report_document)
+
+    @admin.display(description="invoice document")
+    def invoice(self, job):
+        return _document_link(job.invoice_document)
+
+    @admin.display(description="invoice check")
+    def invoice_check(self, job):
+        if job.invoice_amount is None:
+            return "-"
+        limit = job.invoice_limit
+        basis = f"limit {limit:,.2f} EUR" if limit is not None else "no estimate"
+        if not job.invoice_over_tolerance:
+            return f"within the tolerance ({basis})"
+        if job.overrun_approved:
+            return f"above the tolerance ({basis}), approved: {job.overrun_reason}"
+        return format_html('<strong class="claim-overdue">Above the tolerance ({}): needs your '
+                           'approval with a reason</strong>', basis)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # No transaction around the whole request: each service runs its own durable one.
+        return self._changeform_view(request, object_id, form_url, extra_context)
+
+    def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None):
+        data = dict(kwargs or {})
+        label = transition_label(transition_name) if transition_name in ADJUSTER_TRANSITIONS \
+            else transition_name
+        calls = {
+            "approve_quote": lambda: services.vendor_job_approve_quote(job=obj, by=request.user),
+            "approve_overrun": lambda: services.vendor_job_approve_overrun(
+                job=obj, reason=data.get("reason", ""), by=request.user),
+            "accept_for_payment": lambda: services.vendor_job_accept_for_payment(
+                job=obj, by=request.user),
+            "cancel": lambda: services.vendor_job_cancel(job=obj, reason=data.get("reason", ""),
+                                                         by=request.user),
+        }
+        if transition_name not in calls:
+            self.message_user(request, f"Unknown transition {transition_name!r}.",
+                              messages.ERROR)
+            return False
+        try:
+            calls[transition_name]()
+        except ClaimsError as error:
+            self.message_user(request, f"{label}: {error.message}", messages.ERROR)
+            return False
+        self.message_user(request, f"{label}: done. The job is now "
+                                   f"{obj.get_state_display().lower()}.", messages.SUCCESS)
+        return True
+
+    # --- commissioning a vendor on a claim ----------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path("commission/<int:claim_id>/", self.admin_site.admin_view(self.commission_view),
+                 name="vendors_vendorjob_commission"),
+            *super().get_urls(),
+        ]
+
+    def commission_view(self, request, claim_id: int):
+        if not roles.is_adjuster(request.user):
+            raise PermissionDenied
+        claim = get_object_or_404(Claim.objects.select_related("policy__policyholder"),
+                                  pk=claim_id)
+        service_form = ServiceChoiceForm(request.GET or None)
+        service = service_form.cleaned_data["service"] if service_form.is_valid() else None
+        proposals = vendors_propose(claim=claim, service=service) if service else []
+        form = None
+        if service is not None:
+            form = CommissionForm(request.POST or None, proposals=proposals)
+            if request.method == "POST" and form.is_valid():
+                organisation = VendorOrganisation.objects.get(pk=form.cleaned_data["organisation"])
+                try:
+                    job = services.vendor_job_request(
+                        claim=claim, organisation=organisation, service=service,
+                        scope=form.cleaned_data["scope"], by=request.user)
+                except ClaimsError as error:
+                    self.message_user(request, error.message, messages.ERROR)
+                else:
+                    self.message_user(request, f"{organisation} was asked for {service} "
+                                               f"(job {job.pk}).", messages.SUCCESS)
+                    return redirect("admin:claims_claim_change", claim.pk)
+        return TemplateResponse(request, "admin/vendors/commission.html", {
+            **self.admin_site.each_context(request),
+            "title": f"Commission a vendor for claim {claim.number}",
+            "opts": self.model._meta, "claim": claim, "service_form": service_form,
+            "service": service, "proposals": proposals, "form": form,
+        })
+
+
+class ServiceChoiceForm(forms.Form):
+    service = forms.ModelChoiceField(queryset=VendorService.objects.all(),
+                                     empty_label="Choose the service")
+
+
+class CommissionForm(forms.Form):
+    organisation = forms.ChoiceField(widget=forms.RadioSelect, label="Vendor")
+    scope = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text="What the vendor is asked to do.")
+
+    def __init__(self, *args, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [
+            (str(p.organisation.pk), f"{p.organisation.name} ({p.reasons})") for p in proposals
+        ]
+        if proposals:
+            self.fields["organisation"].initial = str(proposals[0].organisation.pk)
+
+
+class VendorJobInline(admin.TabularInline):
+    """The claim's vendor jobs on the claim page, with the link to commission one."""
+
+    model = VendorJob
+    extra = 0
+    can_delete = False
+    template = "admin/vendors/vendorjob_inline.html"
+    fields = ["job_link", "service", "organisation", "state", "estimate", "approved_estimate",
+              "progress_percent", "latest_progress", "invoice_amount"]
+    readonly_fields = fields
+    verbose_name_plural = "vendor jobs"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="job")
+    def job_link(self, job):
+        url = reverse("admin:vendors_vendorjob_change", args=[job.pk])
+        return format_html('<a href="{}">Job {}</a>', url, job.pk)
+
+    @admin.display(description="latest progress")
+    def latest_progress(self, job):
+        update = job.progress_updates.order_by("-created_at", "-id").first()
+        return f"{update.percent} %: {update.text}" if update else "-"
+
+
+class ClaimVendorJobsMixin:
+    """Adds the claim's vendor jobs (and the link to commission one) to the claim screen."""
+
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        return [*inlines, VendorJobInline] if obj is not None else inlines
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is VendorJob:  # read-only here; jobs change through the services
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        super().save_formset(request, form, formset, change)
+
+
+def claim_admin_attach() -> None:
+    """Extend whichever claim admin is registered last (the claims app's, or another app's
+    subclass of it) with the vendor jobs. Called from ``VendorsConfig.ready``, which runs after
+    the admin autodiscovery has imported every app's admin module."""
+    current = admin.site.get_model_admin(Claim) if admin.site.is_registered(Claim) else None
+    if isinstance(current, ClaimVendorJobsMixin):
+        return
+    base = type(current) if current is not None else ClaimAdmin
+    extended = type(f"{base.__name__}WithVendorJobs", (ClaimVendorJobsMixin, base),
+                    {"__module__": __name__})
+    if current is not None:
+        admin.site.unregister(Claim)
+    admin.site.register(Claim, extended)

@@ -1,0 +1,93 @@
+"""What a vendor sees of a job: the claim facts needed for the work, nothing else (no premiums,
+sums insured, internal notes or other vendors' jobs)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from ..models import VendorJob, VendorProgressUpdate
+
+
+class PolicyholderContactSerializer(serializers.Serializer):
+    company_name = serializers.CharField()
+    contact_name = serializers.CharField()
+    phone = serializers.CharField()
+    email = serializers.EmailField()
+    street = serializers.CharField()
+    postcode = serializers.CharField()
+    city = serializers.CharField()
+
+
+class ClaimFactsSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    loss_type = serializers.CharField(source="loss_type.name")
+    loss_date = serializers.DateField()
+    emergency = serializers.BooleanField()
+    description = serializers.CharField()
+    policyholder = PolicyholderContactSerializer(source="policy.policyholder")
+
+
+class ProgressUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VendorProgressUpdate
+        fields = ["id", "percent", "text", "visible_to_policyholder", "created_at"]
+
+
+class JobListSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display")
+    service = serializers.CharField(source="service.code")
+    service_name = serializers.CharField(source="service.name")
+    claim_number = serializers.CharField(source="claim.number")
+    loss_type = serializers.CharField(source="claim.loss_type.name")
+
+    class Meta:
+        model = VendorJob
+        fields = ["id", "state", "state_label", "service", "service_name", "claim_number",
+                  "loss_type", "emergency", "requested_at", "accept_deadline", "progress_percent"]
+
+
+class JobDetailSerializer(JobListSerializer):
+    claim = ClaimFactsSerializer()
+    report_document = serializers.CharField(source="report_document.original_name",
+                                            default=None)
+    invoice_document = serializers.CharField(source="invoice_document.original_name",
+                                             default=None)
+    progress_updates = ProgressUpdateSerializer(many=True)
+    actions = serializers.SerializerMethodField()
+
+    class Meta(JobListSerializer.Meta):
+        fields = [*JobListSerializer.Meta.fields, "scope", "estimate", "approved_estimate",
+                  "decline_reason", "cancel_reason", "invoice_amount", "report_document",
+                  "invoice_document", "claim", "progress_updates", "actions"]
+
+    def get_actions(self, job: VendorJob) -> list[str]:
+        from ..portal.actions import vendor_actions_available
+
+        return vendor_actions_available(job)
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class QuoteSerializer(serializers.Serializer):
+    estimate = serializers.DecimalField(max_digits=14, decimal_places=2,
+                                        min_value=Decimal("0.01"))
+    scope = serializers.CharField()
+
+
+class ProgressSerializer(serializers.Serializer):
+    percent = serializers.IntegerField(min_value=0, max_value=100)
+    text = serializers.CharField()
+    visible_to_policyholder = serializers.BooleanField(default=False)
+
+
+class ReportSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class InvoiceSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    file = serializers.FileField()

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class VendorsConfig(AppConfig):
+    """Vendors commissioned on claims (data recovery, forensics, lawyers, PR, ...): their
+    organisations, users and jobs, with the vendor API and portal."""
+
+    name = "claims.vendors"
+    label = "vendors"
+    verbose_name = "Vendors"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.apps import apps
+
+        from claims.vendors import signals  # noqa: F401 - connects the emergency hook
+
+        if apps.is_installed("django.contrib.admin"):
+            from claims.vendors.admin import claim_admin_attach
+
+            claim_admin_attach()

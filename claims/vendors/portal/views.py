@@ -1,0 +1,120 @@
+"""The vendor portal: the same jobs and actions as the API, as pages. Another organisation's job
+is not found (404)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from claims.exceptions import ClaimsError, ClaimValidationError
+
+from .. import services
+from ..models import VendorJob
+from ..selectors import jobs_for_user, progress_updates
+from .actions import vendor_actions_available
+from .forms import ACTION_FORMS, StateFilterForm
+
+SUCCESS = {
+    "accept": "You accepted the job.",
+    "decline": "You declined the job.",
+    "quote": "Your quote was sent to the adjuster.",
+    "progress": "Your progress update was posted.",
+    "report": "The final report was uploaded.",
+    "complete": "The job is completed.",
+    "invoice": "Your invoice was sent.",
+}
+
+
+def vendor_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not hasattr(request.user, "vendor_membership"):
+            raise PermissionDenied("The vendor portal is for vendor staff.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_GET
+@vendor_required
+def job_list(request):
+    form = StateFilterForm(request.GET or None)
+    state = form.cleaned_data["state"] if form.is_valid() else ""
+    jobs = jobs_for_user(user=request.user, state=state or None)
+    return render(request, "vendors/portal/job_list.html", {
+        "jobs": jobs, "filter_form": form, "state": state,
+        "organisation": request.user.vendor_membership.organisation,
+    })
+
+
+def _job(request, pk: int) -> VendorJob:
+    return get_object_or_404(jobs_for_user(user=request.user), pk=pk)
+
+
+def _detail(request, job: VendorJob, bound: dict | None = None, status: int = 200):
+    available = vendor_actions_available(job)
+    forms = {name: (bound or {}).get(name) or form_class()
+             for name, form_class in ACTION_FORMS.items() if form_class and name in available}
+    return render(request, "vendors/portal/job_detail.html", {
+        "job": job, "claim": job.claim, "holder": job.claim.policy.policyholder,
+        "updates": progress_updates(job=job), "available": available, "forms": forms,
+    }, status=status)
+
+
+@require_GET
+@vendor_required
+def job_detail(request, pk: int):
+    return _detail(request, _job(request, pk))
+
+
+def _call(action: str, job: VendorJob, data: dict, user):
+    if action == "accept":
+        return services.vendor_job_accept(job=job, by=user)
+    if action == "decline":
+        return services.vendor_job_decline(job=job, reason=data["reason"], by=user)
+    if action == "quote":
+        return services.vendor_job_quote(job=job, estimate=data["estimate"],
+                                         scope=data["scope"], by=user)
+    if action == "progress":
+        return services.vendor_job_progress_add(job=job, by=user, **data)
+    if action == "report":
+        return services.vendor_job_report_upload(job=job, upload=data["file"], by=user)
+    if action == "complete":
+        return services.vendor_job_complete(job=job, by=user)
+    return services.vendor_job_invoice(job=job, amount=data["amount"], upload=data["file"],
+                                       by=user)
+
+
+@require_POST
+@vendor_required
+def job_action(request, pk: int, action: str):
+    if action not in ACTION_FORMS:
+        raise Http404("No such action.")
+    job = _job(request, pk)
+    form_class = ACTION_FORMS[action]
+    form = form_class(request.POST, request.FILES) if form_class else None
+    if form is not None and not form.is_valid():
+        return _detail(request, job, {action: form}, status=400)
+    try:
+        _call(action, job, form.cleaned_data if form else {}, request.user)
+    except ClaimValidationError as error:
+        if form is None:
+            messages.error(request, error.message)
+            return redirect("vendor_portal:job", pk=job.pk)
+        for field, problems in error.errors.items():
+            for problem in problems:
+                form.add_error(field if field in form.fields else None, problem)
+        return _detail(request, job, {action: form}, status=400)
+    except ClaimsError as error:
+        messages.error(request, error.message)
+        return redirect("vendor_portal:job", pk=job.pk)
+    messages.success(request, SUCCESS[action])
+    return redirect("vendor_portal:job", pk=job.pk)

@@ -1,0 +1,103 @@
+"""What the adjuster decides on a vendor job: approve the quote (prior consent), approve an
+invoice above the tolerance, accept the invoice for payment (a cost line on the claim), cancel."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from claims.exceptions import ClaimValidationError
+from coverage.models import ModuleCostCategory
+
+from ..models import VendorJob
+from .common import (
+    check_transition,
+    composite_action,
+    job_action,
+    notify_policyholder,
+    notify_vendor,
+)
+from .vendor_actions import _amount
+
+
+def vendor_job_approve_quote(
+    *, job: VendorJob, by, approved_estimate: Decimal | None = None
+) -> VendorJob:
+    """Consent to the quoted work, at the quoted estimate or a lower/other approved amount."""
+    check_transition(job, "approve_quote", by)
+    amount = job.estimate if approved_estimate is None else _amount(
+        approved_estimate, "approved_estimate")
+    with job_action(job=job, transition="approve_quote", by=by,
+                    payload={"approved_estimate": amount}):
+        job.approved_estimate = amount
+        job.approved_by = by
+        job.approved_at = timezone.now()
+    notify_vendor(job, "quote approved",
+                  f"Your quote was approved at {amount:,.2f} EUR: you may start the work.\n")
+    return job
+
+
+def vendor_job_approve_overrun(*, job: VendorJob, reason: str, by) -> VendorJob:
+    """Accept an invoice that exceeds the estimate by more than the tolerance, with a reason."""
+    check_transition(job, "approve_overrun", by)
+    if not reason.strip():
+        raise ClaimValidationError({"reason": "Give the reason you accept the higher invoice."})
+    with job_action(job=job, transition="approve_overrun", by=by, reason=reason.strip(),
+                    payload={"invoice_amount": job.invoice_amount,
+                             "limit": job.invoice_limit}):
+        job.overrun_reason = reason.strip()
+        job.overrun_approved_by = by
+        job.overrun_approved_at = timezone.now()
+    return job
+
+
+def vendor_job_accept_for_payment(*, job: VendorJob, by) -> VendorJob:
+    """Accept the invoice: it becomes a cost line on the claim, payable to the vendor, in the
+    cost category of the job's service; both in one transaction."""
+    from claims.money.services import cost_line_add
+
+    check_transition(job, "accept_for_payment", by)
+    with composite_action(), job_action(
+        job=job, transition="accept_for_payment", by=by
+    ) as details:
+        cost_line = cost_line_add(
+            claim=job.claim, category=job.service.cost_category, amount=job.invoice_amount,
+            payee_kind="vendor", by=by, vendor=job.organisation, source="vendor_invoice",
+            source_job=job, section=_section_paying(job),
+        )
+        job.cost_line_ref = cost_line.pk
+        job.accepted_for_payment_by = by
+        job.accepted_for_payment_at = timezone.now()
+        details.update(cost_line=cost_line.pk, amount=job.invoice_amount,
+                       category=job.service.cost_category.code)
+    notify_vendor(job, "invoice accepted for payment",
+                  f"Your invoice of {job.invoice_amount:,.2f} EUR was accepted for payment.\n")
+    return job
+
+
+def _section_paying(job: VendorJob):
+    """The claim's section that pays the service's cost category: the coverage check's choice
+    if it does, else another section the claim is handled under; None lets the money service
+    decide (and explain)."""
+    claim = job.claim
+    sections = [claim.coverage_section] if claim.coverage_section_id else []
+    sections += [row.section for row in claim.claim_sections.select_related("section__module")]
+    for section in sections:
+        if ModuleCostCategory.objects.filter(module=section.module,
+                                             category=job.service.cost_category).exists():
+            return section
+    return None
+
+
+def vendor_job_cancel(*, job: VendorJob, reason: str, by) -> VendorJob:
+    check_transition(job, "cancel", by)
+    if not reason.strip():
+        raise ClaimValidationError({"reason": "Give the reason for cancelling the job."})
+    with job_action(job=job, transition="cancel", by=by, reason=reason.strip()):
+        job.cancel_reason = reason.strip()
+        job.closed_at = timezone.now()
+    notify_vendor(job, "job cancelled", f"The job was cancelled: {job.cancel_reason}\n")
+    notify_policyholder(job, f"{job.service} cancelled",
+                        f"The {job.service} job by {job.organisation} was cancelled.\n")
+    return job

@@ -1,0 +1,184 @@
+"""What a vendor does on a job: accept or decline, quote, report progress, upload the final
+report, complete, invoice. Called by the API, the portal and the tests alike."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from claims.exceptions import ClaimValidationError
+from claims.models import ClaimDocument
+from claims.services.documents import document_store, files_removed_on_error, inspect_all
+from coverage.money import money
+
+from ..models import JobState, VendorJob, VendorProgressUpdate
+from .common import (
+    check_transition,
+    composite_action,
+    job_action,
+    notify_adjuster,
+    notify_policyholder,
+    require_vendor,
+)
+
+
+def _amount(value, field: str) -> Decimal:
+    try:
+        amount = money(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError) as error:
+        raise ClaimValidationError({field: "Enter an amount in EUR, e.g. 4800.00."}) from error
+    if amount <= 0:
+        raise ClaimValidationError({field: "The amount must be more than 0.00 EUR."})
+    return amount
+
+
+def vendor_job_accept(*, job: VendorJob, by) -> VendorJob:
+    with job_action(job=job, transition="accept", by=by):
+        job.accepted_at = timezone.now()
+    notify_adjuster(job, "vendor accepted",
+                    f"{job.organisation} accepted the {job.service} job {job.pk}.\n")
+    return job
+
+
+def vendor_job_decline(*, job: VendorJob, reason: str, by) -> VendorJob:
+    """Decline with a reason; an emergency job goes to the next vendor at once."""
+    if not reason.strip():
+        check_transition(job, "decline", by)
+        raise ClaimValidationError({"reason": "Say why you decline the job."})
+    from .requests import offer_next_vendor
+
+    with composite_action():
+        with job_action(job=job, transition="decline", by=by, reason=reason.strip()):
+            job.decline_reason = reason.strip()
+            job.closed_at = timezone.now()
+        successor = offer_next_vendor(job=job) if job.emergency else None
+        notify_adjuster(
+            job, "vendor declined",
+            f"{job.organisation} declined the {job.service} job {job.pk}: {job.decline_reason}\n"
+            + (f"The emergency job was offered to {successor.organisation}.\n" if successor
+               else ""),
+        )
+    return job
+
+
+def vendor_job_quote(*, job: VendorJob, estimate, scope: str, by) -> VendorJob:
+    check_transition(job, "quote", by)
+    amount = _amount(estimate, "estimate")
+    if not scope.strip():
+        raise ClaimValidationError({"scope": "Describe the work the estimate covers."})
+    with job_action(job=job, transition="quote", by=by, payload={"estimate": amount}):
+        job.estimate = amount
+        job.scope = scope.strip()
+        job.quoted_at = timezone.now()
+    notify_adjuster(
+        job, "quote to approve",
+        f"{job.organisation} quotes {amount:,.2f} EUR for job {job.pk}:\n{job.scope}\n"
+        + ("" if job.organisation.panel_member else
+           "The vendor is not on the panel: work starts only after your approval.\n"),
+    )
+    return job
+
+
+def vendor_job_progress_add(
+    *, job: VendorJob, percent, text: str, by, visible_to_policyholder: bool = False
+) -> VendorProgressUpdate:
+    """Post a progress update; the first one starts the work (which needs the adjuster's consent
+    for a vendor not on the panel)."""
+    require_vendor(job, by, "post progress")
+    starting = job.state != JobState.IN_PROGRESS
+    if starting:
+        check_transition(job, "start_work", by)
+    errors = {}
+    try:
+        percent = int(percent)
+    except (TypeError, ValueError):
+        errors["percent"] = "A whole number from 0 to 100."
+    else:
+        if not 0 <= percent <= 100:
+            errors["percent"] = "A whole number from 0 to 100."
+    if not (text or "").strip():
+        errors["text"] = "Say what was done."
+    if errors:
+        raise ClaimValidationError(errors)
+    with job_action(job=job, transition="start_work" if starting else None, by=by,
+                    action="vendor_job.progress",
+                    payload={"percent": percent, "visible": visible_to_policyholder}):
+        update = VendorProgressUpdate.objects.create(
+            job=job, percent=percent, text=text.strip(), author=by,
+            visible_to_policyholder=visible_to_policyholder,
+        )
+        job.progress_percent = percent
+    body = f"{job.service} ({job.organisation}): {percent} %\n{update.text}\n"
+    notify_adjuster(job, f"progress {percent} %", body)
+    if visible_to_policyholder:
+        notify_policyholder(job, "progress of the specialists", body)
+    return update
+
+
+def _store(job: VendorJob, upload, doc_type: str, by, written: list) -> ClaimDocument:
+    [(upload, inspected)] = inspect_all([upload])
+    return document_store(claim=job.claim, upload=upload, inspected=inspected,
+                          doc_type=doc_type, uploaded_by=by, written=written)
+
+
+def vendor_job_report_upload(*, job: VendorJob, upload, by) -> ClaimDocument:
+    """Upload the final report (content-checked, stored on the claim); needed to complete."""
+    require_vendor(job, by, "upload the report")
+    if job.state != JobState.IN_PROGRESS:
+        check_transition(job, "complete", by)  # explains the wrong state (409)
+    if upload is None:
+        raise ClaimValidationError({"file": "Choose the report file."})
+    inspect_all([upload])
+    with files_removed_on_error() as written, job_action(
+        job=job, transition=None, by=by, action="vendor_job.report_uploaded"
+    ) as details:
+        document = _store(job, upload, ClaimDocument.Type.VENDOR_REPORT, by, written)
+        job.report_document = document
+        details["document"] = document.pk
+    return document
+
+
+def vendor_job_complete(*, job: VendorJob, by) -> VendorJob:
+    with job_action(job=job, transition="complete", by=by):
+        job.completed_at = timezone.now()
+        job.progress_percent = 100
+    body = (f"{job.organisation} completed the {job.service} work; the final report is on the "
+            f"claim.\n")
+    notify_adjuster(job, "vendor job completed", body)
+    notify_policyholder(job, f"{job.service} completed", body)
+    return job
+
+
+def vendor_job_invoice(*, job: VendorJob, amount, upload, by) -> VendorJob:
+    """Send the invoice: amount and document. Above the approved estimate by more than the
+    tolerance, the adjuster must approve it with a reason before it is paid."""
+    check_transition(job, "invoice", by)
+    errors = {}
+    try:
+        value = _amount(amount, "amount")
+    except ClaimValidationError as error:
+        errors.update(error.errors)
+    if upload is None:
+        errors["file"] = "Attach the invoice document."
+    if errors:
+        raise ClaimValidationError(errors)
+    inspect_all([upload])
+    with files_removed_on_error() as written, job_action(
+        job=job, transition="invoice", by=by, payload={"amount": value}
+    ) as details:
+        document = _store(job, upload, ClaimDocument.Type.INVOICE, by, written)
+        job.invoice_document = document
+        job.invoice_amount = value
+        job.invoiced_at = timezone.now()
+        details.update(document=document.pk, over_tolerance=job.invoice_over_tolerance,
+                       limit=job.invoice_limit)
+    note = ""
+    if job.invoice_over_tolerance:
+        limit = job.invoice_limit
+        note = ("It exceeds the approved estimate by more than the tolerance"
+                + (f" (limit {limit:,.2f} EUR)" if limit is not None else " (no estimate)")
+                + ": approve it with a reason before accepting it for payment.\n")
+    notify_adjuster(job, "invoice received",
+                    f"{job.organisation} invoices {value:,.2f} EUR for job {job.pk}.\n{note}")
+    return job
