@@ -1,0 +1,292 @@
+"""The adjusters' claim screen and work queue. Every write goes through the claims services, so
+coverage check, audit, activities and permissions hold whichever button is pressed."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+from django_fsm.admin import FSMAdminMixin
+
+from claims import roles
+from claims.admin import display
+from claims.admin.actions import ClaimActionsMixin
+from claims.admin.filters import WorkQueueFilter
+from claims.admin.forms import ClaimAddForm, ClaimChangeForm, DenyForm, ReopenForm, WithdrawForm
+from claims.admin.inlines import (
+    ActivityInline,
+    ClaimDocumentAddInline,
+    ClaimDocumentListInline,
+    ClaimNoteInline,
+    InformationRequestInline,
+)
+from claims.exceptions import ClaimsError
+from claims.models import TRANSITION_NAMES, Claim, ClaimDocument, ClaimNote, ClaimState
+from claims.models import InformationRequest as Request
+from claims.selectors import adjusters, claim_audit_history, claims_for_queue
+from claims.services import (
+    claim_assign,
+    claim_report,
+    claim_transition,
+    claim_update,
+    document_add,
+    information_request_create,
+    note_add,
+)
+from claims.services.editing import BEFORE_DECISION, EDITABLE
+from claims.services.transitions import transition_label
+
+ADD_FIELDS = ["policy", "loss_type", "loss_date", "description", "emergency", "estimated_amount",
+              "claimant_name", "claimant_email", "claimant_address"]
+DISPLAY_FIELDS = ["state_overview", "coverage_result", "policy_overview", "decision",
+                  "series_overview", "duplicate_overview"]
+
+
+@admin.register(Claim)
+class ClaimAdmin(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
+    fsm_fields = ["state"]
+    fsm_forms = {"deny": DenyForm, "withdraw": WithdrawForm, "reopen": ReopenForm}
+    fsm_transition_not_allowed_msg = "You are not allowed to '{transition_name}' this claim."
+    change_form_template = "admin/claims/claim/change_form.html"
+    fsm_transition_form_template = "admin/claims/claim/transition_form.html"
+    form = ClaimChangeForm
+    list_display = ["number", "emergency_flag", "state_label", "policyholder", "product",
+                    "loss_type", "loss_date", "reported_at", "assigned_adjuster", "next_due",
+                    "flags"]
+    list_filter = [WorkQueueFilter, "state", "policy__product", "loss_type",
+                   ("assigned_adjuster", admin.RelatedOnlyFieldListFilter), "emergency"]
+    search_fields = ["number", "policy__number", "policy__policyholder__company_name",
+                     "policy__policyholder__contact_name", "claimant_name"]
+    ordering = ["-emergency", "reported_at"]
+    list_per_page = 50
+
+    # --- list ---------------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return claims_for_queue(now=timezone.now())
+
+    @admin.display(description="!", ordering="-emergency")
+    def emergency_flag(self, claim):
+        return format_html('<strong class="claim-overdue">{}</strong>',
+                           "EMERGENCY") if claim.emergency else ""
+
+    @admin.display(description="state", ordering="state")
+    def state_label(self, claim):
+        return ClaimState(claim.state).label
+
+    @admin.display(description="policyholder", ordering="policy__policyholder__company_name")
+    def policyholder(self, claim):
+        return claim.policy.policyholder
+
+    @admin.display(description="product", ordering="policy__product__name")
+    def product(self, claim):
+        return claim.policy.product
+
+    @admin.display(description="next due", ordering="next_due_at")
+    def next_due(self, claim):
+        if claim.next_due_at is None:
+            return ""
+        text = f"{timezone.localtime(claim.next_due_at):%d.%m.%Y %H:%M}"
+        if claim.overdue_count:
+            return format_html('<strong class="claim-overdue">{} ({} overdue)</strong>', text,
+                               claim.overdue_count)
+        return text
+
+    @admin.display(description="flags")
+    def flags(self, claim):
+        marks = []
+        if claim.awaiting_info:
+            marks.append("awaiting information")
+        if claim.duplicate_flag_open:
+            marks.append("possible duplicate")
+        if claim.series_id:
+            marks.append("series")
+        return ", ".join(marks)
+
+    # --- the claim page -----------------------------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ADD_FIELDS})]
+        return [
+            ("Claim", {"fields": ["number", "state_overview", "policy", "loss_type",
+                                  "loss_date", "reported_at", "reported_by", "emergency",
+                                  "estimated_amount", "assigned_adjuster", "description"]}),
+            ("Claimant", {"fields": ["claimant_name", "claimant_email", "claimant_address"]}),
+            ("Coverage check", {"fields": ["coverage_result"]}),
+            ("Policy and its sections", {"fields": ["policy_overview"]}),
+            ("Decision", {"fields": ["decision"]}),
+            ("Related claims (series)", {"fields": ["series_overview"]}),
+            ("Possible duplicate", {"fields": ["duplicate_overview"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return fields
+        fields += ["number", "policy", "reported_at", "reported_by", *DISPLAY_FIELDS]
+        if obj.state not in BEFORE_DECISION:
+            fields += ["loss_date", "loss_type"]
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ClaimAddForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assigned_adjuster":
+            kwargs["queryset"] = adjusters()
+        if db_field.name == "policy":
+            kwargs["queryset"] = db_field.related_model.objects.select_related(
+                "product", "policyholder").order_by("number")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            return []
+        return [ClaimNoteInline, ClaimDocumentListInline, ClaimDocumentAddInline,
+                InformationRequestInline, ActivityInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="state")
+    def state_overview(self, claim):
+        return display.state_badges(claim)
+
+    @admin.display(description="result")
+    def coverage_result(self, claim):
+        return display.coverage_result(claim)
+
+    @admin.display(description="policy")
+    def policy_overview(self, claim):
+        return display.policy_overview(claim)
+
+    @admin.display(description="decision")
+    def decision(self, claim):
+        if claim.denial_reason:
+            return format_html("Denied: <strong>{}</strong>. {}",
+                               claim.get_denial_reason_display(), claim.denial_text)
+        if claim.withdrawal_reason:
+            return format_html("Withdrawn: {}", claim.withdrawal_reason)
+        return "-"
+
+    @admin.display(description="series")
+    def series_overview(self, claim):
+        return display.series_overview(claim)
+
+    @admin.display(description="duplicate check")
+    def duplicate_overview(self, claim):
+        return display.duplicate_overview(claim)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = dict(extra_context or {})
+        claim = self.get_object(request, object_id)
+        if claim is not None:
+            context["audit_rows"] = display.audit_rows(claim_audit_history(claim=claim))
+        return super().change_view(request, object_id, form_url, context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # No transaction around the whole request: each service runs its own durable one.
+        try:
+            return self._changeform_view(request, object_id, form_url, extra_context)
+        except ClaimsError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    # --- writes through the services ----------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            created = claim_report(reported_by=request.user,
+                                   **{name: data[name] for name in ADD_FIELDS})
+            obj.pk = created.pk
+            obj._state.adding = False
+            obj.refresh_from_db()
+            return
+        claim = Claim.objects.get(pk=obj.pk)
+        if "assigned_adjuster" in form.changed_data:
+            claim_assign(claim=claim, adjuster=data["assigned_adjuster"], by=request.user)
+        changes = {name: data[name] for name in form.changed_data if name in EDITABLE}
+        if changes:
+            claim_update(claim=claim, by=request.user, changes=changes)
+        obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change):
+        claim = form.instance
+        created = []
+        for inline_form in formset.forms:
+            if inline_form.instance.pk or not inline_form.has_changed():
+                continue
+            data = inline_form.cleaned_data
+            if formset.model is ClaimNote:
+                created.append(note_add(claim=claim, text=data["text"],
+                                        visibility=data["visibility"], author=request.user))
+            elif formset.model is ClaimDocument:
+                created.append(document_add(claim=claim, upload=data["file"],
+                                            doc_type=data["doc_type"], uploaded_by=request.user))
+            elif formset.model is Request:
+                created.append(information_request_create(
+                    claim=claim, question=data["question"], due_date=data["due_date"],
+                    requested_by=request.user))
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = created, [], []
+
+    # --- transitions: the FSM buttons call claim_transition -----------------------------------
+
+    def get_fsm_block_label(self, fsm_field_name):
+        return "Move the claim"
+
+    def response_change(self, request, obj):
+        name = request.POST.get(self.fsm_post_param)
+        if name and name not in TRANSITION_NAMES:
+            self.message_user(request, f"Unknown transition {name!r}.", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def fsm_transition_view(self, request, object_id, transition_name, **kwargs):
+        if transition_name not in TRANSITION_NAMES:
+            raise Http404(f"Unknown transition {transition_name!r}.")
+        return super().fsm_transition_view(request, object_id, transition_name, **kwargs)
+
+    def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None):
+        payload = dict(kwargs or {})
+        reason = payload.pop("reason", "")
+        label = transition_label(transition_name)
+        try:
+            claim_transition(claim=obj, transition=transition_name, by=request.user,
+                             reason=reason, payload=payload)
+        except ClaimsError as error:
+            self.message_user(request, f"{label}: {error.message}", messages.ERROR)
+            return False
+        self.message_user(
+            request, f"{label}: done. The claim is now {ClaimState(obj.state).label.lower()}.",
+            messages.SUCCESS,
+        )
+        return True
+
+    # --- documents are served only through the admin, as downloads ----------------------------
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/documents/<int:document_id>/",
+                 self.admin_site.admin_view(self.document_download),
+                 name="claims_claim_document"),
+            *super().get_urls(),
+        ]
+
+    def document_download(self, request, object_id, document_id):
+        claim = self.get_object(request, object_id)
+        if claim is None:
+            raise Http404("No such claim.")
+        if not (self.has_view_permission(request, claim) and roles.is_adjuster(request.user)
+                or request.user.is_superuser):
+            raise PermissionDenied
+        document = get_object_or_404(ClaimDocument, pk=document_id, claim=claim)
+        return FileResponse(document.file.open("rb"), as_attachment=True,
+                            filename=document.original_name, content_type=document.content_type)

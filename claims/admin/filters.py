@@ -1,0 +1,68 @@
+"""The adjusters' work queues as list filters."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils import timezone
+
+from claims.models import FINAL_STATES
+from claims.selectors import claims_with_overdue_activities
+
+
+class WorkQueueFilter(admin.SimpleListFilter):
+    title = "work queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("mine", "My claims"),
+            ("unassigned", "Unassigned"),
+            ("overdue", "Overdue activities"),
+            ("awaiting", "Awaiting information"),
+            ("duplicates", "Possible duplicates to review"),
+            ("emergencies", "Open emergencies"),
+            ("open", "All open claims"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        open_claims = queryset.exclude(state__in=FINAL_STATES)
+        if value == "mine":
+            return open_claims.filter(assigned_adjuster=request.user)
+        if value == "unassigned":
+            return open_claims.filter(assigned_adjuster__isnull=True)
+        if value == "overdue":
+            overdue = claims_with_overdue_activities(now=timezone.now()).values("pk")
+            return queryset.filter(pk__in=overdue)
+        if value == "awaiting":
+            return queryset.filter(information_requests__status="open").distinct()
+        if value == "duplicates":
+            return queryset.filter(
+                possible_duplicate_of__isnull=False, duplicate_reviewed_at__isnull=True
+            )
+        if value == "emergencies":
+            return open_claims.filter(emergency=True)
+        if value == "open":
+            return open_claims
+        return queryset
+
+
+class ActivityStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open"), ("overdue", "Overdue"), ("escalated", "Escalated"),
+                ("done", "Completed")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "open":
+            return queryset.filter(completed_at__isnull=True)
+        if value == "overdue":
+            return queryset.filter(completed_at__isnull=True, due_at__lt=timezone.now())
+        if value == "escalated":
+            return queryset.filter(escalated_at__isnull=False)
+        if value == "done":
+            return queryset.filter(completed_at__isnull=False)
+        return queryset

@@ -1,0 +1,128 @@
+"""Forms of the adjuster admin. Validation mirrors the services' (which check again)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from claims.exceptions import ClaimsError, ClaimValidationError
+from claims.models import Claim, ClaimDocument, ClaimNote, DenialReason, InformationRequest
+from claims.selectors import adjusters
+from claims.services.editing import EDITABLE, claim_update_validate
+from claims.services.report import claim_report_validate
+from claims.uploads import validate_document
+
+
+def _add_service_errors(form: forms.Form, error: ClaimValidationError) -> None:
+    for field, messages in error.errors.items():
+        target = field if field in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+
+
+class DenyForm(forms.Form):
+    denial_reason = forms.ChoiceField(label="Reason", choices=DenialReason.choices)
+    reason = forms.CharField(
+        label="Explanation", widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Why the claim is denied, in words the policyholder will read.",
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for the withdrawal", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label="Why is the claim reopened?",
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SeriesLinkForm(forms.Form):
+    cause = forms.CharField(
+        label="Common cause", max_length=200, required=False,
+        help_text="E.g. 'ransomware attack of 3 March'; needed for a new series.",
+    )
+
+
+class ClaimAddForm(forms.ModelForm):
+    """An adjuster records a claim reported by phone or through the hotline."""
+
+    class Meta:
+        model = Claim
+        fields = [
+            "policy", "loss_type", "loss_date", "description", "emergency", "estimated_amount",
+            "claimant_name", "claimant_email", "claimant_address",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            claim_report_validate(
+                loss_type=data["loss_type"], loss_date=data["loss_date"],
+                description=data.get("description", ""),
+                estimated_amount=data.get("estimated_amount"),
+                claimant_name=data.get("claimant_name", ""),
+                claimant_email=data.get("claimant_email", ""),
+                claimant_address=data.get("claimant_address", ""),
+                today=timezone.localdate(),
+            )
+        except ClaimValidationError as error:
+            _add_service_errors(self, error)
+        return data
+
+
+class ClaimChangeForm(forms.ModelForm):
+    class Meta:
+        model = Claim
+        fields = [*sorted(EDITABLE), "assigned_adjuster"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "assigned_adjuster" in self.fields:
+            self.fields["assigned_adjuster"].queryset = adjusters()
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        changes = {name: data[name] for name in self.changed_data if name in EDITABLE}
+        if changes:
+            try:
+                claim_update_validate(Claim.objects.get(pk=self.instance.pk), changes)
+            except ClaimValidationError as error:
+                _add_service_errors(self, error)
+            except ClaimsError as error:
+                self.add_error(None, error.message)
+        return data
+
+
+class NoteInlineForm(forms.ModelForm):
+    class Meta:
+        model = ClaimNote
+        fields = ["visibility", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+
+
+class DocumentInlineForm(forms.ModelForm):
+    file = forms.FileField(validators=[validate_document])
+
+    class Meta:
+        model = ClaimDocument
+        fields = ["doc_type", "file"]
+
+
+class InformationRequestInlineForm(forms.ModelForm):
+    class Meta:
+        model = InformationRequest
+        fields = ["question", "due_date"]
+        widgets = {"question": forms.Textarea(attrs={"rows": 2, "cols": 50})}
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due and due < timezone.localdate():
+            raise forms.ValidationError("The due date cannot be in the past.")
+        return due

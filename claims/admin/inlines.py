@@ -1,0 +1,91 @@
+"""What the claim page lists below the claim: notes, documents, information requests and
+activities. Rows are never edited or deleted here; new ones are saved through the services
+(see ``ClaimAdmin.save_formset``)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from claims.admin.forms import DocumentInlineForm, InformationRequestInlineForm, NoteInlineForm
+from claims.models import Activity, ClaimDocument, ClaimNote, InformationRequest
+
+
+class AppendOnlyInline(admin.TabularInline):
+    extra = 1
+    can_delete = False
+    show_change_link = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ClaimNoteInline(AppendOnlyInline):
+    model = ClaimNote
+    form = NoteInlineForm
+    fields = ["created_at", "author", "visibility", "text"]
+    readonly_fields = ["created_at", "author"]
+    verbose_name = "note"
+    verbose_name_plural = "notes (append-only)"
+
+
+class ClaimDocumentListInline(AppendOnlyInline):
+    model = ClaimDocument
+    extra = 0
+    fields = ["download", "doc_type", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    verbose_name = "document"
+    verbose_name_plural = "documents"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="file")
+    def download(self, document):
+        url = reverse("admin:claims_claim_document", args=[document.claim_id, document.pk])
+        return format_html('<a href="{}">{}</a>', url, document.original_name)
+
+
+class ClaimDocumentAddInline(AppendOnlyInline):
+    model = ClaimDocument
+    form = DocumentInlineForm
+    fields = ["doc_type", "file"]
+    verbose_name = "new document"
+    verbose_name_plural = "add documents (PDF, images, text/CSV, Word, Excel)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+
+class InformationRequestInline(AppendOnlyInline):
+    model = InformationRequest
+    form = InformationRequestInlineForm
+    fields = ["kind", "question", "due_date", "status", "answer", "requested_by", "closed_at"]
+    readonly_fields = ["kind", "status", "answer", "requested_by", "closed_at"]
+    verbose_name = "information request"
+    verbose_name_plural = "information requests to the policyholder"
+
+
+class ActivityInline(AppendOnlyInline):
+    model = Activity
+    extra = 0
+    fields = ["title", "opened_in_state", "due", "completed_at", "completion_note",
+              "escalated_at", "escalated_to"]
+    readonly_fields = fields
+    verbose_name_plural = "activities"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="due")
+    def due(self, activity):
+        text = f"{timezone.localtime(activity.due_at):%d.%m.%Y %H:%M}"
+        if activity.completed_at is None and activity.due_at < timezone.now():
+            return format_html('<strong class="claim-overdue">{} OVERDUE</strong>', text)
+        return text if activity.completed_at is None else mark_safe(f"<s>{text}</s>")

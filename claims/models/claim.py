@@ -1,0 +1,315 @@
+"""The claim and its state machine.
+
+Transition methods change the state only; ``claims.services.transitions.claim_transition`` checks
+the permission, saves, writes the audit row, runs the coverage check and opens the activities.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from claims import roles
+from coverage.models import MONEY, LossType
+from policies.models import CoverageSection, InsuranceYearAccount, Policy
+
+
+class ClaimState(models.TextChoices):
+    REPORTED = "reported", "Reported"
+    LIABILITY_CHECK = "liability_check", "Liability and coverage check"
+    DENIED = "denied", "Denied"
+    DEFENDING = "defending", "Defending an unjustified claim"
+    MITIGATION = "mitigation", "Mitigation (vendors at work)"
+    SETTLEMENT = "settlement", "Settlement"
+    SETTLED = "settled", "Settled (approved)"
+    PAID = "paid", "Paid"
+    CLOSED = "closed", "Closed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    REOPENED = "reopened", "Reopened"
+
+
+S = ClaimState
+WITHDRAWABLE_STATES = [S.REPORTED, S.LIABILITY_CHECK, S.MITIGATION]
+FINAL_STATES = [S.CLOSED, S.WITHDRAWN]
+
+
+class DenialReason(models.TextChoices):
+    NOT_COVERED = "not_covered", "Not covered by the policy"
+    OUTSIDE_POLICY_PERIOD = "outside_policy_period", "Loss outside the policy period"
+    EXCLUDED_RISK = "excluded_risk", "Excluded risk"
+    NO_LIABILITY = "no_liability", "The insured is not liable"
+    LATE_NOTIFICATION = "late_notification", "Late notification"
+    FRAUD = "fraud", "Fraud"
+    OTHER = "other", "Other"
+
+
+def may_decide(claim: Claim, user) -> bool:
+    return roles.is_adjuster(user)
+
+
+def may_withdraw(claim: Claim, user) -> bool:
+    return roles.is_adjuster(user) or roles.is_policyholder_of(user, claim)
+
+
+def is_third_party_claim(claim: Claim) -> bool:
+    return claim.loss_type.third_party
+
+
+class ClaimNumberCounter(models.Model):
+    """The last claim number given out in a year; bumped with one locking upsert."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class ClaimSeries(models.Model):
+    """Claims an adjuster linked because they arise from one cause: they share one deductible and
+    one per-loss limit."""
+
+    cause = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "claim series"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Series {self.pk}: {self.cause}"
+
+
+class Claim(ConcurrentTransitionMixin, models.Model):
+    number = models.CharField(max_length=20, unique=True, editable=False)
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="claims")
+    loss_type = models.ForeignKey(LossType, on_delete=models.PROTECT, related_name="claims")
+    loss_date = models.DateField()
+    reported_at = models.DateTimeField(help_text="When the loss was reported (first notice).")
+    description = models.TextField()
+    emergency = models.BooleanField(
+        default=False, help_text="A 24/7 hotline case: first contact within the hour."
+    )
+    estimated_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    claimant_name = models.CharField(
+        max_length=200, blank=True, help_text="The third party claiming (liability claims)."
+    )
+    claimant_email = models.EmailField(blank=True)
+    claimant_address = models.TextField(blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reported_claims"
+    )
+    assigned_adjuster = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_claims",
+    )
+    series = models.ForeignKey(
+        ClaimSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims"
+    )
+    state = FSMField(default=S.REPORTED, choices=S.choices, protected=True, db_index=True)
+
+    denial_reason = models.CharField(max_length=30, choices=DenialReason.choices, blank=True)
+    denial_text = models.TextField(blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+
+    # The coverage check (run on entry to the liability check).
+    coverage_covered = models.BooleanField(null=True, help_text="Empty: not checked yet.")
+    coverage_code = models.CharField(max_length=40, blank=True)
+    coverage_message = models.TextField(blank=True)
+    coverage_section = models.ForeignKey(
+        CoverageSection, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    coverage_account = models.ForeignKey(
+        InsuranceYearAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    coverage_insurance_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    coverage_checked_at = models.DateTimeField(null=True, blank=True)
+    sections = models.ManyToManyField(
+        CoverageSection, through="ClaimSection", related_name="claims", blank=True
+    )
+
+    # Duplicates: flagged at report time, reviewed by an adjuster, never merged.
+    possible_duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    duplicate_similarity = models.DecimalField(
+        max_digits=4, decimal_places=3, null=True, blank=True
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+    duplicate_reviewed_at = models.DateTimeField(null=True, blank=True)
+    duplicate_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-emergency", "reported_at"]
+        indexes = [models.Index(fields=["policy", "loss_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(estimated_amount__isnull=True) | Q(estimated_amount__gte=0),
+                name="claim_estimate_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=S.DENIED) | ~Q(denial_reason=""),
+                name="claim_denial_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(possible_duplicate_of=F("pk")) & ~Q(duplicate_of=F("pk")),
+                name="claim_not_duplicate_of_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or "new claim"
+
+    @property
+    def is_third_party(self) -> bool:
+        return self.loss_type.third_party
+
+    @property
+    def claimant_display(self) -> str:
+        """Who claims: the named third party, or the insured for own damage."""
+        if self.claimant_name:
+            return self.claimant_name
+        return f"{self.policy.policyholder} (insured)"
+
+    @property
+    def awaiting_information(self) -> bool:
+        return self.information_requests.filter(status="open").exists()
+
+    @property
+    def information_due_date(self):
+        """The earliest due date of the open information requests (None if none is open)."""
+        return (
+            self.information_requests.filter(status="open")
+            .order_by("due_date")
+            .values_list("due_date", flat=True)
+            .first()
+        )
+
+    @property
+    def duplicate_flag_open(self) -> bool:
+        return self.possible_duplicate_of_id is not None and self.duplicate_reviewed_at is None
+
+    # --- transitions: state only ------------------------------------------------------------
+
+    @transition(
+        field=state, source=[S.REPORTED, S.REOPENED], target=S.LIABILITY_CHECK,
+        permission=may_decide,
+        custom={"label": "Start liability check", "admin": True,
+                "help_text": "Runs the coverage check and opens the liability decision."},
+    )
+    def start_liability_check(self):
+        """Reported (or reopened) -> liability and coverage check."""
+
+    @transition(
+        field=state, source=S.LIABILITY_CHECK, target=S.DENIED, permission=may_decide,
+        custom={"label": "Deny claim", "admin": True,
+                "help_text": "Needs a reason from the list and an explanation."},
+    )
+    def deny(self):
+        """Liability check -> denied."""
+
+    @transition(
+        field=state, source=S.LIABILITY_CHECK, target=S.DEFENDING, permission=may_decide,
+        conditions=[is_third_party_claim],
+        custom={"label": "Defend unjustified claim", "admin": True,
+                "help_text": "Passive legal protection: fend off the third party's claim."},
+    )
+    def defend(self):
+        """Liability check -> defending an unjustified third-party claim."""
+
+    @transition(
+        field=state, source=S.LIABILITY_CHECK, target=S.MITIGATION, permission=may_decide,
+        custom={"label": "Start mitigation (vendors)", "admin": True,
+                "help_text": "Vendors keep the damage small (forensics, data recovery, ...)."},
+    )
+    def start_mitigation(self):
+        """Liability check -> mitigation."""
+
+    @transition(
+        field=state, source=[S.LIABILITY_CHECK, S.MITIGATION], target=S.SETTLEMENT,
+        permission=may_decide,
+        custom={"label": "Go to settlement", "admin": True},
+    )
+    def start_settlement(self):
+        """Liability check or mitigation -> settlement."""
+
+    @transition(
+        field=state, source=S.SETTLEMENT, target=S.SETTLED, permission=may_decide,
+        custom={"label": "Approve settlement", "admin": True},
+    )
+    def approve_settlement(self):
+        """Settlement -> settled (approved)."""
+
+    @transition(
+        field=state, source=S.SETTLED, target=S.PAID, permission=may_decide,
+        custom={"label": "Record payment", "admin": True},
+    )
+    def mark_paid(self):
+        """Settled -> paid."""
+
+    @transition(
+        field=state, source=[S.PAID, S.DENIED, S.DEFENDING], target=S.CLOSED,
+        permission=may_decide,
+        custom={"label": "Close claim", "admin": True},
+    )
+    def close(self):
+        """Paid, denied or defended -> closed."""
+
+    @transition(
+        field=state, source=WITHDRAWABLE_STATES, target=S.WITHDRAWN, permission=may_withdraw,
+        custom={"label": "Withdraw claim", "admin": True,
+                "help_text": "The policyholder withdraws the claim; needs a reason."},
+    )
+    def withdraw(self):
+        """Any state before settlement -> withdrawn (policyholder or adjuster)."""
+
+    @transition(
+        field=state, source=S.CLOSED, target=S.REOPENED, permission=may_decide,
+        custom={"label": "Reopen claim", "admin": True, "help_text": "Needs a reason."},
+    )
+    def reopen(self):
+        """Closed -> reopened (then back to the liability check)."""
+
+
+TRANSITION_NAMES = (
+    "start_liability_check", "deny", "defend", "start_mitigation", "start_settlement",
+    "approve_settlement", "mark_paid", "close", "withdraw", "reopen",
+)
+
+
+class ClaimSection(models.Model):
+    """A coverage section the claim is handled under, with the insurance-year account of the loss
+    date; filled by the coverage check (``is_primary``: the one the check chose)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="claim_sections")
+    section = models.ForeignKey(CoverageSection, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(
+        InsuranceYearAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_primary = models.BooleanField(default=False)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_primary", "section__module__kind", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "section"], name="claim_section_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim} / {self.section.module.name}"

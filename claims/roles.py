@@ -1,0 +1,30 @@
+"""Who may do what in a claim: adjusters decide, team leads are adjusters with a team, and a
+policyholder acts on their own claims only."""
+
+from __future__ import annotations
+
+ADJUSTERS = "adjusters"
+TEAM_LEADS = "team_leads"
+
+
+def _in_group(user, name: str) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.groups.filter(name=name).exists()
+
+
+def is_adjuster(user) -> bool:
+    """A member of the group "adjusters" (team leads are in it too)."""
+    return _in_group(user, ADJUSTERS)
+
+
+def is_team_lead(user) -> bool:
+    """A member of the group "team_leads"."""
+    return _in_group(user, TEAM_LEADS)
+
+
+def is_policyholder_of(user, claim) -> bool:
+    """``user`` is the login of the policyholder whose policy the claim is under."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return claim.policy.policyholder.user_id == user.pk

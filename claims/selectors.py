@@ -1,0 +1,136 @@
+"""Reads for the claims screens, services and tasks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from claims import roles
+from claims.models import Activity, Claim, InformationRequest
+from config.models import AuditEntry
+from policies.models import CoverageSection, InsuranceYearAccount, Policy
+
+
+def duplicate_candidates(
+    *, policy: Policy, loss_date: date, window_days: int, exclude_pk: int | None
+) -> QuerySet[Claim]:
+    window = timedelta(days=window_days)
+    dates = (loss_date - window, loss_date + window)
+    return (
+        Claim.objects.filter(policy=policy, loss_date__range=dates)
+        .exclude(pk=exclude_pk)
+        .order_by("reported_at")
+    )
+
+
+def claims_for_queue(*, now: datetime | None = None) -> QuerySet[Claim]:
+    """Claims with what the work queue shows: open information requests and activities."""
+    now = now or timezone.now()
+    open_requests = InformationRequest.objects.filter(
+        claim=OuterRef("pk"), status=InformationRequest.Status.OPEN
+    )
+    open_activity = Q(activities__completed_at__isnull=True)
+    return Claim.objects.select_related(
+        "policy__policyholder", "policy__product", "loss_type", "assigned_adjuster"
+    ).annotate(
+        awaiting_info=Exists(open_requests),
+        next_due_at=Min("activities__due_at", filter=open_activity),
+        overdue_count=Count(
+            "activities", filter=open_activity & Q(activities__due_at__lt=now), distinct=True
+        ),
+    )
+
+
+def claims_with_overdue_activities(*, now: datetime | None = None) -> QuerySet[Claim]:
+    now = now or timezone.now()
+    overdue = Activity.objects.filter(
+        claim=OuterRef("pk"), completed_at__isnull=True, due_at__lt=now
+    )
+    return Claim.objects.filter(Exists(overdue))
+
+
+def claim_audit_history(*, claim: Claim) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(claim_id=claim.pk).select_related("actor").order_by(
+        "created_at", "id"
+    )
+
+
+def account_for(*, section: CoverageSection, loss_date: date) -> InsuranceYearAccount | None:
+    return InsuranceYearAccount.objects.filter(
+        section=section, starts_on__lte=loss_date, ends_on__gt=loss_date
+    ).first()
+
+
+def covering_sections(*, policy: Policy, loss_type) -> QuerySet[CoverageSection]:
+    """The policy's sections whose module covers the loss type."""
+    return (
+        policy.sections.filter(module__loss_types=loss_type)
+        .select_related("module")
+        .order_by("-module__kind", "module__name")
+    )
+
+
+@dataclass(frozen=True)
+class SectionOverview:
+    section: CoverageSection
+    covers_loss_type: bool
+    account: InsuranceYearAccount | None
+
+    @property
+    def aggregate_remaining(self) -> Decimal | None:
+        return self.account.remaining if self.account else None
+
+
+def claim_policy_sections(*, claim: Claim) -> list[SectionOverview]:
+    """Every section of the claim's policy with its aggregate account for the loss date."""
+    covering = set(
+        covering_sections(policy=claim.policy, loss_type=claim.loss_type).values_list(
+            "pk", flat=True
+        )
+    )
+    accounts = {
+        account.section_id: account
+        for account in InsuranceYearAccount.objects.filter(
+            section__policy=claim.policy,
+            starts_on__lte=claim.loss_date,
+            ends_on__gt=claim.loss_date,
+        )
+    }
+    return [
+        SectionOverview(
+            section=section,
+            covers_loss_type=section.pk in covering,
+            account=accounts.get(section.pk),
+        )
+        for section in claim.policy.sections.select_related("module").order_by(
+            "-module__kind", "module__name"
+        )
+    ]
+
+
+def team_leads_for(*, claim: Claim) -> list:
+    """Whom to escalate to: the assigned adjuster's team lead, else every active team lead."""
+    adjuster = claim.assigned_adjuster
+    profile = getattr(adjuster, "adjuster_profile", None) if adjuster else None
+    if profile is not None and profile.team_lead and profile.team_lead.is_active:
+        return [profile.team_lead]
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=roles.TEAM_LEADS, is_active=True)
+        .order_by("pk")
+        .distinct()
+    )
+
+
+def adjusters() -> QuerySet:
+    return (
+        get_user_model()
+        .objects.filter(groups__name=roles.ADJUSTERS, is_active=True)
+        .order_by("username")
+        .distinct()
+    )

@@ -1,0 +1,131 @@
+"""Activities: each state opens its default tasks (completing the previous state's), information
+requests open a follow-up, and overdue ones are escalated once to the team lead."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from claims import roles
+from claims.business_days import business_days_after
+from claims.exceptions import PermissionDeniedError, TransitionConflict
+from claims.models import Activity, ActivityTemplate, Claim, InformationRequest
+from claims.notifications import email_after_commit
+from claims.selectors import team_leads_for
+from claims.services.tx import business_action
+from config.audit import audit_record
+
+logger = logging.getLogger(__name__)
+
+
+def activity_due_at(*, template: ActivityTemplate, emergency: bool, now: datetime) -> datetime:
+    if emergency and template.emergency_hours:
+        return now + timedelta(hours=template.emergency_hours)
+    return business_days_after(now, template.business_days)
+
+
+def activities_open_for_state(*, claim: Claim, now: datetime) -> list[Activity]:
+    """Complete the open activities of earlier states and open the current state's defaults.
+    Runs inside the caller's transaction."""
+    Activity.objects.filter(
+        claim=claim, completed_at__isnull=True, information_request__isnull=True
+    ).update(completed_at=now, completion_note=f"Superseded: the claim moved to {claim.state}.")
+    templates = ActivityTemplate.objects.filter(state=claim.state, active=True)
+    return [
+        Activity.objects.create(
+            claim=claim, template=template, title=template.title, opened_in_state=claim.state,
+            due_at=activity_due_at(template=template, emergency=claim.emergency, now=now),
+        )
+        for template in templates
+    ]
+
+
+def activity_open_for_request(*, request: InformationRequest) -> Activity:
+    """The follow-up of an information request, due at the end of its due date."""
+    end_of_day = datetime.combine(request.due_date, time(23, 59))
+    return Activity.objects.create(
+        claim=request.claim, information_request=request,
+        title=f"Awaiting the policyholder's answer: {request.question[:120]}",
+        due_at=timezone.make_aware(end_of_day, timezone.get_current_timezone()),
+    )
+
+
+def activities_close_for_request(*, request: InformationRequest, now: datetime, note: str) -> None:
+    Activity.objects.filter(information_request=request, completed_at__isnull=True).update(
+        completed_at=now, completion_note=note
+    )
+
+
+def activity_complete(*, activity: Activity, by, note: str = "") -> Activity:
+    """An adjuster marks an activity done."""
+    if not roles.is_adjuster(by):
+        raise PermissionDeniedError("Only adjusters complete activities.")
+    with business_action():
+        activity = Activity.objects.select_for_update().get(pk=activity.pk)
+        if activity.completed_at is not None:
+            raise TransitionConflict("This activity is already completed.")
+        activity.completed_at = timezone.now()
+        activity.completed_by = by
+        activity.completion_note = note or "Done."
+        activity.save(update_fields=["completed_at", "completed_by", "completion_note"])
+        audit_record(
+            actor=by, action="activity.completed", obj=activity, from_value="open",
+            to_value="done", reason=note, claim_id=activity.claim_id,
+        )
+    return activity
+
+
+def activities_escalate_overdue(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Mark overdue activities and escalate each once to the team lead; returns how many.
+    Safe to run twice at once or again: each activity is locked and escalated only once."""
+    now = now or timezone.now()
+    due = (
+        Activity.objects.filter(
+            completed_at__isnull=True, escalated_at__isnull=True, due_at__lt=now
+        )
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for pk in list(due) if _escalate(pk=pk, now=now))
+
+
+def _escalate(*, pk: int, now: datetime) -> bool:
+    with business_action():
+        activity = (
+            Activity.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, completed_at__isnull=True, escalated_at__isnull=True, due_at__lt=now)
+            .first()
+        )
+        if activity is None:
+            return False
+        claim = Claim.objects.select_related("assigned_adjuster", "policy__policyholder").get(
+            pk=activity.claim_id
+        )
+        leads = team_leads_for(claim=claim)
+        activity.overdue_at = activity.overdue_at or now
+        activity.escalated_at = now
+        activity.escalated_to = leads[0] if len(leads) == 1 else None
+        activity.save(update_fields=["overdue_at", "escalated_at", "escalated_to"])
+        due = f"{timezone.localtime(activity.due_at):%d.%m.%Y %H:%M}"
+        audit_record(
+            actor=None, action="activity.escalated", obj=activity, from_value="open",
+            to_value="escalated", reason=f"Overdue since {due}.",
+            payload={"escalated_to": [lead.get_username() for lead in leads],
+                     "adjuster": getattr(claim.assigned_adjuster, "username", None)},
+            claim_id=claim.pk,
+        )
+        if not leads:
+            logger.warning("activity %s is overdue and there is no team lead to tell", pk)
+        adjuster = claim.assigned_adjuster
+        email_after_commit(
+            subject=f"Overdue on claim {claim.number}: {activity.title}",
+            body=(
+                f"The activity \"{activity.title}\" on claim {claim.number} "
+                f"({claim.policy.policyholder}) was due {due}.\n"
+                f"Assigned adjuster: {adjuster.get_username() if adjuster else 'nobody'}.\n"
+            ),
+            recipients=[lead.email for lead in leads],
+        )
+    return True

@@ -1,0 +1,46 @@
+"""Adjusters' profiles: team lead (for escalations) and approval limit (for settlements)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from claims import roles
+from claims.exceptions import ClaimValidationError, PermissionDeniedError
+from claims.models import AdjusterProfile
+from claims.services.tx import business_action
+from config.audit import audit_record
+from coverage.money import money
+
+
+def adjuster_profile_set(
+    *, user, team_lead, approval_limit: Decimal, by
+) -> AdjusterProfile:
+    """Create or change an adjuster's profile (team leads and superusers only)."""
+    if not (roles.is_team_lead(by) or getattr(by, "is_superuser", False)):
+        raise PermissionDeniedError("Only team leads set up adjusters.")
+    errors = {}
+    if not roles.is_adjuster(user):
+        errors["user"] = "The user is not in the group adjusters."
+    if team_lead is not None and not roles.is_team_lead(team_lead):
+        errors["team_lead"] = "The team lead must be in the group team_leads."
+    if approval_limit is None or money(approval_limit) < 0:
+        errors["approval_limit"] = "The approval limit cannot be negative."
+    if errors:
+        raise ClaimValidationError(errors)
+    limit = money(approval_limit)
+    with business_action():
+        profile, created = AdjusterProfile.objects.select_for_update().get_or_create(
+            user=user, defaults={"team_lead": team_lead, "approval_limit": limit}
+        )
+        before = "" if created else f"{profile.team_lead_id}/{profile.approval_limit}"
+        profile.team_lead = team_lead
+        profile.approval_limit = limit
+        profile.save()
+        audit_record(
+            actor=by, action="adjuster_profile.set", obj=profile, from_value=before,
+            to_value=f"{profile.team_lead_id}/{profile.approval_limit}",
+            payload={"user": user.get_username(),
+                     "team_lead": team_lead.get_username() if team_lead else None,
+                     "approval_limit": limit},
+        )
+    return profile

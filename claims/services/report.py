@@ -1,0 +1,114 @@
+"""First notice of loss: a claim is reported by its policyholder or recorded by an adjuster."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from claims import roles
+from claims.exceptions import ClaimValidationError, PermissionDeniedError
+from claims.models import Claim
+from claims.notifications import email_after_commit
+from claims.selectors import adjusters
+from claims.services.activities import activities_open_for_state
+from claims.services.duplicates import find_possible_duplicate
+from claims.services.numbering import claim_number_next
+from claims.services.tx import business_action
+from config.audit import audit_record
+from coverage.money import money
+from policies.models import Policy
+
+
+def claim_report_validate(
+    *, loss_type, loss_date: date, description: str, estimated_amount, claimant_name: str,
+    claimant_email: str, claimant_address: str, today: date,
+) -> None:
+    errors: dict[str, str] = {}
+    if loss_date > today:
+        errors["loss_date"] = "The loss date cannot be in the future."
+    if not description.strip():
+        errors["description"] = "Describe what happened."
+    if estimated_amount is not None and estimated_amount < 0:
+        errors["estimated_amount"] = "The estimated amount cannot be negative."
+    if loss_type.third_party:
+        if not claimant_name.strip():
+            errors["claimant_name"] = "Name the third party who claims against the insured."
+        if not claimant_email.strip() and not claimant_address.strip():
+            errors["claimant_address"] = "Give the third party's address or email."
+    if errors:
+        raise ClaimValidationError(errors)
+
+
+def claim_report(
+    *,
+    policy: Policy,
+    loss_type,
+    loss_date: date,
+    description: str,
+    reported_by,
+    emergency: bool = False,
+    estimated_amount: Decimal | None = None,
+    claimant_name: str = "",
+    claimant_email: str = "",
+    claimant_address: str = "",
+    now: datetime | None = None,
+) -> Claim:
+    """Record a new claim in state "reported": number it, flag a possible duplicate, open the
+    first-contact activity, write the audit row; confirm to the policyholder after commit."""
+    if not (roles.is_adjuster(reported_by) or policy.policyholder.user_id == reported_by.pk):
+        raise PermissionDeniedError("Only the policyholder or an adjuster can report a claim.")
+    now = now or timezone.now()
+    estimate = money(estimated_amount) if estimated_amount is not None else None
+    claim_report_validate(
+        loss_type=loss_type, loss_date=loss_date, description=description,
+        estimated_amount=estimate, claimant_name=claimant_name, claimant_email=claimant_email,
+        claimant_address=claimant_address, today=timezone.localdate(now),
+    )
+    with business_action():
+        claim = Claim(
+            number=claim_number_next(year=timezone.localtime(now).year),
+            policy=policy, loss_type=loss_type, loss_date=loss_date, reported_at=now,
+            description=description.strip(), emergency=emergency, estimated_amount=estimate,
+            claimant_name=claimant_name.strip(), claimant_email=claimant_email.strip(),
+            claimant_address=claimant_address.strip(), reported_by=reported_by,
+        )
+        claim.possible_duplicate_of, claim.duplicate_similarity = find_possible_duplicate(
+            claim=claim
+        )
+        claim.save()
+        audit_record(
+            actor=reported_by, action="claim.reported", obj=claim, to_value=claim.state,
+            payload={
+                "policy": policy.number, "loss_type": loss_type.code, "loss_date": loss_date,
+                "emergency": emergency, "estimated_amount": estimate,
+                "possible_duplicate_of": getattr(claim.possible_duplicate_of, "number", None),
+            },
+            claim_id=claim.pk,
+        )
+        activities_open_for_state(claim=claim, now=now)
+        _notify(claim)
+    return claim
+
+
+def _notify(claim: Claim) -> None:
+    holder = claim.policy.policyholder
+    email_after_commit(
+        subject=f"Your claim {claim.number} has been received",
+        body=(
+            f"Dear {holder.contact_name or holder.company_name},\n\n"
+            f"we have received your claim {claim.number} (loss of {claim.loss_date:%d.%m.%Y}, "
+            f"{claim.loss_type.name}) and will contact you shortly.\n"
+        ),
+        recipients=[holder.email],
+    )
+    if claim.emergency:
+        email_after_commit(
+            subject=f"EMERGENCY claim {claim.number}: first contact within the hour",
+            body=(
+                f"{holder.company_name} reported an emergency ({claim.loss_type.name}) under "
+                f"policy {claim.policy.number}.\n\n{claim.description}\n"
+            ),
+            recipients=[user.email for user in adjusters()],
+        )

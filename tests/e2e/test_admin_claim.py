@@ -1,0 +1,62 @@
+"""An adjuster works a claim in a real browser: sign in, open a reported claim, press the button
+for the liability check, and see the coverage result and the audit entry on the page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from claims.models import Claim, ClaimState
+from claims.services import claim_report
+from tests.claims.factories import (
+    PASSWORD,
+    PolicyholderFactory,
+    UserFactory,
+    loss_type,
+    make_adjuster,
+    make_policy,
+    make_team_lead,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def reported_claim():
+    lead = make_team_lead("lead")
+    make_adjuster("adjuster", team_lead=lead)
+    holder_user = UserFactory(username="holder")
+    policy = make_policy(holder=PolicyholderFactory(user=holder_user, company_name="Pixel GmbH"),
+                         created_by=lead)
+    return claim_report(policy=policy, loss_type=loss_type("ransomware"),
+                        loss_date=timezone.localdate(), reported_by=holder_user,
+                        description="Ransomware encrypted the file server.")
+
+
+def test_adjuster_moves_a_reported_claim_to_the_liability_check(
+    live_server, page, artifacts, reported_claim
+):
+    claim_url = f"{live_server.url}/admin/claims/claim/{reported_claim.pk}/change/"
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/claims/claim/{reported_claim.pk}"
+              "/change/")
+    page.fill("#id_username", "adjuster")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(claim_url)
+    assert reported_claim.number in page.inner_text("#content")
+    assert "Not checked yet" in page.inner_text(".field-coverage_result")
+
+    page.get_by_role("button", name="Start liability check").click()
+
+    page.wait_for_url(claim_url)
+    assert "Start liability check: done" in page.inner_text(".messagelist")
+    assert "COVERED" in page.inner_text(".field-coverage_result")
+    assert "Liability and coverage check" in page.inner_text(".field-state_overview")
+    history = page.inner_text("#audit-history")
+    assert re.search(r"adjuster\s+claim\.transition\s+reported\s+liability_check", history)
+    assert "claim.coverage_checked" in history
+    assert page.get_by_role("button", name="Deny claim").is_visible()
+    page.screenshot(path=str(artifacts / "admin-claim-liability-check.png"), full_page=True)
+    assert Claim.objects.get(pk=reported_claim.pk).state == ClaimState.LIABILITY_CHECK
