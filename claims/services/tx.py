@@ -1,6 +1,6 @@
 """One durable transaction per business action.
 
-``business_action()`` is ``business_action()``: a service never runs inside someone
+``business_action()`` is ``transaction.atomic(durable=True)``: a service never runs inside someone
 else's transaction by accident. The one exception is a loader that deliberately wraps many actions
 in one outer transaction (the demo data command does): it says so with ``batch()``.
 """

@@ -6,6 +6,8 @@ from importlib.util import find_spec
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from claims.services.tx import batch
+
 # Each module has ``load(stdout) -> list[tuple[role, username, password]]``; order matters.
 DEMO_MODULES = ["policies.demo", "claims.demo", "claims.demo_vendors", "claims.demo_money"]
 
@@ -18,7 +20,7 @@ class Command(BaseCommand):
         for name in DEMO_MODULES:
             if find_spec(name) is None:
                 continue
-            with transaction.atomic():
+            with transaction.atomic(), batch():
                 logins.extend(import_module(name).load(self.stdout) or [])
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Logins (user / password):"))
         seen = set()

@@ -1,0 +1,1 @@
+"""The policyholder portal: policies, aggregate use, first notice of loss, claim pages."""

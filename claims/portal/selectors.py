@@ -1,0 +1,264 @@
+"""The portal's reads. Every query starts from the policyholder, so another policyholder's
+policy, claim, question or document is simply not found (404)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.apps import apps
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from claims.models import (
+    FINAL_STATES,
+    Claim,
+    ClaimDocument,
+    ClaimNote,
+    ClaimState,
+    InformationRequest,
+)
+from config.models import AuditEntry
+from coverage.models import CostCategory, LossType, Module
+from policies.models import CoverageSection, Policy, Policyholder
+
+
+def policyholder_of(user) -> Policyholder:
+    """The caller's policyholder record; a login without one has no portal (404)."""
+    holder = getattr(user, "policyholder", None) if user.is_authenticated else None
+    if holder is None:
+        raise Http404("No policyholder record for this login.")
+    return holder
+
+
+BASE_FIRST = Case(
+    When(module__kind=Module.Kind.BASE, then=Value(0)), default=Value(1),
+    output_field=IntegerField(),
+)
+
+
+def holder_policies(*, holder: Policyholder) -> QuerySet[Policy]:
+    """The caller's policies with their sections, base module first (``ordered_sections``)."""
+    sections = CoverageSection.objects.select_related("module").order_by(
+        BASE_FIRST, "module__name"
+    )
+    return (
+        Policy.objects.filter(policyholder=holder)
+        .select_related("product")
+        .prefetch_related(Prefetch("sections", queryset=sections, to_attr="ordered_sections"))
+        .order_by("-start_date", "number")
+    )
+
+
+def reportable_policies(*, holder: Policyholder) -> QuerySet[Policy]:
+    """The policies a new incident can be reported under: the caller's active ones."""
+    return holder_policies(holder=holder).filter(status=Policy.Status.ACTIVE)
+
+
+def holder_policy(*, holder: Policyholder, pk: int) -> Policy:
+    return get_object_or_404(holder_policies(holder=holder), pk=pk)
+
+
+def holder_claims(*, holder: Policyholder) -> QuerySet[Claim]:
+    return (
+        Claim.objects.filter(policy__policyholder=holder)
+        .select_related("policy__product", "loss_type")
+        .order_by("-reported_at", "-id")
+    )
+
+
+def open_claims(*, holder: Policyholder) -> QuerySet[Claim]:
+    return holder_claims(holder=holder).exclude(state__in=FINAL_STATES + [ClaimState.DENIED])
+
+
+def holder_claim(*, holder: Policyholder, pk: int) -> Claim:
+    return get_object_or_404(holder_claims(holder=holder), pk=pk)
+
+
+def holder_open_request(*, claim: Claim, pk: int) -> InformationRequest:
+    return get_object_or_404(
+        claim.information_requests.filter(status=InformationRequest.Status.OPEN), pk=pk
+    )
+
+
+def visible_documents(*, claim: Claim, user) -> QuerySet[ClaimDocument]:
+    """What the policyholder may download: what they uploaded and our letters to them (vendor
+    reports and invoices stay with the adjuster)."""
+    return claim.documents.filter(
+        Q(uploaded_by=user) | Q(doc_type=ClaimDocument.Type.CORRESPONDENCE)
+    ).order_by("uploaded_at", "id")
+
+
+def loss_types_by_policy(*, policies) -> dict[int, set[int]]:
+    """Policy id -> the ids of the loss types its modules cover."""
+    covered: dict[int, set[int]] = {policy.pk: set() for policy in policies}
+    rows = LossType.objects.filter(modules__sections__policy__in=list(covered)).values_list(
+        "modules__sections__policy", "pk"
+    )
+    for policy_id, loss_type_id in rows:
+        covered[policy_id].add(loss_type_id)
+    return covered
+
+
+# --- the claim's timeline ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    title: str
+    text: str = ""
+    kind: str = "event"
+
+
+def _transition_title(entry: AuditEntry) -> str:
+    labels = dict(ClaimState.choices)
+    target = labels.get(entry.to_value, entry.to_value)
+    return f"Status: {target}"
+
+
+def _transition_text(entry: AuditEntry, claim: Claim) -> str:
+    if entry.to_value == ClaimState.DENIED:
+        reason = claim.get_denial_reason_display()
+        return f"{reason}. {entry.reason}".strip() if reason else entry.reason
+    if entry.to_value in (ClaimState.WITHDRAWN, ClaimState.REOPENED):
+        return entry.reason
+    return ""
+
+
+def _from_audit(entry: AuditEntry, claim: Claim, user) -> TimelineEntry | None:
+    action = entry.action
+    if action == "claim.reported":
+        return TimelineEntry(entry.created_at, "Incident reported", kind="state")
+    if action == "claim.transition":
+        return TimelineEntry(
+            entry.created_at, _transition_title(entry), _transition_text(entry, claim), "state"
+        )
+    if action == "information_request.opened":
+        return TimelineEntry(entry.created_at, "Your adjuster asked a question", entry.reason,
+                             "question")
+    if action == "information_request.answered":
+        return TimelineEntry(entry.created_at, "Question answered", entry.reason, "answer")
+    if action == "information_request.cancelled":
+        return TimelineEntry(entry.created_at, "A question was withdrawn; no answer is needed",
+                             kind="question")
+    if action == "claim.document_added" and entry.actor_id == user.pk:
+        return TimelineEntry(entry.created_at, "Document added",
+                             str(entry.payload.get("name", "")), "document")
+    return None
+
+
+def _note_entry(note: ClaimNote, user) -> TimelineEntry:
+    who = "You wrote" if note.author_id == user.pk else "Message from your adjuster"
+    return TimelineEntry(note.created_at, who, note.text, "note")
+
+
+def claim_timeline(*, claim: Claim, user) -> list[TimelineEntry]:
+    """State changes, questions and answers, the caller's documents, visible notes and visible
+    vendor progress, oldest first. Internal entries (coverage check, assignment, internal notes,
+    activities) are left out."""
+    entries = [
+        item
+        for entry in AuditEntry.objects.filter(claim_id=claim.pk).order_by("created_at", "id")
+        if (item := _from_audit(entry, claim, user)) is not None
+    ]
+    entries += [
+        _note_entry(note, user)
+        for note in claim.notes.filter(visibility=ClaimNote.Visibility.POLICYHOLDER)
+    ]
+    entries += vendor_progress(claim=claim)
+    return sorted(entries, key=lambda item: item.at)
+
+
+def vendor_progress(*, claim: Claim) -> list[TimelineEntry]:
+    """Vendor progress updates marked visible to the policyholder (when the vendors app is
+    installed)."""
+    if not apps.is_installed("claims.vendors"):
+        return []
+    from claims.vendors.models import VendorProgressUpdate
+
+    updates = (
+        VendorProgressUpdate.objects.filter(job__claim=claim, visible_to_policyholder=True)
+        .select_related("job__organisation", "job__service")
+        .order_by("created_at", "id")
+    )
+    return [
+        TimelineEntry(
+            update.created_at,
+            f"{update.job.service.name} by {update.job.organisation.name}: {update.percent} % done",
+            update.text, "vendor",
+        )
+        for update in updates
+    ]
+
+
+# --- the settlement statement --------------------------------------------------------------------
+
+LIMIT_WORDS = {
+    "sublimit": "A sublimit per loss event applied to a cost category.",
+    "per_loss": "The sum insured per loss event applied.",
+    "aggregate": "The annual maximum (2x the sum insured per insurance year) applied.",
+}
+
+
+@dataclass(frozen=True)
+class SettlementStatement:
+    section_name: str
+    insurance_year: int
+    state: str
+    covered: str | None
+    uncovered: str | None
+    deductible: object
+    payable: object
+    limits: list[str]
+    steps: list[str]
+    categories: list[dict]
+    payments: list
+
+
+def _categories(explanation: dict) -> list[dict]:
+    """The per-category rows of the explanation with the categories' names."""
+    rows = [row for row in explanation.get("categories") or [] if isinstance(row, dict)]
+    names = dict(
+        CostCategory.objects.filter(code__in=[row.get("category") for row in rows])
+        .values_list("code", "name")
+    )
+    return [{**row, "name": names.get(row.get("category"), row.get("category"))} for row in rows]
+
+
+def settlement_statements(*, claim: Claim) -> list[SettlementStatement]:
+    """The approved or paid settlements of the claim, in the policyholder's words (when the money
+    app is installed). Proposals still being decided are not shown."""
+    if not apps.is_installed("claims.money"):
+        return []
+    from claims.money.models import Settlement, SettlementState
+
+    settlements = (
+        Settlement.objects.filter(
+            claim=claim, state__in=[SettlementState.APPROVED, SettlementState.PAID]
+        )
+        .select_related("section__module", "account")
+        .prefetch_related("payments")
+        .order_by("created_at", "id")
+    )
+    statements = []
+    for settlement in settlements:
+        explanation = settlement.explanation if isinstance(settlement.explanation, dict) else {}
+        steps = explanation.get("steps") or []
+        statements.append(SettlementStatement(
+            section_name=settlement.section.module.name,
+            insurance_year=settlement.account.year,
+            state=settlement.get_state_display(),
+            covered=explanation.get("covered"),
+            uncovered=explanation.get("uncovered"),
+            deductible=settlement.deductible_taken,
+            payable=settlement.approved_amount,
+            limits=[LIMIT_WORDS.get(code, str(code)) for code in settlement.limited_by or []],
+            steps=[str(step) for step in steps] if isinstance(steps, list) else [],
+            categories=_categories(explanation),
+            payments=[
+                payment for payment in settlement.payments.all() if payment.status != "cancelled"
+            ],
+        ))
+    return statements

@@ -1,0 +1,123 @@
+"""Every portal page renders for its owner, with what the policyholder needs to see."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from claims.models import ClaimDocument
+from claims.services import document_add
+from tests.claims.conftest import walk
+from tests.portal.conftest import upload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_policies_modules_sums_deductible_and_aggregates(portal, cyber_policy,
+                                                                    itl_policy):
+    page = portal.get(reverse("portal:home")).content.decode()
+    for policy in (cyber_policy, itl_policy):
+        assert policy.number in page
+    assert "Cyber and data own damage" in page
+    assert "Cyber business interruption" in page
+    assert "250,000.00 EUR" in page  # the cyber own-damage sum insured
+    assert "1,000.00 EUR per loss event" in page  # the deductible
+    assert "500,000.00" in page  # the annual maximum: 2 x 250,000
+    assert "Remaining" in page
+    assert "+49 800 247 2470" in page  # the cyber product's hotline
+
+
+def test_home_lists_open_claims_with_state_and_what_happens_next(portal, my_claim, adjuster,
+                                                                 question):
+    page = portal.get(reverse("portal:home")).content.decode()
+    assert my_claim.number in page
+    assert "Reported" in page
+    assert f"We need an answer from you by {question.due_date:%d.%m.%Y}" in page
+
+
+def test_home_says_what_happens_next_per_state(portal, my_claim, adjuster):
+    walk(my_claim, adjuster, "start_liability_check")
+    page = portal.get(reverse("portal:home")).content.decode()
+    assert "We are checking cover and liability" in page
+
+
+def test_closed_and_withdrawn_claims_are_listed_as_earlier_claims(portal, my_claim, holder_user):
+    walk(my_claim, holder_user, "withdraw")
+    page = portal.get(reverse("portal:home")).content.decode()
+    assert "You have no open claims" in page
+    assert "Earlier claims" in page and my_claim.number in page
+
+
+def test_policy_page_shows_sections_aggregates_and_its_claims(portal, cyber_policy, my_claim):
+    page = portal.get(reverse("portal:policy", args=[cyber_policy.pk])).content.decode()
+    assert cyber_policy.number in page
+    assert "Annual maximum" in page
+    assert my_claim.number in page
+
+
+def test_report_page_offers_loss_types_in_plain_words_and_a_one_time_token(portal):
+    response = portal.get(reverse("portal:report"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "My systems were encrypted by ransomware" in page
+    assert "A client claims damages for a missed deadline" in page
+    assert "I damaged or lost a client&#x27;s property (e.g. I lost a client&#x27;s key)" in page
+    assert 'name="submission_token"' in page
+    assert "csrfmiddlewaretoken" in page
+    assert "+49 800 247 2470" in page
+    assert len(portal.session["portal_report_tokens"]) == 1
+
+
+def test_claim_page_shows_timeline_visible_notes_questions_and_documents(
+        portal, my_claim, question, visible_note, internal_note, adjuster):
+    walk(my_claim, adjuster, "start_liability_check")
+    page = portal.get(reverse("portal:claim", args=[my_claim.pk])).content.decode()
+    assert my_claim.number in page
+    assert "Incident reported" in page
+    assert "Status: Liability and coverage check" in page
+    assert "We have called your IT partner." in page
+    assert "Internal: check the backup story." not in page
+    assert "Please send the ransom note as a photo." in page
+    assert f'action="{reverse("portal:answer", args=[my_claim.pk, question.pk])}"' in page
+    assert "evidence.pdf" in page
+    assert "Withdraw this claim" in page
+    assert page.count("csrfmiddlewaretoken") >= 4  # answer, documents, message, withdraw
+
+
+def test_claim_page_hides_documents_of_adjusters_and_vendors(portal, my_claim, adjuster):
+    hidden = document_add(claim=my_claim, upload=upload("vendor-report.pdf"),
+                          doc_type=ClaimDocument.Type.VENDOR_REPORT, uploaded_by=adjuster)
+    page = portal.get(reverse("portal:claim", args=[my_claim.pk])).content.decode()
+    assert "vendor-report.pdf" not in page
+    url = reverse("portal:document", args=[my_claim.pk, hidden.pk])
+    assert portal.get(url).status_code == 404
+
+
+def test_emergency_claim_page_shows_the_hotline(portal, cyber_policy, holder_user):
+    from tests.claims.conftest import report
+
+    claim = report(cyber_policy, holder_user, emergency=True)
+    page = portal.get(reverse("portal:claim", args=[claim.pk])).content.decode()
+    assert "call our 24/7 hotline now" in page
+    assert "+49 800 247 2470" in page
+    assert "An adjuster will call you within the hour." in page
+
+
+def test_no_withdraw_form_once_the_claim_is_past_mitigation(portal, my_claim, adjuster):
+    walk(my_claim, adjuster, "start_liability_check", "start_settlement")
+    page = portal.get(reverse("portal:claim", args=[my_claim.pk])).content.decode()
+    assert "Withdraw this claim" not in page
+
+
+def test_the_document_downloads_through_the_portal_as_an_attachment(portal, my_claim):
+    document = my_claim.documents.get(original_name="evidence.pdf")
+    response = portal.get(reverse("portal:document", args=[my_claim.pk, document.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert 'attachment; filename="evidence.pdf"' in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_claim_page_never_links_media_urls(portal, my_claim, settings):
+    page = portal.get(reverse("portal:claim", args=[my_claim.pk])).content.decode()
+    assert f"/{settings.MEDIA_URL}" not in page
