@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "coverage.apps.CoverageConfig",
     "policies.apps.PoliciesConfig",
     "claims.apps.ClaimsConfig",
+    "claims.vendors.apps.VendorsConfig",
+    "claims.money.apps.MoneyConfig",
+    "claims.portal.apps.PortalConfig",
 ]
 
 MIDDLEWARE = [
@@ -161,9 +164,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.activities_escalate_overdue",
         "schedule": timedelta(minutes=5),
     },
+    "money-payments-sweep": {"task": "money.payments_sweep", "schedule": timedelta(seconds=60)},
+    "vendors-jobs-escalate-unaccepted": {
+        "task": "vendors.jobs_escalate_unaccepted",
+        "schedule": timedelta(minutes=1),
+    },
 }
 # Seconds a pending outbox message waits before the sweep sends it again.
 OUTBOX_RETRY_AFTER = env.int("OUTBOX_RETRY_AFTER", default=30)
+# Seconds a pending payment waits before the payments sweep enqueues its task again.
+PAYMENT_RETRY_AFTER = env.int("PAYMENT_RETRY_AFTER", default=120)
+# Test-only: seconds the payment task waits inside its transaction (to kill a worker mid-task).
+PAYMENT_EXECUTE_DELAY = env.int("PAYMENT_EXECUTE_DELAY", default=0) if TESTING else 0
 
 # --- REST framework ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -201,6 +213,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Vendors: an invoice above the approved estimate by more than this fraction needs the adjuster's
+# explicit approval; an emergency job not accepted within the window goes to the next vendor.
+VENDOR_INVOICE_TOLERANCE = env.str("VENDOR_INVOICE_TOLERANCE", default="0.10")
+VENDOR_EMERGENCY_ACCEPT_MINUTES = env.int("VENDOR_EMERGENCY_ACCEPT_MINUTES", default=60)
 
 # Uploads: size limit in bytes for a claim document.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)

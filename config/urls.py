@@ -9,4 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("api/vendor/", include("claims.vendors.api.urls")),
+    path("vendor/", include("claims.vendors.portal.urls")),
+    path("portal/", include("claims.portal.urls")),
 ]

@@ -1,1 +1,0 @@
-"""Claims models (see the claims workflow issue)."""
