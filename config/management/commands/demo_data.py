@@ -5,6 +5,7 @@ from importlib.util import find_spec
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from claims.services.tx import batch
 
@@ -20,7 +21,12 @@ class Command(BaseCommand):
         for name in DEMO_MODULES:
             if find_spec(name) is None:
                 continue
-            with transaction.atomic(), batch():
+            # Nobody to tell about demo claims: no emails while loading.
+            with (
+                override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+                transaction.atomic(),
+                batch(),
+            ):
                 logins.extend(import_module(name).load(self.stdout) or [])
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Logins (user / password):"))
         seen = set()
@@ -28,5 +34,8 @@ class Command(BaseCommand):
             if username in seen:
                 continue
             seen.add(username)
-            self.stdout.write(f"  {role:<28} {username:<22} {password}")
-        self.stdout.write("Adjusters: http://127.0.0.1:8000/admin/   Health: /healthz")
+            self.stdout.write(f"  {role:<40} {username:<22} {password}")
+        self.stdout.write(
+            "Adjusters and team leads: http://127.0.0.1:8000/admin/   "
+            "Policyholders: /portal/   Vendors: /vendor/ and /api/vendor/   Health: /healthz"
+        )
