@@ -180,8 +180,9 @@ PAYMENT_EXECUTE_DELAY = env.int("PAYMENT_EXECUTE_DELAY", default=0) if TESTING e
 # --- REST framework ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: its WWW-Authenticate header makes "not signed in" a 401, not a 403.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -192,9 +193,37 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claims API",
-    "DESCRIPTION": "Claims handling for IT-liability and cyber insurance.",
+    "DESCRIPTION": (
+        "Claims handling for IT-liability and cyber insurance. Every error has the shape "
+        '{"error": {"code", "message", "fields"}}. Writes that create claims or money accept an '
+        "Idempotency-Key header."
+    ),
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- Cache (login rate limits) -------------------------------------------------------------------
+
+
+def _cache_location(url: str) -> str:
+    """redis-py's URL for ``REDIS_URL``; kombu's ``redis+socket://PATH`` becomes ``unix://PATH``."""
+    if url.startswith("redis+socket://"):
+        return "unix://" + url.removeprefix("redis+socket://")
+    return url
+
+
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+         "LOCATION": _cache_location(REDIS_URL), "KEY_PREFIX": "claims"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Failed sign-ins per IP address and username before further attempts are refused for a while.
+LOGIN_FAILURES_ALLOWED = env.int("LOGIN_FAILURES_ALLOWED", default=5)
+LOGIN_FAILURES_WINDOW_SECONDS = env.int("LOGIN_FAILURES_WINDOW_SECONDS", default=15 * 60)
 
 # --- Security (production: DEBUG off) ------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,0 +1,1 @@
+"""The money of a claim: cost lines, reserves, settlements, the ledger and payments."""

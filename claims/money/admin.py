@@ -1,0 +1,351 @@
+"""The money in the admin. The claim page gets a "Money" section (the settlement statement per
+section, reserves, settlements and payments) with links to add a cost line, change a reserve,
+propose, approve or refuse a settlement; the policy page gets the aggregate per insurance year
+with what was paid. Both by extending the claims' and policies' admins from here (re-registered),
+so their files stay as they are. Every write goes through ``claims.money.services``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from claims import roles
+from claims.admin.claim import ClaimAdmin
+from claims.exceptions import ClaimsError
+from claims.models import Claim
+from claims.money.models import (
+    OPEN_SETTLEMENT_STATES,
+    CostLine,
+    LedgerEntry,
+    PayeeKind,
+    Payment,
+    ReserveKind,
+    Settlement,
+)
+from claims.money.selectors import (
+    cost_lines_for,
+    money_sections,
+    payee_split,
+    policy_aggregate,
+    reserves_current,
+    settlement_preview,
+)
+from claims.money.services import (
+    cost_line_add,
+    reserve_set,
+    settlement_approve,
+    settlement_propose,
+    settlement_refuse,
+)
+from coverage.models import CostCategory
+from coverage.settlement import SettlementInputError
+from policies.admin import PolicyAdmin
+from policies.models import CoverageSection, Policy
+
+
+class CostLineForm(forms.Form):
+    section = forms.ModelChoiceField(queryset=CoverageSection.objects.none())
+    category = forms.ModelChoiceField(queryset=CostCategory.objects.all())
+    amount = forms.DecimalField(max_digits=14, decimal_places=2,
+                                help_text="Negative: a correction of earlier lines.")
+    payee_kind = forms.ChoiceField(choices=[c for c in PayeeKind.choices if c[0] != "vendor"],
+                                   label="payee")
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, claim: Claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = claim.policy.sections.select_related("module")
+        self.fields["section"].initial = claim.coverage_section_id
+
+
+class ReserveForm(forms.Form):
+    section = forms.ModelChoiceField(queryset=CoverageSection.objects.none())
+    kind = forms.ChoiceField(choices=ReserveKind.choices)
+    level = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0,
+                               help_text="The new reserve level.")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, claim: Claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = claim.policy.sections.select_related("module")
+        self.fields["section"].initial = claim.coverage_section_id
+
+
+class ProposeForm(forms.Form):
+    section = forms.ModelChoiceField(queryset=CoverageSection.objects.none())
+
+    def __init__(self, *args, claim: Claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = claim.policy.sections.select_related("module")
+        self.fields["section"].initial = claim.coverage_section_id
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("refuse", "Refuse")])
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="Needed to refuse.")
+
+
+def _eur(value) -> str:
+    return f"{value:,.2f}"
+
+
+def _table(head: list[str], rows, css: str = "claim-table") -> str:
+    return format_html(
+        "<table class='{}'><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", css,
+        format_html_join("", "<th>{}</th>", ((h,) for h in head)),
+        format_html_join("", "<tr>{}</tr>", (
+            (format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in rows
+        )),
+    )
+
+
+class ClaimMoneyMixin:
+    """Adds the money section and its pages to the claims' ClaimAdmin."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None:
+            fieldsets.append(("Money: settlement statement", {"fields": ["money_statement"]}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "money_statement"] if obj is not None else fields
+
+    @admin.display(description="statement")
+    def money_statement(self, claim):
+        parts = [self._money_links(claim)]
+        for section in money_sections(claim=claim):
+            parts.append(self._section_statement(claim, section))
+        settlements = Settlement.objects.filter(claim=claim).select_related(
+            "section__module", "proposed_by", "decided_by")
+        if settlements:
+            parts.append(format_html("<h3>Settlements</h3>{}", _table(
+                ["#", "Section", "State", "Proposed", "Approved", "Limited by", "Proposed by",
+                 "Decided by", "Reason", ""],
+                [(s.pk, s.section.module.name, s.get_state_display(), _eur(s.proposed_payable),
+                  _eur(s.approved_amount) if s.approved_amount is not None else "-",
+                  ", ".join(s.limited_by) or "-", s.proposed_by, s.decided_by or "-",
+                  s.refusal_reason or "-",
+                  format_html('<a href="{}">approve or refuse</a>',
+                              reverse("admin:money_settlement_decide", args=[claim.pk, s.pk]))
+                  if s.state in OPEN_SETTLEMENT_STATES else "")
+                 for s in settlements])))
+        payments = Payment.objects.filter(claim=claim)
+        if payments:
+            parts.append(format_html("<h3>Payments</h3>{}", _table(
+                ["#", "Payee", "Amount", "Status", "Reference", "Paid at"],
+                [(p.pk, f"{p.payee_name} ({p.get_payee_kind_display()})", _eur(p.amount),
+                  p.get_status_display(), p.external_reference or "-",
+                  f"{p.paid_at:%d.%m.%Y %H:%M}" if p.paid_at else "-") for p in payments])))
+        return format_html_join("", "{}", ((part,) for part in parts))
+
+    def _money_links(self, claim) -> str:
+        links = [("money_cost_line_add", "Add a cost line"),
+                 ("money_reserve_set", "Change a reserve"),
+                 ("money_settlement_propose", "Propose a settlement")]
+        return format_html("<p>{}</p>", format_html_join(" | ", '<a href="{}">{}</a>', (
+            (reverse(f"admin:{name}", args=[claim.pk]), label) for name, label in links)))
+
+    def _section_statement(self, claim, section) -> str:
+        lines = cost_lines_for(claim=claim, section=section)
+        reserves = reserves_current(claim=claim, section=section)
+        head = format_html(
+            "<h3>{}: sum insured {} per loss, deductible {}</h3><p>Reserves: loss {}, expense {}"
+            "</p>", section.module.name, _eur(section.sum_insured), _eur(section.deductible),
+            _eur(reserves["loss"]), _eur(reserves["expense"]))
+        if not lines:
+            return format_html("{}<p>No cost lines yet.</p>", head)
+        line_table = _table(
+            ["Category", "Amount", "Payee", "Source", "Reason", "By"],
+            [(line.category.name, _eur(line.amount), line.payee_name, line.get_source_display(),
+              line.reason or "-", line.created_by) for line in lines])
+        try:
+            result = settlement_preview(claim=claim, section=section)
+        except (ClaimsError, SettlementInputError) as error:
+            return format_html("{}{}<p>Preview not possible: {}</p>", head, line_table, error)
+        categories = _table(
+            ["Category", "Claimed", "Sublimit", "Covered", "Not covered", "Deductible"],
+            [(row.category, _eur(row.claimed),
+              _eur(row.sublimit) if row.sublimit is not None else "-", _eur(row.covered),
+              _eur(row.uncovered), "exempt" if row.deductible_exempt else "applies")
+             for row in result.categories])
+        shares = payee_split(claim=claim, section=section, payable=result.payable)
+        return format_html(
+            "{}{}<h4>Settlement preview</h4>{}<ol>{}</ol><p><strong>Payable {}</strong> "
+            "(deductible {}, aggregate left after it {}{}).</p><p>Who is paid what: {}</p>",
+            head, line_table, categories,
+            format_html_join("", "<li>{}</li>", ((step,) for step in result.steps)),
+            _eur(result.payable), _eur(result.deductible), _eur(result.aggregate_remaining),
+            f"; limited by {', '.join(result.limited_by)}" if result.limited_by else "",
+            format_html_join(", ", "{} {}", ((s.payee_name, _eur(s.amount)) for s in shares))
+            or "-",
+        )
+
+    # --- pages --------------------------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:claim_id>/money/cost-line/", view(self.cost_line_view),
+                 name="money_cost_line_add"),
+            path("<int:claim_id>/money/reserve/", view(self.reserve_view),
+                 name="money_reserve_set"),
+            path("<int:claim_id>/money/propose/", view(self.propose_view),
+                 name="money_settlement_propose"),
+            path("<int:claim_id>/money/settlements/<int:settlement_id>/", view(self.decide_view),
+                 name="money_settlement_decide"),
+            *super().get_urls(),
+        ]
+
+    def _claim(self, request, claim_id) -> Claim:
+        claim = self.get_object(request, str(claim_id))
+        if claim is None:
+            raise Http404("No such claim.")
+        if not roles.is_adjuster(request.user):
+            raise PermissionDenied
+        return claim
+
+    def _form_page(self, request, claim, form, title, action):
+        if request.method == "POST" and form.is_valid():
+            try:
+                done = action(form.cleaned_data)
+            except ClaimsError as error:
+                form.add_error(None, error.message)
+            else:
+                self.message_user(request, done, messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:claims_claim_change", args=[claim.pk]))
+        return TemplateResponse(request, "admin/money/form.html", {
+            **self.admin_site.each_context(request), "title": title, "claim": claim,
+            "form": form, "opts": self.model._meta,
+        })
+
+    def cost_line_view(self, request, claim_id):
+        claim = self._claim(request, claim_id)
+        form = CostLineForm(request.POST or None, claim=claim)
+        return self._form_page(request, claim, form, f"Add a cost line to {claim}", lambda d: (
+            cost_line_add(claim=claim, section=d["section"], category=d["category"],
+                          amount=d["amount"], payee_kind=d["payee_kind"], reason=d["reason"],
+                          by=request.user) and "Cost line added."))
+
+    def reserve_view(self, request, claim_id):
+        claim = self._claim(request, claim_id)
+        form = ReserveForm(request.POST or None, claim=claim)
+        return self._form_page(request, claim, form, f"Change a reserve of {claim}", lambda d: (
+            reserve_set(claim=claim, section=d["section"], kind=d["kind"], level=d["level"],
+                        reason=d["reason"], by=request.user) and "Reserve recorded."))
+
+    def propose_view(self, request, claim_id):
+        claim = self._claim(request, claim_id)
+        form = ProposeForm(request.POST or None, claim=claim)
+
+        def propose(data):
+            settlement = settlement_propose(claim=claim, section=data["section"],
+                                            by=request.user)
+            return f"Settlement {settlement.pk} proposed: {_eur(settlement.proposed_payable)}."
+
+        return self._form_page(request, claim, form, f"Propose a settlement of {claim}", propose)
+
+    def decide_view(self, request, claim_id, settlement_id):
+        claim = self._claim(request, claim_id)
+        settlement = get_object_or_404(Settlement, pk=settlement_id, claim=claim)
+        form = DecideForm(request.POST or None)
+
+        def decide(data):
+            if data["decision"] == "refuse":
+                settlement_refuse(settlement=settlement, by=request.user, reason=data["reason"])
+                return f"Settlement {settlement.pk} refused."
+            result = settlement_approve(settlement=settlement, by=request.user)
+            if result.state == "approved":
+                cut = " (cut by the annual aggregate)" if "aggregate" in result.limited_by else ""
+                return f"Settlement {result.pk} approved: {_eur(result.approved_amount)}{cut}."
+            if result.state == "pending_team_lead":
+                return f"Settlement {result.pk} is above your approval limit: a team lead decides."
+            return f"Settlement {result.pk} refused: {result.refusal_reason}"
+
+        title = (f"Settlement {settlement.pk} of {claim}: {settlement.get_state_display()}, "
+                 f"proposed {_eur(settlement.proposed_payable)}")
+        return self._form_page(request, claim, form, title, decide)
+
+
+class MoneyClaimAdmin(ClaimMoneyMixin, ClaimAdmin):
+    pass
+
+
+class MoneyPolicyAdmin(PolicyAdmin):
+    @admin.display(description="aggregate accounts")
+    def aggregate_table(self, policy: Policy) -> str:
+        return _table(
+            ["Section", "Insurance year", "Period", "Aggregate limit (EUR)", "Committed (EUR)",
+             "Paid (EUR)", "Remaining (EUR)"],
+            [(row.account.section.module.name, row.account.year,
+              f"{row.account.starts_on:%d.%m.%Y} to "
+              f"{row.account.ends_on - timedelta(days=1):%d.%m.%Y}",
+              _eur(row.account.limit), _eur(row.account.committed), _eur(row.paid),
+              _eur(row.remaining)) for row in policy_aggregate(policy=policy)],
+            css="aggregate-table")
+
+
+for model, model_admin in ((Claim, MoneyClaimAdmin), (Policy, MoneyPolicyAdmin)):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "amount", "account", "claim", "settlement",
+                    "idempotency_key", "created_by"]
+    list_filter = ["kind"]
+    search_fields = ["claim__number", "idempotency_key"]
+    list_select_related = ["account__section__policy", "account__section__module", "claim",
+                           "settlement__claim", "created_by"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "claim", "payee_name", "payee_kind", "amount", "status", "attempts",
+                    "external_reference", "paid_at"]
+    list_filter = ["status", "payee_kind"]
+    search_fields = ["claim__number", "payee_name", "external_reference"]
+    list_select_related = ["claim"]
+
+
+@admin.register(Settlement)
+class SettlementAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "claim", "section", "state", "proposed_payable", "approved_amount",
+                    "proposed_by", "decided_by", "created_at"]
+    list_filter = ["state"]
+    search_fields = ["claim__number"]
+    list_select_related = ["claim", "section__module", "section__policy", "proposed_by",
+                           "decided_by"]
+
+
+@admin.register(CostLine)
+class CostLineAdmin(ReadOnlyAdmin):
+    list_display = ["claim", "category", "amount", "payee_name", "source", "created_by",
+                    "created_at"]
+    list_filter = ["source", "payee_kind", "category"]
+    search_fields = ["claim__number", "payee_name"]
+    list_select_related = ["claim", "category", "created_by"]

@@ -1,0 +1,304 @@
+"""Reads of a claim's money: the settlement preview from the claim's real cost lines and ledger,
+the split between payees, reserves and the aggregate per insurance year.
+
+The arithmetic is ``coverage.settlement.calculate_settlement``; this module only gathers its inputs
+from the database (terms of the section, lines, what is committed, what a series already used).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+
+from django.db.models import Q, Sum
+
+from claims.exceptions import ClaimValidationError
+from claims.models import Claim, ClaimSection
+from claims.money.models import (
+    CostLine,
+    InterruptionAssessment,
+    LedgerEntry,
+    Payment,
+    ReserveChange,
+    ReserveKind,
+    Settlement,
+    SettlementState,
+)
+from coverage import settlement as calc
+from coverage.models import CostCategory, DeductibleRule, ModuleCostCategory
+from coverage.money import CENT, ZERO, money
+from policies.models import CoverageSection, InsuranceYearAccount, Policy
+
+COMMITTING = [LedgerEntry.Kind.COMMITMENT, LedgerEntry.Kind.REVERSAL]
+SETTLED_STATES = [SettlementState.APPROVED, SettlementState.PAID]
+
+
+def claim_section(*, claim: Claim, section: CoverageSection | None = None) -> CoverageSection:
+    """The section money is handled under: the given one, else the coverage check's choice."""
+    section = section or claim.coverage_section
+    if section is None:
+        raise ClaimValidationError(
+            {"section": "The claim has no coverage section yet: run the coverage check first."}
+        )
+    if section.policy_id != claim.policy_id:
+        raise ClaimValidationError({"section": "The section is not one of the claim's policy."})
+    return section
+
+
+def settlement_account(*, claim: Claim, section: CoverageSection) -> InsuranceYearAccount:
+    """The insurance-year account of the loss date for ``section``."""
+    if section.pk == claim.coverage_section_id and claim.coverage_account_id:
+        return claim.coverage_account
+    linked = ClaimSection.objects.filter(claim=claim, section=section).select_related("account")
+    account = next((row.account for row in linked if row.account_id), None)
+    account = account or InsuranceYearAccount.objects.filter(
+        section=section, starts_on__lte=claim.loss_date, ends_on__gt=claim.loss_date
+    ).first()
+    if account is None:
+        raise ClaimValidationError(
+            {"section": "No insurance year of this section covers the loss date."}
+        )
+    return account
+
+
+def settlement_terms(*, claim: Claim, section: CoverageSection) -> calc.SettlementTerms:
+    """Sum insured, deductible (and its rule), sublimits and exempt categories of the section."""
+    module = section.module
+    links = ModuleCostCategory.objects.filter(module=module).select_related("category")
+    first_8_hours_loss = None
+    if module.deductible_rule == DeductibleRule.FIRST_8_HOURS:
+        first_8_hours_loss = (
+            InterruptionAssessment.objects.filter(claim=claim, section=section)
+            .order_by("-created_at", "-id")
+            .values_list("first_8_hours_loss", flat=True)
+            .first()
+        ) or ZERO
+    categories = CostCategory.objects.all()
+    return calc.SettlementTerms(
+        sum_insured=section.sum_insured,
+        deductible=section.deductible,
+        aggregate_factor=section.aggregate_factor,
+        deductible_rule=module.deductible_rule,
+        first_8_hours_loss=first_8_hours_loss,
+        deductible_exempt=frozenset(c.code for c in categories if c.deductible_exempt),
+        sublimits={
+            link.category.code: link.sublimit for link in links if link.sublimit is not None
+        },
+        category_names={c.code: c.name for c in categories},
+    )
+
+
+def cost_lines_for(*, claim: Claim, section: CoverageSection):
+    return (
+        CostLine.objects.filter(claim=claim, section=section)
+        .select_related("category", "created_by")
+        .order_by("created_at", "id")
+    )
+
+
+def net_lines(*, claim: Claim, section: CoverageSection) -> list[calc.CostLine]:
+    """One line per category with the net amount (corrections are negative lines)."""
+    net: dict[str, Decimal] = {}
+    for line in cost_lines_for(claim=claim, section=section):
+        net[line.category.code] = net.get(line.category.code, ZERO) + line.amount
+    return [calc.CostLine(code, money(amount)) for code, amount in net.items() if amount > 0]
+
+
+def committed_on_claim(*, claim: Claim, section: CoverageSection) -> Decimal:
+    total = LedgerEntry.objects.filter(
+        claim=claim, account__section=section, kind__in=COMMITTING
+    ).aggregate(total=Sum("amount"))["total"]
+    return money(total or ZERO)
+
+
+@dataclass(frozen=True)
+class SeriesFigures:
+    """What the other claims of the series (one loss event) already used on the section."""
+
+    deductible_taken: Decimal = ZERO
+    paid_before: Decimal = ZERO
+    sublimit_used: dict[str, Decimal] = field(default_factory=dict)
+    claim_numbers: tuple[str, ...] = ()
+
+
+def series_figures(*, claim: Claim, section: CoverageSection) -> SeriesFigures:
+    if claim.series_id is None:
+        return SeriesFigures()
+    others = Claim.objects.filter(series_id=claim.series_id).exclude(pk=claim.pk)
+    latest: dict[int, Settlement] = {}
+    decided = Q(state__in=SETTLED_STATES) | Q(
+        state=SettlementState.REFUSED, deductible_taken__isnull=False
+    )  # refused as nothing was due: its costs still bore (part of) the deductible
+    rows = Settlement.objects.filter(decided, claim__in=others, section=section)
+    for settlement in rows.order_by("decided_at", "id"):
+        latest[settlement.claim_id] = settlement
+    deductible = sum((s.deductible_taken or ZERO for s in latest.values()), ZERO)
+    used: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for settlement in latest.values():
+        for row in settlement.explanation.get("categories", []):
+            used[row["category"]] += Decimal(row["covered"])
+    paid_before = LedgerEntry.objects.filter(
+        claim__in=others, account__section=section, kind__in=COMMITTING
+    ).aggregate(total=Sum("amount"))["total"] or ZERO
+    return SeriesFigures(
+        deductible_taken=money(deductible),
+        paid_before=money(paid_before),
+        sublimit_used={code: money(amount) for code, amount in used.items()},
+        claim_numbers=tuple(others.order_by("number").values_list("number", flat=True)),
+    )
+
+
+def settlement_preview(
+    *,
+    claim: Claim,
+    section: CoverageSection | None = None,
+    aggregate_committed: Decimal | None = None,
+) -> calc.SettlementResult:
+    """The settlement of ``claim`` on ``section`` as it would be approved now.
+
+    ``aggregate_committed``: the account's committed figure; the approval passes the one it read
+    under the row lock, a preview reads the current one.
+    """
+    section = claim_section(claim=claim, section=section)
+    if aggregate_committed is None:
+        account = settlement_account(claim=claim, section=section)
+        aggregate_committed = InsuranceYearAccount.objects.values_list(
+            "committed", flat=True
+        ).get(pk=account.pk)
+    series = series_figures(claim=claim, section=section)
+    return calc.calculate_settlement(
+        settlement_terms(claim=claim, section=section),
+        net_lines(claim=claim, section=section),
+        aggregate_committed=aggregate_committed,
+        claim_committed=committed_on_claim(claim=claim, section=section),
+        series_deductible_taken=series.deductible_taken,
+        series_paid_before=series.paid_before,
+        series_sublimit_used=series.sublimit_used,
+    )
+
+
+def explanation(result: calc.SettlementResult) -> dict:
+    """The result as JSON for the settlement row: figures, per-category breakdown, steps."""
+    return {
+        **result.to_dict(),
+        "claimed": f"{result.claimed:.2f}",
+        "deductible_effective": f"{result.deductible_effective:.2f}",
+        "aggregate_left": f"{result.aggregate_left:.2f}",
+        "categories": [
+            {
+                "category": row.category,
+                "claimed": f"{row.claimed:.2f}",
+                "covered": f"{row.covered:.2f}",
+                "uncovered": f"{row.uncovered:.2f}",
+                "sublimit": None if row.sublimit is None else f"{row.sublimit:.2f}",
+                "deductible_exempt": row.deductible_exempt,
+            }
+            for row in result.categories
+        ],
+        "steps": list(result.steps),
+    }
+
+
+@dataclass(frozen=True)
+class PayeeShare:
+    payee_kind: str
+    payee_name: str
+    claimed: Decimal
+    amount: Decimal
+    vendor_id: int | None = None
+
+
+def payee_split(*, claim: Claim, section: CoverageSection, payable: Decimal) -> list[PayeeShare]:
+    """Who is paid what: ``payable`` shared in proportion to each payee's net claimed costs, in
+    whole cents rounded down; the cents left over go to the largest share (then the first)."""
+    claimed: dict[tuple[str, str], Decimal] = {}
+    vendors: dict[tuple[str, str], int | None] = {}
+    for line in cost_lines_for(claim=claim, section=section):
+        key = (line.payee_kind, line.payee_name)
+        claimed[key] = claimed.get(key, ZERO) + line.amount
+        vendors[key] = vendors.get(key) or line.vendor_id
+    weights = {key: amount for key, amount in claimed.items() if amount > 0}
+    total = sum(weights.values(), ZERO)
+    if payable <= 0 or total <= 0:
+        return []
+    shares = {
+        key: (payable * amount / total).quantize(CENT, rounding=ROUND_DOWN)
+        for key, amount in weights.items()
+    }
+    largest = max(weights, key=lambda key: weights[key])
+    shares[largest] += payable - sum(shares.values(), ZERO)
+    return [
+        PayeeShare(kind, name, money(weights[(kind, name)]), money(shares[(kind, name)]),
+                   vendors[(kind, name)])
+        for kind, name in weights
+        if shares[(kind, name)] > 0
+    ]
+
+
+def reserves_current(*, claim: Claim, section: CoverageSection) -> dict[str, Decimal]:
+    """The current reserve per kind: the latest level recorded (0.00 if none)."""
+    current = dict.fromkeys(ReserveKind.values, ZERO)
+    for row in ReserveChange.objects.filter(claim=claim, section=section).order_by(
+        "created_at", "id"
+    ):
+        current[row.kind] = row.level
+    return current
+
+
+def money_sections(*, claim: Claim) -> list[CoverageSection]:
+    """The sections the claim has money on (lines, reserves or settlements), primary first."""
+    ids = set(CostLine.objects.filter(claim=claim).values_list("section_id", flat=True))
+    ids |= set(ReserveChange.objects.filter(claim=claim).values_list("section_id", flat=True))
+    ids |= set(Settlement.objects.filter(claim=claim).values_list("section_id", flat=True))
+    if claim.coverage_section_id:
+        ids.add(claim.coverage_section_id)
+    sections = CoverageSection.objects.filter(pk__in=ids).select_related("module")
+    return sorted(sections, key=lambda s: (s.pk != claim.coverage_section_id, s.module.name))
+
+
+@dataclass(frozen=True)
+class AccountFigures:
+    account: InsuranceYearAccount
+    ledger_committed: Decimal
+    paid: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.account.limit - self.account.committed
+
+
+def account_figures(*, accounts) -> list[AccountFigures]:
+    """Per account: its committed figure, what the ledger says was committed and paid."""
+    accounts = list(accounts)
+    sums = (
+        LedgerEntry.objects.filter(account__in=accounts)
+        .values("account_id")
+        .annotate(
+            committed=Sum("amount", filter=Q(kind__in=COMMITTING)),
+            paid=Sum("amount", filter=Q(kind=LedgerEntry.Kind.PAYMENT)),
+        )
+    )
+    by_account = {row["account_id"]: row for row in sums}
+    return [
+        AccountFigures(
+            account=account,
+            ledger_committed=money(by_account.get(account.pk, {}).get("committed") or ZERO),
+            paid=money(by_account.get(account.pk, {}).get("paid") or ZERO),
+        )
+        for account in accounts
+    ]
+
+
+def policy_aggregate(*, policy: Policy) -> list[AccountFigures]:
+    """Per section and insurance year: limit, committed, paid, remaining."""
+    accounts = InsuranceYearAccount.objects.filter(section__policy=policy).select_related(
+        "section__module"
+    )
+    return account_figures(accounts=sorted(accounts, key=lambda a: (
+        a.section.module.kind != "base", a.section.module.name, a.year)))
+
+
+def payments_due(*, claim: Claim) -> bool:
+    """Whether any payment of the claim is still to be made."""
+    return Payment.objects.filter(claim=claim, status=Payment.Status.PENDING).exists()

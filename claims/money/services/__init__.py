@@ -1,0 +1,21 @@
+"""Every write of a claim's money goes through these services."""
+
+from claims.money.services.lines import cost_line_add, interruption_assess, reserve_set
+from claims.money.services.payments import payment_execute, payments_sweep, reversal_record
+from claims.money.services.settlements import (
+    settlement_approve,
+    settlement_propose,
+    settlement_refuse,
+)
+
+__all__ = [
+    "cost_line_add",
+    "interruption_assess",
+    "payment_execute",
+    "payments_sweep",
+    "reserve_set",
+    "reversal_record",
+    "settlement_approve",
+    "settlement_propose",
+    "settlement_refuse",
+]

@@ -1,0 +1,187 @@
+"""Payments and reversals.
+
+``payment_execute`` pays one payment exactly once: under the account's row lock and the payment's
+row lock it checks that the payment is still ``pending``, records the (simulated) bank transfer
+with its external reference, sets ``paid`` and writes the payment ledger entry, all in one
+transaction. A duplicated or retried task finds it paid and does nothing; a worker killed in the
+middle leaves nothing behind, and the redelivered task pays it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from claims.exceptions import ClaimValidationError, TransitionConflict
+from claims.models import Claim, ClaimState
+from claims.money.models import (
+    OPEN_SETTLEMENT_STATES,
+    LedgerEntry,
+    Payment,
+    Settlement,
+    SettlementState,
+)
+from claims.money.services.common import lock_accounts, require_adjuster
+from claims.notifications import email_after_commit
+from claims.services.activities import activities_open_for_state
+from claims.services.tx import business_action
+from config.audit import audit_record
+from config.outbox import enqueue
+from coverage.money import ZERO
+from policies.models import InsuranceYearAccount
+
+logger = logging.getLogger(__name__)
+
+
+def payment_execute(*, payment_id: int) -> Payment | None:
+    """Pay payment ``payment_id`` unless it is already paid or cancelled (idempotent)."""
+    row = Payment.objects.filter(pk=payment_id).values("account_id", "claim_id").first()
+    if row is None:
+        logger.warning("payment %s does not exist", payment_id)
+        return None
+    now = timezone.now()
+    with business_action():
+        lock_accounts([row["account_id"]])
+        claim = Claim.objects.select_for_update().get(pk=row["claim_id"])
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        if payment.status != Payment.Status.PENDING:
+            return payment
+        settlement = Settlement.objects.select_for_update().get(pk=payment.settlement_id)
+        if settings.PAYMENT_EXECUTE_DELAY:  # test-only: a window to kill the worker mid-task
+            time.sleep(settings.PAYMENT_EXECUTE_DELAY)
+        payment.external_reference = _bank_transfer(payment)
+        payment.status = Payment.Status.PAID
+        payment.paid_at = now
+        payment.save(update_fields=["external_reference", "status", "paid_at"])
+        LedgerEntry.objects.create(
+            account_id=payment.account_id, claim=claim, settlement=settlement, payment=payment,
+            kind=LedgerEntry.Kind.PAYMENT, amount=payment.amount,
+            idempotency_key=f"paid:{payment.idempotency_key}",
+            reason=f"Paid to {payment.payee_name} ({payment.external_reference})",
+        )
+        audit_record(
+            actor=None, action="money.payment_paid", obj=payment, from_value="pending",
+            to_value="paid", reason=f"{payment.amount:,.2f} to {payment.payee_name}",
+            payload={"reference": payment.external_reference, "settlement": settlement.pk},
+            claim_id=claim.pk,
+        )
+        _after_payments(claim=claim, settlement=settlement, now=now, cause=payment)
+    return payment
+
+
+def _bank_transfer(payment: Payment) -> str:
+    """The simulated bank transfer: its reference, derived from the payment's idempotency key
+    (a real bank would be given the key and answer with its reference)."""
+    return f"SIM-{payment.idempotency_key.split(':', 1)[-1]}"[:80]
+
+
+def _after_payments(*, claim: Claim, settlement: Settlement, now, cause) -> None:
+    """A settlement with nothing left to pay is paid; a settled claim whose settlements are all
+    paid follows (the system moves it: the last payment was made)."""
+    pending = Payment.objects.filter(settlement=settlement, status=Payment.Status.PENDING)
+    paid = Payment.objects.filter(settlement=settlement, status=Payment.Status.PAID)
+    if settlement.state == SettlementState.APPROVED and not pending.exists() and paid.exists():
+        settlement.mark_paid()
+        settlement.save(update_fields=["state"])
+    if claim.state != ClaimState.SETTLED:
+        return
+    if Payment.objects.filter(claim=claim, status=Payment.Status.PENDING).exists():
+        return
+    if Settlement.objects.filter(
+        claim=claim, state__in=[*OPEN_SETTLEMENT_STATES, SettlementState.APPROVED]
+    ).exists():
+        return
+    if not Payment.objects.filter(claim=claim, status=Payment.Status.PAID).exists():
+        return
+    from_state = claim.state
+    claim.mark_paid()
+    claim.save(update_fields=["state", "updated_at"])
+    audit_record(
+        actor=None, action="claim.transition", obj=claim, from_value=from_state,
+        to_value=claim.state, reason="The last payment of the claim was made.",
+        payload={"transition": "mark_paid", "cause": cause._meta.label_lower, "id": cause.pk},
+        claim_id=claim.pk,
+    )
+    activities_open_for_state(claim=claim, now=now)
+    email_after_commit(
+        subject=f"Your claim {claim.number} has been paid",
+        body=f"The settlement of claim {claim.number} has been paid.\n",
+        recipients=[claim.policy.policyholder.email],
+    )
+
+
+def payments_sweep(*, older_than: timedelta | None = None, limit: int = 500) -> int:
+    """Enqueue again the task of every payment still pending after ``older_than`` (its task was
+    lost, or Redis was down); returns how many were enqueued. Duplicates are harmless."""
+    older_than = older_than if older_than is not None else timedelta(
+        seconds=settings.PAYMENT_RETRY_AFTER
+    )
+    now = timezone.now()
+    cutoff = now - older_than
+    due = Payment.objects.filter(status=Payment.Status.PENDING).filter(
+        Q(last_enqueued_at__lte=cutoff) | Q(last_enqueued_at__isnull=True, created_at__lte=cutoff)
+    ).order_by("created_at", "id").values_list("pk", flat=True)[:limit]
+    enqueued = 0
+    for payment_id in list(due):
+        with transaction.atomic():
+            updated = Payment.objects.filter(
+                pk=payment_id, status=Payment.Status.PENDING
+            ).update(attempts=F("attempts") + 1, last_enqueued_at=now)
+            if updated:
+                enqueue("money.payment_execute", payment_id=payment_id)
+                enqueued += 1
+    return enqueued
+
+
+def reversal_record(*, entry: LedgerEntry, by, reason: str) -> LedgerEntry:
+    """Reverse a commitment: a new negative entry for the part not paid yet, which gives that
+    amount back to the annual aggregate; the settlement's pending payments are cancelled. The
+    original entry stays as it was."""
+    require_adjuster(by, "reverse commitments")
+    if not reason.strip():
+        raise ClaimValidationError({"reason": "Say why the commitment is reversed."})
+    now = timezone.now()
+    with business_action():
+        accounts = lock_accounts([entry.account_id])
+        account = accounts[entry.account_id]
+        claim = Claim.objects.select_for_update().get(pk=entry.claim_id)
+        settlement = Settlement.objects.select_for_update().get(pk=entry.settlement_id)
+        entry = LedgerEntry.objects.get(pk=entry.pk)
+        if entry.kind != LedgerEntry.Kind.COMMITMENT:
+            raise ClaimValidationError("Only a commitment is reversed.")
+        if LedgerEntry.objects.filter(reverses=entry).exists():
+            raise TransitionConflict(f"Commitment {entry.pk} is already reversed.")
+        payments = Payment.objects.select_for_update().filter(settlement=settlement)
+        paid = payments.filter(status=Payment.Status.PAID).aggregate(
+            total=Sum("amount"))["total"] or ZERO
+        amount = entry.amount - paid
+        if amount <= 0:
+            raise ClaimValidationError(
+                "The commitment is paid in full: money paid out is recovered, not reversed."
+            )
+        cancelled = payments.filter(status=Payment.Status.PENDING).update(
+            status=Payment.Status.CANCELLED
+        )
+        reversal = LedgerEntry.objects.create(
+            account=account, claim=claim, settlement=settlement, reverses=entry,
+            kind=LedgerEntry.Kind.REVERSAL, amount=-amount,
+            idempotency_key=f"reversal:{entry.idempotency_key}", reason=reason.strip(),
+            created_by=by,
+        )
+        InsuranceYearAccount.objects.filter(pk=account.pk).update(
+            committed=F("committed") - amount
+        )
+        audit_record(
+            actor=by, action="money.commitment_reversed", obj=reversal, from_value=entry.amount,
+            to_value=paid, reason=reason.strip(),
+            payload={"entry": entry.pk, "amount": -amount, "payments_cancelled": cancelled},
+            claim_id=claim.pk,
+        )
+        _after_payments(claim=claim, settlement=settlement, now=now, cause=reversal)
+    return reversal

@@ -1,0 +1,43 @@
+"""Celery tasks of the money app; each calls the service it is named after and is idempotent.
+
+Late acknowledgement and ``reject_on_worker_lost``: a worker killed in the middle of a payment
+leaves the message unacknowledged, Redis delivers it again, and the service pays exactly once.
+"""
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.db import OperationalError
+
+from claims.exceptions import ClaimsError
+from claims.money.models import Settlement
+from claims.money.services import payment_execute, payments_sweep, settlement_approve
+
+
+@shared_task(
+    name="money.payment_execute", acks_late=True, reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5,
+)
+def payment_execute_task(payment_id: int) -> str:
+    payment = payment_execute(payment_id=payment_id)
+    return payment.status if payment is not None else "missing"
+
+
+@shared_task(name="money.payments_sweep")
+def payments_sweep_task() -> int:
+    """Periodic (beat): enqueue again payments whose task was lost or never sent."""
+    return payments_sweep()
+
+
+@shared_task(
+    name="money.settlement_approve", acks_late=True, reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5,
+)
+def settlement_approve_task(settlement_id: int, user_id: int) -> str:
+    """Approve a settlement in a worker (bulk approvals, the benchmark). An already decided
+    settlement is reported, not approved twice."""
+    settlement = Settlement.objects.get(pk=settlement_id)
+    user = get_user_model().objects.get(pk=user_id)
+    try:
+        return settlement_approve(settlement=settlement, by=user).state
+    except ClaimsError as error:
+        return f"not approved: {error.message}"
