@@ -258,6 +258,13 @@ def _play(scenario: Scenario, policy: Policy, adjuster, lead) -> Claim:
     for transition in ROUTE[scenario.state]:
         if transition == "start_mitigation":
             _commission_vendor(claim, scenario.vendor_service, adjuster)
+        if transition == "approve_settlement":
+            _settle(claim, Decimal(scenario.estimate), adjuster,
+                    hold_payments=scenario.state == "settled")
+            continue
+        if transition == "mark_paid":
+            _pay(claim)
+            continue
         reason, payload = DECISION_INPUT.get(transition, ("", {}))
         actor = holder if transition == "withdraw" else adjuster
         claim_transition(claim=claim, transition=transition, by=actor, reason=reason,
@@ -290,3 +297,45 @@ def load(stdout) -> list[tuple[str, str, str]]:
             claim_series_link(claims=members, cause=cause, by=adjuster)
     stdout.write(f"Claims: {created} demo claims created ({len(SCENARIOS)} in the demo).")
     return [(role, username, password) for role, username, password, _groups, _su in STAFF]
+
+
+def _settle(claim: Claim, amount: Decimal, adjuster, *, hold_payments: bool) -> None:
+    """Settled the way an adjuster does it: a cost line, a proposal, an approval (the money
+    services move the claim to settled). ``hold_payments`` leaves the payments for the next
+    payment run (the beat task ``money.payments_sweep``), so the demo shows a settled claim even
+    where tasks run eagerly."""
+    from claims.money.selectors import claim_section
+    from claims.money.services.lines import cost_line_add
+    from claims.money.services.settlements import settlement_approve, settlement_propose
+
+    section = claim_section(claim=claim)
+    link = (section.module.category_links.filter(category__deductible_exempt=False)
+            .select_related("category").order_by("category__code").first())
+    payee = "claimant" if claim.loss_type.third_party else "policyholder"
+    cost_line_add(claim=claim, category=link.category, amount=amount, payee_kind=payee,
+                  by=adjuster, reason="Demo: the documented loss.")
+    settlement = settlement_approve(
+        settlement=settlement_propose(claim=claim, by=adjuster), by=adjuster
+    )
+    if hold_payments:
+        from config.models import OutboxMessage
+
+        payment_ids = list(settlement.payments.values_list("pk", flat=True))
+        OutboxMessage.objects.filter(
+            task_name="money.payment_execute", kwargs__payment_id__in=payment_ids,
+            status=OutboxMessage.Status.PENDING,
+        ).delete()
+    claim.refresh_from_db()
+
+
+def _pay(claim: Claim) -> None:
+    """Paid the way the payment task does it (the last payment moves the claim to paid)."""
+    from claims.money.models import Payment
+    from claims.money.services.payments import payment_execute
+
+    for payment_id in Payment.objects.filter(
+        settlement__claim=claim, status=Payment.Status.PENDING
+    ).values_list("pk", flat=True):
+        payment_execute(payment_id=payment_id)
+    claim.refresh_from_db()
+

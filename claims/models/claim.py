@@ -251,14 +251,16 @@ class Claim(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state, source=S.SETTLEMENT, target=S.SETTLED, permission=may_decide,
-        custom={"label": "Approve settlement", "admin": True},
+        # Driven by the money: settlement_approve moves the claim here, never a bare button.
+        custom={"label": "Approve settlement", "admin": False},
     )
     def approve_settlement(self):
         """Settlement -> settled (approved)."""
 
     @transition(
         field=state, source=S.SETTLED, target=S.PAID, permission=may_decide,
-        custom={"label": "Record payment", "admin": True},
+        # Driven by the money: the last executed payment moves the claim here.
+        custom={"label": "Record payment", "admin": False},
     )
     def mark_paid(self):
         """Settled -> paid."""
