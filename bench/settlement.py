@@ -2,24 +2,27 @@
 1 policy (every approval waits for the same insurance-year account lock: the contended case).
 
 Runs on a throw-away database (``test_<name>`` on DATABASE_URL or the embedded PostgreSQL),
-created with the migrations and dropped at the end. The claims, cost lines and proposals are
-written in bulk (set-up, not measured); the approvals run through ``settlement_approve`` in
-WORKERS separate processes, each with its own database connection. The payment tasks the
-approvals enqueue are published to an in-memory broker, so the figure is the approval alone.
+created with the migrations and dropped at the end, and on REDIS_URL (``make bench`` starts an
+embedded Redis when it is unset). The claims, cost lines and proposals are written in bulk
+(set-up, not measured). Then one approval task per settlement (``money.settlement_approve``) is
+enqueued through the outbox and real Celery worker processes (WORKERS, prefork) commit them;
+the clock runs from the commit that releases the tasks until every settlement is decided. The
+payments those approvals enqueue are executed by the same workers meanwhile, as in production.
 
-    make bench            # or: python bench/settlement.py  (WORKERS=8 CLAIMS=1000)
+    make bench            # or: python bench/settlement.py  (WORKERS=4 CLAIMS=1000)
 """
 
 from __future__ import annotations
 
-import logging
-import multiprocessing
 import os
+import signal
+import subprocess
 import sys
 import time
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -29,28 +32,25 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
-from django.db import connections  # noqa: E402
+from django.db import connections, transaction  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from claims import roles  # noqa: E402
 from claims.models import AdjusterProfile, Claim  # noqa: E402
 from claims.money import tasks as _tasks  # noqa: E402,F401 - registers the task names
-from claims.money.models import CostLine, Settlement  # noqa: E402
+from claims.money.models import CostLine, Settlement, SettlementState  # noqa: E402
 from claims.money.selectors import explanation, settlement_preview  # noqa: E402
-from claims.money.services import settlement_approve  # noqa: E402
 from claims.notifications import muted  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
+from config.outbox import enqueue  # noqa: E402
 from coverage.models import CostCategory, LossType, Product  # noqa: E402
 from policies.models import Industry, Policyholder  # noqa: E402
 from policies.services import policy_create  # noqa: E402
 
-WORKERS = int(os.environ.get("WORKERS", "8"))
-# Payment tasks go to an in-memory broker: measured is the approval, not the payment.
-celery_app.conf.CELERY_BROKER_URL = "memory://"
-celery_app.conf.CELERY_TASK_ALWAYS_EAGER = False
-logging.getLogger("kombu.connection").setLevel(logging.ERROR)  # the memory broker has no host
+WORKERS = int(os.environ.get("WORKERS", "4"))
 CLAIMS = int(os.environ.get("CLAIMS", "1000"))
 LINE = Decimal("2000.00")  # payable 1,000.00 per claim after the deductible
 
@@ -113,35 +113,48 @@ def _proposals(policies: list, by: User, tag: str) -> list[int]:
     return [s.pk for s in Settlement.objects.bulk_create(settlements)]
 
 
-def _approve_share(settlement_ids: list[int], user_id: int, start, results) -> None:
-    connections.close_all()  # a connection of its own, not the parent's
-    user = User.objects.get(pk=user_id)
-    start.wait()
-    approved = 0
-    with muted():
-        for settlement in Settlement.objects.filter(pk__in=settlement_ids).order_by("pk"):
-            if settlement_approve(settlement=settlement, by=user).state == "approved":
-                approved += 1
-    connections.close_all()
-    results.put(approved)
+def _database_url() -> str:
+    db = connections["default"].settings_dict
+    host = quote(db.get("HOST") or "", safe="")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    user = quote(db["USER"] or "postgres", safe="")
+    return f"postgres://{user}{password}@{host}{port}/{db['NAME']}"
+
+
+def start_workers() -> subprocess.Popen:
+    """WORKERS Celery worker processes (one prefork pool) on the bench database."""
+    env = dict(os.environ, DATABASE_URL=_database_url(), REDIS_URL=settings.REDIS_URL,
+               CLAIMS_TESTING="1", EMBEDDED_REDIS="0",
+               EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+    name = f"bench-{os.getpid()}@localhost"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork",
+         "--concurrency", str(WORKERS), "--hostname", name, "--without-gossip",
+         "--without-mingle", "--without-heartbeat", "--loglevel", "WARNING"],
+        cwd=Path(__file__).resolve().parent.parent, env=env, start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not celery_app.control.ping(destination=[name], timeout=0.5):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit("bench: the Celery workers did not start")
+    return worker
 
 
 def run_case(label: str, tag: str, policies: int, by: User) -> float:
     ids = _proposals(_policies(policies, by, tag), by, tag)
-    connections.close_all()
-    context = multiprocessing.get_context("fork")
-    start, results = context.Barrier(WORKERS + 1), context.Queue()
-    shares = [ids[index::WORKERS] for index in range(WORKERS)]
-    processes = [context.Process(target=_approve_share, args=(share, by.pk, start, results))
-                 for share in shares]
-    for process in processes:
-        process.start()
-    start.wait()
     began = time.perf_counter()
-    approved = sum(results.get(timeout=600) for _ in processes)
+    with transaction.atomic():
+        for settlement_id in ids:
+            enqueue("money.settlement_approve", settlement_id=settlement_id, user_id=by.pk)
+    pending = Settlement.objects.filter(pk__in=ids, state=SettlementState.PROPOSED)
+    deadline = time.monotonic() + 900
+    while pending.exists():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"bench: {pending.count()} settlements still undecided after 900 s")
+        time.sleep(0.05)
     elapsed = time.perf_counter() - began
-    for process in processes:
-        process.join()
+    approved = Settlement.objects.filter(pk__in=ids, state__in=["approved", "paid"]).count()
     rate = approved / elapsed
     print(f"{label:<28} {approved:>5} settlements committed in {elapsed:6.2f} s: "
           f"{rate:8.1f} settlements committed per second")
@@ -149,14 +162,24 @@ def run_case(label: str, tag: str, policies: int, by: User) -> float:
 
 
 def main() -> None:
+    if not settings.REDIS_URL:
+        raise SystemExit("bench: needs REDIS_URL for real workers (make bench starts an "
+                         "embedded Redis)")
     old_config = setup_databases(verbosity=0, interactive=False)
+    worker = None
     try:
         by = _adjuster()
-        print(f"PostgreSQL {connections['default'].settings_dict['NAME']}, {WORKERS} worker "
-              f"processes, {CLAIMS} claims per case")
-        run_case("10 policies (spread)", "S", 10, by)
-        run_case("1 policy (contended)", "C", 1, by)
+        celery_app.control.purge()
+        worker = start_workers()
+        print(f"PostgreSQL {connections['default'].settings_dict['NAME']}, Redis, {WORKERS} "
+              f"Celery worker processes, {CLAIMS} claims per case")
+        with muted():
+            run_case("10 policies (spread)", "S", 10, by)
+            run_case("1 policy (contended)", "C", 1, by)
     finally:
+        if worker is not None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=60)
         connections.close_all()
         teardown_databases(old_config, verbosity=0)
 

@@ -22,7 +22,11 @@ RESEEDS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("claims", "claims.ActivityTemplate", [
         ("claims.migrations.0002_groups_templates_holidays", "load"),
     ]),
+    ("vendors", "vendors.VendorService", [
+        ("claims.vendors.migrations.0002_services_and_permissions", "load"),
+    ]),
 ]
+_state_apps = {}
 
 
 def register(entry: tuple[str, str, list[tuple[str, str]]]) -> None:
@@ -31,8 +35,15 @@ def register(entry: tuple[str, str, list[tuple[str, str]]]) -> None:
 
 
 def _reseed(sender, app_config, using, apps=None, **kwargs) -> None:
-    if apps is None:  # flush sends no migration state: use the real models
-        from django.apps import apps
+    if apps is None:  # flush sends no migration state: build it once (data migrations need it)
+        if using not in _state_apps:
+            from django.db import connections
+            from django.db.migrations.executor import MigrationExecutor
+
+            executor = MigrationExecutor(connections[using])
+            targets = executor.loader.graph.leaf_nodes()
+            _state_apps[using] = executor.loader.project_state(targets).apps
+        apps = _state_apps[using]
     for app_label, model_label, loaders in RESEEDS:
         if app_config.label != app_label:
             continue

@@ -22,7 +22,7 @@ from tests.claims.factories import (
 )
 from tests.vendors.factories import PDF, make_org, service
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from tests.money.conftest import category, claim_in_settlement, set_limit
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 D = Decimal
 APPROVALS = 50

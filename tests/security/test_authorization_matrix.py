@@ -1,0 +1,186 @@
+"""The authorization matrix: every URL pattern of the resolver, every method, every role.
+
+Each route is requested with seeded objects of policyholder A and vendor X (claim A, policy A,
+job X...), so policyholder B and vendor Y probe someone else's rows. Writes are sent with an empty
+body: a role that passes the authorization checks gets the validation error (400) or the state
+conflict (409), which proves the door was open without changing anything worth checking here;
+the happy paths are in tests/api. HEAD and OPTIONS are not enumerated (HEAD follows GET; OPTIONS
+is DRF's metadata).
+
+A pattern missing from ``EXPECTED`` fails the test naming it, so a new endpoint cannot ship
+without its row in the matrix.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.urls import get_resolver, reverse
+
+from tests.api.seed import ROLES, make_seed
+from tests.security.routes import checked_routes
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+ANON, A, B, X, Y, ADJ, LEAD, ADMIN = ROLES
+
+
+def row(default: int, **statuses: int) -> dict[str, int]:
+    return {role: statuses.get(role, default) for role in ROLES}
+
+
+def holder_api(a: int, b: int | None = None) -> dict[str, int]:
+    """Policyholder endpoints: anonymous 401, other roles 403, B on A's object ``b``."""
+    return row(403, anonymous=401, holder_a=a, holder_b=a if b is None else b)
+
+
+def adjuster_api(status: int) -> dict[str, int]:
+    return row(403, anonymous=401, adjuster=status, team_lead=status)
+
+
+def vendor_api(x: int, y: int | None = None) -> dict[str, int]:
+    return row(403, anonymous=401, vendor_x=x, vendor_y=x if y is None else y)
+
+
+def portal(a: int, b: int | None = None) -> dict[str, int]:
+    """Portal pages: anonymous to the login page, no policyholder record 404."""
+    return row(404, anonymous=302, holder_a=a, holder_b=a if b is None else b)
+
+
+def vendor_portal(x: int, y: int | None = None) -> dict[str, int]:
+    return row(403, anonymous=302, vendor_x=x, vendor_y=x if y is None else y)
+
+
+def claim_a(seed):
+    return {"pk": seed.claim_a.pk}
+
+
+def job_x(seed):
+    return {"pk": seed.job_x.pk}
+
+
+# name -> (kind, kwargs, {method: {role: status}}). Kind "api": authentication and permission
+# come before the method check (a method not listed: 401/403 as for the first listed method,
+# else 405); "page": the method is checked first (405 for everyone); "any": every method alike.
+EXPECTED = {
+    "home": ("any", None, {"*": row(302)}),
+    "healthz": ("any", None, {"*": row(200)}),
+    # --- the API: schema, token ------------------------------------------------------------
+    "api:schema": ("api", None, {"GET": row(200, anonymous=401)}),
+    "api:docs": ("api", None, {"GET": row(200, anonymous=401)}),
+    "api:token": ("api", None, {"POST": row(400)}),
+    # --- policyholders ---------------------------------------------------------------------
+    "api:my-policies": ("api", None, {"GET": holder_api(200)}),
+    "api:my-policy": ("api", lambda s: {"pk": s.policy_a.pk}, {"GET": holder_api(200, 404)}),
+    "api:my-claims": ("api", None, {"GET": holder_api(200), "POST": holder_api(400)}),
+    "api:my-claim": ("api", claim_a, {"GET": holder_api(200, 404)}),
+    "api:my-claim-withdraw": ("api", claim_a, {"POST": holder_api(400, 404)}),
+    "api:my-questions": ("api", claim_a, {"GET": holder_api(200, 404)}),
+    "api:my-question-answer": (
+        "api", lambda s: {"pk": s.claim_a.pk, "request_pk": s.question_a.pk},
+        {"POST": holder_api(400, 404)},
+    ),
+    "api:my-documents": ("api", claim_a, {"GET": holder_api(200, 404),
+                                          "POST": holder_api(400, 404)}),
+    "api:my-document-download": (
+        "api", lambda s: {"pk": s.claim_a.pk, "document_pk": s.document_a.pk},
+        {"GET": holder_api(200, 404)},
+    ),
+    # --- adjusters -------------------------------------------------------------------------
+    "api:claims": ("api", None, {"GET": adjuster_api(200)}),
+    "api:claim": ("api", claim_a, {"GET": adjuster_api(200)}),
+    "api:claim-transition": (
+        "api", lambda s: {"pk": s.claim_a.pk, "transition": "deny"},
+        {"POST": adjuster_api(400)},
+    ),
+    "api:claim-vendor-jobs": ("api", claim_a, {"GET": adjuster_api(200)}),
+    "api:claim-cost-lines": ("api", claim_a, {"GET": adjuster_api(200),
+                                              "POST": adjuster_api(400)}),
+    "api:claim-reserves": ("api", claim_a, {"GET": adjuster_api(200),
+                                            "POST": adjuster_api(400)}),
+    "api:claim-settlement-preview": ("api", claim_a, {"GET": adjuster_api(200)}),
+    "api:claim-settlements": ("api", claim_a, {"GET": adjuster_api(200),
+                                               "POST": adjuster_api(409)}),
+    "api:claim-settlement-approve": (
+        "api", lambda s: {"pk": s.claim_a.pk, "settlement_pk": 999999},
+        {"POST": adjuster_api(404)},
+    ),
+    "api:policies": ("api", None, {"GET": adjuster_api(200)}),
+    "api:policy": ("api", lambda s: {"pk": s.policy_a.pk}, {"GET": adjuster_api(200)}),
+    "api:accounts": ("api", None, {"GET": adjuster_api(200)}),
+    "api:account": (
+        "api", lambda s: {"pk": s.policy_a.sections.first().accounts.first().pk},
+        {"GET": adjuster_api(200)},
+    ),
+    # --- the vendor API --------------------------------------------------------------------
+    "vendor_api:job-list": ("api", None, {"GET": vendor_api(200)}),
+    "vendor_api:job-detail": ("api", job_x, {"GET": vendor_api(200, 404)}),
+    "vendor_api:job-accept": ("api", job_x, {"POST": vendor_api(200, 404)}),
+    "vendor_api:job-decline": ("api", job_x, {"POST": vendor_api(400, 404)}),
+    "vendor_api:job-quote": ("api", job_x, {"POST": vendor_api(400, 404)}),
+    "vendor_api:job-progress": ("api", job_x, {"POST": vendor_api(400, 404)}),
+    "vendor_api:job-report": ("api", job_x, {"POST": vendor_api(400, 404)}),
+    "vendor_api:job-complete": ("api", job_x, {"POST": vendor_api(409, 404)}),
+    "vendor_api:job-invoice": ("api", job_x, {"POST": vendor_api(400, 404)}),
+    # --- the vendor portal -----------------------------------------------------------------
+    "vendor_portal:jobs": ("page", None, {"GET": vendor_portal(200)}),
+    "vendor_portal:job": ("page", job_x, {"GET": vendor_portal(200, 404)}),
+    "vendor_portal:job_action": (
+        "page", lambda s: {"pk": s.job_x.pk, "action": "accept"},
+        {"POST": vendor_portal(302, 404)},
+    ),
+    # --- the policyholder portal -----------------------------------------------------------
+    "portal:home": ("page", None, {"GET": portal(200)}),
+    "portal:policy": ("page", lambda s: {"pk": s.policy_a.pk}, {"GET": portal(200, 404)}),
+    "portal:report": ("page", None, {"GET": portal(200), "POST": portal(400)}),
+    "portal:claim": ("page", claim_a, {"GET": portal(200, 404)}),
+    "portal:report_done": ("page", claim_a, {"GET": portal(200, 404)}),
+    "portal:answer": (
+        "page", lambda s: {"pk": s.claim_a.pk, "request_pk": s.question_a.pk},
+        {"POST": portal(400, 404)},
+    ),
+    "portal:documents_add": ("page", claim_a, {"POST": portal(400, 404)}),
+    "portal:document": (
+        "page", lambda s: {"pk": s.claim_a.pk, "document_pk": s.document_a.pk},
+        {"GET": portal(200, 404)},
+    ),
+    "portal:message": ("page", claim_a, {"POST": portal(400, 404)}),
+    "portal:withdraw": ("page", claim_a, {"POST": portal(400, 404)}),
+}
+
+
+def expected_status(kind: str, methods: dict, method: str, role: str) -> int:
+    if kind == "any":
+        return methods["*"][role]
+    if method in methods:
+        return methods[method][role]
+    if kind == "page":
+        return 405
+    gate = next(iter(methods.values()))[role]
+    return gate if gate in (401, 403) else 405
+
+
+def test_every_route_of_the_resolver_is_in_the_matrix():
+    missing = sorted({f"{name or '(unnamed)'} -> {route}"
+                      for name, route in checked_routes(get_resolver())
+                      if name not in EXPECTED})
+    assert not missing, f"Endpoints missing from the authorization matrix: {missing}"
+    stale = sorted(set(EXPECTED) - {name for name, _ in checked_routes(get_resolver())})
+    assert not stale, f"Matrix rows for routes that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_authorization_matrix(name, db):
+    kind, kwargs, methods = EXPECTED[name]
+    seed = make_seed()
+    url = reverse(name, kwargs=kwargs(seed) if kwargs else None)
+    wrong = []
+    for role in ROLES:
+        client = seed.client(role)
+        for method in METHODS:
+            cache.clear()  # the sign-in limit must not turn a 400 into a 429 here
+            response = getattr(client, method.lower())(url, {}, format="json")
+            expected = expected_status(kind, methods, method, role)
+            if response.status_code != expected:
+                wrong.append(f"{method} {url} as {role}: {response.status_code}, "
+                             f"expected {expected}")
+    assert not wrong, "\n".join(wrong)
