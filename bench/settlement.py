@@ -133,6 +133,7 @@ def start_workers() -> subprocess.Popen:
          "--concurrency", str(WORKERS), "--hostname", name, "--without-gossip",
          "--without-mingle", "--without-heartbeat", "--loglevel", "WARNING"],
         cwd=Path(__file__).resolve().parent.parent, env=env, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while not celery_app.control.ping(destination=[name], timeout=0.5):
@@ -177,9 +178,12 @@ def main() -> None:
             run_case("10 policies (spread)", "S", 10, by)
             run_case("1 policy (contended)", "C", 1, by)
     finally:
-        if worker is not None:
-            os.killpg(worker.pid, signal.SIGTERM)
-            worker.wait(timeout=60)
+        if worker is not None:  # warm shutdown: the pool finishes its tasks first
+            worker.terminate()
+            try:
+                worker.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
         connections.close_all()
         teardown_databases(old_config, verbosity=0)
 
