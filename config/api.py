@@ -76,3 +76,54 @@ def exception_handler(exc, context):
         code = getattr(exc, "default_code", "error")
     response.data = {"error": {"code": code, "message": message, "fields": fields}}
     return response
+
+
+def not_found(request, exception=None):
+    """``handler404``: a path under /api/ that matches no route answers in the error shape too
+    (a page keeps Django's HTML page)."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse(
+            {"error": {"code": "not_found", "message": "Not found.", "fields": {}}}, status=404
+        )
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+ERROR_DESCRIPTIONS = {
+    "400": "Validation failed; `fields` names the fields.",
+    "401": "Not signed in.",
+    "403": "Your role may not do this at all.",
+    "404": "Absent or not yours (the same answer).",
+    "409": "Not allowed in this state, or a concurrent change.",
+}
+
+
+def schema_document_errors(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation documents the error responses in the
+    one error shape (views that annotate their own keep them)."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("Error", {
+        "type": "object", "required": ["error"],
+        "properties": {"error": {
+            "type": "object", "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string"}, "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {
+                    "type": "array", "items": {"type": "string"}}},
+            },
+        }},
+    })
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            codes = ["401", "403", "404"] + (["400", "409"] if method != "get" else [])
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(code, {
+                    "description": ERROR_DESCRIPTIONS[code],
+                    "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Error"}}},
+                })
+    return result

@@ -68,3 +68,30 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit entries are immutable.")
+
+
+class IdempotencyKey(models.Model):
+    """The first response to a write sent with an ``Idempotency-Key`` header.
+
+    The row is inserted in the same transaction as the write it guards; a concurrent request with
+    the same key blocks on the unique index until that transaction ends, then replays the stored
+    response. ``request_hash`` covers method, path and body: the key reused for another request
+    is refused.
+    """
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} [{self.key}]"

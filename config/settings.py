@@ -200,7 +200,21 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.schema_document_errors",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStateEnum": "claims.models.claim.ClaimState",
+        "VendorJobStateEnum": "claims.vendors.models.JobState",
+        "SettlementStateEnum": "claims.money.models.SettlementState",
+        "InformationRequestKindEnum": "claims.models.records.InformationRequest.Kind",
+        "InformationRequestStatusEnum": "claims.models.records.InformationRequest.Status",
+        "ReserveKindEnum": "claims.money.models.ReserveKind",
+        "PolicyStatusEnum": "policies.models.Policy.Status",
+    },
 }
 
 # --- Cache (login rate limits) -------------------------------------------------------------------

@@ -4,6 +4,10 @@ coverage check and activities run, in one transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 
@@ -17,6 +21,19 @@ from claims.vendors.rules import claim_transition_check as vendor_jobs_check
 from config.audit import audit_record
 
 REASON_REQUIRED = {"deny", "withdraw", "reopen"}
+# Claim states that follow the money: only the money services take these transitions.
+MONEY_DRIVEN = {"approve_settlement", "mark_paid"}
+_money_driven: ContextVar[bool] = ContextVar("claims_money_driven", default=False)
+
+
+@contextmanager
+def money_driven() -> Iterator[None]:
+    """The money services (settlement approval, payments) move the claim inside this block."""
+    token = _money_driven.set(True)
+    try:
+        yield
+    finally:
+        _money_driven.reset(token)
 CONDITION_MESSAGES = {"defend": "Only a third party's claim against the insured can be defended."}
 
 
@@ -75,6 +92,11 @@ def claim_transition(
     payload = dict(payload or {})
     method = _method(claim, transition)
     _check(claim, transition, method, by)
+    if transition in MONEY_DRIVEN and not _money_driven.get():
+        raise TransitionConflict(
+            f"'{transition_label(transition)}' follows the money: approve the claim's settlement "
+            "(the payments then move it on) instead."
+        )
     vendor_jobs_check(claim=claim, transition=transition)
     fields = _inputs(transition, reason, payload)
     from_state = claim.state

@@ -12,6 +12,7 @@ from claims.exceptions import (
 )
 from claims.models import TRANSITION_NAMES, Claim, ClaimState
 from claims.services import claim_transition
+from claims.services.transitions import money_driven
 from config.models import AuditEntry
 from tests.claims.conftest import commission_vendor
 
@@ -56,7 +57,10 @@ def _do(claim, name, by):
     if name == "start_mitigation" and not claim.vendor_jobs.exists():
         commission_vendor(claim)
     reason, payload = INPUT.get(name, ("", {}))
-    return claim_transition(claim=claim, transition=name, by=by, reason=reason, payload=payload)
+    with money_driven():  # the state machine itself; the money services are tested apart
+        return claim_transition(
+            claim=claim, transition=name, by=by, reason=reason, payload=payload
+        )
 
 
 def _transitions_of(claim):
@@ -248,3 +252,16 @@ def test_the_policyholder_is_told_about_a_denial(claim_in_liability_check, adjus
         _do(claim_in_liability_check, "deny", adjuster)
     assert any("decision" in mail.subject and "excluded" in mail.body.lower()
                for mail in mailoutbox)
+
+
+@pytest.mark.parametrize("name", ["approve_settlement", "mark_paid"])
+def test_settled_and_paid_follow_the_money_and_cannot_be_taken_directly(
+    name, claim_in_settlement, claim_settled, adjuster
+):
+    claim = claim_in_settlement if name == "approve_settlement" else claim_settled
+    before = claim.state
+    with pytest.raises(TransitionConflict, match="follows the money"):
+        claim_transition(claim=claim, transition=name, by=adjuster)
+    claim.refresh_from_db()
+    assert claim.state == before
+

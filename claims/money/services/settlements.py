@@ -34,7 +34,7 @@ from claims.money.selectors import (
     settlement_preview,
 )
 from claims.money.services.common import approval_limit, lock_accounts, require_adjuster
-from claims.services.transitions import claim_transition
+from claims.services.transitions import claim_transition, money_driven
 from claims.services.tx import batch, business_action
 from config.audit import audit_record
 from config.outbox import enqueue
@@ -151,7 +151,8 @@ def settlement_approve(*, settlement: Settlement, by) -> Settlement:
                 claim_id=claim.pk,
             )
             if claim.state == ClaimState.SETTLEMENT:
-                with batch():  # joins this transaction: one durable transaction in all
+                # batch(): joins this transaction, one durable transaction in all
+                with batch(), money_driven():
                     claim_transition(claim=claim, transition="approve_settlement", by=by)
     return Settlement.objects.get(pk=settlement.pk)
 

@@ -1,0 +1,100 @@
+"""Cost lines, reserves and settlements (adjusters). Amounts the server computes are read-only;
+a section must be one of the claim's policy."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from claims.money.models import CostLine, PayeeKind, ReserveChange, ReserveKind, Settlement
+from claims.vendors.models import VendorOrganisation
+from coverage.models import CostCategory
+from policies.models import CoverageSection
+
+from .common import MONEY, StrictInputSerializer
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ClaimSectionField(serializers.PrimaryKeyRelatedField):
+    """A coverage section of the claim's own policy (another id: "not a section of this
+    claim's policy")."""
+
+    default_error_messages = {
+        "does_not_exist": "Not a section of this claim's policy.",
+        "incorrect_type": "Not a section of this claim's policy.",
+    }
+
+    def get_queryset(self):
+        claim = self.context.get("claim")
+        if claim is None:
+            return CoverageSection.objects.none()
+        return CoverageSection.objects.filter(policy_id=claim.policy_id)
+
+
+class CostLineSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(source="category.code", read_only=True)
+
+    class Meta:
+        model = CostLine
+        fields = ["id", "section", "category", "amount", "payee_kind", "payee_name", "vendor",
+                  "source", "source_job_id", "reason", "created_by", "created_at"]
+        read_only_fields = fields
+
+
+class CostLineInputSerializer(StrictInputSerializer):
+    category = serializers.SlugRelatedField(slug_field="code",
+                                            queryset=CostCategory.objects.all())
+    amount = serializers.DecimalField(**MONEY)
+    payee_kind = serializers.ChoiceField(choices=PayeeKind.choices)
+    vendor = serializers.PrimaryKeyRelatedField(
+        queryset=VendorOrganisation.objects.all(), required=False, allow_null=True
+    )
+    section = ClaimSectionField(required=False, allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReserveSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReserveChange
+        fields = ["id", "section", "kind", "level", "previous_level", "reason", "created_by",
+                  "created_at"]
+        read_only_fields = fields
+
+
+class ReserveInputSerializer(StrictInputSerializer):
+    kind = serializers.ChoiceField(choices=ReserveKind.choices)
+    level = serializers.DecimalField(**MONEY)
+    reason = serializers.CharField()
+    section = ClaimSectionField(required=False, allow_null=True)
+
+
+class SectionChoiceSerializer(StrictInputSerializer):
+    section = ClaimSectionField(required=False, allow_null=True)
+
+
+class SettlementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Settlement
+        fields = ["id", "claim", "section", "account", "state", "proposed_payable",
+                  "approved_amount", "deductible_taken", "limited_by", "explanation",
+                  "refusal_reason", "proposed_by", "decided_by", "decided_at", "created_at"]
+        read_only_fields = fields
+
+
+class SettlementPreviewSerializer(serializers.Serializer):
+    """The calculation as it would be approved now (amounts as strings with two places)."""
+
+    covered = serializers.CharField()
+    uncovered = serializers.CharField()
+    deductible = serializers.CharField()
+    claim_total = serializers.CharField()
+    due = serializers.CharField()
+    payable = serializers.CharField()
+    aggregate_remaining = serializers.CharField()
+    limited_by = serializers.ListField(child=serializers.CharField())
+    claimed = serializers.CharField()
+    deductible_effective = serializers.CharField()
+    aggregate_left = serializers.CharField()
+    categories = serializers.ListField(child=serializers.DictField())
+    steps = serializers.ListField(child=serializers.CharField())

@@ -1,0 +1,101 @@
+"""The adjusters' claims API (``/api/claims/``): the list with filters and search, the claim,
+its transitions as actions and the vendor jobs on it. Only adjusters (team leads included); any
+other role gets 403."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import filters, generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from claims.models import TRANSITION_NAMES, Claim
+from claims.selectors import claims_for_queue
+from claims.services import claim_transition
+from claims.vendors.api.serializers import JobListSerializer
+from claims.vendors.models import VendorJob
+
+from ..filters import ClaimFilter
+from ..permissions import IsAdjuster
+from ..serializers.claims import AdjusterClaimSerializer
+from ..serializers.transitions import TransitionSerializer
+from .common import READ, READ_ONE, WRITE, errors
+
+
+class AdjusterMixin:
+    permission_classes = [IsAdjuster]
+
+    def claim(self) -> Claim:
+        return get_object_or_404(Claim.objects.select_related("policy__policyholder"),
+                                 pk=self.kwargs["pk"])
+
+
+def adjuster_claims():
+    return claims_for_queue().select_related("policy__product").order_by(
+        "-emergency", "reported_at", "id"
+    )
+
+
+@extend_schema(tags=["adjuster"], responses={200: AdjusterClaimSerializer(many=True),
+                                             **errors(400, *READ)})
+class ClaimList(AdjusterMixin, generics.ListAPIView):
+    """Every claim, emergencies first; filter by state, product, loss type, adjuster, emergency;
+    ``search`` looks in the number, description, policyholder, claimant and policy number."""
+
+    serializer_class = AdjusterClaimSerializer
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter]
+    filterset_class = ClaimFilter
+    search_fields = ["number", "description", "policy__policyholder__company_name",
+                     "claimant_name", "policy__number"]
+
+    def get_queryset(self):
+        return adjuster_claims()
+
+
+@extend_schema(tags=["adjuster"], responses={200: AdjusterClaimSerializer, **errors(*READ_ONE)})
+class ClaimDetail(AdjusterMixin, generics.RetrieveAPIView):
+    serializer_class = AdjusterClaimSerializer
+
+    def get_queryset(self):
+        return adjuster_claims()
+
+
+TRANSITION_PARAMETER = OpenApiParameter(
+    "transition", str, location=OpenApiParameter.PATH, enum=list(TRANSITION_NAMES),
+    description="The transition to apply.",
+)
+
+
+class ClaimTransition(AdjusterMixin, APIView):
+    @extend_schema(tags=["adjuster"], request=TransitionSerializer,
+                   parameters=[TRANSITION_PARAMETER],
+                   responses={200: AdjusterClaimSerializer, **errors(*WRITE)})
+    def post(self, request, pk, transition):
+        """Apply a transition; ``deny`` needs ``denial_reason`` and ``reason``, ``withdraw`` and
+        ``reopen`` a ``reason``. 409 if the state does not allow it or the claim changed."""
+        claim = self.claim()
+        data = TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        payload = {}
+        if data.validated_data.get("denial_reason"):
+            payload["denial_reason"] = data.validated_data["denial_reason"]
+        claim_transition(claim=claim, transition=transition, by=request.user,
+                         reason=data.validated_data["reason"], payload=payload)
+        return Response(AdjusterClaimSerializer(adjuster_claims().get(pk=claim.pk)).data)
+
+
+@extend_schema(tags=["adjuster"], responses={200: JobListSerializer(many=True),
+                                             **errors(*READ_ONE)})
+class ClaimVendorJobList(AdjusterMixin, generics.ListAPIView):
+    """The vendor jobs on a claim."""
+
+    serializer_class = JobListSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return VendorJob.objects.none()
+        return VendorJob.objects.filter(claim=self.claim()).select_related(
+            "service", "claim__loss_type"
+        ).order_by("requested_at", "id")
