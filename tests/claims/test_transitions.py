@@ -254,11 +254,14 @@ def test_the_policyholder_is_told_about_a_denial(claim_in_liability_check, adjus
                for mail in mailoutbox)
 
 
-@pytest.mark.parametrize("name", ["approve_settlement", "mark_paid"])
+@pytest.mark.parametrize(
+    ("name", "fixture"),
+    [("approve_settlement", "claim_in_settlement"), ("mark_paid", "claim_settled")],
+)
 def test_settled_and_paid_follow_the_money_and_cannot_be_taken_directly(
-    name, claim_in_settlement, claim_settled, adjuster
+    name, fixture, request, adjuster
 ):
-    claim = claim_in_settlement if name == "approve_settlement" else claim_settled
+    claim = request.getfixturevalue(fixture)
     before = claim.state
     with pytest.raises(TransitionConflict, match="follows the money"):
         claim_transition(claim=claim, transition=name, by=adjuster)
