@@ -46,8 +46,10 @@ DISPLAY_FIELDS = ["state_overview", "coverage_result", "policy_overview", "decis
                   "series_overview", "duplicate_overview"]
 
 
-@admin.register(Claim)
-class ClaimAdmin(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
+class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
+    """The claim screen of the claims app; ``claims.admin`` registers it composed with the money
+    and vendor sections."""
+
     fsm_fields = ["state"]
     fsm_forms = {"deny": DenyForm, "withdraw": WithdrawForm, "reopen": ReopenForm}
     fsm_transition_not_allowed_msg = "You are not allowed to '{transition_name}' this claim."

@@ -1,8 +1,9 @@
 """The money in the admin. The claim page gets a "Money" section (the settlement statement per
 section, reserves, settlements and payments) with links to add a cost line, change a reserve,
 propose, approve or refuse a settlement; the policy page gets the aggregate per insurance year
-with what was paid. Both by extending the claims' and policies' admins from here (re-registered),
-so their files stay as they are. Every write goes through ``claims.money.services``."""
+with what was paid. ``ClaimMoneyMixin`` is composed into the claim screen by ``claims.admin``;
+the policy screen is re-registered here with the paid column. Every write goes through
+``claims.money.services``."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from claims import roles
-from claims.admin.claim import ClaimAdmin
 from claims.exceptions import ClaimsError
 from claims.models import Claim
 from claims.money.models import (
@@ -278,10 +278,6 @@ class ClaimMoneyMixin:
         return self._form_page(request, claim, form, title, decide)
 
 
-class MoneyClaimAdmin(ClaimMoneyMixin, ClaimAdmin):
-    pass
-
-
 class MoneyPolicyAdmin(PolicyAdmin):
     @admin.display(description="aggregate accounts")
     def aggregate_table(self, policy: Policy) -> str:
@@ -296,10 +292,11 @@ class MoneyPolicyAdmin(PolicyAdmin):
             css="aggregate-table")
 
 
-for model, model_admin in ((Claim, MoneyClaimAdmin), (Policy, MoneyPolicyAdmin)):
-    if admin.site.is_registered(model):
-        admin.site.unregister(model)
-    admin.site.register(model, model_admin)
+# The policies app cannot know about payments: its policy screen gains the "paid" column here.
+# (The claim screen is composed in claims.admin.)
+if admin.site.is_registered(Policy):
+    admin.site.unregister(Policy)
+admin.site.register(Policy, MoneyPolicyAdmin)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -14,7 +14,6 @@ from django.utils.html import format_html
 from django_fsm.admin import FSMAdminMixin
 
 from claims import roles
-from claims.admin.claim import ClaimAdmin
 from claims.exceptions import ClaimsError
 from claims.models import Claim
 
@@ -278,18 +277,3 @@ class ClaimVendorJobsMixin:
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             return
         super().save_formset(request, form, formset, change)
-
-
-def claim_admin_attach() -> None:
-    """Extend whichever claim admin is registered last (the claims app's, or another app's
-    subclass of it) with the vendor jobs. Called from ``VendorsConfig.ready``, which runs after
-    the admin autodiscovery has imported every app's admin module."""
-    current = admin.site.get_model_admin(Claim) if admin.site.is_registered(Claim) else None
-    if isinstance(current, ClaimVendorJobsMixin):
-        return
-    base = type(current) if current is not None else ClaimAdmin
-    extended = type(f"{base.__name__}WithVendorJobs", (ClaimVendorJobsMixin, base),
-                    {"__module__": __name__})
-    if current is not None:
-        admin.site.unregister(Claim)
-    admin.site.register(Claim, extended)

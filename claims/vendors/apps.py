@@ -11,11 +11,4 @@ class VendorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.apps import apps
-
         from claims.vendors import signals  # noqa: F401 - connects the emergency hook
-
-        if apps.is_installed("django.contrib.admin"):
-            from claims.vendors.admin import claim_admin_attach
-
-            claim_admin_attach()
