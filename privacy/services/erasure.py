@@ -47,11 +47,12 @@ def _erased(what: str, detail: str = "") -> dict:
     return {"what": what, "detail": detail}
 
 
-def erasure_request_answer(*, request: ErasureRequest, by) -> ErasureRequest:
-    """Check every record of the subject; erase what may go, keep the rest with the reason."""
+def erasure_request_answer(*, request: ErasureRequest, by, today=None) -> ErasureRequest:
+    """Check every record of the subject as of ``today``; erase what may go, keep the rest
+    with the reason."""
     if not (roles.is_privacy_admin(by) or request.requested_by_id == getattr(by, "pk", None)):
         raise PermissionDeniedError("Only a data-protection administrator answers this request.")
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     erased, kept = [], []
     with business_action():
         request = ErasureRequest.objects.select_for_update().get(pk=request.pk)
@@ -111,8 +112,8 @@ def _answer_subject(*, request, by, today, erased, kept) -> None:
         kept.append(_kept(request.claimant_email, _("No claim names this address.")))
 
 
-def erasure_request_submit(*, by, note: str = "", **subject) -> ErasureRequest:
-    """Record and answer in one go (what the portal and the API call)."""
+def erasure_request_submit(*, by, note: str = "", today=None, **subject) -> ErasureRequest:
+    """Record and answer in one go (what the portal, the admin and the API call)."""
     request = erasure_request_record(by=by, note=note, **subject)
-    return erasure_request_answer(request=request, by=by)
+    return erasure_request_answer(request=request, by=by, today=today)
 

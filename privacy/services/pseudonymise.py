@@ -45,7 +45,7 @@ SAFE_VALUE = re.compile(
     r"^(-?\d+(\.\d+)?|\d{4}-\d{2}-\d{2}([T ][\d:.+\-Z]*)?|[a-z0-9_.\-]*|\d{4}-\d{5,})$"
 )
 # Audit rows whose object label is not personal (claim numbers, money objects, jobs).
-SAFE_REPR_TYPES = {"claims.claim", "money.settlement", "money.payment", "money.ledgerentry",
+SAFE_REPR_TYPES = {"claims.claim", "money.settlement", "money.ledgerentry",
                    "money.reservechange", "policies.policy", "vendors.vendorjob",
                    "claims.activity", "claims.informationrequest"}
 
@@ -57,11 +57,10 @@ def pseudonymising() -> Iterator[None]:
         raise RuntimeError("pseudonymising() needs a transaction")
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('privacy.pseudonymising', 'on', true)")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('privacy.pseudonymising', 'off', true)")
+    yield
+    # On an error the transaction (or savepoint) rolls back, and the setting with it.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('privacy.pseudonymising', 'off', true)")
 
 
 def scrub(value):
