@@ -47,7 +47,19 @@ def _adopt(obj, saved) -> None:
     obj.refresh_from_db()
 
 
-class PrivacyAdminOnly:
+class ThroughServices:
+    """No transaction around the whole request: each service runs its own durable one; a
+    service's refusal becomes a message and nothing is saved."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return self._changeform_view(request, object_id, form_url, extra_context)
+        except ClaimsError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class PrivacyAdminOnly(ThroughServices):
     """Only data-protection administrators see and use these screens."""
 
     def has_module_permission(self, request):
@@ -178,7 +190,7 @@ class LegalHoldForm(forms.ModelForm):
 
 
 @admin.register(LegalHold)
-class LegalHoldAdmin(admin.ModelAdmin):
+class LegalHoldAdmin(ThroughServices, admin.ModelAdmin):
     form = LegalHoldForm
     list_display = ["claim", "reason", "placed_by", "placed_at", "active", "released_at"]
     list_filter = [("released_at", admin.EmptyFieldListFilter)]
@@ -221,29 +233,15 @@ class LegalHoldAdmin(admin.ModelAdmin):
         return {"claim": request.GET.get("claim")}
 
     def save_model(self, request, obj, form, change):
-        try:
-            if not change:
-                saved = legal_hold_place(claim=form.cleaned_data["claim"],
-                                         reason=form.cleaned_data["reason"], by=request.user)
-            elif form.cleaned_data.get("release_reason"):
-                saved = legal_hold_release(hold=obj, reason=form.cleaned_data["release_reason"],
-                                           by=request.user)
-            else:
-                return
-        except ClaimsError as error:
-            raise _FormError(error.message) from error
+        if not change:
+            saved = legal_hold_place(claim=form.cleaned_data["claim"],
+                                     reason=form.cleaned_data["reason"], by=request.user)
+        elif form.cleaned_data.get("release_reason"):
+            saved = legal_hold_release(hold=obj, reason=form.cleaned_data["release_reason"],
+                                       by=request.user)
+        else:
+            return
         _adopt(obj, saved)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except _FormError as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-
-class _FormError(Exception):
-    """A service refused the admin's save: shown as a message, nothing saved."""
 
 
 # --- subject requests: exports and erasure -----------------------------------------------------
