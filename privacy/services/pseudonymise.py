@@ -63,10 +63,16 @@ def pseudonymising() -> Iterator[None]:
         cursor.execute("SELECT set_config('privacy.pseudonymising', 'off', true)")
 
 
+# Payload keys whose values are personal whatever they look like.
+PERSONAL_KEYS = {"username", "name", "email", "phone", "claimant_name", "claimant_email",
+                 "claimant_address", "payee_name", "contact_name", "company_name"}
+
+
 def scrub(value):
     """A JSON value with every string that may be personal replaced."""
     if isinstance(value, dict):
-        return {key: scrub(item) for key, item in value.items()}
+        return {key: REMOVED if key in PERSONAL_KEYS and item else scrub(item)
+                for key, item in value.items()}
     if isinstance(value, list):
         return [scrub(item) for item in value]
     if isinstance(value, str) and value and not SAFE_VALUE.match(value):
@@ -161,10 +167,12 @@ def policyholder_scrub(holder: Policyholder) -> dict[str, int]:
     summary = {"policyholder": 1}
     if holder.user_id:
         user = holder.user
+        user.username = f"erased-{user.pk}"
         user.first_name = user.last_name = user.email = ""
         user.is_active = False
         user.set_unusable_password()
-        user.save(update_fields=["first_name", "last_name", "email", "is_active", "password"])
+        user.save(update_fields=["username", "first_name", "last_name", "email", "is_active",
+                                 "password"])
         summary["login"] = 1
     summary["audit_entries"] = audit_scrub(AuditEntry.objects.filter(
         Q(object_type="policies.policyholder", object_id=str(holder.pk))))
