@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import IntegrityError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims.exceptions import ClaimValidationError, PermissionDeniedError, TransitionConflict
 from claims.models import Claim
@@ -62,15 +63,15 @@ def _policyholder_pseudonymise(*, holder: Policyholder, by, kept_until: date | N
 def policyholder_erasable(holder: Policyholder, *, today: date) -> tuple[bool, str]:
     """May the policyholder's own record go? Only when every claim is pseudonymised and the
     last policy ended longer ago than the rule's period."""
-    if hasattr(holder, "pseudonymisation"):
-        return False, "already pseudonymised"
+    if Pseudonymisation.objects.filter(policyholder=holder).exists():
+        return False, _("already pseudonymised")
     if Claim.objects.filter(policy__policyholder=holder, pseudonymisation__isnull=True).exists():
-        return False, "claims are still kept"
+        return False, _("claims are still kept")
     kept_until = policyholder_kept_until(holder)
     if kept_until is None:
-        return False, "a policy is still running"
+        return False, _("a policy is still running")
     if kept_until > today:
-        return False, f"kept until {kept_until:%d.%m.%Y}"
+        return False, _("kept until %(date)s") % {"date": f"{kept_until:%d.%m.%Y}"}
     return True, ""
 
 
