@@ -9,6 +9,7 @@ import json
 import re
 import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -81,12 +82,13 @@ def test_a_policyholder_downloads_a_copy_of_their_data_and_asks_for_erasure(
     data_export_build(export_id=export.pk)  # what the worker does
     page.wait_for_selector("text=Download ZIP", timeout=15_000)  # the page refreshed itself
     export.refresh_from_db()
-    assert page.is_visible(f"text=link works until {timezone.localtime(export.expires_at):%d.%m.%Y}")
+    until = timezone.localtime(export.expires_at)
+    assert page.is_visible(f"text=link works until {until:%d.%m.%Y}")
     shot(page, "03-ready")
 
     with page.expect_download() as download_info:
         page.click("text=Download ZIP")
-    archive = zipfile.ZipFile(io.BytesIO(open(download_info.value.path(), "rb").read()))
+    archive = zipfile.ZipFile(io.BytesIO(Path(download_info.value.path()).read_bytes()))
     data = json.loads(archive.read("data.json"))
     assert data["claims"][0]["number"] == anna.number
     assert archive.read(data["claims"][0]["documents"][0]["file_in_export"]) == PDF
