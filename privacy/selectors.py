@@ -4,9 +4,9 @@ the access log per claim and per person."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import DateTimeField, Max, OuterRef, QuerySet, Subquery
+from django.db.models import DateTimeField, Exists, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,18 +84,26 @@ def claim_retention(claim: Claim, *, rule_map: dict | None = None) -> Retention:
 
 
 def claims_due(*, today: date) -> list[Retention]:
-    """Claims in a final state past their retention period, without a hold, not yet done."""
+    """Claims in a final state past their retention period, without an active hold, not yet
+    pseudonymised. The period is filtered in SQL (a day early, for 29 February), then each
+    candidate is checked exactly."""
     rule_map = rules()
-    candidates = with_retention_start(
-        Claim.objects.filter(state__in=list(RULE_OF_STATE), pseudonymisation__isnull=True)
-        .exclude(legal_holds__released_at__isnull=True, legal_holds__isnull=False)
-        .select_related("policy__policyholder")
-    ).order_by("pk")
+    active_hold = LegalHold.objects.filter(claim=OuterRef("pk"), released_at__isnull=True)
     result = []
-    for claim in candidates:
-        retention = claim_retention(claim, rule_map=rule_map)
-        if retention.due(today):
-            result.append(retention)
+    for state, applies_to in RULE_OF_STATE.items():
+        rule = rule_map.get(applies_to)
+        if rule is None:
+            continue
+        cutoff = add_years(today, -rule.years) + timedelta(days=1)
+        candidates = with_retention_start(
+            Claim.objects.filter(state=state, pseudonymisation__isnull=True)
+            .exclude(Exists(active_hold)).select_related("policy__policyholder")
+        ).filter(retention_from__lt=timezone.make_aware(
+            datetime.combine(cutoff, time.min))).order_by("pk")
+        for claim in candidates:
+            retention = claim_retention(claim, rule_map=rule_map)
+            if retention.due(today):
+                result.append(retention)
     return result
 
 

@@ -94,3 +94,9 @@ class RetentionSerializer(serializers.Serializer):
     kept_until = serializers.DateField()
     legal_hold = serializers.IntegerField(source="hold.pk", default=None)
     pseudonymised = serializers.BooleanField()
+    due = serializers.SerializerMethodField()
+
+    def get_due(self, retention) -> bool:
+        from django.utils import timezone
+
+        return retention.due(timezone.localdate())

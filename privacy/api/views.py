@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -282,7 +281,4 @@ class ClaimRetention(APIView):
     def get(self, request, pk):
         """How long the claim is kept, why, and whether a legal hold stops its erasure."""
         claim = get_object_or_404(Claim, pk=pk)
-        retention = claim_retention(claim)
-        data = s.RetentionSerializer(retention).data
-        data["due"] = retention.due(timezone.localdate())
-        return Response(data)
+        return Response(s.RetentionSerializer(claim_retention(claim)).data)

@@ -38,6 +38,7 @@ from claims.money.models import (
 from claims.vendors.models import VendorJob, VendorProgressUpdate
 from config.models import AuditEntry
 from policies.models import Policyholder
+from privacy.models import DataExport
 
 REMOVED = "[pseudonymised]"
 # Values kept in audit rows and payloads: amounts, numbers, dates, codes (states, types).
@@ -111,14 +112,14 @@ def audit_scrub(entries) -> int:
     return changed
 
 
-def documents_delete(documents) -> int:
+def documents_delete(documents, *, name_field: str | None = "original_name") -> int:
     """Delete the files (after commit, so a rollback keeps them) and blank their names."""
     deleted = 0
     for document in documents.exclude(file=""):
         storage, name = document.file.storage, document.file.name
         transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
         deleted += 1
-    documents.update(file="", original_name=REMOVED)
+    documents.update(file="", **({name_field: REMOVED} if name_field else {}))
     return deleted
 
 
@@ -174,6 +175,11 @@ def policyholder_scrub(holder: Policyholder) -> dict[str, int]:
         user.save(update_fields=["username", "first_name", "last_name", "email", "is_active",
                                  "password"])
         summary["login"] = 1
+    exports = DataExport.objects.filter(
+        pk__in=list(DataExport.objects.filter(policyholder=holder).exclude(file="")
+                    .values_list("pk", flat=True)))
+    summary["exports_deleted"] = documents_delete(exports, name_field=None)
+    exports.update(status=DataExport.Status.EXPIRED, step="Deleted with the person's data")
     summary["audit_entries"] = audit_scrub(AuditEntry.objects.filter(
         Q(object_type="policies.policyholder", object_id=str(holder.pk))))
     return summary

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -87,8 +88,11 @@ def retention_sweep(*, today: date | None = None) -> dict[str, int]:
         except (TransitionConflict, IntegrityError):
             continue  # a hold was placed or another run did it meanwhile
         done["claims"] += 1
+    kept_claims = Claim.objects.filter(policy__policyholder=OuterRef("pk"),
+                                       pseudonymisation__isnull=True)
     candidates = Policyholder.objects.filter(pseudonymisation__isnull=True).exclude(
-        policies__status="active").prefetch_related("policies").order_by("pk")
+        policies__status="active").exclude(Exists(kept_claims)).prefetch_related(
+        "policies").order_by("pk")
     for holder in candidates:
         erasable, _why = policyholder_erasable(holder, today=today)
         if not erasable:

@@ -19,6 +19,8 @@ from config.models import AuditEntry
 from policies.models import InsuranceYearAccount, Policyholder
 from privacy.models import ErasureRequest, Pseudonymisation, RetentionRule, SubjectKind
 from privacy.services import (
+    data_export_build,
+    data_export_request,
     erasure_request_submit,
     legal_hold_place,
     legal_hold_release,
@@ -134,6 +136,9 @@ def test_the_policyholder_record_goes_when_no_policy_and_no_claim_is_kept(
 ):
     policy = closed_claim.policy
     type(policy).objects.filter(pk=policy.pk).update(status="expired")
+    export = data_export_request(by=holder_user, subject_kind=SubjectKind.POLICYHOLDER,
+                                 policyholder=holder)
+    data_export_build(export_id=export.pk)
 
     retention_sweep(today=years_later(12))
 
@@ -142,6 +147,8 @@ def test_the_policyholder_record_goes_when_no_policy_and_no_claim_is_kept(
     assert holder.company_name.startswith(REMOVED) and holder.street == "" and holder.phone == ""
     assert not holder_user.is_active and not holder_user.has_usable_password()
     assert Pseudonymisation.objects.filter(policyholder=holder).exists()
+    export.refresh_from_db()
+    assert export.status == "expired" and not export.file  # the copy went with the data
 
 
 def test_an_erasure_request_erases_what_is_due_and_keeps_the_rest_with_reasons(
