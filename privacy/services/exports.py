@@ -92,6 +92,8 @@ def data_export_build(*, export_id: int) -> DataExport | None:
     now = timezone.now()
     with business_action():
         export = DataExport.objects.select_for_update().get(pk=export.pk)
+        if export.status != DataExport.Status.RUNNING:  # a redelivered twin finished first
+            return export
         export.file.save(f"export-{export.pk}.zip", ContentFile(content), save=False)
         export.size = len(content)
         export.sha256 = hashlib.sha256(content).hexdigest()

@@ -4,6 +4,9 @@ an erasure request is answered with what was erased and what is kept and why."""
 
 from __future__ import annotations
 
+import json
+import zipfile
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -80,6 +83,25 @@ def test_a_closed_claim_is_kept_ten_years_then_pseudonymised_with_the_ledger_int
     assert record.rule.applies_to == "closed_claim" and record.summary["documents_deleted"] == 2
     assert AuditEntry.objects.filter(action="privacy.claim_pseudonymised").count() == 1
     assert retention_sweep(today=years_later(11)) == {"claims": 0, "policyholders": 0}
+
+
+def test_an_export_after_pseudonymisation_still_reconciles_with_the_ledger(
+    closed_claim, holder, privacy_admin
+):
+    retention_sweep(today=years_later(10))
+    export = data_export_request(by=privacy_admin, subject_kind=SubjectKind.POLICYHOLDER,
+                                 policyholder=holder)
+    data_export_build(export_id=export.pk)
+    export.refresh_from_db()
+    data = json.loads(zipfile.ZipFile(export.file.open("rb")).read("data.json"))
+
+    [claim] = data["claims"]
+    paid = sum(Decimal(p["amount"]) for p in claim["payments_to_you"])
+    booked = sum(LedgerEntry.objects.filter(claim=closed_claim, kind="payment").values_list(
+        "amount", flat=True))
+    assert paid == booked == Decimal("4000.00")
+    assert claim["description"] == REMOVED and claim["documents"][0]["file_in_export"] == ""
+    assert {p["payee_name"] for p in claim["payments_to_you"]} == {REMOVED}
 
 
 def test_the_period_is_data_an_administrator_can_change(closed_claim):
