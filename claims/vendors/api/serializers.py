@@ -29,6 +29,7 @@ class ClaimFactsSerializer(serializers.Serializer):
     description = serializers.CharField()
     policyholder = serializers.SerializerMethodField()
 
+    @extend_schema_field(PolicyholderContactSerializer)
     def get_policyholder(self, claim) -> dict:
         """Least data: only what the job's state allows (``privacy.least_data``)."""
         return PolicyholderContactSerializer(self.context["contact"]).data
