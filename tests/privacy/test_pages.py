@@ -98,3 +98,15 @@ def test_the_administrator_exports_answers_erasure_and_the_adjuster_holds_in_the
         "release_reason": "Judgment final"})
     hold.refresh_from_db()
     assert not hold.is_active and hold.release_reason == "Judgment final"
+
+
+def test_the_administrator_exports_policyholders_from_their_list(closed_claim, privacy_admin,
+                                                                 adjuster):
+    holder_id = closed_claim.policy.policyholder_id
+    response = browser(privacy_admin).post("/admin/policies/policyholder/", {
+        "action": "export_personal_data", "_selected_action": [holder_id]})
+
+    assert response.status_code == 302 and response["Location"] == "/admin/privacy/dataexport/"
+    assert DataExport.objects.get().policyholder_id == holder_id
+    listing = browser(adjuster).get("/admin/policies/policyholder/")
+    assert listing.status_code == 200 and b"export_personal_data" not in listing.content
