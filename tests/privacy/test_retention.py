@@ -12,6 +12,7 @@ from io import StringIO
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from claims.exceptions import TransitionConflict
@@ -217,3 +218,17 @@ def test_a_vendor_contact_erasure_keeps_an_active_vendors_contact(organisation, 
     organisation.refresh_from_db()
     assert organisation.contact_name == "" and answer.erased
     assert VendorJob.objects.count() == 0
+
+
+def test_the_command_lists_then_pseudonymises_and_refuses_a_bad_date(closed_claim):
+    later = years_later(10).isoformat()
+    out = StringIO()
+    call_command("retention_sweep", "--dry-run", "--today", later, stdout=out)
+    assert f"{closed_claim.number}: closed_claim" in out.getvalue()
+    assert "1 claim(s) due" in out.getvalue() and not Pseudonymisation.objects.exists()
+
+    out = StringIO()
+    call_command("retention_sweep", "--today", later, stdout=out)
+    assert "Pseudonymised 1 claim(s)" in out.getvalue()
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("retention_sweep", "--today", "soon")
