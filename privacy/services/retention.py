@@ -27,11 +27,16 @@ from privacy.selectors import (
 from .pseudonymise import claim_scrub, policyholder_scrub, pseudonymising
 
 
-def _claim_pseudonymise(*, retention: Retention, by, erasure_request=None) -> Pseudonymisation:
+def _claim_pseudonymise(*, retention: Retention, today: date, by, erasure_request=None
+                        ) -> Pseudonymisation:
     """Pseudonymise one claim; inside the caller's transaction. Re-checks the hold under a lock."""
     claim = Claim.objects.select_for_update().get(pk=retention.claim.pk)
-    if LegalHold.objects.filter(claim=claim, released_at__isnull=True).exists():
+    # Judged again under the lock: reopened, held or done meanwhile means not now.
+    locked = claim_retention(claim)
+    if locked.hold is not None:
         raise TransitionConflict(f"Claim {claim.number} is under a legal hold.")
+    if not locked.due(today):
+        raise TransitionConflict(f"Claim {claim.number} is not past its retention period.")
     with pseudonymising():
         summary = claim_scrub(claim)
     record = Pseudonymisation.objects.create(
@@ -84,7 +89,7 @@ def retention_sweep(*, today: date | None = None) -> dict[str, int]:
     for retention in claims_due(today=today):
         try:
             with business_action():
-                _claim_pseudonymise(retention=retention, by=None)
+                _claim_pseudonymise(retention=retention, today=today, by=None)
         except (TransitionConflict, IntegrityError):
             continue  # a hold was placed or another run did it meanwhile
         done["claims"] += 1
@@ -111,7 +116,8 @@ def claim_pseudonymise_if_due(*, claim: Claim, by, today: date, erasure_request=
     retention = claim_retention(claim, rule_map=rules())
     if not retention.due(today):
         return False, retention
-    _claim_pseudonymise(retention=retention, by=by, erasure_request=erasure_request)
+    _claim_pseudonymise(retention=retention, today=today, by=by,
+                        erasure_request=erasure_request)
     return True, retention
 
 

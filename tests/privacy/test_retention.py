@@ -30,7 +30,9 @@ from privacy.services import (
     legal_hold_release,
     retention_sweep,
 )
+from privacy.selectors import claims_due
 from privacy.services.pseudonymise import REMOVED, pseudonymising
+from privacy.services.retention import _claim_pseudonymise
 from tests.claims.conftest import walk
 from tests.privacy.conftest import years_later
 
@@ -232,3 +234,14 @@ def test_the_command_lists_then_pseudonymises_and_refuses_a_bad_date(closed_clai
     assert "Pseudonymised 1 claim(s)" in out.getvalue()
     with pytest.raises(CommandError, match="not a date"):
         call_command("retention_sweep", "--today", "soon")
+
+
+def test_a_claim_reopened_after_it_was_found_due_is_not_pseudonymised(closed_claim, adjuster):
+    later = years_later(10)
+    [found] = claims_due(today=later)
+    walk(closed_claim, adjuster, "reopen")
+
+    with pytest.raises(TransitionConflict, match="not past its retention period"):
+        _claim_pseudonymise(retention=found, today=later, by=None)
+    closed_claim.refresh_from_db()
+    assert closed_claim.description != REMOVED
