@@ -22,6 +22,7 @@ from claims.vendors.models import VendorJob
 from config.models import AuditEntry
 from policies.models import InsuranceYearAccount, Policyholder
 from privacy.models import ErasureRequest, Pseudonymisation, RetentionRule, SubjectKind
+from privacy.selectors import claims_due
 from privacy.services import (
     data_export_build,
     data_export_request,
@@ -30,7 +31,6 @@ from privacy.services import (
     legal_hold_release,
     retention_sweep,
 )
-from privacy.selectors import claims_due
 from privacy.services.pseudonymise import REMOVED, pseudonymising
 from privacy.services.retention import _claim_pseudonymise
 from tests.claims.conftest import walk
