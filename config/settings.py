@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "claims.vendors.apps.VendorsConfig",
     "claims.money.apps.MoneyConfig",
     "claims.portal.apps.PortalConfig",
+    "privacy.apps.PrivacyConfig",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +170,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vendors.jobs_escalate_unaccepted",
         "schedule": timedelta(minutes=1),
     },
+    "privacy-retention-sweep": {"task": "privacy.retention_sweep", "schedule": timedelta(days=1)},
+    "privacy-exports-expire": {
+        "task": "privacy.data_exports_expire", "schedule": timedelta(hours=1)},
 }
 # Seconds a pending outbox message waits before the sweep sends it again.
 OUTBOX_RETRY_AFTER = env.int("OUTBOX_RETRY_AFTER", default=30)
@@ -261,6 +265,11 @@ LOGGING = {
 # explicit approval; an emergency job not accepted within the window goes to the next vendor.
 VENDOR_INVOICE_TOLERANCE = env.str("VENDOR_INVOICE_TOLERANCE", default="0.10")
 VENDOR_EMERGENCY_ACCEPT_MINUTES = env.int("VENDOR_EMERGENCY_ACCEPT_MINUTES", default=60)
+
+# Data protection: days a finished export's download link works; days a vendor still sees the
+# policyholder's contact after finishing a job.
+PRIVACY_EXPORT_LINK_DAYS = env.int("PRIVACY_EXPORT_LINK_DAYS", default=7)
+PRIVACY_VENDOR_CONTACT_GRACE_DAYS = env.int("PRIVACY_VENDOR_CONTACT_GRACE_DAYS", default=14)
 
 # Uploads: size limit in bytes for a claim document.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)

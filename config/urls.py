@@ -12,8 +12,10 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/vendor/", include("claims.vendors.api.urls")),
+    path("api/privacy/", include("privacy.api.urls")),
     path("api/", include("claims.api.urls")),
     path("vendor/", include("claims.vendors.portal.urls")),
+    path("portal/privacy/", include("privacy.portal.urls")),
     path("portal/", include("claims.portal.urls")),
 ]
 handler404 = "config.api.not_found"

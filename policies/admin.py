@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
 from coverage.models import Module
+from privacy.admin_actions import PersonalDataActions
 
 from .models import (
     CoverageSection,
@@ -55,7 +56,7 @@ class PolicyInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Policyholder)
-class PolicyholderAdmin(admin.ModelAdmin):
+class PolicyholderAdmin(PersonalDataActions, admin.ModelAdmin):
     list_display = [
         "company_name", "contact_name", "email", "industry", "annual_revenue", "city", "user",
     ]

@@ -11,8 +11,9 @@ from claims.admin.claim import ClaimAdminBase
 from claims.models import Claim
 from claims.money.admin import ClaimMoneyMixin
 from claims.vendors.admin import ClaimVendorJobsMixin
+from privacy.admin import ClaimPrivacyMixin
 
 
 @admin.register(Claim)
-class ClaimAdmin(ClaimVendorJobsMixin, ClaimMoneyMixin, ClaimAdminBase):
+class ClaimAdmin(ClaimPrivacyMixin, ClaimVendorJobsMixin, ClaimMoneyMixin, ClaimAdminBase):
     pass

@@ -87,7 +87,7 @@ def visible_documents(*, claim: Claim, user) -> QuerySet[ClaimDocument]:
     reports and invoices stay with the adjuster)."""
     return claim.documents.filter(
         Q(uploaded_by=user) | Q(doc_type=ClaimDocument.Type.CORRESPONDENCE)
-    ).order_by("uploaded_at", "id")
+    ).exclude(file="").order_by("uploaded_at", "id")  # empty: deleted after retention
 
 
 def loss_types_by_policy(*, policies) -> dict[int, set[int]]:

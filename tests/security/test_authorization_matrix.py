@@ -58,6 +58,37 @@ def job_x(seed):
     return {"pk": seed.job_x.pk}
 
 
+def privacy_admin(status: int) -> dict[str, int]:
+    return row(403, anonymous=401, admin=status)
+
+
+def may_hold(status: int) -> dict[str, int]:
+    return row(403, anonymous=401, adjuster=status, team_lead=status, admin=status)
+
+
+def export_a(seed):
+    from privacy.services import data_export_request
+
+    holder = seed.claim_a.policy.policyholder
+    return {"pk": data_export_request(by=holder.user, subject_kind="policyholder",
+                                      policyholder=holder).pk}
+
+
+def erasure_a(seed):
+    from privacy.services import erasure_request_record
+
+    holder = seed.claim_a.policy.policyholder
+    return {"pk": erasure_request_record(by=holder.user, subject_kind="policyholder",
+                                         policyholder=holder).pk}
+
+
+def hold_a(seed):
+    from privacy.services import legal_hold_place
+
+    return {"pk": legal_hold_place(claim=seed.claim_a, reason="Lawsuit",
+                                   by=seed.users["adjuster"]).pk}
+
+
 # name -> (kind, kwargs, {method: {role: status}}). Kind "api": authentication and permission
 # come before the method check (a method not listed: 401/403 as for the first listed method,
 # else 405); "page": the method is checked first (405 for everyone); "any": every method alike.
@@ -145,6 +176,27 @@ EXPECTED = {
     ),
     "portal:message": ("page", claim_a, {"POST": portal(400, 404)}),
     "portal:withdraw": ("page", claim_a, {"POST": portal(400, 404)}),
+    # --- data protection -------------------------------------------------------------------
+    "privacy_api:my-exports": ("api", None, {"GET": holder_api(200), "POST": holder_api(202)}),
+    "privacy_api:my-export": ("api", export_a, {"GET": holder_api(200, 404)}),
+    "privacy_api:my-export-download": ("api", export_a, {"GET": holder_api(409, 404)}),
+    "privacy_api:my-erasure-requests": ("api", None, {"GET": holder_api(200),
+                                                      "POST": holder_api(201)}),
+    "privacy_api:exports": ("api", None, {"GET": privacy_admin(200),
+                                          "POST": privacy_admin(400)}),
+    "privacy_api:export": ("api", export_a, {"GET": privacy_admin(200)}),
+    "privacy_api:export-download": ("api", export_a, {"GET": privacy_admin(409)}),
+    "privacy_api:erasure-requests": ("api", None, {"GET": privacy_admin(200),
+                                                   "POST": privacy_admin(400)}),
+    "privacy_api:erasure-request": ("api", erasure_a, {"GET": privacy_admin(200)}),
+    "privacy_api:legal-holds": ("api", None, {"GET": may_hold(200), "POST": may_hold(400)}),
+    "privacy_api:legal-hold-release": ("api", hold_a, {"POST": may_hold(400)}),
+    "privacy_api:access-log": ("api", None, {"GET": privacy_admin(200)}),
+    "privacy_api:claim-retention": ("api", claim_a, {"GET": may_hold(200)}),
+    "privacy_portal:my_data": ("page", None, {"GET": portal(200)}),
+    "privacy_portal:export_request": ("page", None, {"POST": portal(302)}),
+    "privacy_portal:export_download": ("page", export_a, {"GET": portal(302, 404)}),
+    "privacy_portal:erasure_request": ("page", None, {"POST": portal(400)}),
 }
 
 

@@ -16,6 +16,8 @@ from claims.selectors import claims_for_queue
 from claims.services import claim_transition
 from claims.vendors.api.serializers import JobListSerializer
 from claims.vendors.models import VendorJob
+from privacy.models import AccessLogEntry
+from privacy.services import access_record
 
 from ..filters import ClaimFilter
 from ..permissions import IsAdjuster
@@ -60,6 +62,12 @@ class ClaimDetail(AdjusterMixin, generics.RetrieveAPIView):
 
     def get_queryset(self):
         return adjuster_claims()
+
+    def retrieve(self, request, *args, **kwargs):
+        claim = self.get_object()
+        access_record(user=request.user, what=AccessLogEntry.What.CLAIM,
+                      channel=AccessLogEntry.Channel.API, claim=claim)
+        return Response(self.get_serializer(claim).data)
 
 
 TRANSITION_PARAMETER = OpenApiParameter(

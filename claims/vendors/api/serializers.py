@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import VendorJob, VendorProgressUpdate
@@ -26,7 +27,12 @@ class ClaimFactsSerializer(serializers.Serializer):
     loss_date = serializers.DateField()
     emergency = serializers.BooleanField()
     description = serializers.CharField()
-    policyholder = PolicyholderContactSerializer(source="policy.policyholder")
+    policyholder = serializers.SerializerMethodField()
+
+    @extend_schema_field(PolicyholderContactSerializer)
+    def get_policyholder(self, claim) -> dict:
+        """Least data: only what the job's state allows (``privacy.least_data``)."""
+        return PolicyholderContactSerializer(self.context["contact"]).data
 
 
 class ProgressUpdateSerializer(serializers.ModelSerializer):
@@ -49,7 +55,8 @@ class JobListSerializer(serializers.ModelSerializer):
 
 
 class JobDetailSerializer(JobListSerializer):
-    claim = ClaimFactsSerializer()
+    claim = serializers.SerializerMethodField()
+    contact_note = serializers.SerializerMethodField()
     report_document = serializers.CharField(source="report_document.original_name",
                                             default=None)
     invoice_document = serializers.CharField(source="invoice_document.original_name",
@@ -60,7 +67,19 @@ class JobDetailSerializer(JobListSerializer):
     class Meta(JobListSerializer.Meta):
         fields = [*JobListSerializer.Meta.fields, "scope", "estimate", "approved_estimate",
                   "decline_reason", "cancel_reason", "invoice_amount", "report_document",
-                  "invoice_document", "claim", "progress_updates", "actions"]
+                  "invoice_document", "claim", "contact_note", "progress_updates", "actions"]
+
+    def _contact(self, job: VendorJob):
+        from privacy.least_data import vendor_job_contact
+
+        return vendor_job_contact(job)
+
+    @extend_schema_field(ClaimFactsSerializer)
+    def get_claim(self, job: VendorJob) -> dict:
+        return ClaimFactsSerializer(job.claim, context={"contact": self._contact(job)}).data
+
+    def get_contact_note(self, job: VendorJob) -> str:
+        return self._contact(job).note
 
     def get_actions(self, job: VendorJob) -> list[str]:
         from ..portal.actions import vendor_actions_available

@@ -11,6 +11,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from privacy.models import AccessLogEntry
+from privacy.services import access_record
+
 from .. import services
 from ..models import JobState
 from ..selectors import jobs_for_user
@@ -44,6 +47,12 @@ class VendorJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @extend_schema(parameters=[STATE_FILTER])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        job = self.get_object()
+        access_record(user=request.user, what=AccessLogEntry.What.CLAIM,
+                      channel=AccessLogEntry.Channel.VENDOR_API, claim=job.claim)
+        return Response(self.get_serializer(job).data)
 
     def _input(self, serializer_class):
         serializer = serializer_class(data=self.request.data)

@@ -13,6 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.exceptions import ClaimsError, ClaimValidationError
+from privacy.least_data import vendor_job_contact
+from privacy.models import AccessLogEntry
+from privacy.services import access_record
 
 from .. import services
 from ..models import VendorJob
@@ -64,7 +67,7 @@ def _detail(request, job: VendorJob, bound: dict | None = None, status: int = 20
     forms = {name: (bound or {}).get(name) or form_class()
              for name, form_class in ACTION_FORMS.items() if form_class and name in available}
     return render(request, "vendors/portal/job_detail.html", {
-        "job": job, "claim": job.claim, "holder": job.claim.policy.policyholder,
+        "job": job, "claim": job.claim, "holder": vendor_job_contact(job),
         "updates": progress_updates(job=job), "available": available, "forms": forms,
     }, status=status)
 
@@ -72,7 +75,10 @@ def _detail(request, job: VendorJob, bound: dict | None = None, status: int = 20
 @require_GET
 @vendor_required
 def job_detail(request, pk: int):
-    return _detail(request, _job(request, pk))
+    job = _job(request, pk)
+    access_record(user=request.user, what=AccessLogEntry.What.CLAIM,
+                  channel=AccessLogEntry.Channel.VENDOR_PORTAL, claim=job.claim)
+    return _detail(request, job)
 
 
 def _call(action: str, job: VendorJob, data: dict, user):
