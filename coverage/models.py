@@ -105,6 +105,19 @@ class CostCategory(models.Model):
     deductible_exempt = models.BooleanField(
         default=False, help_text="No deductible is taken from this category (emergency assistance)."
     )
+    insurer_cost = models.BooleanField(
+        default=False,
+        help_text="At the insurer's own cost (checking liability or a warning letter, defending "
+        "an unjustified claim): no deductible, payable from the liability check and the defence.",
+    )
+    erodes_sum_insured = models.BooleanField(
+        default=True,
+        help_text="Counts against the sum insured and the annual aggregate (untick: paid on top).",
+    )
+    requires_agreement = models.BooleanField(
+        default=False,
+        help_text="Approved only after a recorded agreement (who, when, police report): ransom.",
+    )
     description = models.TextField(blank=True)
 
     class Meta:
@@ -146,6 +159,11 @@ class LossType(models.Model):
         default=False, help_text="A third party claims against the insured (claimant named)."
     )
     modules = models.ManyToManyField(Module, related_name="loss_types")
+    security_relevant = models.BooleanField(
+        default=False,
+        help_text="Certified IT security could have prevented it (hacking, ransomware, DDoS, data "
+        "theft): the IT-security discount's proof is asked in such a claim.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -30,10 +30,11 @@ from claims.money.models import (
     ReserveKind,
     Settlement,
 )
+from claims.money.payees import payee_split
 from claims.money.selectors import (
     cost_lines_for,
+    interruption_warning,
     money_sections,
-    payee_split,
     policy_aggregate,
     reserves_current,
     settlement_preview,
@@ -179,16 +180,21 @@ class ClaimMoneyMixin:
               _eur(row.sublimit) if row.sublimit is not None else "-", _eur(row.covered),
               _eur(row.uncovered), "exempt" if row.deductible_exempt else "applies")
              for row in result.categories])
-        shares = payee_split(claim=claim, section=section, payable=result.payable)
+        split = payee_split(claim=claim, section=section, result=result)
         return format_html(
             "{}{}<h4>Settlement preview</h4>{}<ol>{}</ol><p><strong>Payable {}</strong> "
-            "(deductible {}, aggregate left after it {}{}).</p><p>Who is paid what: {}</p>",
+            "(deductible {}, aggregate left after it {}{}).</p><p>Who is paid what: {}</p>"
+            "<p>The insured's share: {} deducted from its payments, {} owed by the insured.</p>"
+            "{}",
             head, line_table, categories,
             format_html_join("", "<li>{}</li>", ((step,) for step in result.steps)),
             _eur(result.payable), _eur(result.deductible), _eur(result.aggregate_remaining),
             f"; limited by {', '.join(result.limited_by)}" if result.limited_by else "",
-            format_html_join(", ", "{} {}", ((s.payee_name, _eur(s.amount)) for s in shares))
-            or "-",
+            format_html_join(", ", "{} {}", ((s.payee_name, _eur(s.amount))
+                                             for s in split.shares)) or "-",
+            _eur(split.deducted), _eur(split.still_owed),
+            format_html("<p class='errornote'>{}</p>", warning) if (
+                warning := interruption_warning(claim=claim, section=section)) else "",
         )
 
     # --- pages --------------------------------------------------------------------------------

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from django.db.models import Q, Sum
 
 from claims.exceptions import ClaimValidationError
 from claims.models import Claim, ClaimSection
 from claims.money.models import (
+    ADVANCE_KINDS,
     CostLine,
     InterruptionAssessment,
     LedgerEntry,
@@ -27,7 +28,7 @@ from claims.money.models import (
 )
 from coverage import settlement as calc
 from coverage.models import CostCategory, DeductibleRule, ModuleCostCategory
-from coverage.money import CENT, ZERO, money
+from coverage.money import ZERO, money
 from policies.models import CoverageSection, InsuranceYearAccount, Policy
 
 COMMITTING = [LedgerEntry.Kind.COMMITMENT, LedgerEntry.Kind.REVERSAL]
@@ -81,12 +82,25 @@ def settlement_terms(*, claim: Claim, section: CoverageSection) -> calc.Settleme
         aggregate_factor=section.aggregate_factor,
         deductible_rule=module.deductible_rule,
         first_8_hours_loss=first_8_hours_loss,
-        deductible_exempt=frozenset(c.code for c in categories if c.deductible_exempt),
+        deductible_exempt=frozenset(
+            c.code for c in categories if c.deductible_exempt or c.insurer_cost
+        ),
         sublimits={
             link.category.code: link.sublimit for link in links if link.sublimit is not None
         },
         category_names={c.code: c.name for c in categories},
     )
+
+
+def interruption_warning(*, claim: Claim, section: CoverageSection) -> str:
+    """A warning when a business-interruption section has no first-8-hours assessment yet (its
+    deductible is then only the chosen one)."""
+    if section.module.deductible_rule != DeductibleRule.FIRST_8_HOURS:
+        return ""
+    if InterruptionAssessment.objects.filter(claim=claim, section=section).exists():
+        return ""
+    return (f"No assessment of the first 8 hours' loss for {section.module.name} yet: the "
+            f"deductible is at least the loss of the first 8 hours; record it before approving.")
 
 
 def cost_lines_for(*, claim: Claim, section: CoverageSection):
@@ -123,17 +137,22 @@ class SeriesFigures:
 
 
 def series_figures(*, claim: Claim, section: CoverageSection) -> SeriesFigures:
+    """What the rest of the loss event used: the deductible borne by the claim's other sections
+    and by the other claims of its series (one loss event, one deductible, read from the ledger),
+    and, on the same section, the series' per-loss limit and sublimits."""
+    from claims.money.payees import deductible_borne
+
+    deductible = deductible_borne(claim=claim, section=section, others_only=True)
     if claim.series_id is None:
-        return SeriesFigures()
+        return SeriesFigures(deductible_taken=deductible)
     others = Claim.objects.filter(series_id=claim.series_id).exclude(pk=claim.pk)
     latest: dict[int, Settlement] = {}
     decided = Q(state__in=SETTLED_STATES) | Q(
         state=SettlementState.REFUSED, deductible_taken__isnull=False
-    )  # refused as nothing was due: its costs still bore (part of) the deductible
+    )  # refused as nothing was due: its costs still used the sublimits
     rows = Settlement.objects.filter(decided, claim__in=others, section=section)
     for settlement in rows.order_by("decided_at", "id"):
         latest[settlement.claim_id] = settlement
-    deductible = sum((s.deductible_taken or ZERO for s in latest.values()), ZERO)
     used: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for settlement in latest.values():
         for row in settlement.explanation.get("categories", []):
@@ -200,42 +219,6 @@ def explanation(result: calc.SettlementResult) -> dict:
     }
 
 
-@dataclass(frozen=True)
-class PayeeShare:
-    payee_kind: str
-    payee_name: str
-    claimed: Decimal
-    amount: Decimal
-    vendor_id: int | None = None
-
-
-def payee_split(*, claim: Claim, section: CoverageSection, payable: Decimal) -> list[PayeeShare]:
-    """Who is paid what: ``payable`` shared in proportion to each payee's net claimed costs, in
-    whole cents rounded down; the cents left over go to the largest share (then the first)."""
-    claimed: dict[tuple[str, str], Decimal] = {}
-    vendors: dict[tuple[str, str], int | None] = {}
-    for line in cost_lines_for(claim=claim, section=section):
-        key = (line.payee_kind, line.payee_name)
-        claimed[key] = claimed.get(key, ZERO) + line.amount
-        vendors[key] = vendors.get(key) or line.vendor_id
-    weights = {key: amount for key, amount in claimed.items() if amount > 0}
-    total = sum(weights.values(), ZERO)
-    if payable <= 0 or total <= 0:
-        return []
-    shares = {
-        key: (payable * amount / total).quantize(CENT, rounding=ROUND_DOWN)
-        for key, amount in weights.items()
-    }
-    largest = max(weights, key=lambda key: weights[key])
-    shares[largest] += payable - sum(shares.values(), ZERO)
-    return [
-        PayeeShare(kind, name, money(weights[(kind, name)]), money(shares[(kind, name)]),
-                   vendors[(kind, name)])
-        for kind, name in weights
-        if shares[(kind, name)] > 0
-    ]
-
-
 def reserves_current(*, claim: Claim, section: CoverageSection) -> dict[str, Decimal]:
     """The current reserve per kind: the latest level recorded (0.00 if none)."""
     current = dict.fromkeys(ReserveKind.values, ZERO)
@@ -262,6 +245,7 @@ class AccountFigures:
     account: InsuranceYearAccount
     ledger_committed: Decimal
     paid: Decimal
+    advanced: Decimal = ZERO  # deductible advanced for the insured (owed and offset entries)
 
     @property
     def remaining(self) -> Decimal:
@@ -277,6 +261,7 @@ def account_figures(*, accounts) -> list[AccountFigures]:
         .annotate(
             committed=Sum("amount", filter=Q(kind__in=COMMITTING)),
             paid=Sum("amount", filter=Q(kind=LedgerEntry.Kind.PAYMENT)),
+            advanced=Sum("amount", filter=Q(kind__in=ADVANCE_KINDS)),
         )
     )
     by_account = {row["account_id"]: row for row in sums}
@@ -285,6 +270,7 @@ def account_figures(*, accounts) -> list[AccountFigures]:
             account=account,
             ledger_committed=money(by_account.get(account.pk, {}).get("committed") or ZERO),
             paid=money(by_account.get(account.pk, {}).get("paid") or ZERO),
+            advanced=money(by_account.get(account.pk, {}).get("advanced") or ZERO),
         )
         for account in accounts
     ]

@@ -2,6 +2,7 @@
 
 from claims.money.services.lines import cost_line_add, interruption_assess, reserve_set
 from claims.money.services.payments import payment_execute, payments_sweep, reversal_record
+from claims.money.services.receivables import deductible_owed, deductible_receivable_settle
 from claims.money.services.settlements import (
     settlement_approve,
     settlement_propose,
@@ -10,6 +11,8 @@ from claims.money.services.settlements import (
 
 __all__ = [
     "cost_line_add",
+    "deductible_owed",
+    "deductible_receivable_settle",
     "interruption_assess",
     "payment_execute",
     "payments_sweep",
