@@ -288,3 +288,45 @@ def policy_aggregate(*, policy: Policy) -> list[AccountFigures]:
 def payments_due(*, claim: Claim) -> bool:
     """Whether any payment of the claim is still to be made."""
     return Payment.objects.filter(claim=claim, status=Payment.Status.PENDING).exists()
+
+
+@dataclass(frozen=True)
+class InsuredShare:
+    """The insured's share of the deductible on a claim (or one settlement): taken from its
+    payments, owed, and what of the owed was received or written off."""
+
+    deducted: Decimal
+    owed: Decimal
+    received: Decimal
+    written_off: Decimal
+    still_owed: Decimal
+
+
+def insured_share(*, claim: Claim, settlement: Settlement | None = None) -> InsuredShare:
+    entries = LedgerEntry.objects.filter(claim=claim)
+    if settlement is not None:
+        entries = entries.filter(settlement=settlement)
+    sums = entries.aggregate(
+        owed=Sum("amount", filter=Q(kind=LedgerEntry.Kind.DEDUCTIBLE_OWED)),
+        offset=Sum("amount", filter=Q(kind=LedgerEntry.Kind.DEDUCTIBLE_OFFSET)),
+        received=Sum("amount", filter=Q(kind=LedgerEntry.Kind.DEDUCTIBLE_RECEIVED)),
+        written_off=Sum("amount", filter=Q(kind=LedgerEntry.Kind.DEDUCTIBLE_WRITTEN_OFF)),
+        reversed=Sum("amount", filter=Q(kind=LedgerEntry.Kind.DEDUCTIBLE_REVERSED)),
+    )
+    value = {key: money(amount or ZERO) for key, amount in sums.items()}
+    settlements = [settlement] if settlement is not None else Settlement.objects.filter(
+        claim=claim, state__in=SETTLED_STATES)
+    deducted_here = ZERO
+    for row in settlements:
+        for payee in (row.explanation or {}).get("payees", []):
+            if "deducted" in payee:
+                deducted_here += Decimal(payee["deducted"])
+    owed = money(value["owed"] + value["reversed"])
+    return InsuredShare(
+        deducted=money(deducted_here),
+        owed=owed,
+        received=-value["received"],
+        written_off=-value["written_off"],
+        still_owed=max(money(owed + value["offset"] + value["received"]
+                             + value["written_off"]), ZERO),
+    )

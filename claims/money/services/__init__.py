@@ -2,6 +2,7 @@
 
 from claims.money.services.lines import cost_line_add, interruption_assess, reserve_set
 from claims.money.services.payments import payment_execute, payments_sweep, reversal_record
+from claims.money.services.ransom import ransom_agreement_record
 from claims.money.services.receivables import deductible_owed, deductible_receivable_settle
 from claims.money.services.settlements import (
     settlement_approve,
@@ -16,6 +17,7 @@ __all__ = [
     "interruption_assess",
     "payment_execute",
     "payments_sweep",
+    "ransom_agreement_record",
     "reserve_set",
     "reversal_record",
     "settlement_approve",
