@@ -85,7 +85,7 @@ def settlement_propose(
     """Propose the settlement the calculation gives now (one open proposal per section)."""
     require_adjuster(by, "propose settlements")
     section = claim_section(claim=claim, section=section)
-    _check_claim_state(claim=claim, section=section, states=[ClaimState.SETTLEMENT],
+    _check_claim_state(claim=claim, section=section, states=APPROVABLE_CLAIM_STATES,
                        doing="proposed")
     account = settlement_account(claim=claim, section=section)
     if not net_lines(claim=claim, section=section):
