@@ -34,6 +34,10 @@ class Product(models.Model):
         default=Decimal("0.10"),
         help_text="Fraction off every year's premium for the multi-year term.",
     )
+    minimum_premium = models.DecimalField(
+        **MONEY, null=True, blank=True,
+        help_text="No insurance year's premium goes below this (cyber: 145.80 from the seed).",
+    )
     emergency_hotline = models.CharField(max_length=40, blank=True)
     policy_number_prefix = models.CharField(
         max_length=10, blank=True, help_text="Policy numbers start with this, e.g. CY-2026-000123."

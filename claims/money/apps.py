@@ -15,6 +15,7 @@ class MoneyConfig(AppConfig):
         # After a flush: the catalogue's category flags and the authority levels come back.
         reseed.register(("money", "money.AuthorityLevel", [
             ("coverage.migrations.0004_category_flags_and_security_relevant_loss_types", "load"),
+            ("coverage.migrations.0005_minimum_premium", "load"),
             ("claims.money.migrations.0004_deductible_receivables_authority_levels_ransom",
              "load"),
         ]))
