@@ -50,6 +50,8 @@ urlpatterns = [
          money_doors.InterruptionAssessmentList.as_view(), name="claim-interruption-assessments"),
     path("claims/<int:pk>/ransom-agreements/", money_doors.RansomAgreementList.as_view(),
          name="claim-ransom-agreements"),
+    path("claims/<int:pk>/security-proof-decisions/",
+         money_doors.SecurityProofDecisionList.as_view(), name="claim-security-proof-decisions"),
     path("authority-levels/", money_doors.AuthorityLevelList.as_view(), name="authority-levels"),
     path("vendor-jobs/<int:pk>/", vendor_jobs.AdjusterJobDetail.as_view(), name="vendor-job"),
     path("vendor-jobs/<int:pk>/approve-quote/", vendor_jobs.JobApproveQuote.as_view(),

@@ -31,6 +31,7 @@ from claims.money.models import (
     Payment,
     RansomAgreement,
     ReserveKind,
+    SecurityProofDecision,
     Settlement,
 )
 from claims.money.payees import payee_split
@@ -49,6 +50,7 @@ from claims.money.services import (
     interruption_assess,
     ransom_agreement_record,
     reserve_set,
+    security_proof_decide,
     settlement_approve,
     settlement_propose,
     settlement_refuse,
@@ -121,6 +123,11 @@ class DeductibleForm(forms.Form):
                                      ("written_off", _("Written off"))])
     amount = forms.DecimalField(max_digits=14, decimal_places=2, required=False,
                                 help_text=_("Empty: all that is owed."))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SecurityProofForm(forms.Form):
+    outcome = forms.ChoiceField(choices=SecurityProofDecision.Outcome.choices)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -206,6 +213,7 @@ class ClaimMoneyMixin:
                  ("money_reserve_set", "Change a reserve"),
                  ("money_interruption_assess", "Record the first 8 hours' loss"),
                  ("money_ransom_agreement", "Record a ransom agreement"),
+                 ("money_security_proof", "Decide on the IT-security proof"),
                  ("money_settlement_propose", "Propose a settlement")]
         return format_html("<p>{}</p>", format_html_join(" | ", '<a href="{}">{}</a>', (
             (reverse(f"admin:{name}", args=[claim.pk]), label) for name, label in links)))
@@ -267,6 +275,8 @@ class ClaimMoneyMixin:
                  name="money_ransom_agreement"),
             path("<int:claim_id>/money/deductible/", view(self.deductible_view),
                  name="money_deductible_settle"),
+            path("<int:claim_id>/money/security-proof/", view(self.security_proof_view),
+                 name="money_security_proof"),
             path("<int:claim_id>/money/settlements/<int:settlement_id>/", view(self.decide_view),
                  name="money_settlement_decide"),
             *super().get_urls(),
@@ -337,6 +347,21 @@ class ClaimMoneyMixin:
             lambda d: deductible_receivable_settle(
                 claim=claim, how=d["how"], amount=d["amount"], reason=d["reason"],
                 by=request.user) and "Recorded.")
+
+    def security_proof_view(self, request, claim_id):
+        claim = self._claim(request, claim_id)
+        form = SecurityProofForm(request.POST or None)
+
+        def decide(data):
+            decision = security_proof_decide(claim=claim, outcome=data["outcome"],
+                                             reason=data["reason"], by=request.user)
+            if decision.discount_lost_from_year:
+                return (f"Recorded: the policy loses the IT-security discount from insurance "
+                        f"year {decision.discount_lost_from_year} on (premium "
+                        f"+{_eur(decision.premium_difference)}).")
+            return "Recorded: the proof was provided."
+
+        return self._form_page(request, claim, form, f"IT-security proof in {claim}", decide)
 
     def propose_view(self, request, claim_id):
         claim = self._claim(request, claim_id)
@@ -474,3 +499,11 @@ class RansomAgreementAdmin(ReadOnlyAdmin):
     list_display = ["claim", "agreed_by_name", "agreed_at", "police_report_reference",
                     "recorded_by", "created_at"]
     search_fields = ["claim__number", "police_report_reference"]
+
+
+@admin.register(SecurityProofDecision)
+class SecurityProofDecisionAdmin(ReadOnlyAdmin):
+    list_display = ["claim", "outcome", "discount_lost_from_year", "premium_difference",
+                    "decided_by", "decided_at"]
+    list_filter = ["outcome"]
+    search_fields = ["claim__number"]

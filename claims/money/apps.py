@@ -18,4 +18,5 @@ class MoneyConfig(AppConfig):
             ("coverage.migrations.0005_minimum_premium", "load"),
             ("claims.money.migrations.0004_deductible_receivables_authority_levels_ransom",
              "load"),
+            ("claims.money.migrations.0005_security_proof_decisions", "grant"),
         ]))

@@ -382,3 +382,32 @@ class RansomAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"Ransom agreed by {self.agreed_by_name} ({self.police_report_reference})"
+
+
+class SecurityProofDecision(models.Model):
+    """The adjuster's decision on the IT-security discount's proof asked in a claim: provided,
+    missing or negative. Missing or negative: the policy loses the discount from the next
+    insurance year on (*assumed* consequence), the premium difference recorded here."""
+
+    class Outcome(models.TextChoices):
+        PROVIDED = "provided", "Proof provided"
+        MISSING = "missing", "Proof missing"
+        NEGATIVE = "negative", "Proof negative (the criterion was not met)"
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT,
+                              related_name="security_proof_decisions")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    reason = models.TextField()
+    discount_lost_from_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    premium_difference = models.DecimalField(**MONEY, default=Decimal("0.00"))
+    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="security_proof_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.claim})"

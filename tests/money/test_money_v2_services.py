@@ -29,6 +29,7 @@ from claims.money.services import (
     payment_execute,
     ransom_agreement_record,
     reversal_record,
+    security_proof_decide,
     settlement_approve,
     settlement_propose,
 )
@@ -280,3 +281,47 @@ def test_an_invoice_is_rejected_with_a_reason_and_above_the_tolerance_needs_one(
     quoted = make_job(claim, org, state="quoted")
     quoted = vendors.vendor_job_reject_quote(job=quoted, reason="Too expensive", by=adjuster)
     assert quoted.state == "accepted"
+
+
+def test_a_sold_policy_stores_its_premium_per_insurance_year(holder, team_lead, client):
+    from tests.claims.factories import make_policy
+
+    policy = make_policy(holder=holder, product="cyber", created_by=team_lead, term_years=3,
+                         it_security_discount=True, sections={"cyber_own_damage": "100000"})
+    rows = list(policy.premiums.values_list("year", "premium", "it_security_discount"))
+    # revenue band of the factory's policyholder decides the base; discount in years 1 and 2
+    assert [row[0] for row in rows] == [1, 2, 3]
+    assert [row[2] for row in rows] == [True, True, False]
+    assert rows[0][1] < rows[2][1]
+    assert all(row[1] >= D("145.80") for row in rows)
+    client.force_login(team_lead)
+    body = client.get(f"/api/policies/{policy.pk}/").json()
+    assert [row["premium"] for row in body["premiums"]] == [f"{row[1]:.2f}" for row in rows]
+    page = client.get(reverse("admin:policies_policy_change", args=[policy.pk])).content.decode()
+    assert "premium per insurance year" in page.lower()
+
+
+def test_the_security_proof_is_asked_only_for_security_relevant_losses_and_a_missing_one_costs_the_discount(  # noqa: E501
+        holder, holder_user, team_lead, adjuster):
+    from tests.claims.factories import make_policy
+
+    policy = make_policy(holder=holder, product="cyber", created_by=team_lead, term_years=3,
+                         it_security_discount=True, sections={"cyber_own_damage": "100000"})
+    laptop = walk(report(policy, holder_user, code="data_carrier_theft"), adjuster,
+                  "start_liability_check")
+    assert not laptop.information_requests.exists()
+    with pytest.raises(TransitionConflict, match="not asked"):
+        security_proof_decide(claim=laptop, outcome="missing", reason="x", by=adjuster)
+    hacked = walk(report(policy, holder_user, code="hacking"), adjuster, "start_liability_check")
+    assert hacked.information_requests.get().kind == "it_security_proof"
+    before = {row.year: row.premium for row in policy.premiums.all()}
+
+    decision = security_proof_decide(claim=hacked, outcome="missing",
+                                     reason="No certificate sent in 14 days", by=adjuster)
+
+    after = {row.year: row for row in policy.premiums.all()}
+    assert decision.discount_lost_from_year == 2
+    assert after[1].premium == before[1] and after[1].it_security_discount
+    assert not after[2].it_security_discount and after[2].premium > before[2]
+    assert decision.premium_difference == after[2].premium - before[2]
+    assert AuditEntry.objects.filter(action="money.security_proof_decided").exists()

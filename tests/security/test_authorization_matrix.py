@@ -120,6 +120,8 @@ EXPECTED = {
                                                             "POST": adjuster_api(400)}),
     "api:claim-ransom-agreements": ("api", claim_a, {"GET": adjuster_api(200),
                                                      "POST": adjuster_api(400)}),
+    "api:claim-security-proof-decisions": ("api", claim_a, {"GET": adjuster_api(200),
+                                                            "POST": adjuster_api(400)}),
     "api:authority-levels": ("api", None, {"GET": adjuster_api(200)}),
     "api:vendor-job": ("api", job_x, {"GET": adjuster_api(200)}),
     "api:vendor-job-approve-quote": ("api", job_x, {"POST": adjuster_api(409)}),

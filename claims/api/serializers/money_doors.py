@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from claims.money.models import AuthorityLevel, InterruptionAssessment, Payment, RansomAgreement
+from claims.money.models import (
+    AuthorityLevel,
+    InterruptionAssessment,
+    Payment,
+    RansomAgreement,
+    SecurityProofDecision,
+)
 
 from .common import MONEY, StrictInputSerializer
 from .money import ClaimSectionField
@@ -79,3 +85,16 @@ class AuthorityLevelSerializer(serializers.ModelSerializer):
         model = AuthorityLevel
         fields = ["id", "rank", "name", "group", "approval_limit"]
         read_only_fields = fields
+
+
+class SecurityProofDecisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SecurityProofDecision
+        fields = ["id", "outcome", "reason", "discount_lost_from_year", "premium_difference",
+                  "decided_by", "decided_at"]
+        read_only_fields = fields
+
+
+class SecurityProofInputSerializer(StrictInputSerializer):
+    outcome = serializers.ChoiceField(choices=SecurityProofDecision.Outcome.choices)
+    reason = serializers.CharField()

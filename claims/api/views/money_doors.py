@@ -17,6 +17,7 @@ from claims.money.models import (
     InterruptionAssessment,
     Payment,
     RansomAgreement,
+    SecurityProofDecision,
     Settlement,
 )
 from claims.money.selectors import insured_share
@@ -34,6 +35,8 @@ from ..serializers.money_doors import (
     PaymentsSerializer,
     RansomAgreementInputSerializer,
     RansomAgreementSerializer,
+    SecurityProofDecisionSerializer,
+    SecurityProofInputSerializer,
 )
 from .common import READ, READ_ONE, WRITE, errors
 from .money import ClaimMoneyMixin
@@ -163,6 +166,35 @@ class RansomAgreementList(ClaimMoneyMixin, generics.ListAPIView):
             by=request.user,
         )
         return Response(RansomAgreementSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class SecurityProofDecisionList(ClaimMoneyMixin, generics.ListAPIView):
+    serializer_class = SecurityProofDecisionSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return SecurityProofDecision.objects.none()
+        return SecurityProofDecision.objects.filter(claim=self.claim())
+
+    @extend_schema(tags=["adjuster"], responses={200: SecurityProofDecisionSerializer(many=True),
+                                                 **errors(*READ_ONE)})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(tags=["adjuster"], request=SecurityProofInputSerializer,
+                   parameters=[IDEMPOTENCY_PARAMETER],
+                   responses={201: SecurityProofDecisionSerializer, **errors(*WRITE)})
+    @idempotent
+    def post(self, request, pk):
+        """Decide on the IT-security proof asked in this claim: provided, missing or negative
+        (then the policy loses the discount from the next insurance year on, the premium
+        difference recorded)."""
+        claim = self.claim()
+        data = self._input(SecurityProofInputSerializer, claim)
+        row = money.security_proof_decide(claim=claim, outcome=data["outcome"],
+                                          reason=data["reason"], by=request.user)
+        return Response(SecurityProofDecisionSerializer(row).data,
+                        status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["adjuster"], responses={200: AuthorityLevelSerializer(many=True),

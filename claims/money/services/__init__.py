@@ -4,6 +4,7 @@ from claims.money.services.lines import cost_line_add, interruption_assess, rese
 from claims.money.services.payments import payment_execute, payments_sweep, reversal_record
 from claims.money.services.ransom import ransom_agreement_record
 from claims.money.services.receivables import deductible_owed, deductible_receivable_settle
+from claims.money.services.security_proof import security_proof_decide
 from claims.money.services.settlements import (
     settlement_approve,
     settlement_propose,
@@ -20,6 +21,7 @@ __all__ = [
     "ransom_agreement_record",
     "reserve_set",
     "reversal_record",
+    "security_proof_decide",
     "settlement_approve",
     "settlement_propose",
     "settlement_refuse",
