@@ -325,3 +325,29 @@ def test_the_security_proof_is_asked_only_for_security_relevant_losses_and_a_mis
     assert not after[2].it_security_discount and after[2].premium > before[2]
     assert decision.premium_difference == after[2].premium - before[2]
     assert AuditEntry.objects.filter(action="money.security_proof_decided").exists()
+
+
+def test_the_portal_report_asks_for_the_first_8_hours_and_the_statement_shows_what_is_owed(
+        client, claim, holder_user, adjuster, policy_100k):
+    from claims.money.models import InterruptionAssessment
+
+    client.force_login(holder_user)
+    page = client.get(reverse("portal:report")).content.decode()
+    assert "first 8 hours" in page
+    from claims.portal.services import portal_claim_report
+    from tests.claims.factories import loss_type
+
+    reported, _ = portal_claim_report(
+        holder=policy_100k.policyholder, user=holder_user,
+        submission_token=__import__("uuid").uuid4(), policy=policy_100k,
+        loss_type=loss_type("ddos"), loss_date=timezone.localdate(),
+        description="Shop down since 9:00", emergency=True, first_8_hours_loss=D("1800.00"))
+    stated = InterruptionAssessment.objects.get(claim=reported)
+    assert stated.first_8_hours_loss == D("1800.00")
+    assert stated.section.module.code == "cyber_bi"
+
+    add(claim, "forensics", "3000.00", adjuster, payee="vendor", vendor="Forensik AG")
+    approve(claim, adjuster)
+    page = client.get(reverse("portal:claim", args=[claim.pk])).content.decode()
+    assert "Your deductible to pay" in page
+    assert "1,000.00" in page
