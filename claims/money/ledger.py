@@ -32,6 +32,7 @@ def ledger_post(
     reason: str = "",
     payment=None,
     reverses: LedgerEntry | None = None,
+    category=None,
 ) -> LedgerEntry:
     """Append one entry; a commitment or reversal moves ``account.committed`` with it."""
     if not transaction.get_connection().in_atomic_block:
@@ -41,7 +42,7 @@ def ledger_post(
     entry = LedgerEntry.objects.create(
         account=account, claim_id=claim_id, settlement_id=settlement_id, kind=kind,
         amount=amount, idempotency_key=idempotency_key, created_by=by, reason=reason,
-        payment=payment, reverses=reverses,
+        payment=payment, reverses=reverses, category=category,
     )
     if kind in COMMITTING:
         InsuranceYearAccount.objects.filter(pk=account.pk).update(

@@ -234,6 +234,8 @@ class LedgerEntry(models.Model):
         DEDUCTIBLE_RECEIVED = "deductible_received", "Deductible received from the insured"
         DEDUCTIBLE_WRITTEN_OFF = "deductible_written_off", "Deductible written off"
         DEDUCTIBLE_REVERSED = "deductible_reversed", "Deductible owed reversed (payment cancelled)"
+        OUTSIDE_LIMITS = "outside_limits", "Paid on top of the sum insured (does not erode it)"
+        SUBLIMIT_USE = "sublimit_use", "Use of a per-loss sublimit (no money moves)"
 
     account = models.ForeignKey(
         InsuranceYearAccount, on_delete=models.PROTECT, related_name="ledger_entries"
@@ -249,6 +251,10 @@ class LedgerEntry(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
     kind = models.CharField(max_length=24, choices=Kind.choices)
+    category = models.ForeignKey(
+        "catalogue.CostCategory", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text="Sublimit use: the category whose sublimit is used.",
+    )
     amount = models.DecimalField(**MONEY, help_text="Signed: a reversal is negative.")
     idempotency_key = models.CharField(max_length=120, unique=True)
     reason = models.TextField(blank=True)
@@ -264,10 +270,12 @@ class LedgerEntry(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="reversal", amount__lt=0, reverses__isnull=False)
-                | Q(kind__in=["commitment", "payment", "deductible_owed"], amount__gt=0)
+                | Q(kind__in=["commitment", "payment", "deductible_owed", "outside_limits"],
+                    amount__gt=0)
                 | Q(kind__in=["deductible_offset", "deductible_received",
-                              "deductible_written_off", "deductible_reversed"], amount__lt=0),
-                name="ledger_entry_sign_by_kind_v2",
+                              "deductible_written_off", "deductible_reversed"], amount__lt=0)
+                | Q(kind="sublimit_use", category__isnull=False),
+                name="ledger_entry_sign_by_kind_v3",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="payment") | Q(payment__isnull=False),
@@ -331,8 +339,10 @@ RECEIVABLE_KINDS = [
     LedgerEntry.Kind.DEDUCTIBLE_RECEIVED, LedgerEntry.Kind.DEDUCTIBLE_WRITTEN_OFF,
     LedgerEntry.Kind.DEDUCTIBLE_REVERSED,
 ]
-# What the insurer advanced beyond its indemnity (cash that may leave on top of ``committed``).
-ADVANCE_KINDS = [LedgerEntry.Kind.DEDUCTIBLE_OWED, LedgerEntry.Kind.DEDUCTIBLE_OFFSET]
+# Cash that may leave on top of ``committed``: the deductible advanced for the insured, and
+# costs paid on top of the sum insured.
+ADVANCE_KINDS = [LedgerEntry.Kind.DEDUCTIBLE_OWED, LedgerEntry.Kind.DEDUCTIBLE_OFFSET,
+                 LedgerEntry.Kind.OUTSIDE_LIMITS]
 
 
 class AuthorityLevel(models.Model):

@@ -7,7 +7,6 @@ from the database (terms of the section, lines, what is committed, what a series
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -85,6 +84,7 @@ def settlement_terms(*, claim: Claim, section: CoverageSection) -> calc.Settleme
         deductible_exempt=frozenset(
             c.code for c in categories if c.deductible_exempt or c.insurer_cost
         ),
+        outside_limits=frozenset(c.code for c in categories if not c.erodes_sum_insured),
         sublimits={
             link.category.code: link.sublimit for link in links if link.sublimit is not None
         },
@@ -146,17 +146,12 @@ def series_figures(*, claim: Claim, section: CoverageSection) -> SeriesFigures:
     if claim.series_id is None:
         return SeriesFigures(deductible_taken=deductible)
     others = Claim.objects.filter(series_id=claim.series_id).exclude(pk=claim.pk)
-    latest: dict[int, Settlement] = {}
-    decided = Q(state__in=SETTLED_STATES) | Q(
-        state=SettlementState.REFUSED, deductible_taken__isnull=False
-    )  # refused as nothing was due: its costs still used the sublimits
-    rows = Settlement.objects.filter(decided, claim__in=others, section=section)
-    for settlement in rows.order_by("decided_at", "id"):
-        latest[settlement.claim_id] = settlement
-    used: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for settlement in latest.values():
-        for row in settlement.explanation.get("categories", []):
-            used[row["category"]] += Decimal(row["covered"])
+    used = {
+        row["category__code"]: row["total"]
+        for row in LedgerEntry.objects.filter(
+            claim__in=others, settlement__section=section, kind=LedgerEntry.Kind.SUBLIMIT_USE
+        ).values("category__code").annotate(total=Sum("amount"))
+    }
     paid_before = LedgerEntry.objects.filter(
         claim__in=others, account__section=section, kind__in=COMMITTING
     ).aggregate(total=Sum("amount"))["total"] or ZERO
@@ -194,6 +189,9 @@ def settlement_preview(
         series_deductible_taken=series.deductible_taken,
         series_paid_before=series.paid_before,
         series_sublimit_used=series.sublimit_used,
+        outside_paid_before=money(LedgerEntry.objects.filter(
+            claim=claim, settlement__section=section, kind=LedgerEntry.Kind.OUTSIDE_LIMITS,
+        ).aggregate(total=Sum("amount"))["total"] or ZERO),
     )
 
 

@@ -351,3 +351,25 @@ def test_the_portal_report_asks_for_the_first_8_hours_and_the_statement_shows_wh
     page = client.get(reverse("portal:claim", args=[claim.pk])).content.decode()
     assert "Your deductible to pay" in page
     assert "1,000.00" in page
+
+
+def test_defence_costs_outside_the_sum_insured_are_paid_without_using_the_aggregate(
+        holder, holder_user, team_lead, adjuster):
+    from coverage.models import CostCategory
+    from tests.claims.factories import make_policy
+
+    CostCategory.objects.filter(code="defence_costs").update(erodes_sum_insured=False)
+    policy = make_policy(holder=holder, product="it_liability", created_by=team_lead,
+                         sections={"itl_base": "250000"})
+    claim = walk(report(policy, holder_user, code="pure_financial_loss"), adjuster,
+                 "start_liability_check")
+    claim_transition(claim=claim, transition="defend", by=adjuster, reason="Unjustified")
+    add(claim, "defence_costs", "4300.00", adjuster)
+
+    settlement = approve(claim, adjuster)
+
+    assert settlement.approved_amount == D("4300.00")
+    assert settlement.account.__class__.objects.get(pk=settlement.account_id).committed == D("0")
+    assert LedgerEntry.objects.get(settlement=settlement).kind == "outside_limits"
+    payment_execute(payment_id=Payment.objects.get(settlement=settlement).pk)
+    assert check_ledger().startswith("Ledger OK")

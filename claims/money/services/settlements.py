@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Sum
 from django.utils import timezone
 
 from claims.exceptions import ClaimValidationError, PermissionDeniedError, TransitionConflict
@@ -172,6 +173,7 @@ def settlement_approve(*, settlement: Settlement, by) -> Settlement:
             locked.deductible_taken = result.deductible  # a decision: nothing is due
             locked.decided_by, locked.decided_at = by, now
             locked.save()
+            _sublimit_use(locked=locked, claim=claim, account=account, result=result, by=by)
             audit_record(
                 actor=by, action="money.settlement_refused", obj=locked, from_value=from_state,
                 to_value=locked.state, reason=decision.reason,
@@ -298,11 +300,16 @@ def _commit(*, locked: Settlement, claim: Claim, account: InsuranceYearAccount, 
     locked.decided_by, locked.decided_at = by, now
     locked.save()
     key = locked.idempotency_key
-    if amount > 0:
+    if result.committing > 0:
         ledger_post(account=account, claim_id=claim.pk, settlement_id=locked.pk,
-                    kind=LedgerEntry.Kind.COMMITMENT, amount=amount,
+                    kind=LedgerEntry.Kind.COMMITMENT, amount=result.committing,
                     idempotency_key=f"commitment:{key}", by=by,
                     reason=f"Settlement {locked.pk} approved")
+    if result.outside_limits > 0:
+        ledger_post(account=account, claim_id=claim.pk, settlement_id=locked.pk,
+                    kind=LedgerEntry.Kind.OUTSIDE_LIMITS, amount=result.outside_limits,
+                    idempotency_key=f"outside-limits:{key}", by=by,
+                    reason=f"Settlement {locked.pk}: paid on top of the sum insured")
     if split.deductible_owed > 0:
         ledger_post(account=account, claim_id=claim.pk, settlement_id=locked.pk,
                     kind=LedgerEntry.Kind.DEDUCTIBLE_OWED, amount=split.deductible_owed,
@@ -314,6 +321,7 @@ def _commit(*, locked: Settlement, claim: Claim, account: InsuranceYearAccount, 
                     idempotency_key=f"deductible-offset:{key}:{claim_id}", by=by,
                     reason=f"Deductible taken from the insured's payment of settlement "
                            f"{locked.pk}")
+    _sublimit_use(locked=locked, claim=claim, account=account, result=result, by=by)
     created = 0
     for index, share in enumerate(split.shares):
         if share.amount <= 0:
@@ -332,6 +340,26 @@ def _commit(*, locked: Settlement, claim: Claim, account: InsuranceYearAccount, 
         from claims.money.services.receivables import receivable_activity_open
 
         receivable_activity_open(claim=claim, now=now)
+
+
+def _sublimit_use(*, locked: Settlement, claim: Claim, account, result, by) -> None:
+    """Record on the ledger what the claim's section now uses of each per-loss sublimit (the
+    change since its earlier settlements): a series reads its sublimit use from here."""
+    used_before = {
+        row["category_id"]: row["total"]
+        for row in LedgerEntry.objects.filter(
+            claim=claim, settlement__section=locked.section,
+            kind=LedgerEntry.Kind.SUBLIMIT_USE,
+        ).values("category_id").annotate(total=Sum("amount"))
+    }
+    codes = {row.category: row for row in result.categories if row.sublimit is not None}
+    for category in CostCategory.objects.filter(code__in=codes).order_by("pk"):
+        delta = codes[category.code].covered - used_before.get(category.pk, 0)
+        if delta:
+            ledger_post(account=account, claim_id=claim.pk, settlement_id=locked.pk,
+                        kind=LedgerEntry.Kind.SUBLIMIT_USE, amount=delta, category=category,
+                        idempotency_key=f"sublimit:{locked.idempotency_key}:{category.code}",
+                        by=by, reason=f"Sublimit of {category.name} used")
 
 
 def settlement_refuse(*, settlement: Settlement, by, reason: str) -> Settlement:

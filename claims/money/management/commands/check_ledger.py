@@ -4,9 +4,9 @@ Per insurance-year account: ``committed == sum(commitment and reversal entries)`
 ``committed <= limit`` and ``paid (payment entries) <= committed + the deductible advanced for the
 insured (deductible owed and offset entries)``; per claim: the deductible owed by the insured
 (owed less offset, received, written-off and reversed entries) is never negative, and no more was
-offset, received or written off than was owed; per payment: a paid payment has exactly one
-payment entry of its amount. One line per breach and exit status 1; otherwise a
-summary line and exit status 0.
+offset, received or written off than was owed, and no sublimit use below zero; per payment: a
+paid payment has exactly one payment entry of its amount. One line per breach and exit status
+1; otherwise a summary line and exit status 0.
 """
 
 from django.core.management.base import BaseCommand
@@ -37,7 +37,7 @@ class Command(BaseCommand):
                                 f"{account.limit:.2f}")
             if row.paid > account.committed + row.advanced:
                 breaches.append(f"{name}: paid {row.paid:.2f} > committed "
-                                f"{account.committed:.2f} + deductible advanced "
+                                f"{account.committed:.2f} + advanced or paid on top "
                                 f"{row.advanced:.2f}")
         receivables = (
             LedgerEntry.objects.filter(kind__in=RECEIVABLE_KINDS).values("claim_id")
@@ -52,6 +52,15 @@ class Command(BaseCommand):
                 breaches.append(f"claim {row['claim_id']}: deductible owed by the insured is "
                                 f"{row['total']:.2f} (more settled than the "
                                 f"{row['owed'] or ZERO:.2f} owed)")
+        sublimit_rows = (
+            LedgerEntry.objects.filter(kind=LedgerEntry.Kind.SUBLIMIT_USE)
+            .values("claim_id", "category__code").annotate(total=Sum("amount"))
+            .order_by("claim_id", "category__code")
+        )
+        for row in sublimit_rows:
+            if row["total"] < 0:
+                breaches.append(f"claim {row['claim_id']}: sublimit use of "
+                                f"{row['category__code']} is {row['total']:.2f}")
         booked = {
             row["payment_id"]: (row["count"], row["total"])
             for row in LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAYMENT)
