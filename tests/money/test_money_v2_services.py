@@ -373,3 +373,25 @@ def test_defence_costs_outside_the_sum_insured_are_paid_without_using_the_aggreg
     assert LedgerEntry.objects.get(settlement=settlement).kind == "outside_limits"
     payment_execute(payment_id=Payment.objects.get(settlement=settlement).pk)
     assert check_ledger().startswith("Ledger OK")
+
+
+def test_an_invoice_above_the_tolerance_is_accepted_with_a_reason_through_the_api(
+        policy_100k, holder_user, adjuster, client):
+    from tests.vendors.factories import make_job, make_org
+
+    org = make_org("Forensik AG", "forensics")
+    claim = walk(report(policy_100k, holder_user), adjuster, "start_liability_check")
+    job = make_job(claim, org, state="invoiced", invoice_amount=D("9000.00"))
+    client.force_login(adjuster)
+    url = f"/api/vendor-jobs/{job.pk}/accept-invoice/"
+    refused = client.post(url, {}, content_type="application/json")
+    assert refused.status_code == 400
+    assert "tolerance" in refused.json()["error"]["message"]
+
+    accepted = client.post(url, {"reason": "Two extra disks, agreed by phone"},
+                           content_type="application/json")
+
+    assert accepted.status_code == 200, accepted.content
+    assert accepted.json()["state"] == "accepted_for_payment"
+    assert accepted.json()["overrun_reason"] == "Two extra disks, agreed by phone"
+    assert claim.cost_lines.get().amount == D("9000.00")

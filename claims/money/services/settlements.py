@@ -133,10 +133,14 @@ def settlement_approve(*, settlement: Settlement, by) -> Settlement:
     Raises PermissionDeniedError / TransitionConflict with nothing changed."""
     require_adjuster(by, "approve settlements")
     claim = settlement.claim
-    event_accounts = (
-        ClaimSection.objects.filter(claim__in=loss_event_claims(claim))
-        .exclude(account=None).values_list("account_id", flat=True)
-    )
+    event = loss_event_claims(claim)
+    event_accounts = [
+        *ClaimSection.objects.filter(claim__in=event).exclude(account=None)
+        .values_list("account_id", flat=True),
+        *Claim.objects.filter(pk__in=event).exclude(coverage_account=None)
+        .values_list("coverage_account_id", flat=True),
+        *Settlement.objects.filter(claim__in=event).values_list("account_id", flat=True),
+    ]
     now = timezone.now()
     with business_action():
         accounts = lock_accounts([settlement.account_id, *event_accounts])

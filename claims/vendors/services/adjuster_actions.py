@@ -139,5 +139,7 @@ def vendor_job_accept_invoice(*, job: VendorJob, by, reason: str = "") -> Vendor
             raise ClaimValidationError({"reason": (
                 f"The invoice of {job.invoice_amount:,.2f} is above the tolerance of "
                 f"{limit:,.2f}: give the reason you accept it.")})
-        vendor_job_approve_overrun(job=job, reason=reason, by=by)
+        with composite_action():  # both or neither
+            vendor_job_approve_overrun(job=job, reason=reason, by=by)
+            return vendor_job_accept_for_payment(job=job, by=by)
     return vendor_job_accept_for_payment(job=job, by=by)
