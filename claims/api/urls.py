@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .views import auth, claims, me, money, money_doors, policies, vendor_jobs
+from .views import auth, claims, me, money, money_doors, policies, quotes, vendor_jobs
 
 app_name = "api"
 
@@ -52,6 +52,7 @@ urlpatterns = [
          name="claim-ransom-agreements"),
     path("claims/<int:pk>/security-proof-decisions/",
          money_doors.SecurityProofDecisionList.as_view(), name="claim-security-proof-decisions"),
+    path("premium-quote/", quotes.PremiumQuote.as_view(), name="premium-quote"),
     path("authority-levels/", money_doors.AuthorityLevelList.as_view(), name="authority-levels"),
     path("vendor-jobs/<int:pk>/", vendor_jobs.AdjusterJobDetail.as_view(), name="vendor-job"),
     path("vendor-jobs/<int:pk>/approve-quote/", vendor_jobs.JobApproveQuote.as_view(),

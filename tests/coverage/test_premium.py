@@ -233,3 +233,23 @@ def test_an_expiry_moved_to_1_january_makes_a_short_first_year(cyber):
                    addons=["cyber_bi"], sum_insured="500000")
     assert longer.expiry_date == date(2027, 1, 1)
     assert premiums(longer)[0] > MINIMUM
+
+
+def test_the_quote_api_holds_the_floor_and_refuses_an_excluded_industry(db):
+    from rest_framework.test import APIClient
+
+    from tests.claims.factories import UserFactory
+
+    client = APIClient()
+    client.force_login(UserFactory(username="prospect"))
+    body = {"product": "cyber", "revenue": "80000", "sum_insured": "100000",
+            "deductible": "5000", "term_years": 3, "it_security_discount": True,
+            "expiry_january_first": True, "start_date": "2026-07-02"}
+    response = client.post("/api/premium-quote/", body, format="json")
+    assert response.status_code == 200, response.content
+    assert [row["premium"] for row in response.json()["years"]] == ["145.80"] * 3
+    assert response.json()["expiry_date"] == "2029-01-01"
+    refused = client.post("/api/premium-quote/", {**body, "industry": "financial_advice"},
+                          format="json")
+    assert refused.status_code == 400
+    assert "separate application form" in refused.json()["error"]["fields"]["industry"][0]

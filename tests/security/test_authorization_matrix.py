@@ -123,6 +123,7 @@ EXPECTED = {
     "api:claim-security-proof-decisions": ("api", claim_a, {"GET": adjuster_api(200),
                                                             "POST": adjuster_api(400)}),
     "api:authority-levels": ("api", None, {"GET": adjuster_api(200)}),
+    "api:premium-quote": ("api", None, {"POST": row(400, anonymous=401)}),
     "api:vendor-job": ("api", job_x, {"GET": adjuster_api(200)}),
     "api:vendor-job-approve-quote": ("api", job_x, {"POST": adjuster_api(409)}),
     "api:vendor-job-reject-quote": ("api", job_x, {"POST": adjuster_api(400)}),

@@ -59,7 +59,8 @@ class JobDetailSerializer(JobListSerializer):
 
     class Meta(JobListSerializer.Meta):
         fields = [*JobListSerializer.Meta.fields, "scope", "estimate", "approved_estimate",
-                  "decline_reason", "cancel_reason", "invoice_amount", "report_document",
+                  "decline_reason", "cancel_reason", "rejection_reason", "invoice_amount",
+                  "report_document",
                   "invoice_document", "claim", "progress_updates", "actions"]
 
     def get_actions(self, job: VendorJob) -> list[str]:
