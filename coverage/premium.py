@@ -240,6 +240,8 @@ def quote_premium(
         start = start_date or timezone.localdate()
         if not isinstance(start, date):
             raise QuoteError("start_date", "give a date (YYYY-MM-DD).")
+        if start.year + term_years > date.max.year:
+            raise QuoteError("start_date", f"{start.isoformat()} is too far in the future.")
         expiry, fraction = first_year_fraction(start_date=start, term_years=term_years)
     premiums = premium_years(
         minimum_premium=product.minimum_premium,
