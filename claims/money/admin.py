@@ -507,3 +507,27 @@ class SecurityProofDecisionAdmin(ReadOnlyAdmin):
                     "decided_by", "decided_at"]
     list_filter = ["outcome"]
     search_fields = ["claim__number"]
+
+
+# Nobody changes their own authority (DOMAIN.md, "Authority"): on one's own user page the groups,
+# permissions and superuser flag are read-only, for administrators too.
+def _own_user_admin():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.admin import UserAdmin
+
+    User = get_user_model()
+    base = type(admin.site._registry.get(User)) if admin.site.is_registered(User) else UserAdmin
+
+    class OwnAuthorityReadOnlyUserAdmin(base):
+        def get_readonly_fields(self, request, obj=None):
+            fields = list(super().get_readonly_fields(request, obj))
+            if obj is not None and obj.pk == request.user.pk:
+                fields += ["groups", "user_permissions", "is_superuser", "is_staff"]
+            return fields
+
+    if admin.site.is_registered(User):
+        admin.site.unregister(User)
+    admin.site.register(User, OwnAuthorityReadOnlyUserAdmin)
+
+
+_own_user_admin()

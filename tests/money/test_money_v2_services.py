@@ -395,3 +395,17 @@ def test_an_invoice_above_the_tolerance_is_accepted_with_a_reason_through_the_ap
     assert accepted.json()["state"] == "accepted_for_payment"
     assert accepted.json()["overrun_reason"] == "Two extra disks, agreed by phone"
     assert claim.cost_lines.get().amount == D("9000.00")
+
+
+def test_an_administrator_cannot_change_their_own_groups(client, team_lead):
+    from django.contrib.auth.models import Group
+
+    admin_user = SuperuserFactory()
+    client.force_login(admin_user)
+    url = reverse("admin:auth_user_change", args=[admin_user.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="groups"' not in page.content.decode()  # read-only on one's own page
+    other = client.get(reverse("admin:auth_user_change", args=[team_lead.pk]))
+    assert 'name="groups"' in other.content.decode()
+    assert not admin_user.groups.filter(pk__in=Group.objects.all()).exists()
