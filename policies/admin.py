@@ -23,6 +23,7 @@ from .models import (
     Policy,
     Policyholder,
     PolicyNumberCounter,
+    PolicyPremium,
 )
 from .selectors import aggregate_overview
 from .services import policy_cancel, policy_create
@@ -124,6 +125,14 @@ class SectionInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
 
 
+class PremiumInline(ReadOnlyMixin, admin.TabularInline):
+    model = PolicyPremium
+    fields = ["year", "starts_on", "ends_on", "premium", "it_security_discount", "change_reason"]
+    readonly_fields = fields
+    extra = 0
+    verbose_name_plural = "premium per insurance year"
+
+
 class CancelForm(forms.Form):
     cancelled_from = forms.DateField(
         help_text="No cover for losses from this date (DD.MM.YYYY or YYYY-MM-DD).",
@@ -172,8 +181,10 @@ class PolicyAdmin(admin.ModelAdmin):
         return [*POLICY_TERMS, "status", "cancelled_from", "created_at", "aggregate_table"]
 
     def get_inline_instances(self, request, obj=None):
-        inline = SectionAddInline if obj is None else SectionInline
-        return [inline(self.model, self.admin_site)]
+        if obj is None:
+            return [SectionAddInline(self.model, self.admin_site)]
+        return [SectionInline(self.model, self.admin_site),
+                PremiumInline(self.model, self.admin_site)]
 
     @admin.display(description="aggregate accounts")
     def aggregate_table(self, policy: Policy) -> str:
@@ -304,3 +315,11 @@ class PolicyNumberCounterAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["prefix", "year", "last_value"]
     list_filter = ["prefix", "year"]
     search_fields = ["prefix"]
+
+
+@admin.register(PolicyPremium)
+class PolicyPremiumAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["policy", "year", "starts_on", "ends_on", "premium", "it_security_discount"]
+    list_filter = ["it_security_discount"]
+    search_fields = ["policy__number"]
+    list_select_related = ["policy"]

@@ -254,3 +254,29 @@ class PolicyNumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last_value}"
+
+
+class PolicyPremium(models.Model):
+    """The premium of one insurance year of a sold policy, as quoted at the sale; a later change
+    (e.g. the IT-security discount lost after a claim) updates it with the reason and an audit
+    row holding the difference."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="premiums")
+    year = models.PositiveSmallIntegerField()
+    starts_on = models.DateField()
+    ends_on = models.DateField(help_text="Exclusive: the first day of the next insurance year.")
+    premium = models.DecimalField(**MONEY)
+    it_security_discount = models.BooleanField(
+        default=False, help_text="The IT-security discount is in this year's premium.")
+    change_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["policy", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "year"], name="policy_premium_year_once"),
+            models.CheckConstraint(condition=Q(premium__gte=0), name="policy_premium_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy.number} year {self.year}: {self.premium:,.2f}"

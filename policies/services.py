@@ -24,6 +24,7 @@ from .models import (
     PolicyNumberCounter,
     add_years,
 )
+from .premiums import policy_premiums_store
 from .validation import combination_errors, module_error, policy_errors, sum_insured_error
 
 
@@ -154,6 +155,7 @@ def policy_create(
                 )
                 for year, starts_on, ends_on in insurance_years
             )
+        premiums = policy_premiums_store(policy=policy)
         audit_record(
             actor=created_by,
             action="policy.created",
@@ -169,6 +171,7 @@ def policy_create(
                 "sections": {module.code: amount for module, amount in chosen},
                 "it_security_discount": it_security_discount,
                 "it_security_criterion": policy.it_security_criterion,
+                "premiums": {row.year: row.premium for row in premiums},
             },
         )
     return policy

@@ -150,6 +150,11 @@ class AdjusterProfileAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["user"] if obj is not None else []
 
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.user_id == request.user.pk:
+            return False  # nobody changes their own approval limit or team
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         saved = adjuster_profile_set(user=obj.user, team_lead=obj.team_lead,
                                      approval_limit=obj.approval_limit, by=request.user)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from claims.exceptions import ClaimValidationError
 from claims.services.report import claim_report_validate
@@ -112,6 +113,13 @@ class ReportForm(forms.Form):
     claimant_email = forms.EmailField(required=False, label="Their email address")
     claimant_address = forms.CharField(
         required=False, label="Their postal address", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    first_8_hours_loss = forms.DecimalField(
+        required=False, min_value=0, max_digits=14, decimal_places=2,
+        label=_("Business interruption: what did you lose in the first 8 hours? (EUR)"),
+        help_text=_("Only if your business stood still: the profit lost in the first 8 hours of "
+                    "the interruption. Your business-interruption deductible is at least this."),
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
     )
     documents = MultipleFileField(required=False, label="Evidence")
 

@@ -215,6 +215,8 @@ class SettlementStatement:
     steps: list[str]
     categories: list[dict]
     payments: list
+    deducted: str | None = None  # the insured's deductible taken from its payment
+    owed: str | None = None  # the deductible the insured owes (advanced to a vendor/claimant)
 
 
 def _categories(explanation: dict) -> list[dict]:
@@ -225,6 +227,25 @@ def _categories(explanation: dict) -> list[dict]:
         .values_list("code", "name")
     )
     return [{**row, "name": names.get(row.get("category"), row.get("category"))} for row in rows]
+
+
+def _payee_figure(explanation: dict, key: str) -> str | None:
+    """The insured's deducted or owed amount of a settlement's payees (None when zero)."""
+    from decimal import Decimal
+
+    total = sum((Decimal(row[key]) for row in explanation.get("payees") or []
+                 if isinstance(row, dict) and row.get(key)), Decimal("0.00"))
+    return f"{total:,.2f}" if total else None
+
+
+def deductible_owed_by_insured(*, claim: Claim):
+    """What the policyholder still owes on the claim (its deductible), or None."""
+    if not apps.is_installed("claims.money"):
+        return None
+    from claims.money.selectors import insured_share
+
+    share = insured_share(claim=claim)
+    return share if share.still_owed else None
 
 
 def settlement_statements(*, claim: Claim) -> list[SettlementStatement]:
@@ -260,5 +281,7 @@ def settlement_statements(*, claim: Claim) -> list[SettlementStatement]:
             payments=[
                 payment for payment in settlement.payments.all() if payment.status != "cancelled"
             ],
+            deducted=_payee_figure(explanation, "deducted"),
+            owed=_payee_figure(explanation, "owed"),
         ))
     return statements

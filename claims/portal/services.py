@@ -44,6 +44,7 @@ def portal_claim_report(
     *, holder: Policyholder, user, submission_token: UUID, policy: Policy, loss_type,
     loss_date, description: str, emergency: bool, estimated_amount=None, claimant_name: str = "",
     claimant_email: str = "", claimant_address: str = "", documents: Sequence = (),
+    first_8_hours_loss=None,
 ) -> tuple[Claim, bool]:
     """Report an incident with its evidence, all or nothing; returns ``(claim, created)``.
 
@@ -71,6 +72,10 @@ def portal_claim_report(
                            written=written)
             for upload, info in inspected
         ]
+        if first_8_hours_loss is not None:
+            from claims.money.services.lines import interruption_stated
+
+            interruption_stated(claim=claim, first_8_hours_loss=first_8_hours_loss, by=user)
         audit_record(
             actor=user, action=SUBMITTED, obj=claim, to_value=claim.state,
             payload={"submission_token": str(submission_token),

@@ -142,6 +142,7 @@ def report(request, *, holder):
                     emergency=data["emergency"], estimated_amount=data["estimated_amount"],
                     claimant_name=data["claimant_name"], claimant_email=data["claimant_email"],
                     claimant_address=data["claimant_address"], documents=data["documents"],
+                    first_8_hours_loss=data.get("first_8_hours_loss"),
                 )
             except ClaimValidationError as error:
                 add_service_errors(form, error)
@@ -190,6 +191,7 @@ def _claim_page(request, claim, *, answer_forms=None, documents_form=None,
         "timeline": selectors.claim_timeline(claim=claim, user=request.user),
         "documents": selectors.visible_documents(claim=claim, user=request.user),
         "statements": selectors.settlement_statements(claim=claim),
+        "deductible_owed": selectors.deductible_owed_by_insured(claim=claim),
         "closed": claim.state in (ClaimState.CLOSED, ClaimState.WITHDRAWN),
         "may_withdraw": claim.state in WITHDRAWABLE_STATES,
         "documents_form": documents_form or DocumentsForm(),

@@ -30,7 +30,8 @@ def activities_open_for_state(*, claim: Claim, now: datetime) -> list[Activity]:
     """Complete the open activities of earlier states and open the current state's defaults.
     Runs inside the caller's transaction."""
     Activity.objects.filter(
-        claim=claim, completed_at__isnull=True, information_request__isnull=True
+        claim=claim, completed_at__isnull=True, information_request__isnull=True,
+        template__isnull=False,  # follow-ups of their own (e.g. collecting a deductible) stay
     ).update(completed_at=now, completion_note=f"Superseded: the claim moved to {claim.state}.")
     templates = ActivityTemplate.objects.filter(state=claim.state, active=True)
     return [

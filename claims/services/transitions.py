@@ -17,6 +17,7 @@ from claims.notifications import email_after_commit
 from claims.services.activities import activities_open_for_state
 from claims.services.coverage_check import run_coverage_check
 from claims.services.tx import business_action
+from claims.vendors.rules import claim_jobs_cancel
 from claims.vendors.rules import claim_transition_check as vendor_jobs_check
 from config.audit import audit_record
 
@@ -114,6 +115,7 @@ def claim_transition(
             )
             if claim.state == ClaimState.LIABILITY_CHECK:
                 run_coverage_check(claim=claim, by=by, now=now)
+            claim_jobs_cancel(claim=claim, transition=transition, by=by)
             activities_open_for_state(claim=claim, now=now)
             _notify(claim=claim, transition=transition)
     except ConcurrentTransition as error:

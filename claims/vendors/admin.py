@@ -94,7 +94,8 @@ def _document_link(document):
 @admin.register(VendorJob)
 class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
     fsm_fields = ["state"]
-    fsm_forms = {"approve_overrun": ReasonForm, "cancel": ReasonForm}
+    fsm_forms = {"approve_overrun": ReasonForm, "cancel": ReasonForm,
+                 "reject_quote": ReasonForm, "reject_invoice": ReasonForm}
     fsm_transition_not_allowed_msg = "You are not allowed to '{transition_name}' this job."
     change_form_template = "admin/vendors/vendorjob/change_form.html"
     fsm_transition_form_template = "admin/vendors/vendorjob/transition_form.html"
@@ -109,7 +110,7 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
               "decline_reason", "estimate", "approved_estimate", "approved_by",
               "progress_percent", "report", "completed_at", "invoice_amount", "invoice_check",
               "invoice", "overrun_reason", "overrun_approved_by", "cost_line_ref",
-              "accepted_for_payment_by", "cancel_reason"]
+              "accepted_for_payment_by", "cancel_reason", "rejection_reason"]
     readonly_fields = fields
 
     def get_fsm_block_label(self, fsm_field_name):
@@ -161,6 +162,10 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
                 job=obj, reason=data.get("reason", ""), by=request.user),
             "accept_for_payment": lambda: services.vendor_job_accept_for_payment(
                 job=obj, by=request.user),
+            "reject_quote": lambda: services.vendor_job_reject_quote(
+                job=obj, reason=data.get("reason", ""), by=request.user),
+            "reject_invoice": lambda: services.vendor_job_reject_invoice(
+                job=obj, reason=data.get("reason", ""), by=request.user),
             "cancel": lambda: services.vendor_job_cancel(job=obj, reason=data.get("reason", ""),
                                                          by=request.user),
         }

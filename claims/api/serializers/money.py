@@ -98,3 +98,6 @@ class SettlementPreviewSerializer(serializers.Serializer):
     aggregate_left = serializers.CharField()
     categories = serializers.ListField(child=serializers.DictField())
     steps = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="E.g. a business-interruption section without a first-8-hours assessment.")

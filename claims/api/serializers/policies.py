@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from policies.models import CoverageSection, InsuranceYearAccount, Policy
+from policies.models import CoverageSection, InsuranceYearAccount, Policy, PolicyPremium
 
 from .common import MONEY
 
@@ -38,18 +38,28 @@ class AccountSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PremiumSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PolicyPremium
+        fields = ["year", "starts_on", "ends_on", "premium", "it_security_discount",
+                  "change_reason"]
+        read_only_fields = fields
+
+
 class PolicySerializer(serializers.ModelSerializer):
     product = serializers.CharField(source="product.code", read_only=True)
     product_name = serializers.CharField(source="product.name", read_only=True)
     policyholder = serializers.CharField(source="policyholder.company_name", read_only=True)
     sections = SectionSerializer(many=True, read_only=True)
+    premiums = PremiumSerializer(many=True, read_only=True,
+                                 help_text="The premium of every insurance year.")
     aggregate = serializers.SerializerMethodField()
 
     class Meta:
         model = Policy
         fields = ["id", "number", "policyholder", "product", "product_name", "status",
                   "start_date", "expiry_date", "cancelled_from", "deductible", "sections",
-                  "aggregate"]
+                  "premiums", "aggregate"]
         read_only_fields = fields
 
     @extend_schema_field(AccountSerializer(many=True))

@@ -61,7 +61,8 @@ class MyPolicyList(PolicyholderMixin, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Policy.objects.none()
-        return selectors.holder_policies(holder=self.holder).prefetch_related("sections__module")
+        return selectors.holder_policies(holder=self.holder).prefetch_related(
+            "sections__module", "premiums")
 
 
 @extend_schema(tags=["policyholder"], responses={200: PolicySerializer, **errors(*READ_ONE)})
@@ -69,7 +70,8 @@ class MyPolicyDetail(PolicyholderMixin, generics.RetrieveAPIView):
     serializer_class = PolicySerializer
 
     def get_queryset(self):
-        return selectors.holder_policies(holder=self.holder).prefetch_related("sections__module")
+        return selectors.holder_policies(holder=self.holder).prefetch_related(
+            "sections__module", "premiums")
 
 
 class MyClaimList(PolicyholderMixin, generics.ListCreateAPIView):

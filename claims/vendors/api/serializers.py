@@ -66,8 +66,9 @@ class JobDetailSerializer(JobListSerializer):
 
     class Meta(JobListSerializer.Meta):
         fields = [*JobListSerializer.Meta.fields, "scope", "estimate", "approved_estimate",
-                  "decline_reason", "cancel_reason", "invoice_amount", "report_document",
-                  "invoice_document", "claim", "contact_note", "progress_updates", "actions"]
+                  "decline_reason", "cancel_reason", "rejection_reason", "invoice_amount",
+                  "report_document", "invoice_document", "claim", "contact_note",
+                  "progress_updates", "actions"]
 
     def _contact(self, job: VendorJob):
         from privacy.least_data import vendor_job_contact

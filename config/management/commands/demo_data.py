@@ -10,8 +10,14 @@ from django.test.utils import override_settings
 from claims.services.tx import batch
 
 # Each module has ``load(stdout) -> list[tuple[role, username, password]]``; order matters.
-DEMO_MODULES = ["policies.demo", "claims.demo", "claims.demo_vendors", "claims.demo_money"]
-DEMO_MODULES.append("privacy.demo")  # data protection: a pseudonymised legacy file, an export
+DEMO_MODULES = [
+    "policies.demo",
+    "claims.demo",
+    "claims.demo_vendors",
+    "claims.demo_money",
+    "claims.demo_money_v2",
+    "privacy.demo",  # data protection: a pseudonymised legacy file, an export
+]
 
 
 class Command(BaseCommand):
