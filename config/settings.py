@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "claims.apps.ClaimsConfig",
     "claims.vendors.apps.VendorsConfig",
     "claims.money.apps.MoneyConfig",
+    "claims.events.apps.EventsConfig",
     "claims.portal.apps.PortalConfig",
 ]
 
