@@ -48,9 +48,11 @@ def event_validate(*, data: dict, event: CyberEvent | None = None) -> dict:
             pk=getattr(event, "pk", None)).exists():
         errors["name"] = f"An event called {name!r} exists already."
     cleaned["name"] = name
+    cleaned["kind"] = data.get("kind")
     if data.get("kind") not in EventKind.values:
         errors["kind"] = f"Choose one of: {', '.join(EventKind.values)}."
     starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+    cleaned["starts_at"], cleaned["ends_at"] = starts_at, ends_at
     if not isinstance(starts_at, datetime):
         errors["starts_at"] = "Give the time the event started."
     elif starts_at > timezone.now():
