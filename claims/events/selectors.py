@@ -116,6 +116,7 @@ class Dashboard:
     timeline: list[DayCount] = field(default_factory=list)
     vendors: list[VendorLoad] = field(default_factory=list)
     exposure: list[ExposureRow] = field(default_factory=list)
+    exposure_policies: int = 0
 
     @property
     def incurred(self) -> Decimal:
@@ -126,9 +127,6 @@ class Dashboard:
     def exposure_total(self) -> Decimal:
         return sum((row.remaining for row in self.exposure), ZERO)
 
-    @property
-    def exposure_policies(self) -> int:
-        return sum(row.policies for row in self.exposure)
 
 
 def _claims_figures(dashboard: Dashboard, event: CyberEvent) -> None:
@@ -248,4 +246,5 @@ def event_dashboard(*, event: CyberEvent, now: datetime | None = None) -> Dashbo
     dashboard.timeline = _timeline(event)
     dashboard.vendors = _vendors(event, now or timezone.now())
     dashboard.exposure = _exposure(event)
+    dashboard.exposure_policies = exposure_policies(event=event).count()
     return dashboard

@@ -38,12 +38,12 @@ def declare(by, **overrides):
     return event_declare(by=by, **data)
 
 
-def other_holder_policy(name: str, team_lead, product: str = "cyber"):
+def other_holder_policy(name: str, seller, product: str = "cyber"):
     user = UserFactory(username=name.lower().replace(" ", "_"))
-    holder = PolicyholderFactory(user=user, company_name=name)
-    return make_policy(holder=holder, product=product, created_by=team_lead), user
+    owner = PolicyholderFactory(user=user, company_name=name)
+    return make_policy(holder=owner, product=product, created_by=seller), user
 
 
 @pytest.fixture
-def event(adjuster):
+def event(adjuster):  # noqa: F811 - the fixture
     return declare(adjuster)

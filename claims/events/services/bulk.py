@@ -205,6 +205,9 @@ def vendor_commission_within_capacity(*, event: CyberEvent, claim: Claim,
     next one is offered. The capacity rows are locked (in id order) while counting, so two bulk
     runs at once never overfill a vendor."""
     now = now or timezone.now()
+    current = claim.vendor_jobs.filter(service=service).exclude(state__in=DEAD_STATES).first()
+    if current is not None:
+        raise TransitionConflict(f"{current.organisation} is on it already ({service}).")
     candidates = _panel(event, claim, service)
     if not candidates:
         raise TransitionConflict(f"No vendor of the panel offers {service} for this claim.")
