@@ -8,11 +8,12 @@ from django.contrib import admin
 
 from claims.admin import others  # noqa: F401 - registers the model admins
 from claims.admin.claim import ClaimAdminBase
+from claims.events.admin import ClaimEventsMixin
 from claims.models import Claim
 from claims.money.admin import ClaimMoneyMixin
 from claims.vendors.admin import ClaimVendorJobsMixin
 
 
 @admin.register(Claim)
-class ClaimAdmin(ClaimVendorJobsMixin, ClaimMoneyMixin, ClaimAdminBase):
+class ClaimAdmin(ClaimEventsMixin, ClaimVendorJobsMixin, ClaimMoneyMixin, ClaimAdminBase):
     pass
