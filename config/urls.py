@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/vendor/", include("claims.vendors.api.urls")),
     path("api/", include("claims.api.urls")),
     path("vendor/", include("claims.vendors.portal.urls")),
+    path("portal/", include("claims.events.portal.urls")),
     path("portal/", include("claims.portal.urls")),
 ]
 handler404 = "config.api.not_found"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "events_portal"
+
+urlpatterns = [
+    path("events/<int:pk>/report/", views.event_report, name="report"),
+    path("policies/<int:pk>/dependencies/", views.dependencies, name="dependencies"),
+]
