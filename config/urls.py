@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/vendor/", include("claims.vendors.api.urls")),
+    path("api/", include("claims.events.api.urls")),
     path("api/", include("claims.api.urls")),
     path("vendor/", include("claims.vendors.portal.urls")),
     path("portal/", include("claims.events.portal.urls")),
