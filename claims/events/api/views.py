@@ -87,10 +87,10 @@ class EventDetail(EventMixin, generics.RetrieveAPIView):
                    responses={200: s.EventSerializer, **errors(*WRITE)})
     def patch(self, request, pk):
         """Change the event; the claims are matched again."""
+        event = self.event()
         data = s.EventInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        event = services.event_update(event=self.event(), by=request.user,
-                                      **data.validated_data)
+        event = services.event_update(event=event, by=request.user, **data.validated_data)
         return Response(_event_out(event))
 
 
@@ -117,9 +117,9 @@ class EventClaimList(EventMixin, generics.ListAPIView):
     @extend_schema(request=s.ClaimIdsSerializer, responses={200: s.BulkResultSerializer,
                                                             **errors(*WRITE)})
     def post(self, request, pk):
+        event = self.event()
         data = s.ClaimIdsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        event = self.event()
         linked, skipped = services.event_claims_link(event=event, by=request.user,
                                                      claims=data.validated_data["claims"])
         return Response({"linked": [c.number for c in linked],
@@ -131,10 +131,11 @@ class EventClaimUnlink(EventMixin, APIView):
                    responses={204: None, **errors(*WRITE)})
     def post(self, request, pk, claim_pk):
         """Unlink a claim from the event (a reason is required)."""
+        event = self.event()
+        claim = get_object_or_404(Claim, pk=claim_pk)
         data = s.OptionalReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        claim = get_object_or_404(Claim, pk=claim_pk)
-        services.event_claim_unlink(event=self.event(), claim=claim, by=request.user,
+        services.event_claim_unlink(event=event, claim=claim, by=request.user,
                                     reason=data.validated_data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 

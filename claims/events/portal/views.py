@@ -84,7 +84,8 @@ def dependencies(request, pk, *, holder):
         "providers": "\n".join(d.name for d in current if d.kind == "provider"),
         "software": "\n".join(d.name for d in current if d.kind == "software"),
     }
-    form = DependenciesForm(request.POST or None, initial=initial)
+    form = DependenciesForm(request.POST if request.method == "POST" else None,
+                            initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
