@@ -25,8 +25,9 @@ from policies.models import Policy
 from .models import CyberEvent, EventSuggestion
 from .services import (
     event_bulk_note,
-    event_claim_report,
     event_declare,
+    event_report_register,
+    event_report_submit,
     suggestion_confirm,
     vendor_capacity_set,
 )
@@ -90,13 +91,14 @@ def load(stdout) -> list[tuple[str, str, str]]:
         if first is not None:
             suggestion_confirm(suggestion=first, by=adjuster)
         yilmaz = policies["CY-DEMO-0003"]
-        event_claim_report(
+        received, _created = event_report_submit(
             event=event, user=yilmaz.policyholder.user, policy=yilmaz,
             loss_type=LossType.objects.get(code="ransomware"), loss_date=timezone.localdate(),
             description=("Hit by the FileBridge campaign: the warehouse PCs show "
                          "lockbridge-readme.txt and nothing opens."),
             emergency=False, estimated_amount=Decimal("25000.00"),
         )
+        event_report_register(report_id=received.pk)  # the worker's half, at once for the demo
         event_bulk_note(event=event, by=adjuster,
                         text="Part of the FileBridge MFT campaign: check the FileBridge "
                              "version and the patch date first.")

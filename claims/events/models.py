@@ -206,3 +206,52 @@ class VendorDailyCapacity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.jobs_per_day} jobs a day"
+
+
+class EventReport(models.Model):
+    """A report received under an open event, before it is a claim.
+
+    In a surge the request only checks the input and stores this row (cheap and never waiting on
+    the claim-number lock); a worker then registers it through the same report service and rules
+    as every other claim (``event_report_register``) and links the claim to the event. The
+    policyholder sees the claim number as soon as it is registered.
+    """
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received, being registered")
+        REGISTERED = "registered", _("Registered as a claim")
+        FAILED = "failed", _("Could not be registered")
+
+    event = models.ForeignKey(CyberEvent, on_delete=models.PROTECT, related_name="reports")
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    policy = models.ForeignKey("policies.Policy", on_delete=models.PROTECT, related_name="+")
+    loss_type = models.ForeignKey(LossType, on_delete=models.PROTECT, related_name="+")
+    loss_date = models.DateField()
+    description = models.TextField()
+    emergency = models.BooleanField(default=False)
+    estimated_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True,
+                                           blank=True)
+    submission_token = models.UUIDField(null=True, blank=True,
+                                        help_text=_("The portal form's one-time token."))
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    claim = models.OneToOneField(Claim, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="event_report")
+    error = models.TextField(blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        verbose_name = _("report under an event")
+        verbose_name_plural = _("reports under events")
+        constraints = [
+            models.UniqueConstraint(fields=["reported_by", "submission_token"],
+                                    name="event_report_submitted_once"),
+            models.CheckConstraint(condition=~Q(status="registered") | Q(claim__isnull=False),
+                                   name="event_report_registered_has_claim"),
+        ]
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"Report {self.pk} under {self.event_id} ({self.status})"

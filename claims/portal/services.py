@@ -4,7 +4,7 @@ evidence, an answer with its documents. The claims services do the work, the aud
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from uuid import UUID
 
 from django.db import transaction
@@ -44,15 +44,12 @@ def portal_claim_report(
     *, holder: Policyholder, user, submission_token: UUID, policy: Policy, loss_type,
     loss_date, description: str, emergency: bool, estimated_amount=None, claimant_name: str = "",
     claimant_email: str = "", claimant_address: str = "", documents: Sequence = (),
-    then: Callable[[Claim], object] | None = None,
 ) -> tuple[Claim, bool]:
     """Report an incident with its evidence, all or nothing; returns ``(claim, created)``.
 
     A form is submitted once: the policyholder's row is locked, and a second submit of the same
     form (double click, reload, a second tab) finds the claim of the first through the audit entry
     that records the form's one-time token, and returns it instead of creating another.
-    ``then(claim)`` runs in the same transaction once the claim is recorded (e.g. link it to the
-    cyber event it was reported under).
     """
     if policy.policyholder_id != holder.pk or holder.user_id != user.pk:
         raise PermissionDeniedError("This is not your policy.")
@@ -80,8 +77,6 @@ def portal_claim_report(
                      "documents": [document.original_name for document in stored]},
             claim_id=claim.pk,
         )
-        if then is not None:
-            then(claim)
     return claim, True
 
 

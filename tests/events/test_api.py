@@ -11,7 +11,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from claims.events.models import CyberEvent, EventClaim, EventSuggestion
-from config.models import AuditEntry
+from claims.events.services import event_report_register
+from config.models import AuditEntry, OutboxMessage
 from policies.models import InsuranceYearAccount
 from tests.claims.conftest import report
 from tests.events.conftest import other_holder_policy
@@ -136,8 +137,8 @@ def test_other_roles_get_403_on_the_adjuster_api(holder_user, event):
     assert APIClient().get("/api/events/").status_code == 401
 
 
-def test_policyholder_sees_open_events_and_reports_under_one(holder_user, event, cyber_policy,
-                                                            adjuster):
+def test_policyholder_sees_open_events_and_reports_under_one(
+        holder_user, event, cyber_policy, adjuster):
     client = api(holder_user)
     events = client.get("/api/me/events/").json()
     assert [(row["id"], row["report_loss_types"]) for row in events["results"]] == [
@@ -146,21 +147,52 @@ def test_policyholder_sees_open_events_and_reports_under_one(holder_user, event,
             "description": "All files encrypted by LockBridge."}
     response = client.post(f"/api/me/events/{event.pk}/claims/", body, format="json",
                            HTTP_IDEMPOTENCY_KEY="k1")
-    assert response.status_code == 201, response.json()
+    assert response.status_code == 202, response.json()
+    assert response.json()["status"] == "received"
+    assert OutboxMessage.objects.filter(task_name="events.event_report_register").exists()
+    event_report_register(report_id=response.json()["id"])  # what the worker does
     again = client.post(f"/api/me/events/{event.pk}/claims/", body, format="json",
                         HTTP_IDEMPOTENCY_KEY="k1")
     assert again.json()["id"] == response.json()["id"]
+    status = client.get(f"/api/me/event-reports/{response.json()['id']}/").json()
     link = EventClaim.objects.get()
-    assert link.source == "report" and link.claim_id == response.json()["id"]
+    assert status["status"] == "registered" and status["claim"] == link.claim_id
+    assert link.source == "report"
     wrong = client.post(f"/api/me/events/{event.pk}/claims/", {**body, "loss_type": "hacking"},
                         format="json")
     assert wrong.status_code == 400 and "loss_type" in wrong.json()["error"]["fields"]
+    future = client.post(f"/api/me/events/{event.pk}/claims/",
+                         {**body, "loss_date": "2099-01-01"}, format="json")
+    assert future.status_code == 400 and "loss_date" in future.json()["error"]["fields"]
+    other = api(adjuster)
+    assert other.get(f"/api/me/event-reports/{response.json()['id']}/").status_code == 403
 
     from claims.events.services import event_close
 
     event_close(event=CyberEvent.objects.get(), by=adjuster)
     assert client.post(f"/api/me/events/{event.pk}/claims/", body,
                        format="json").status_code == 404
+
+
+def test_a_report_the_rules_refuse_at_registration_fails_and_says_why(
+        holder_user, event, cyber_policy, adjuster):
+    from claims.events.services import event_report_register, event_report_submit
+    from claims.models import Claim
+    from coverage.models import LossType
+    from policies.models import Policy
+
+    report, _ = event_report_submit(
+        event=event, user=holder_user, policy=cyber_policy,
+        loss_type=LossType.objects.get(code="ransomware"), loss_date=timezone.localdate(),
+        description="Encrypted.")
+    # Meanwhile the policyholder's login was given to nobody: the report service refuses.
+    Policy.objects.filter(pk=cyber_policy.pk).update(policyholder=other_holder_policy(
+        "Someone Else", adjuster)[0].policyholder)
+    assert event_report_register(report_id=report.pk) is None
+    report.refresh_from_db()
+    assert report.status == "failed" and "policyholder" in report.error
+    assert not Claim.objects.exists()
+    assert event_report_register(report_id=report.pk) is None  # once
 
 
 def test_policyholder_keeps_dependencies_of_their_own_policies_only(holder_user, cyber_policy,

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from claims.events.models import EventClaim, EventSuggestion
-from claims.events.services import event_claims_link
+from claims.events.models import EventClaim, EventReport, EventSuggestion
+from claims.events.services import event_claims_link, event_report_register
 from claims.models import Claim
 from config.models import AuditEntry
 from tests.claims.conftest import report
@@ -121,15 +121,23 @@ def test_the_portal_shows_the_open_event_and_its_short_form_reports_and_links(
     form = client.get(url)
     assert form.status_code == 200
     token = form.context["form"].initial["submission_token"]
-    response = client.post(url, {
+    data = {
         "submission_token": token, "policy": cyber_policy.pk,
         "loss_type": event.report_loss_type.pk, "loss_date": timezone.localdate().isoformat(),
         "description": "Hit by the FileBridge campaign: all files encrypted.",
-    })
+    }
+    response = client.post(url, data)
     assert response.status_code == 302
+    report = EventReport.objects.get()
+    assert response["Location"] == reverse("events_portal:received", args=[report.pk])
+    event_report_register(report_id=report.pk)  # what the worker does
     claim = Claim.objects.get()
     assert EventClaim.objects.get(claim=claim).source == EventClaim.Source.REPORT
     assert AuditEntry.objects.filter(action="claim.reported", claim_id=claim.pk).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert claim.number in page
+    again = client.post(url, data)  # the same form sent twice: the same report
+    assert again["Location"] == response["Location"] and EventReport.objects.count() == 1
 
 
 def test_the_short_form_refuses_a_loss_before_the_event(client, holder_user, event,

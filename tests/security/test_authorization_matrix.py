@@ -91,9 +91,11 @@ EVENT_ROUTES = {
                                                          "PUT": adjuster_api(400)}),
     "events_api:my-events": ("api", None, {"GET": holder_api(200)}),
     "events_api:my-event-report": ("api", no_event, {"POST": holder_api(404)}),
+    "events_api:my-event-report-detail": ("api", no_event, {"GET": holder_api(404)}),
     "events_api:my-policy-dependencies": ("api", policy_a, {"GET": holder_api(200, 404),
                                                             "PUT": holder_api(400, 404)}),
     "events_portal:report": ("page", no_event, {"GET": portal(404), "POST": portal(404)}),
+    "events_portal:received": ("page", no_event, {"GET": portal(404)}),
     "events_portal:dependencies": ("page", policy_a, {"GET": portal(200, 404),
                                                       "POST": portal(302, 404)}),
 }

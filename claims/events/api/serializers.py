@@ -12,7 +12,7 @@ from claims.vendors.models import VendorOrganisation, VendorService
 from coverage.models import LossType
 from policies.models import Policy, PolicyDependency
 
-from ..models import CyberEvent, EventKind, EventSuggestion
+from ..models import CyberEvent, EventKind, EventReport, EventSuggestion
 from ..services import AssignMode
 
 NAMES = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
@@ -217,3 +217,19 @@ class DependencySerializer(serializers.ModelSerializer):
 
 class DependenciesInputSerializer(StrictInputSerializer):
     dependencies = DependencySerializer(many=True)
+
+
+class EventReportOutSerializer(serializers.ModelSerializer):
+    """A report under an event: ``received`` until the worker registers it, then
+    ``registered`` with the claim's id and number (or ``failed`` with the reason)."""
+
+    event = serializers.PrimaryKeyRelatedField(read_only=True)
+    policy = serializers.PrimaryKeyRelatedField(read_only=True)
+    loss_type = serializers.CharField(source="loss_type.code", read_only=True)
+    claim_number = serializers.CharField(source="claim.number", read_only=True, default=None)
+
+    class Meta:
+        model = EventReport
+        fields = ["id", "event", "policy", "loss_type", "loss_date", "status", "claim",
+                  "claim_number", "error", "received_at", "processed_at"]
+        read_only_fields = fields

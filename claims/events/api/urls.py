@@ -25,6 +25,8 @@ urlpatterns = [
          name="policy-dependencies"),
     path("me/events/", views.MyOpenEvents.as_view(), name="my-events"),
     path("me/events/<int:pk>/claims/", views.MyEventReport.as_view(), name="my-event-report"),
+    path("me/event-reports/<int:pk>/", views.MyEventReportDetail.as_view(),
+         name="my-event-report-detail"),
     path("me/policies/<int:pk>/dependencies/", views.MyPolicyDependencies.as_view(),
          name="my-policy-dependencies"),
 ]

@@ -17,7 +17,6 @@ from rest_framework.views import APIView
 
 from claims.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from claims.api.permissions import IsAdjuster, IsPolicyholder
-from claims.api.serializers.claims import ClaimSerializer
 from claims.api.views.common import READ, READ_ONE, WRITE, errors
 from claims.exceptions import ClaimValidationError
 from claims.models import Claim
@@ -27,7 +26,7 @@ from policies.dependencies import policy_dependencies_set
 from policies.models import Policy
 
 from .. import services
-from ..models import CyberEvent, EventSuggestion
+from ..models import CyberEvent, EventReport, EventSuggestion
 from ..selectors import event_claims, event_dashboard, event_report_loss_types, open_events
 from . import serializers as s
 
@@ -310,24 +309,42 @@ class MyEventReport(APIView):
 
     @extend_schema(tags=["policyholder"], request=s.EventReportSerializer,
                    parameters=[IDEMPOTENCY_PARAMETER],
-                   responses={201: ClaimSerializer, **errors(*WRITE)})
+                   responses={202: s.EventReportOutSerializer, **errors(*WRITE)})
     @idempotent
     def post(self, request, pk):
-        """Report a loss under an open event (``loss_type`` defaults to the event's cause);
-        the claim goes through the usual report rules and is linked to the event."""
+        """Report a loss under an open event (``loss_type`` defaults to the event's cause).
+        202: received; the claim is registered through the usual report rules moments later
+        (poll ``/api/me/event-reports/<id>/`` for its number)."""
         event = get_object_or_404(open_events(), pk=pk)
         holder = request.user.policyholder
         data = s.EventReportSerializer(
             data=request.data, policies=portal_selectors.reportable_policies(holder=holder))
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        causes = event_report_loss_types(event)
         if "loss_type" not in values:
+            causes = event_report_loss_types(event)
             if not causes:
                 raise ClaimValidationError({"loss_type": "Name the loss type."})
             values["loss_type"] = causes[0]
-        claim = services.event_claim_report(event=event, user=request.user, **values)
-        return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
+        report, _created = services.event_report_submit(event=event, user=request.user,
+                                                        **values)
+        return Response(s.EventReportOutSerializer(report).data,
+                        status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(tags=["policyholder"], responses={200: s.EventReportOutSerializer,
+                                                 **errors(*READ_ONE)})
+class MyEventReportDetail(generics.RetrieveAPIView):
+    """One of my reports under an event: its status and, once registered, the claim."""
+
+    permission_classes = [IsPolicyholder]
+    serializer_class = s.EventReportOutSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return EventReport.objects.none()
+        return EventReport.objects.filter(reported_by=self.request.user).select_related(
+            "claim", "loss_type")
 
 
 @extend_schema(tags=["policyholder"], request=s.DependenciesInputSerializer,

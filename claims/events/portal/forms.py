@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from claims.portal.forms import LossTypeChoiceField, MultipleFileField, PolicyChoiceField
+from claims.portal.forms import LossTypeChoiceField, PolicyChoiceField
 from claims.portal.selectors import loss_types_by_policy, reportable_policies
 from coverage.models import LossType
 
@@ -35,7 +35,6 @@ class EventReportForm(forms.Form):
         required=False, min_value=0, max_digits=14, decimal_places=2,
         label=_("Estimated amount in EUR (if you know it)"),
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}))
-    documents = MultipleFileField(required=False, label=_("Evidence"))
 
     def __init__(self, *args, holder, event: CyberEvent, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,5 +6,6 @@ app_name = "events_portal"
 
 urlpatterns = [
     path("events/<int:pk>/report/", views.event_report, name="report"),
+    path("events/reports/<int:pk>/", views.received, name="received"),
     path("policies/<int:pk>/dependencies/", views.dependencies, name="dependencies"),
 ]

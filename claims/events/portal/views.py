@@ -7,12 +7,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from claims.exceptions import ClaimsError, ClaimValidationError
 from claims.portal import selectors as portal_selectors
 from claims.portal.forms import add_service_errors
-from claims.portal.services import claim_already_submitted
 from claims.portal.views import (
     _issue_token,
     _token_issued,
@@ -21,8 +20,9 @@ from claims.portal.views import (
 )
 from policies.dependencies import policy_dependencies_set
 
+from ..models import EventReport
 from ..selectors import open_events
-from ..services import event_claim_report_portal
+from ..services import event_report_submit
 from .forms import DependenciesForm, EventReportForm
 
 
@@ -44,24 +44,24 @@ def event_report(request, pk, *, holder):
         if len(policies) == 1:
             form.initial["policy"] = policies[0].pk
         return _page(request, form, event)
-    form = EventReportForm(request.POST, request.FILES, holder=holder, event=event)
+    form = EventReportForm(request.POST, holder=holder, event=event)
     if form.is_valid():
         data = form.cleaned_data
         token = data["submission_token"]
-        earlier = claim_already_submitted(user=request.user, submission_token=token)
+        earlier = EventReport.objects.filter(reported_by=request.user,
+                                             submission_token=token).first()
         if earlier is not None:
-            return redirect("portal:report_done", pk=earlier.pk)
+            return redirect("events_portal:received", pk=earlier.pk)
         if not _token_issued(request, token):
             form.add_error(None, _("This form has expired. Please check your entries and send "
                                    "it again."))
         else:
             try:
-                claim, _created = event_claim_report_portal(
-                    event=event, holder=holder, user=request.user, submission_token=token,
+                report, _created = event_report_submit(
+                    event=event, user=request.user, submission_token=token,
                     policy=data["policy"], loss_type=data["loss_type"],
                     loss_date=data["loss_date"], description=data["description"],
                     emergency=data["emergency"], estimated_amount=data["estimated_amount"],
-                    documents=data["documents"],
                 )
             except ClaimValidationError as error:
                 add_service_errors(form, error)
@@ -69,10 +69,19 @@ def event_report(request, pk, *, holder):
                 form.add_error(None, error.message)
             else:
                 _token_spent(request, token)
-                return redirect("portal:report_done", pk=claim.pk)
+                return redirect("events_portal:received", pk=report.pk)
     form.data = form.data.copy()
     form.data["submission_token"] = _issue_token(request)
     return _page(request, form, event, status=400)
+
+
+@require_GET
+@policyholder_required
+def received(request, pk, *, holder):
+    report = get_object_or_404(
+        EventReport.objects.select_related("event", "claim", "policy__product"),
+        pk=pk, reported_by=request.user)
+    return render(request, "events/portal/received.html", {"report": report})
 
 
 @require_http_methods(["GET", "POST"])

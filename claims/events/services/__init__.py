@@ -11,7 +11,7 @@ from .bulk import (
 )
 from .capacity import vendor_capacity_set
 from .declare import event_close, event_declare, event_update
-from .intake import event_claim_report, event_claim_report_portal
+from .intake import event_report_register, event_report_submit
 from .links import event_claim_link, event_claim_unlink, event_claims_link
 from .suggestions import (
     claim_suggest_events,
@@ -29,12 +29,12 @@ __all__ = [
     "event_bulk_information_request",
     "event_bulk_note",
     "event_claim_link",
-    "event_claim_report",
-    "event_claim_report_portal",
     "event_claim_unlink",
     "event_claims_link",
     "event_close",
     "event_declare",
+    "event_report_register",
+    "event_report_submit",
     "event_suggest",
     "event_update",
     "suggestion_confirm",
