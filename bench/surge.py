@@ -6,17 +6,20 @@ throw-away database (created with the migrations, seeded here, dropped at the en
 1. baseline: the trivial endpoint (``/healthz``) alone, CLIENTS concurrent clients, SECONDS;
    and the admin claim list alone (its p95 without a surge);
 2. surge: CLIENTS clients post reports under the event through the policyholder API
-   (``POST /api/me/events/<id>/claims/``: the same report service and rules as every claim,
-   with an Idempotency-Key) while BROWSERS adjusters reload the admin claim list.
+   (``POST /api/me/events/<id>/claims/`` with an Idempotency-Key: checked and received at once,
+   202) while BROWSERS adjusters reload the admin claim list, and WORKERS Celery worker
+   processes (with beat) register the reports as claims (the same report service and rules as
+   every claim);
+3. drain: the time until every received report is a claim linked to the event.
 
 It prints reports per second, the ratio to the trivial endpoint's requests per second in the same
-run (target: at least 0.3), and the p95 of the admin claim list during the surge. Every response
-must be the expected one (201 / 200), or the bench fails.
+run (target: at least 0.3), the p95 of the admin claim list during the surge, and the rate at
+which the workers registered the claims. Every response must be the expected one (202 / 200),
+and every report must end as a linked claim, or the bench fails.
 
-    python bench/surge.py   (CLIENTS=8 SECONDS=10 BROWSERS=2 HOLDERS=200 CLAIMS=1000 PORT=8517)
+    python bench/surge.py   (CLIENTS=8 SECONDS=10 BROWSERS=2 WORKERS=1 HOLDERS=200 CLAIMS=1000)
 
-Tasks the reports enqueue (event matching, emails) go through the outbox to REDIS_URL when set
-(no worker consumes them here; the queue is purged at the end), else they run in-process.
+Needs REDIS_URL (the reports' tasks go to real workers); the server listens on PORT (8517).
 """
 
 from __future__ import annotations
@@ -57,10 +60,13 @@ from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from claims import roles  # noqa: E402
+from claims.events import tasks as _tasks  # noqa: E402,F401 - registers the task names
+from claims.events.models import EventReport  # noqa: E402
 from claims.events.services import event_declare  # noqa: E402
 from claims.models import AdjusterProfile, Claim  # noqa: E402
 from claims.notifications import muted  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
+from config.outbox import outbox_sweep  # noqa: E402
 from coverage.models import LossType, Product  # noqa: E402
 from policies.models import Industry, Policyholder  # noqa: E402
 from policies.services import policy_create  # noqa: E402
@@ -72,6 +78,7 @@ HOLDERS = int(os.environ.get("HOLDERS", "200"))
 CLAIMS = int(os.environ.get("CLAIMS", "1000"))
 PORT = int(os.environ.get("PORT", "8517"))  # this helper's range: 8500-8599
 WEB_WORKERS = int(os.environ.get("WEB_WORKERS", "2"))
+WORKERS = int(os.environ.get("WORKERS", "1"))
 THREADS = int(os.environ.get("THREADS", "4"))
 HOST = "127.0.0.1"
 
@@ -170,6 +177,38 @@ def start_server() -> subprocess.Popen:
         time.sleep(0.2)
 
 
+def start_workers() -> subprocess.Popen:
+    """WORKERS Celery worker processes with beat on the bench database: beat's
+    ``events.event_reports_register`` (every 5 s) registers the received reports."""
+    env = dict(os.environ, DATABASE_URL=_database_url(), REDIS_URL=settings.REDIS_URL,
+               CLAIMS_TESTING="1", EMBEDDED_REDIS="0",
+               EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+    name = f"bench-surge-{os.getpid()}@localhost"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork",
+         "--concurrency", str(WORKERS), "--hostname", name, "--without-gossip",
+         "--beat", "--schedule", f"/tmp/bench-surge-beat-{os.getpid()}",
+         "--without-mingle", "--without-heartbeat", "--loglevel", "WARNING"],
+        cwd=ROOT, env=env, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not celery_app.control.ping(destination=[name], timeout=0.5):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit("bench: the Celery workers did not start")
+    return worker
+
+
+def _stop(process: subprocess.Popen | None) -> None:
+    if process is None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
 def _get(connection, path: str, headers: dict) -> tuple[int, bytes]:
     connection.request("GET", path, headers=headers)
     response = connection.getresponse()
@@ -244,10 +283,12 @@ def run(groups: list[tuple[int, object, int]], seconds: float) -> list[Recorder]
 
 
 def main() -> None:
+    if not settings.REDIS_URL:
+        raise SystemExit("bench: needs REDIS_URL (the reports are registered by real workers)")
     db = connections["default"].settings_dict
     db.setdefault("TEST", {})["NAME"] = f"bench_surge_{os.getpid()}"
     old_config = setup_databases(verbosity=0, interactive=False)
-    server = None
+    server = worker = None
     try:
         with muted():
             adjusters = _adjusters(max(BROWSERS, 1))
@@ -260,7 +301,9 @@ def main() -> None:
             )
         cookies = [_session_cookie(user) for user in adjusters]
         connections.close_all()
+        celery_app.control.purge()
         server = start_server()
+        worker = start_workers()
         today = timezone.localdate().isoformat()
         report_path = f"/api/me/events/{event.pk}/claims/"
         list_path = "/admin/claims/claim/"
@@ -282,38 +325,48 @@ def main() -> None:
                 }, {"Authorization": f"Token {token}", "Idempotency-Key": uuid.uuid4().hex})
             return call
 
-        print(f"gunicorn {WEB_WORKERS} workers x {THREADS} threads on {HOST}:{PORT}; "
-              f"{HOLDERS} policyholders, {CLAIMS} earlier claims; {CLIENTS} clients, "
-              f"{BROWSERS} adjusters browsing, {SECONDS:.0f} s per phase")
+        print(f"gunicorn {WEB_WORKERS} workers x {THREADS} threads on {HOST}:{PORT}, {WORKERS} "
+              f"Celery worker(s); {HOLDERS} policyholders, {CLAIMS} earlier claims; {CLIENTS} "
+              f"clients, {BROWSERS} adjusters browsing, {SECONDS:.0f} s per phase")
         run([(CLIENTS, trivial, 200)], 1.0)  # warm-up
         (base,) = run([(CLIENTS, trivial, 200)], SECONDS)
         (quiet_list,) = run([(BROWSERS, browse, 200)], SECONDS / 2)
-        reports, surge_list = run([(CLIENTS, report, 201), (BROWSERS, browse, 200)], SECONDS)
+        surge_began = time.perf_counter()
+        reports, surge_list = run([(CLIENTS, report, 202), (BROWSERS, browse, 200)], SECONDS)
+        pending = EventReport.objects.filter(status=EventReport.Status.RECEIVED)
+        deadline = time.monotonic() + 300
+        while pending.exists():
+            if time.monotonic() > deadline:
+                raise SystemExit(f"bench: {pending.count()} reports unregistered after 300 s")
+            # What beat's outbox sweep does every minute: resend a task whose publish failed.
+            outbox_sweep(older_than=timedelta(seconds=2))
+            time.sleep(0.5)
+        drained = time.perf_counter() - surge_began
+        failed = EventReport.objects.filter(status=EventReport.Status.FAILED).count()
+        if failed:
+            raise SystemExit(f"bench: {failed} reports failed to register")
 
         trivial_rate = len(base.latencies) / SECONDS
         report_rate = len(reports.latencies) / SECONDS
         linked = event.links.count()
-        print(f"trivial endpoint (/healthz)        {trivial_rate:8.1f} requests/s")
-        print(f"surge reports (201, linked: {linked:>5})  {report_rate:8.1f} reports/s "
-              f"(p95 {reports.p95_ms():.0f} ms)")
-        print(f"ratio reports/s to trivial          {report_rate / trivial_rate:8.2f}  "
+        print(f"trivial endpoint (/healthz)         {trivial_rate:8.1f} requests/s")
+        print(f"surge reports received (202)        {report_rate:8.1f} reports/s "
+              f"(p95 {reports.p95_ms():.0f} ms, {len(reports.latencies)} reports)")
+        print(f"ratio reports/s to trivial           {report_rate / trivial_rate:8.2f}  "
               f"(target >= 0.30)")
-        print(f"admin claim list p95, quiet         {quiet_list.p95_ms():8.0f} ms "
+        print(f"admin claim list p95, quiet          {quiet_list.p95_ms():8.0f} ms "
               f"({len(quiet_list.latencies)} loads)")
-        print(f"admin claim list p95, during surge  {surge_list.p95_ms():8.0f} ms "
+        print(f"admin claim list p95, during surge   {surge_list.p95_ms():8.0f} ms "
               f"({len(surge_list.latencies)} loads)")
+        print(f"registered as linked claims         {linked:>8} in {drained:.1f} s from the "
+              f"surge's start: {linked / drained:.1f} claims/s")
         print(f"10,000 reports an hour are {10000 / 3600:.1f} reports/s.")
         if linked != len(reports.latencies):
             raise SystemExit(f"bench: {len(reports.latencies)} reports but {linked} linked")
     finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-        if settings.REDIS_URL:
-            celery_app.control.purge()
+        _stop(server)
+        _stop(worker)
+        celery_app.control.purge()
         connections.close_all()
         teardown_databases(old_config, verbosity=0)
 

@@ -170,6 +170,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vendors.jobs_escalate_unaccepted",
         "schedule": timedelta(minutes=1),
     },
+    "events-reports-register": {
+        "task": "events.event_reports_register", "schedule": timedelta(seconds=5),
+    },
 }
 # Seconds a pending outbox message waits before the sweep sends it again.
 OUTBOX_RETRY_AFTER = env.int("OUTBOX_RETRY_AFTER", default=30)

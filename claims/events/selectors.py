@@ -42,8 +42,9 @@ def event_report_loss_types(event: CyberEvent) -> list[LossType]:
     """The causes the short report form offers: the event's own-damage loss types, the chosen
     one first."""
     chosen = [event.report_loss_type] if event.report_loss_type_id else []
-    others = [loss_type for loss_type in event.loss_types.order_by("name")
-              if not loss_type.third_party and loss_type.pk != event.report_loss_type_id]
+    others = sorted((loss_type for loss_type in event.loss_types.all()
+                     if not loss_type.third_party and loss_type.pk != event.report_loss_type_id),
+                    key=lambda loss_type: loss_type.name)
     return chosen + others
 
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import claim_suggest_events, event_report_register
+from .services import claim_suggest_events, event_reports_register
 
 
 @shared_task(name="events.claim_suggest_events")
@@ -11,9 +11,9 @@ def claim_suggest_events_task(claim_id: int) -> int:
     return len(claim_suggest_events(claim_id=claim_id))
 
 
-@shared_task(name="events.event_report_register")
-def event_report_register_task(report_id: int) -> int | None:
-    """A report received under an event becomes a claim (the report service) linked to it."""
-    claim = event_report_register(report_id=report_id)
-    return claim.pk if claim else None
+@shared_task(name="events.event_reports_register")
+def event_reports_register_task() -> int:
+    """Periodic (beat, every 5 s): the reports received under events become claims (the report
+    service) linked to their event."""
+    return event_reports_register()
 

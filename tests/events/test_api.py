@@ -11,8 +11,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from claims.events.models import CyberEvent, EventClaim, EventSuggestion
-from claims.events.services import event_report_register
-from config.models import AuditEntry, OutboxMessage
+from claims.events.services import event_reports_register
+from config.models import AuditEntry
 from policies.models import InsuranceYearAccount
 from tests.claims.conftest import report
 from tests.events.conftest import other_holder_policy
@@ -149,8 +149,7 @@ def test_policyholder_sees_open_events_and_reports_under_one(
                            HTTP_IDEMPOTENCY_KEY="k1")
     assert response.status_code == 202, response.json()
     assert response.json()["status"] == "received"
-    assert OutboxMessage.objects.filter(task_name="events.event_report_register").exists()
-    event_report_register(report_id=response.json()["id"])  # what the worker does
+    assert event_reports_register() == 1  # what the beat task does
     again = client.post(f"/api/me/events/{event.pk}/claims/", body, format="json",
                         HTTP_IDEMPOTENCY_KEY="k1")
     assert again.json()["id"] == response.json()["id"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from claims.events.models import EventClaim, EventReport, EventSuggestion
-from claims.events.services import event_claims_link, event_report_register
+from claims.events.services import event_claims_link, event_reports_register
 from claims.models import Claim
 from config.models import AuditEntry
 from tests.claims.conftest import report
@@ -130,7 +130,7 @@ def test_the_portal_shows_the_open_event_and_its_short_form_reports_and_links(
     assert response.status_code == 302
     report = EventReport.objects.get()
     assert response["Location"] == reverse("events_portal:received", args=[report.pk])
-    event_report_register(report_id=report.pk)  # what the worker does
+    assert event_reports_register() == 1  # what the beat task does
     claim = Claim.objects.get()
     assert EventClaim.objects.get(claim=claim).source == EventClaim.Source.REPORT
     assert AuditEntry.objects.filter(action="claim.reported", claim_id=claim.pk).exists()

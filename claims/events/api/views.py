@@ -315,10 +315,11 @@ class MyEventReport(APIView):
         """Report a loss under an open event (``loss_type`` defaults to the event's cause).
         202: received; the claim is registered through the usual report rules moments later
         (poll ``/api/me/event-reports/<id>/`` for its number)."""
-        event = get_object_or_404(open_events(), pk=pk)
+        event = get_object_or_404(open_events().select_related("report_loss_type")
+                                  .prefetch_related("loss_types"), pk=pk)
         holder = request.user.policyholder
-        data = s.EventReportSerializer(
-            data=request.data, policies=portal_selectors.reportable_policies(holder=holder))
+        data = s.EventReportSerializer(data=request.data, policies=Policy.objects.filter(
+            policyholder=holder, status=Policy.Status.ACTIVE).select_related("policyholder"))
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         if "loss_type" not in values:

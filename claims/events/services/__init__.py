@@ -11,7 +11,7 @@ from .bulk import (
 )
 from .capacity import vendor_capacity_set
 from .declare import event_close, event_declare, event_update
-from .intake import event_report_register, event_report_submit
+from .intake import event_report_register, event_report_submit, event_reports_register
 from .links import event_claim_link, event_claim_unlink, event_claims_link
 from .suggestions import (
     claim_suggest_events,
@@ -35,6 +35,7 @@ __all__ = [
     "event_declare",
     "event_report_register",
     "event_report_submit",
+    "event_reports_register",
     "event_suggest",
     "event_update",
     "suggestion_confirm",

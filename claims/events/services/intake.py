@@ -1,10 +1,12 @@
 """Surge intake: a policyholder reports a loss under an open event.
 
 The request checks the input (the event's rules and the report service's own validation) and
-stores an ``EventReport`` with its registration task in one transaction: cheap, and never
-waiting on the claim-number lock that every report takes. The worker then registers it through
-the same report service and rules as any other claim (numbering, duplicate check, activities,
-audit, the confirmation email) and links the claim to the event, all in one transaction.
+stores one ``EventReport`` row: cheap, and never waiting on the claim-number lock that every
+report takes. The stored row is the queue: the periodic task ``events.event_reports_register``
+(beat, every few seconds) registers what was received through the same report service and rules
+as any other claim (numbering, duplicate check, activities, audit, the confirmation email) and
+links the claim to the event, one transaction per report. Without a broker (tasks eager, the
+development server) a report is registered right after its commit.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,15 +30,12 @@ from claims.notifications import email_after_commit
 from claims.services import claim_report
 from claims.services.report import claim_report_validate
 from claims.services.tx import batch, business_action
-from config.outbox import enqueue
 from coverage.money import money
 from policies.models import Policy
 
 from ..models import CyberEvent, EventClaim, EventReport
 from ..selectors import event_report_loss_types
 from .links import link_record
-
-REGISTER_TASK = "events.event_report_register"
 
 
 def event_report_validate(*, event: CyberEvent, policy: Policy, loss_type, loss_date: date,
@@ -84,7 +84,8 @@ def event_report_submit(*, event: CyberEvent, user, policy: Policy, loss_type, l
             loss_date=loss_date, description=description.strip(), emergency=emergency,
             estimated_amount=estimate, submission_token=submission_token,
         )
-        enqueue(REGISTER_TASK, report_id=report.pk)
+        if settings.CELERY_TASK_ALWAYS_EAGER:  # no worker and no beat: register at once
+            transaction.on_commit(lambda: event_report_register(report_id=report.pk))
     return report, True
 
 
@@ -93,7 +94,7 @@ def event_report_register(*, report_id: int) -> Claim | None:
     transaction. Idempotent: a report is registered once. A report the rules refuse now (the
     policy was cancelled meanwhile, ...) is marked failed and the policyholder is told."""
     with business_action(), batch():
-        report = (EventReport.objects.select_for_update()
+        report = (EventReport.objects.select_for_update(skip_locked=True)
                   .select_related("event", "policy__policyholder", "loss_type", "reported_by")
                   .filter(pk=report_id).first())
         if report is None or report.status != EventReport.Status.RECEIVED:
@@ -125,3 +126,11 @@ def event_report_register(*, report_id: int) -> Claim | None:
         report.save(update_fields=["status", "claim", "processed_at"])
     return claim
 
+
+
+def event_reports_register(*, limit: int = 2000) -> int:
+    """Register the received reports, oldest first (the beat task; several may run at once:
+    each report is locked, a locked one is left to the other). Returns how many."""
+    received = EventReport.objects.filter(status=EventReport.Status.RECEIVED).order_by(
+        "received_at", "pk").values_list("pk", flat=True)[:limit]
+    return sum(1 for pk in list(received) if event_report_register(report_id=pk) is not None)
