@@ -9,6 +9,7 @@ from decimal import Decimal
 from .selectors import DayCount, ExposureRow
 
 WIDTH, HEIGHT, PAD = 640, 220, 36
+BARS_WIDTH = 760
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,10 @@ class Bar:
     height: float
     label: str
     value: str
+
+    @property
+    def value_x(self) -> float:
+        return self.x + self.width + 6
 
 
 @dataclass(frozen=True)
@@ -58,8 +63,8 @@ def timeline_chart(timeline: list[DayCount]) -> LineChart | None:
 def exposure_bars(rows: list[ExposureRow]) -> list[Bar]:
     """One horizontal bar per product and module: the cover left."""
     top = max((row.remaining for row in rows), default=Decimal("0")) or Decimal("1")
-    bar_h, gap, label_w = 22, 8, 260
-    inner_w = WIDTH - label_w - 120
+    bar_h, gap, label_w = 22, 8, 340
+    inner_w = BARS_WIDTH - label_w - 110
     return [
         Bar(x=label_w, y=index * (bar_h + gap), width=float(inner_w * row.remaining / top),
             height=bar_h, label=f"{row.product} · {row.module}", value=f"{row.remaining:,.2f}")

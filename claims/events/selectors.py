@@ -165,9 +165,10 @@ def _timeline(event: CyberEvent) -> list[DayCount]:
     days = sorted(set(linked) | set(suggested))
     if not days:
         return []
+    first, last = event.window()  # the whole window, so that one day still draws a line
     timeline, linked_total, suggested_total = [], 0, 0
-    day = days[0]
-    while day <= days[-1]:
+    day = min(days[0], first)
+    while day <= max(days[-1], last):
         linked_total += linked.get(day, 0)
         suggested_total += suggested.get(day, 0)
         timeline.append(DayCount(day, linked.get(day, 0), suggested.get(day, 0), linked_total,

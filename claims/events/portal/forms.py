@@ -24,7 +24,7 @@ class EventReportForm(forms.Form):
     loss_type = LossTypeChoiceField(queryset=LossType.objects.none(), label=_("What happened?"),
                                     widget=forms.RadioSelect, empty_label=None)
     loss_date = forms.DateField(label=_("When did it hit you?"),
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     description = forms.CharField(
         label=_("Tell us what is affected"), widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Which systems, since when, what you have done so far."))
