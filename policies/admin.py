@@ -331,3 +331,14 @@ class PolicyNumberCounterAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["prefix", "year", "last_value"]
     list_filter = ["prefix", "year"]
     search_fields = ["prefix"]
+
+
+@admin.register(PolicyDependency)
+class PolicyDependencyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Who depends on which provider or software (search "CloudHost"); the lists change when a
+    policy is sold, in the portal and through the API, always audited."""
+
+    list_display = ["name", "kind", "policy", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "policy__number", "policy__policyholder__company_name"]
+    list_select_related = ["policy"]
