@@ -48,8 +48,8 @@ def event_report_validate(*, event: CyberEvent, policy: Policy, loss_type, loss_
     errors = {}
     if loss_type not in event_report_loss_types(event):
         errors["loss_type"] = f"Choose the cause of {event} (one of its loss types)."
-    elif not policy.sections.filter(module__loss_types=loss_type).exists():
-        errors["loss_type"] = "This policy does not cover this kind of loss."
+    # Whether the policy covers the loss is the coverage check's question (at the liability
+    # check), as for every report; the portal's form already offers only covered causes.
     first, _last = event.window()
     if loss_date < first:
         errors["loss_date"] = f"{event} began on {first:%d.%m.%Y}; the loss cannot be earlier."
