@@ -83,6 +83,7 @@ WEB_WORKERS = int(os.environ.get("WEB_WORKERS", "2"))
 WORKERS = int(os.environ.get("WORKERS", "1"))
 THREADS = int(os.environ.get("THREADS", "4"))
 HOST = "127.0.0.1"
+BEAT_SCHEDULE = f"/tmp/bench-surge-beat-{os.getpid()}"
 
 
 # --- seeding (set-up, not measured) ----------------------------------------------------------
@@ -189,7 +190,7 @@ def start_workers() -> subprocess.Popen:
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork",
          "--concurrency", str(WORKERS), "--hostname", name, "--without-gossip",
-         "--beat", "--schedule", f"/tmp/bench-surge-beat-{os.getpid()}",
+         "--beat", "--schedule", BEAT_SCHEDULE,
          "--without-mingle", "--without-heartbeat", "--loglevel", "WARNING"],
         cwd=ROOT, env=env, start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -374,6 +375,8 @@ def main() -> None:
         _stop(server)
         _stop(worker)
         celery_app.control.purge()
+        for leftover in Path("/tmp").glob(Path(BEAT_SCHEDULE).name + "*"):
+            leftover.unlink(missing_ok=True)
         connections.close_all()
         teardown_databases(old_config, verbosity=0)
 
