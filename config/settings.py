@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "claims.apps.ClaimsConfig",
     "claims.vendors.apps.VendorsConfig",
     "claims.money.apps.MoneyConfig",
+    "claims.events.apps.EventsConfig",
     "claims.portal.apps.PortalConfig",
     "privacy.apps.PrivacyConfig",
 ]
@@ -173,6 +174,9 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-retention-sweep": {"task": "privacy.retention_sweep", "schedule": timedelta(days=1)},
     "privacy-exports-expire": {
         "task": "privacy.data_exports_expire", "schedule": timedelta(hours=1)},
+    "events-reports-register": {
+        "task": "events.event_reports_register", "schedule": timedelta(seconds=5),
+    },
 }
 # Seconds a pending outbox message waits before the sweep sends it again.
 OUTBOX_RETRY_AFTER = env.int("OUTBOX_RETRY_AFTER", default=30)

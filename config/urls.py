@@ -13,9 +13,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/vendor/", include("claims.vendors.api.urls")),
     path("api/privacy/", include("privacy.api.urls")),
+    path("api/", include("claims.events.api.urls")),
     path("api/", include("claims.api.urls")),
     path("vendor/", include("claims.vendors.portal.urls")),
     path("portal/privacy/", include("privacy.portal.urls")),
+    path("portal/", include("claims.events.portal.urls")),
     path("portal/", include("claims.portal.urls")),
 ]
 handler404 = "config.api.not_found"

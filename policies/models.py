@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from coverage.models import MONEY, Module, Product
 
@@ -280,3 +282,32 @@ class PolicyPremium(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy.number} year {self.year}: {self.premium:,.2f}"
+
+
+class PolicyDependency(models.Model):
+    """An IT provider or a piece of software the policyholder's business depends on (asked when
+    the policy is sold, kept up to date in the portal): who a provider outage or a flaw in that
+    software would hit, before any claim comes in."""
+
+    class Kind(models.TextChoices):
+        PROVIDER = "provider", _("IT provider (cloud, hosting, managed services)")
+        SOFTWARE = "software", _("Software")
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="it_dependencies")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["policy", "kind", "name"]
+        verbose_name = _("IT dependency")
+        verbose_name_plural = _("IT dependencies")
+        constraints = [
+            models.UniqueConstraint(
+                "policy", "kind", Lower("name"), name="policy_dependency_once"
+            ),
+        ]
+        indexes = [models.Index(Lower("name"), name="policy_dependency_name")]
+
+    def __str__(self) -> str:
+        return f"{self.policy.number}: {self.name} ({self.get_kind_display()})"

@@ -89,6 +89,49 @@ def hold_a(seed):
                                    by=seed.users["adjuster"]).pk}
 
 
+def no_event(seed):
+    return {"pk": 999999}
+
+
+def policy_a(seed):
+    return {"pk": seed.policy_a.pk}
+
+
+# Cyber events (claims.events): an absent event is a 404 for the roles that may ask at all.
+EVENT_ROUTES = {
+    "events_api:events": ("api", None, {"GET": adjuster_api(200), "POST": adjuster_api(400)}),
+    "events_api:event": ("api", no_event, {"GET": adjuster_api(404),
+                                           "PATCH": adjuster_api(404)}),
+    "events_api:event-close": ("api", no_event, {"POST": adjuster_api(404)}),
+    "events_api:event-claims": ("api", no_event, {"GET": adjuster_api(404),
+                                                  "POST": adjuster_api(404)}),
+    "events_api:event-claim-unlink": (
+        "api", lambda s: {"pk": 999999, "claim_pk": s.claim_a.pk}, {"POST": adjuster_api(404)}),
+    "events_api:event-suggestions": ("api", no_event, {"GET": adjuster_api(404),
+                                                       "POST": adjuster_api(404)}),
+    "events_api:event-suggestion-decide": (
+        "api", lambda s: {"pk": 999999, "suggestion_pk": 1, "decision": "confirm"},
+        {"POST": adjuster_api(404)}),
+    "events_api:event-bulk": ("api", lambda s: {"pk": 999999, "action": "note"},
+                              {"POST": adjuster_api(404)}),
+    "events_api:event-dashboard": ("api", no_event, {"GET": adjuster_api(404)}),
+    "events_api:vendor-capacity": (
+        "api", lambda s: {"organisation_pk": s.job_x.organisation_id},
+        {"PUT": adjuster_api(400)}),
+    "events_api:policy-dependencies": ("api", policy_a, {"GET": adjuster_api(200),
+                                                         "PUT": adjuster_api(400)}),
+    "events_api:my-events": ("api", None, {"GET": holder_api(200)}),
+    "events_api:my-event-report": ("api", no_event, {"POST": holder_api(404)}),
+    "events_api:my-event-report-detail": ("api", no_event, {"GET": holder_api(404)}),
+    "events_api:my-policy-dependencies": ("api", policy_a, {"GET": holder_api(200, 404),
+                                                            "PUT": holder_api(400, 404)}),
+    "events_portal:report": ("page", no_event, {"GET": portal(404), "POST": portal(404)}),
+    "events_portal:received": ("page", no_event, {"GET": portal(404)}),
+    "events_portal:dependencies": ("page", policy_a, {"GET": portal(200, 404),
+                                                      "POST": portal(302, 404)}),
+}
+
+
 # name -> (kind, kwargs, {method: {role: status}}). Kind "api": authentication and permission
 # come before the method check (a method not listed: 401/403 as for the first listed method,
 # else 405); "page": the method is checked first (405 for everyone); "any": every method alike.
@@ -225,6 +268,7 @@ EXPECTED = {
     "privacy_portal:export_request": ("page", None, {"POST": portal(302)}),
     "privacy_portal:export_download": ("page", export_a, {"GET": portal(302, 404)}),
     "privacy_portal:erasure_request": ("page", None, {"POST": portal(400)}),
+    **EVENT_ROUTES,
 }
 
 

@@ -17,6 +17,7 @@ DEMO_MODULES = [
     "claims.demo_money",
     "claims.demo_money_v2",
     "privacy.demo",  # data protection: a pseudonymised legacy file, an export
+    "claims.events.demo",
 ]
 
 
