@@ -147,18 +147,23 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# A request must never hang on a broker that is down: fail fast and leave the work in the outbox.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A request must never hang on a broker that is down or frozen: every Redis use times out in about
+# 1 s, and the work stays in the outbox (see config/outbox.py).
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=1.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
     "max_retries": 0,
     "visibility_timeout": 3600,
 }
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "config.outbox_sweep", "schedule": timedelta(seconds=60)},
+    "outbox-prune": {"task": "config.outbox_prune", "schedule": timedelta(hours=24)},
     "policies-expire-due": {"task": "policies.policy_expire_due", "schedule": timedelta(days=1)},
     "claims-activities-escalate-overdue": {
         "task": "claims.activities_escalate_overdue",
@@ -170,8 +175,26 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=1),
     },
 }
-# Seconds a pending outbox message waits before the sweep sends it again.
-OUTBOX_RETRY_AFTER = env.int("OUTBOX_RETRY_AFTER", default=30)
+# The outbox (config/outbox.py, config/relay.py). Seconds a pending message waits before the beat's
+# sweep sends it (the publish after commit usually has); the workers' relay sends after
+# OUTBOX_RELAY_GRACE seconds, checking every OUTBOX_RELAY_INTERVAL seconds (0: no relay thread).
+OUTBOX_RETRY_AFTER = env.int("OUTBOX_RETRY_AFTER", default=5)
+OUTBOX_RELAY_INTERVAL = env.float("OUTBOX_RELAY_INTERVAL", default=1.0)
+OUTBOX_RELAY_GRACE = env.float("OUTBOX_RELAY_GRACE", default=2.0)
+# Seconds after which a message handed to the broker but never confirmed by its task is sent again.
+OUTBOX_CONFIRM_AFTER = env.int("OUTBOX_CONFIRM_AFTER", default=300)
+# After a failed publish, a process sends nothing itself for this long (the relay does).
+OUTBOX_BREAKER_SECONDS = env.float("OUTBOX_BREAKER_SECONDS", default=5.0)
+# A task that raised is retried after base * 2^(n-1) seconds (capped), at most MAX_ATTEMPTS times.
+OUTBOX_BACKOFF_BASE = env.int("OUTBOX_BACKOFF_BASE", default=10)
+OUTBOX_BACKOFF_MAX = env.int("OUTBOX_BACKOFF_MAX", default=3600)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=14)
+# /healthz: a worker is alive when its heartbeat is younger than WORKER_HEARTBEAT_STALE seconds;
+# the outbox is late when a message has waited longer than OUTBOX_LATE_AFTER seconds.
+WORKER_HEARTBEAT_INTERVAL = env.float("WORKER_HEARTBEAT_INTERVAL", default=5.0)
+WORKER_HEARTBEAT_STALE = env.int("WORKER_HEARTBEAT_STALE", default=30)
+OUTBOX_LATE_AFTER = env.int("OUTBOX_LATE_AFTER", default=300)
 # Seconds a pending payment waits before the payments sweep enqueues its task again.
 PAYMENT_RETRY_AFTER = env.int("PAYMENT_RETRY_AFTER", default=120)
 # Test-only: seconds the payment task waits inside its transaction (to kill a worker mid-task).
@@ -229,8 +252,9 @@ def _cache_location(url: str) -> str:
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-         "LOCATION": _cache_location(REDIS_URL), "KEY_PREFIX": "claims"}
+        {"BACKEND": "config.cache.FailOpenRedisCache",
+         "LOCATION": _cache_location(REDIS_URL), "KEY_PREFIX": "claims",
+         "OPTIONS": {"socket_timeout": REDIS_TIMEOUT, "socket_connect_timeout": REDIS_TIMEOUT}}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -27,8 +27,8 @@ from claims.money.models import (
     Settlement,
     SettlementState,
 )
+from claims.money.notifications import claim_paid
 from claims.money.services.common import lock_accounts, require_adjuster
-from claims.notifications import email_after_commit
 from claims.services.activities import activities_open_for_state
 from claims.services.tx import business_action
 from config.audit import audit_record
@@ -109,11 +109,7 @@ def _after_payments(*, claim: Claim, settlement: Settlement, now, cause) -> None
         claim_id=claim.pk,
     )
     activities_open_for_state(claim=claim, now=now)
-    email_after_commit(
-        subject=f"Your claim {claim.number} has been paid",
-        body=f"The settlement of claim {claim.number} has been paid.\n",
-        recipients=[claim.policy.policyholder.email],
-    )
+    claim_paid(claim=claim)
 
 
 def payments_sweep(*, older_than: timedelta | None = None, limit: int = 500) -> int:
