@@ -206,7 +206,8 @@ def test_prune_deletes_done_messages_after_the_retention_period(settings):
 
 
 def test_the_prune_task_runs_daily_on_beat(settings):
-    schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    beat = settings.CELERY_BEAT_SCHEDULE.values()
+    schedule = {entry["task"]: entry["schedule"] for entry in beat}
     assert schedule["config.outbox_prune"] == timedelta(days=1)
 
 
