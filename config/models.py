@@ -56,6 +56,10 @@ class WorkerHeartbeat(models.Model):
     hostname = models.CharField(max_length=200, unique=True)
     seen_at = models.DateTimeField()
     pid = models.PositiveIntegerField(default=0)
+    broker_run_id = models.CharField(
+        max_length=64, blank=True,
+        help_text="The Redis run_id this worker last saw: a new one means Redis restarted.",
+    )
 
     def __str__(self) -> str:
         return f"{self.hostname} ({self.seen_at:%H:%M:%S})"

@@ -48,11 +48,23 @@ def broker_run_id() -> str | None:
         return None
 
 
-def heartbeat(hostname: str) -> None:
+def heartbeat(hostname: str, run_id: str | None) -> None:
     from config.models import WorkerHeartbeat
 
-    WorkerHeartbeat.objects.update_or_create(
-        hostname=hostname, defaults={"seen_at": timezone.now(), "pid": os.getpid()}
+    defaults = {"seen_at": timezone.now(), "pid": os.getpid()}
+    if run_id:
+        defaults["broker_run_id"] = run_id
+    WorkerHeartbeat.objects.update_or_create(hostname=hostname, defaults=defaults)
+
+
+def last_known_run_id() -> str | None:
+    """The Redis run_id the workers saw last (kept in the database, so a worker that starts after
+    a Redis restart still notices it)."""
+    from config.models import WorkerHeartbeat
+
+    return (
+        WorkerHeartbeat.objects.exclude(broker_run_id="").order_by("-seen_at")
+        .values_list("broker_run_id", flat=True).first()
     )
 
 
@@ -68,16 +80,20 @@ class Relay:
         """One pass; returns how many messages were sent."""
         from config import outbox
 
-        if time.monotonic() - self.last_heartbeat >= settings.WORKER_HEARTBEAT_INTERVAL:
-            heartbeat(self.hostname)
-            self.last_heartbeat = time.monotonic()
         run_id = broker_run_id()
-        if run_id is None:
-            return 0  # the broker does not answer: nothing can be sent now
-        if self.run_id is not None and run_id != self.run_id:
+        known = self.run_id if self.run_id is not None else last_known_run_id()
+        if run_id is not None and known is not None and run_id != known:
             requeued = outbox.requeue_unconfirmed(sent_before=timezone.now())
             logger.warning("Redis restarted: %s unconfirmed outbox messages sent again", requeued)
-        self.run_id = run_id
+            heartbeat(self.hostname, run_id)  # record the new run_id before anything else
+            self.last_heartbeat = time.monotonic()
+        if run_id is not None:
+            self.run_id = run_id
+        if time.monotonic() - self.last_heartbeat >= settings.WORKER_HEARTBEAT_INTERVAL:
+            heartbeat(self.hostname, self.run_id)
+            self.last_heartbeat = time.monotonic()
+        if run_id is None:
+            return 0  # the broker does not answer: nothing can be sent now
         return outbox.outbox_sweep(
             older_than=timedelta(seconds=settings.OUTBOX_RELAY_GRACE), limit=200
         )

@@ -24,15 +24,26 @@ if (BASE_DIR / ".env").exists():
 
 DEBUG = env.bool("DEBUG", default=False)
 TESTING = os.environ.get("CLAIMS_TESTING") == "1"
+# "development" (manage.py and `make run` set it) or "production" (the default: gunicorn, Celery,
+# compose). Development has a generated secret key, embedded servers and plain HTTP; production
+# takes every setting from the environment and refuses to start without them. DEBUG (Django's
+# debug pages) is separate and off unless asked for, in either.
+ENVIRONMENT = env.str("CLAIMS_ENV", default="production")
+if ENVIRONMENT not in ("development", "production"):
+    raise ImproperlyConfigured(
+        f"CLAIMS_ENV must be development or production, not {ENVIRONMENT!r}."
+    )
+DEVELOPMENT = ENVIRONMENT == "development" or TESTING
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY and TESTING:
     from django.core.management.utils import get_random_secret_key
 
     SECRET_KEY = get_random_secret_key()
 if not SECRET_KEY:
-    if not DEBUG:
+    if not (DEBUG or DEVELOPMENT):
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set: set it in the environment (or DEBUG=true for development)."
+            "SECRET_KEY is not set: production takes it from the environment "
+            "(for development, run manage.py or `make run`, or set CLAIMS_ENV=development)."
         )
     # Development only: a random key kept in the project's (git-ignored) data folder.
     from django.core.management.utils import get_random_secret_key
@@ -42,6 +53,13 @@ if not SECRET_KEY:
         _key_file.parent.mkdir(parents=True, exist_ok=True)
         _key_file.write_text(get_random_secret_key())
     SECRET_KEY = _key_file.read_text().strip()
+if not (DEVELOPMENT or DEBUG):
+    _missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"{' and '.join(_missing)} not set: production takes its servers from the environment "
+            "(development starts embedded ones)."
+        )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -104,7 +122,11 @@ DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+    "DATABASE_CONNECT_TIMEOUT", default=3
+)
+# A connection broken by a database restart is noticed and replaced at the next request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -133,6 +155,8 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".data" / "mail"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="claims@example.com")
 
 # --- Celery -------------------------------------------------------------------------------------
@@ -265,7 +289,7 @@ LOGIN_FAILURES_WINDOW_SECONDS = env.int("LOGIN_FAILURES_WINDOW_SECONDS", default
 
 # --- Security (production: DEBUG off) ------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-if not DEBUG:
+if not (DEBUG or DEVELOPMENT):
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -273,6 +297,9 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Development without DEBUG (the friendly error pages): static files straight from the apps.
+WHITENOISE_USE_FINDERS = DEVELOPMENT
+WHITENOISE_AUTOREFRESH = DEVELOPMENT and not TESTING
 
 LOGGING = {
     "version": 1,
