@@ -171,7 +171,7 @@ class Stack:
             "EmailBackend", EMAIL_FILE_PATH=str(self.mail_dir), MEDIA_ROOT=str(self.root / "media"),
             HEALTH_PORT=str(self.health_port), LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1",
             WORKER_HEARTBEAT_INTERVAL="1", WORKER_HEARTBEAT_STALE="4",
-            OUTBOX_CONFIRM_AFTER="8", PAYMENT_RETRY_AFTER="3600",
+            OUTBOX_CONFIRM_AFTER="5", PAYMENT_RETRY_AFTER="3600",
         )
         env.update(self.settings)
         return env
@@ -184,6 +184,16 @@ class Stack:
         if result.returncode != 0:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
         return result.stdout
+
+    def setup(self, what: str) -> dict:
+        """Run ``tests.integration.fault_setup <what>`` against the stack; what it made."""
+        result = subprocess.run(
+            [sys.executable, "-m", "tests.integration.fault_setup", what], cwd=BASE_DIR,
+            env=self.env(), capture_output=True, text=True, timeout=120,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"fault_setup {what} failed:\n{result.stderr[-3000:]}")
+        return json.loads(result.stdout.strip().splitlines()[-1])
 
     def start(self) -> None:
         self.mail_dir.mkdir(parents=True, exist_ok=True)
@@ -202,10 +212,13 @@ class Stack:
         )
         self.wait_http("/healthz", accept=(200, 503))
 
-    def start_worker(self) -> subprocess.Popen:
+    def start_worker(self, *, dying: bool = False) -> subprocess.Popen:
+        """A Celery worker (``dying``: one that is killed right after its first task commits)."""
         log = open(self.root / f"worker-{len(self.workers)}.log", "ab")  # noqa: SIM115
+        program = (["-m", "tests.integration.dying_worker"] if dying
+                   else ["-m", "celery", "-A", "config", "worker"])
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
+            [sys.executable, *program, "--pool", "solo",
              "--hostname", f"fault{len(self.workers)}@localhost", "--without-gossip",
              "--without-mingle", "--loglevel", "INFO"],
             cwd=BASE_DIR, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
@@ -238,7 +251,8 @@ class Stack:
         return f"http://127.0.0.1:{port}{path}"
 
     def request(self, path: str, *, method: str = "GET", data: dict | None = None,
-                token: str | None = None, timeout: float = 10, health: bool = False):
+                token: str | None = None, timeout: float = 10, health: bool = False,
+                headers: dict | None = None):
         """(status, headers, body as JSON or text, seconds); status 0 when nothing answered."""
         body = json.dumps(data).encode() if data is not None else None
         request = urllib.request.Request(self.url(path, health=health), data=body, method=method)
@@ -246,6 +260,8 @@ class Stack:
             request.add_header("Content-Type", "application/json")
         if token:
             request.add_header("Authorization", f"Token {token}")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
         started = time.monotonic()
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
