@@ -204,7 +204,8 @@ def test_postgresql_stopped_answers_503_and_recovers_within_a_second(stack):
         assert seconds < 2
 
         # a signed-in policyholder's page (the session is looked up in the database)
-        status, headers, page, _ = stack.request("/portal/", headers={"Cookie": "sessionid=" + "k" * 32})
+        session = {"Cookie": "sessionid=" + "k" * 32}
+        status, headers, page, _ = stack.request("/portal/", headers=session)
         assert status == 503
         assert "try again in a moment" in page and "Retry-After" in headers
 
