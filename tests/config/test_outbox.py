@@ -106,7 +106,9 @@ def _sent(message: OutboxMessage) -> OutboxMessage:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_message_is_done_only_when_its_task_has_run():
+def test_a_message_is_done_only_when_its_task_has_run(settings):
+    if not settings.REDIS_URL:
+        pytest.skip("eager mode: the task runs at once")
     with transaction.atomic():
         message = outbox.enqueue("config.outbox_prune")
     message.refresh_from_db()
