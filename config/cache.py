@@ -1,7 +1,8 @@
 """A Redis cache that fails open: when Redis is down or frozen, a read answers "not cached" and a
-write is dropped, after at most the 1 s socket timeout, and for the next few seconds Redis is not
-tried at all. The cache holds nothing that must not be lost (login-failure counts, which then do
-not block anyone; the password check itself never depends on the cache)."""
+write is dropped, after at most a short socket timeout (``REDIS_CACHE_TIMEOUT``), and for the
+next seconds Redis is not tried at all. The cache holds nothing that must not be lost
+(login-failure counts, which then do not block anyone; the password check itself never depends
+on the cache)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
-BREAKER_SECONDS = 5.0
+BREAKER_SECONDS = 15.0
 
 
 def _fail_open(default):

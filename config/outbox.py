@@ -16,7 +16,12 @@ handed to a broker that lost it (Redis restarted) or to a worker that died.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
+import os
+import queue
+import threading
 import time
 from contextlib import contextmanager
 from datetime import timedelta
@@ -59,8 +64,57 @@ def enqueue(task_name: str, **kwargs) -> OutboxMessage:
     An unknown task name fails here, in the caller's transaction, not after commit."""
     _task(task_name)
     message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs)
-    transaction.on_commit(lambda: publish(message.pk))
+    transaction.on_commit(lambda: _after_commit(message.pk))
     return message
+
+
+def _after_commit(message_id: int) -> None:
+    """Publish now, or hand the message to this process's publisher thread, so that the response
+    (or the task) that committed it does not wait on the broker at all."""
+    if settings.OUTBOX_PUBLISH_IN_BACKGROUND and not app.conf.task_always_eager:
+        _publisher().put(message_id)
+    else:
+        publish(message_id)
+
+
+_publisher_queue: queue.SimpleQueue | None = None
+_publisher_pid: int | None = None
+_publisher_lock = threading.Lock()
+
+
+def _publisher() -> queue.SimpleQueue:
+    """The queue of this process's publisher thread (started on first use, again after a fork).
+    Messages it has not sent when the process ends stay pending: the relay sends them."""
+    global _publisher_queue, _publisher_pid
+    with _publisher_lock:
+        if _publisher_queue is None or _publisher_pid != os.getpid():
+            _publisher_queue, _publisher_pid = queue.SimpleQueue(), os.getpid()
+            threading.Thread(target=_publish_forever, args=(_publisher_queue,),
+                             name="outbox-publisher", daemon=True).start()
+            atexit.register(_drain, _publisher_queue)
+        return _publisher_queue
+
+
+def _drain(messages: queue.SimpleQueue) -> None:
+    """At exit (a management command, a script): publish what the thread has not sent yet."""
+    while True:
+        try:
+            message_id = messages.get_nowait()
+        except queue.Empty:
+            return
+        with contextlib.suppress(Exception):
+            publish(message_id)
+
+
+def _publish_forever(messages: queue.SimpleQueue) -> None:
+    while True:
+        message_id = messages.get()
+        try:
+            publish(message_id)
+        except Exception:  # the database is down: the relay sends it later
+            logger.warning("could not publish outbox message %s", message_id, exc_info=True)
+            with contextlib.suppress(Exception):
+                connection.close()
 
 
 def message_id(task_id: str | None) -> int | None:

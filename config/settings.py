@@ -174,6 +174,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # A request must never hang on a broker that is down or frozen: every Redis use times out in about
 # 1 s, and the work stays in the outbox (see config/outbox.py).
 REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=1.0)
+# The cache answers in milliseconds when Redis is well; it fails open (config/cache.py).
+REDIS_CACHE_TIMEOUT = env.float("REDIS_CACHE_TIMEOUT", default=0.3)
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -208,7 +210,10 @@ OUTBOX_RELAY_GRACE = env.float("OUTBOX_RELAY_GRACE", default=2.0)
 # Seconds after which a message handed to the broker but never confirmed by its task is sent again.
 OUTBOX_CONFIRM_AFTER = env.int("OUTBOX_CONFIRM_AFTER", default=300)
 # After a failed publish, a process sends nothing itself for this long (the relay does).
-OUTBOX_BREAKER_SECONDS = env.float("OUTBOX_BREAKER_SECONDS", default=5.0)
+OUTBOX_BREAKER_SECONDS = env.float("OUTBOX_BREAKER_SECONDS", default=10.0)
+# Publish after commit from a thread of the process, so no response waits on the broker (the
+# tests publish inline, to see the result at once).
+OUTBOX_PUBLISH_IN_BACKGROUND = env.bool("OUTBOX_PUBLISH_IN_BACKGROUND", default=not TESTING)
 # A task that raised is retried after base * 2^(n-1) seconds (capped), at most MAX_ATTEMPTS times.
 OUTBOX_BACKOFF_BASE = env.int("OUTBOX_BACKOFF_BASE", default=10)
 OUTBOX_BACKOFF_MAX = env.int("OUTBOX_BACKOFF_MAX", default=3600)
@@ -278,7 +283,8 @@ CACHES = {
     "default": (
         {"BACKEND": "config.cache.FailOpenRedisCache",
          "LOCATION": _cache_location(REDIS_URL), "KEY_PREFIX": "claims",
-         "OPTIONS": {"socket_timeout": REDIS_TIMEOUT, "socket_connect_timeout": REDIS_TIMEOUT}}
+         "OPTIONS": {"socket_timeout": REDIS_CACHE_TIMEOUT,
+                     "socket_connect_timeout": REDIS_CACHE_TIMEOUT}}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -250,3 +250,31 @@ def test_emails_are_tasks_in_the_outbox_and_a_rollback_sends_none(mailoutbox):
     assert message.task_name == "config.email_send"
     assert message.kwargs["recipients"] == ["b@example.com"]
     assert [mail.subject for mail in mailoutbox] == ["Kept"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_production_the_commit_never_waits_for_the_broker(settings, monkeypatch):
+    """A publisher thread sends after commit: a broker that takes 1.5 s to answer (frozen,
+    timing out) costs the request nothing, and the message is still sent."""
+    from config.celery import app
+
+    if not settings.REDIS_URL:
+        pytest.skip("eager mode has no broker")
+    settings.OUTBOX_PUBLISH_IN_BACKGROUND = True
+    task = app.tasks["config.outbox_prune"]
+    real = task.apply_async
+
+    def slow_broker(*args, **kwargs):
+        time.sleep(1.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(task, "apply_async", slow_broker)
+    started = time.monotonic()
+    with transaction.atomic():
+        message = outbox.enqueue("config.outbox_prune")
+    assert time.monotonic() - started < 0.5
+    deadline = time.monotonic() + 10
+    while OutboxMessage.objects.get(pk=message.pk).status == OutboxMessage.Status.PENDING:
+        assert time.monotonic() < deadline, "the publisher thread never sent it"
+        time.sleep(0.05)
+    assert OutboxMessage.objects.get(pk=message.pk).status in ("sent", "done")
