@@ -31,6 +31,7 @@ lint: install
 
 bench: install
 	CLAIMS_TESTING=1 EMBEDDED_REDIS=1 $(BIN)/python -m config.embedded $(BIN)/python bench/settlement.py
+	$(BIN)/python bench/faults.py
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .ruff_cache

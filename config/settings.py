@@ -208,7 +208,7 @@ OUTBOX_RETRY_AFTER = env.int("OUTBOX_RETRY_AFTER", default=5)
 OUTBOX_RELAY_INTERVAL = env.float("OUTBOX_RELAY_INTERVAL", default=1.0)
 OUTBOX_RELAY_GRACE = env.float("OUTBOX_RELAY_GRACE", default=2.0)
 # Seconds after which a message handed to the broker but never confirmed by its task is sent again.
-OUTBOX_CONFIRM_AFTER = env.int("OUTBOX_CONFIRM_AFTER", default=300)
+OUTBOX_CONFIRM_AFTER = env.int("OUTBOX_CONFIRM_AFTER", default=120)
 # After a failed publish, a process sends nothing itself for this long (the relay does).
 OUTBOX_BREAKER_SECONDS = env.float("OUTBOX_BREAKER_SECONDS", default=10.0)
 # Publish after commit from a thread of the process, so no response waits on the broker (the
