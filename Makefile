@@ -16,12 +16,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Run the app with demo data on the embedded default (or on DATABASE_URL / REDIS_URL if set).
+## Run the app with demo data on the embedded default (or on DATABASE_URL / REDIS_URL if set):
+## development settings, the first free port from PORT (printed), DEBUG=true for debug pages.
 run: install
-	DEBUG=$${DEBUG:-true} $(BIN)/python -m config.embedded sh -c '\
-	  $(BIN)/python manage.py migrate --noinput && \
-	  $(BIN)/python manage.py demo_data && \
-	  exec $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)'
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m config.devserver
 
 ## Run the whole test suite (on DATABASE_URL / REDIS_URL when set, else on embedded servers).
 test: install
@@ -33,6 +31,7 @@ lint: install
 
 bench: install
 	CLAIMS_TESTING=1 EMBEDDED_REDIS=1 $(BIN)/python -m config.embedded $(BIN)/python bench/settlement.py
+	$(BIN)/python bench/faults.py
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .ruff_cache

@@ -24,15 +24,26 @@ if (BASE_DIR / ".env").exists():
 
 DEBUG = env.bool("DEBUG", default=False)
 TESTING = os.environ.get("CLAIMS_TESTING") == "1"
+# "development" (manage.py and `make run` set it) or "production" (the default: gunicorn, Celery,
+# compose). Development has a generated secret key, embedded servers and plain HTTP; production
+# takes every setting from the environment and refuses to start without them. DEBUG (Django's
+# debug pages) is separate and off unless asked for, in either.
+ENVIRONMENT = env.str("CLAIMS_ENV", default="production")
+if ENVIRONMENT not in ("development", "production"):
+    raise ImproperlyConfigured(
+        f"CLAIMS_ENV must be development or production, not {ENVIRONMENT!r}."
+    )
+DEVELOPMENT = ENVIRONMENT == "development" or TESTING
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY and TESTING:
     from django.core.management.utils import get_random_secret_key
 
     SECRET_KEY = get_random_secret_key()
 if not SECRET_KEY:
-    if not DEBUG:
+    if not (DEBUG or DEVELOPMENT):
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set: set it in the environment (or DEBUG=true for development)."
+            "SECRET_KEY is not set: production takes it from the environment "
+            "(for development, run manage.py or `make run`, or set CLAIMS_ENV=development)."
         )
     # Development only: a random key kept in the project's (git-ignored) data folder.
     from django.core.management.utils import get_random_secret_key
@@ -42,6 +53,13 @@ if not SECRET_KEY:
         _key_file.parent.mkdir(parents=True, exist_ok=True)
         _key_file.write_text(get_random_secret_key())
     SECRET_KEY = _key_file.read_text().strip()
+if not (DEVELOPMENT or DEBUG):
+    _missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"{' and '.join(_missing)} not set: production takes its servers from the environment "
+            "(development starts embedded ones)."
+        )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -106,7 +124,11 @@ DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+    "DATABASE_CONNECT_TIMEOUT", default=3
+)
+# A connection broken by a database restart is noticed and replaced at the next request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -135,6 +157,8 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".data" / "mail"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="claims@example.com")
 
 # --- Celery -------------------------------------------------------------------------------------
@@ -149,18 +173,25 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# A request must never hang on a broker that is down: fail fast and leave the work in the outbox.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A request must never hang on a broker that is down or frozen: every Redis use times out in about
+# 1 s, and the work stays in the outbox (see config/outbox.py).
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=1.0)
+# The cache answers in milliseconds when Redis is well; it fails open (config/cache.py).
+REDIS_CACHE_TIMEOUT = env.float("REDIS_CACHE_TIMEOUT", default=0.3)
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
     "max_retries": 0,
     "visibility_timeout": 3600,
 }
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "config.outbox_sweep", "schedule": timedelta(seconds=60)},
+    "outbox-prune": {"task": "config.outbox_prune", "schedule": timedelta(hours=24)},
     "policies-expire-due": {"task": "policies.policy_expire_due", "schedule": timedelta(days=1)},
     "claims-activities-escalate-overdue": {
         "task": "claims.activities_escalate_overdue",
@@ -178,8 +209,29 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.event_reports_register", "schedule": timedelta(seconds=5),
     },
 }
-# Seconds a pending outbox message waits before the sweep sends it again.
-OUTBOX_RETRY_AFTER = env.int("OUTBOX_RETRY_AFTER", default=30)
+# The outbox (config/outbox.py, config/relay.py). Seconds a pending message waits before the beat's
+# sweep sends it (the publish after commit usually has); the workers' relay sends after
+# OUTBOX_RELAY_GRACE seconds, checking every OUTBOX_RELAY_INTERVAL seconds (0: no relay thread).
+OUTBOX_RETRY_AFTER = env.int("OUTBOX_RETRY_AFTER", default=5)
+OUTBOX_RELAY_INTERVAL = env.float("OUTBOX_RELAY_INTERVAL", default=1.0)
+OUTBOX_RELAY_GRACE = env.float("OUTBOX_RELAY_GRACE", default=2.0)
+# Seconds after which a message handed to the broker but never confirmed by its task is sent again.
+OUTBOX_CONFIRM_AFTER = env.int("OUTBOX_CONFIRM_AFTER", default=120)
+# After a failed publish, a process sends nothing itself for this long (the relay does).
+OUTBOX_BREAKER_SECONDS = env.float("OUTBOX_BREAKER_SECONDS", default=10.0)
+# Publish after commit from a thread of the process, so no response waits on the broker (the
+# tests publish inline, to see the result at once).
+OUTBOX_PUBLISH_IN_BACKGROUND = env.bool("OUTBOX_PUBLISH_IN_BACKGROUND", default=not TESTING)
+# A task that raised is retried after base * 2^(n-1) seconds (capped), at most MAX_ATTEMPTS times.
+OUTBOX_BACKOFF_BASE = env.int("OUTBOX_BACKOFF_BASE", default=10)
+OUTBOX_BACKOFF_MAX = env.int("OUTBOX_BACKOFF_MAX", default=3600)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=14)
+# /healthz: a worker is alive when its heartbeat is younger than WORKER_HEARTBEAT_STALE seconds;
+# the outbox is late when a message has waited longer than OUTBOX_LATE_AFTER seconds.
+WORKER_HEARTBEAT_INTERVAL = env.float("WORKER_HEARTBEAT_INTERVAL", default=5.0)
+WORKER_HEARTBEAT_STALE = env.int("WORKER_HEARTBEAT_STALE", default=30)
+OUTBOX_LATE_AFTER = env.int("OUTBOX_LATE_AFTER", default=300)
 # Seconds a pending payment waits before the payments sweep enqueues its task again.
 PAYMENT_RETRY_AFTER = env.int("PAYMENT_RETRY_AFTER", default=120)
 # Test-only: seconds the payment task waits inside its transaction (to kill a worker mid-task).
@@ -237,8 +289,10 @@ def _cache_location(url: str) -> str:
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-         "LOCATION": _cache_location(REDIS_URL), "KEY_PREFIX": "claims"}
+        {"BACKEND": "config.cache.FailOpenRedisCache",
+         "LOCATION": _cache_location(REDIS_URL), "KEY_PREFIX": "claims",
+         "OPTIONS": {"socket_timeout": REDIS_CACHE_TIMEOUT,
+                     "socket_connect_timeout": REDIS_CACHE_TIMEOUT}}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -249,7 +303,7 @@ LOGIN_FAILURES_WINDOW_SECONDS = env.int("LOGIN_FAILURES_WINDOW_SECONDS", default
 
 # --- Security (production: DEBUG off) ------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-if not DEBUG:
+if not (DEBUG or DEVELOPMENT):
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -257,6 +311,9 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Development without DEBUG (the friendly error pages): static files straight from the apps.
+WHITENOISE_USE_FINDERS = DEVELOPMENT
+WHITENOISE_AUTOREFRESH = DEVELOPMENT and not TESTING
 
 LOGGING = {
     "version": 1,

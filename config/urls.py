@@ -21,3 +21,4 @@ urlpatterns = [
     path("portal/", include("claims.portal.urls")),
 ]
 handler404 = "config.api.not_found"
+handler500 = "config.errors.server_error"

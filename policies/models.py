@@ -45,6 +45,36 @@ class Industry(models.TextChoices):
     FINANCIAL_ADVICE = "financial_advice", "Financial advice and brokerage"
 
 
+class Region(models.TextChoices):
+    """Federal states (ISO 3166-2): their public holidays count for the policyholder's deadlines."""
+
+    DE_BW = "DE-BW", "Baden-Württemberg"
+    DE_BY = "DE-BY", "Bayern"
+    DE_BE = "DE-BE", "Berlin"
+    DE_BB = "DE-BB", "Brandenburg"
+    DE_HB = "DE-HB", "Bremen"
+    DE_HH = "DE-HH", "Hamburg"
+    DE_HE = "DE-HE", "Hessen"
+    DE_MV = "DE-MV", "Mecklenburg-Vorpommern"
+    DE_NI = "DE-NI", "Niedersachsen"
+    DE_NW = "DE-NW", "Nordrhein-Westfalen"
+    DE_RP = "DE-RP", "Rheinland-Pfalz"
+    DE_SL = "DE-SL", "Saarland"
+    DE_SN = "DE-SN", "Sachsen"
+    DE_ST = "DE-ST", "Sachsen-Anhalt"
+    DE_SH = "DE-SH", "Schleswig-Holstein"
+    DE_TH = "DE-TH", "Thüringen"
+    AT_1 = "AT-1", "Burgenland"
+    AT_2 = "AT-2", "Kärnten"
+    AT_3 = "AT-3", "Niederösterreich"
+    AT_4 = "AT-4", "Oberösterreich"
+    AT_5 = "AT-5", "Salzburg"
+    AT_6 = "AT-6", "Steiermark"
+    AT_7 = "AT-7", "Tirol"
+    AT_8 = "AT-8", "Vorarlberg"
+    AT_9 = "AT-9", "Wien"
+
+
 class Policyholder(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -67,12 +97,23 @@ class Policyholder(models.Model):
     postcode = models.CharField(max_length=20, blank=True)
     city = models.CharField(max_length=100, blank=True)
     country = models.CharField(max_length=2, default="DE")
+    region = models.CharField(
+        "federal state", max_length=5, choices=Region.choices, blank=True,
+        help_text="Where known: its public holidays move the policyholder's deadlines.",
+    )
 
     class Meta:
         ordering = ["company_name"]
 
     def __str__(self) -> str:
         return self.company_name
+
+    def clean(self):
+        super().clean()
+        if self.region and not self.region.startswith(f"{self.country}-"):
+            raise ValidationError(
+                {"region": f"{self.get_region_display()} is not a state of {self.country}."}
+            )
 
 
 class ITSecurityCriterion(models.TextChoices):

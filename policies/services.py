@@ -252,6 +252,7 @@ def policyholder_create(
     postcode: str = "",
     city: str = "",
     country: str = "DE",
+    region: str = "",
     unattended_automated_production: bool = False,
     username: str | None = None,
     password: str | None = None,
@@ -270,6 +271,7 @@ def policyholder_create(
         postcode=postcode,
         city=city,
         country=country,
+        region=region,
     )
     policyholder.full_clean(exclude=["user"])
     User = get_user_model()

@@ -11,5 +11,3 @@ class EventsConfig(AppConfig):
     verbose_name = _("Cyber events")
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self) -> None:
-        from claims.events import signals  # noqa: F401 - connects the suggestion hook

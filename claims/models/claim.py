@@ -157,7 +157,11 @@ class Claim(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["-emergency", "reported_at"]
-        indexes = [models.Index(fields=["policy", "loss_date"])]
+        indexes = [
+            models.Index(fields=["policy", "loss_date"]),
+            # the duplicate check reads a policy's most recent claims
+            models.Index(fields=["policy", "-reported_at"], name="claim_policy_recent"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(estimated_amount__isnull=True) | Q(estimated_amount__gte=0),

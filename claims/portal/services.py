@@ -11,7 +11,7 @@ from django.db import transaction
 
 from claims.exceptions import PermissionDeniedError
 from claims.models import Claim, ClaimDocument, ClaimNote
-from claims.notifications import email_after_commit
+from claims.portal import notifications
 from claims.services import claim_report, note_add
 from claims.services.documents import document_store, files_removed_on_error, inspect_all
 from claims.services.tx import batch
@@ -106,10 +106,5 @@ def portal_message_send(*, claim: Claim, user, text: str) -> ClaimNote:
         note = note_add(
             claim=claim, text=text, author=user, visibility=ClaimNote.Visibility.POLICYHOLDER
         )
-        adjuster = claim.assigned_adjuster
-        email_after_commit(
-            subject=f"Claim {claim.number}: a message from the policyholder",
-            body=f"{claim.policy.policyholder} wrote:\n\n{note.text}\n",
-            recipients=[adjuster.email] if adjuster else [],
-        )
+        notifications.policyholder_wrote(claim=claim, note=note)
     return note

@@ -7,16 +7,16 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from claims import roles
+from claims import notifications, roles
 from claims.exceptions import ClaimValidationError, PermissionDeniedError
 from claims.models import Claim
-from claims.notifications import email_after_commit
 from claims.selectors import adjusters
 from claims.services.activities import activities_open_for_state
 from claims.services.duplicates import find_possible_duplicate
 from claims.services.numbering import claim_number_next
 from claims.services.tx import business_action
 from config.audit import audit_record
+from config.outbox import enqueue
 from coverage.money import money
 from policies.models import Policy
 
@@ -88,27 +88,15 @@ def claim_report(
             claim_id=claim.pk,
         )
         activities_open_for_state(claim=claim, now=now)
-        _notify(claim)
+        notifications.claim_received(claim=claim)
+        if claim.emergency:
+            notifications.emergency_reported(
+                claim=claim, adjuster_emails=[user.email for user in adjusters()]
+            )
+            if policy.product.emergency_hotline:
+                # The 24/7 hotline: a forensics job is proposed at once (the vendors app's task).
+                enqueue("vendors.emergency_job_propose", claim_id=claim.pk)
+        # Cyber events: the events app's task suggests the claim for the declared events whose
+        # window and identifiers it matches (it returns at once when no event covers the date).
+        enqueue("events.claim_suggest_events", claim_id=claim.pk)
     return claim
-
-
-def _notify(claim: Claim) -> None:
-    holder = claim.policy.policyholder
-    email_after_commit(
-        subject=f"Your claim {claim.number} has been received",
-        body=(
-            f"Dear {holder.contact_name or holder.company_name},\n\n"
-            f"we have received your claim {claim.number} (loss of {claim.loss_date:%d.%m.%Y}, "
-            f"{claim.loss_type.name}) and will contact you shortly.\n"
-        ),
-        recipients=[holder.email],
-    )
-    if claim.emergency:
-        email_after_commit(
-            subject=f"EMERGENCY claim {claim.number}: first contact within the hour",
-            body=(
-                f"{holder.company_name} reported an emergency ({claim.loss_type.name}) under "
-                f"policy {claim.policy.number}.\n\n{claim.description}\n"
-            ),
-            recipients=[user.email for user in adjusters()],
-        )

@@ -11,9 +11,9 @@ from contextvars import ContextVar
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 
+from claims import notifications
 from claims.exceptions import ClaimValidationError, PermissionDeniedError, TransitionConflict
 from claims.models import TRANSITION_NAMES, Claim, ClaimState, DenialReason
-from claims.notifications import email_after_commit
 from claims.services.activities import activities_open_for_state
 from claims.services.coverage_check import run_coverage_check
 from claims.services.tx import business_action
@@ -117,7 +117,7 @@ def claim_transition(
                 run_coverage_check(claim=claim, by=by, now=now)
             claim_jobs_cancel(claim=claim, transition=transition, by=by)
             activities_open_for_state(claim=claim, now=now)
-            _notify(claim=claim, transition=transition)
+            notifications.claim_state_changed(claim=claim, source=from_state, target=claim.state)
     except ConcurrentTransition as error:
         claim.refresh_from_db()
         raise TransitionConflict(
@@ -127,23 +127,3 @@ def claim_transition(
         claim.refresh_from_db()
         raise
     return claim
-
-
-def _notify(*, claim: Claim, transition: str) -> None:
-    """Tell the policyholder about the decisions that concern them (after commit)."""
-    holder = claim.policy.policyholder
-    if transition == "deny":
-        subject = f"Your claim {claim.number}: decision"
-        body = (
-            f"We are sorry: we cannot cover claim {claim.number}.\n"
-            f"Reason: {claim.get_denial_reason_display()}.\n\n{claim.denial_text}\n"
-        )
-    elif transition == "withdraw":
-        subject = f"Your claim {claim.number} has been withdrawn"
-        body = f"Claim {claim.number} was withdrawn: {claim.withdrawal_reason}\n"
-    elif transition == "mark_paid":
-        subject = f"Your claim {claim.number} has been paid"
-        body = f"The settlement of claim {claim.number} has been paid.\n"
-    else:
-        return
-    email_after_commit(subject=subject, body=body, recipients=[holder.email])

@@ -1,7 +1,10 @@
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -32,3 +35,71 @@ def test_secret_key_from_the_environment_starts_with_debug_off():
 def test_no_secret_key_is_committed_to_the_settings():
     text = (BASE_DIR / "config" / "settings.py").read_text()
     assert 'SECRET_KEY = "' not in text
+
+
+def _newcomer_env(**overrides: str) -> dict:
+    """A newcomer's shell: no SECRET_KEY, no CLAIMS_ENV, not the test settings."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"SECRET_KEY", "CLAIMS_TESTING", "CLAIMS_ENV", "DEBUG"}}
+    env.update(overrides)
+    return env
+
+
+@pytest.mark.django_db
+def test_a_newcomers_premium_quote_and_check_ledger_work_without_a_secret_key():
+    from tests.integration.conftest import test_database_url
+
+    env = _newcomer_env(DATABASE_URL=test_database_url())
+    request = json.dumps({"product": "cyber", "revenue": "80000", "sum_insured": "100000",
+                          "addons": [], "deductible": "1000", "term_years": 1,
+                          "it_security_discount": False})
+    quote = subprocess.run([sys.executable, "manage.py", "premium_quote", "-"], input=request,
+                           cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
+    assert quote.returncode == 0, quote.stderr
+    assert json.loads(quote.stdout)["years"][0]["year"] == 1
+    ledger = subprocess.run([sys.executable, "manage.py", "check_ledger"], cwd=BASE_DIR, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert ledger.returncode == 0, ledger.stderr
+    assert ledger.stdout.startswith("Ledger OK")
+
+
+def test_manage_py_uses_development_settings_with_friendly_error_pages():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         "from django.conf import settings as s; print(s.ENVIRONMENT, s.DEBUG, "
+         "getattr(s, 'SECURE_SSL_REDIRECT', False))"],
+        cwd=BASE_DIR, env=_newcomer_env(), capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["development", "False", "False"]
+
+
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "REDIS_URL"])
+def test_production_refuses_to_start_without_its_servers(missing):
+    env = _newcomer_env(SECRET_KEY="x" * 60, DJANGO_SETTINGS_MODULE="config.settings",
+                        DATABASE_URL="postgres://u@db/claims", REDIS_URL="redis://r:6379/0")
+    del env[missing]
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],  # what gunicorn loads
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert f"{missing} not set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = _newcomer_env(DJANGO_SETTINGS_MODULE="config.settings")
+    result = subprocess.run([sys.executable, "-c", "import config.wsgi"], cwd=BASE_DIR, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_compose_runs_production_and_probes_the_masters_health_port():
+    import yaml
+
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    web = compose["services"]["web"]
+    assert web["environment"]["CLAIMS_ENV"] == "production"
+    assert "config/gunicorn.py" in web["command"]
+    assert "8001/healthz" in " ".join(web["healthcheck"]["test"])

@@ -4,8 +4,9 @@ themselves, inside their own transaction, with the same audit row, activities an
 
 from __future__ import annotations
 
+from claims import notifications
 from claims.models import Claim
-from claims.notifications import email_after_commit
+from claims.money.notifications import claim_paid
 from claims.services.activities import activities_open_for_state
 from config.audit import audit_record
 
@@ -26,9 +27,7 @@ def claim_follow_money(*, claim: Claim, transition: str, by, now, reason: str,
     )
     activities_open_for_state(claim=claim, now=now)
     if transition == "mark_paid":
-        email_after_commit(
-            subject=f"Your claim {claim.number} has been paid",
-            body=f"The settlement of claim {claim.number} has been paid.\n",
-            recipients=[claim.policy.policyholder.email],
-        )
+        claim_paid(claim=claim)
+    else:
+        notifications.claim_state_changed(claim=claim, source=from_state, target=claim.state)
     return claim

@@ -9,12 +9,17 @@ from contextlib import contextmanager
 from django_fsm import ConcurrentTransition, can_proceed
 
 from claims.exceptions import PermissionDeniedError, TransitionConflict
-from claims.notifications import email_after_commit
-from claims.selectors import adjusters
 from claims.services.tx import batch, business_action
 from config.audit import audit_record
 
 from ..models import JobState, VendorJob, is_job_vendor
+from ..notifications import (  # noqa: F401 - the job services' emails
+    adjuster_emails,
+    notify_adjuster,
+    notify_policyholder,
+    notify_vendor,
+    vendor_emails,
+)
 
 CONDITION_MESSAGES = {
     "start_work": "A vendor who is not on the panel needs the adjuster's approval of the quote "
@@ -86,37 +91,6 @@ def job_action(
         if job.pk:
             job.refresh_from_db()
         raise
-
-
-def adjuster_emails(job: VendorJob) -> list[str]:
-    """The claim's adjuster; every adjuster while none is assigned."""
-    assigned = job.claim.assigned_adjuster
-    if assigned is not None:
-        return [assigned.email]
-    return [user.email for user in adjusters()]
-
-
-def vendor_emails(job: VendorJob) -> list[str]:
-    organisation = job.organisation
-    members = organisation.memberships.filter(user__is_active=True).values_list(
-        "user__email", flat=True)
-    return [organisation.contact_email, *members]
-
-
-def notify_adjuster(job: VendorJob, subject: str, body: str) -> None:
-    email_after_commit(subject=f"Claim {job.claim.number}: {subject}", body=body,
-                       recipients=adjuster_emails(job))
-
-
-def notify_policyholder(job: VendorJob, subject: str, body: str) -> None:
-    holder = job.claim.policy.policyholder
-    email_after_commit(subject=f"Your claim {job.claim.number}: {subject}", body=body,
-                       recipients=[holder.email])
-
-
-def notify_vendor(job: VendorJob, subject: str, body: str) -> None:
-    email_after_commit(subject=f"Job {job.pk} (claim {job.claim.number}): {subject}", body=body,
-                       recipients=vendor_emails(job))
 
 
 @contextmanager

@@ -44,6 +44,6 @@ class Command(BaseCommand):
             seen.add(username)
             self.stdout.write(f"  {role:<40} {username:<22} {password}")
         self.stdout.write(
-            "Adjusters and team leads: http://127.0.0.1:8000/admin/   "
+            "Adjusters and team leads: /admin/   "
             "Policyholders: /portal/   Vendors: /vendor/ and /api/vendor/   Health: /healthz"
         )
