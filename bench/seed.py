@@ -24,6 +24,9 @@ import time
 from pathlib import Path
 
 if __name__ == "__main__":
+    # The script's own folder must not shadow the standard library's ``http`` (bench/http.py).
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != here]
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("CLAIMS_TESTING", "1")
@@ -366,18 +369,18 @@ INSERT INTO vendors_vendorjob (state, scope, emergency, requested_at, accept_dea
   accepted_for_payment_by_id, approved_by_id, claim_id, escalated_from_id, invoice_document_id,
   overrun_approved_by_id, report_document_id, requested_by_id, organisation_id, service_id)
 SELECT CASE WHEN c.state = 'mitigation' THEN
-         (ARRAY['requested', 'accepted', 'in_progress', 'in_progress'])[1 + c.id %% 4]
+         (ARRAY['requested', 'accepted', 'in_progress', 'in_progress'])[1 + c.id / 200 %% 4]
        ELSE 'completed' END,
   'Forensic analysis and restoration of the affected systems.', c.emergency, c.reported_at,
   NULL,
-  CASE WHEN c.state = 'mitigation' AND c.id %% 4 = 0 THEN NULL
+  CASE WHEN c.state = 'mitigation' AND c.id / 200 %% 4 = 0 THEN NULL
        ELSE c.reported_at + interval '2 hours' END,
   '', '', NULL, NULL, NULL, NULL,
-  CASE WHEN c.state = 'mitigation' THEN (c.id %% 4) * 25 ELSE 100 END,
+  CASE WHEN c.state = 'mitigation' THEN (c.id / 200 %% 4) * 25 ELSE 100 END,
   CASE WHEN c.state = 'mitigation' THEN NULL ELSE c.reported_at + interval '10 days' END,
   NULL, NULL, '', NULL, NULL, NULL, NULL, c.updated_at, NULL, NULL, c.id, NULL, NULL, NULL, NULL,
   coalesce(c.assigned_adjuster_id, %(lead)s),
-  (%(orgs)s::bigint[])[1 + (c.id / 3) %% array_length(%(orgs)s::bigint[], 1)],
+  (%(orgs)s::bigint[])[1 + (c.id / 20) %% array_length(%(orgs)s::bigint[], 1)],
   (%(services)s::bigint[])[1 + c.id %% array_length(%(services)s::bigint[], 1)]
 FROM claims_claim c
 WHERE c.id > %(claims_claim_base)s AND c.state IN ('mitigation', 'settlement', 'settled', 'paid')

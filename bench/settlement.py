@@ -24,6 +24,8 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
+# The script's own folder must not shadow the standard library's ``http`` (bench/http.py).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("CLAIMS_TESTING", "1")
