@@ -15,7 +15,7 @@ from django_fsm.admin import FSMAdminMixin
 from claims import roles
 from claims.admin import display
 from claims.admin.actions import ClaimActionsMixin
-from claims.admin.filters import WorkQueueFilter
+from claims.admin.filters import AdjusterListFilter, WorkQueueFilter
 from claims.admin.forms import ClaimAddForm, ClaimChangeForm, DenyForm, ReopenForm, WithdrawForm
 from claims.admin.inlines import (
     ActivityInline,
@@ -27,7 +27,8 @@ from claims.admin.inlines import (
 from claims.exceptions import ClaimsError
 from claims.models import TRANSITION_NAMES, Claim, ClaimDocument, ClaimNote, ClaimState
 from claims.models import InformationRequest as Request
-from claims.selectors import adjusters, claim_audit_history, claims_for_queue
+from claims.pagination import EstimatedCountPaginator
+from claims.selectors import adjusters, claim_audit_history, claims_for_queue, claims_search
 from claims.services import (
     claim_assign,
     claim_report,
@@ -60,16 +61,24 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
                     "loss_type", "loss_date", "reported_at", "assigned_adjuster", "next_due",
                     "flags"]
     list_filter = [WorkQueueFilter, "state", "policy__product", "loss_type",
-                   ("assigned_adjuster", admin.RelatedOnlyFieldListFilter), "emergency"]
+                   ("assigned_adjuster", AdjusterListFilter), "emergency"]
     search_fields = ["number", "policy__number", "policy__policyholder__company_name",
                      "policy__policyholder__contact_name", "claimant_name"]
-    ordering = ["-emergency", "reported_at"]
+    ordering = ["-emergency", "reported_at", "id"]
     list_per_page = 50
+    # No whole-table counts: the total is exact up to 1,000 claims, estimated above.
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
     # --- list ---------------------------------------------------------------------------------
 
     def get_queryset(self, request):
         return claims_for_queue(now=timezone.now())
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return claims_search(queryset, search_term), False
 
     @admin.display(description="!", ordering="-emergency")
     def emergency_flag(self, claim):
@@ -101,7 +110,7 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
     @admin.display(description="flags")
     def flags(self, claim):
         marks = []
-        if claim.awaiting_info:
+        if claim.awaiting_information:
             marks.append("awaiting information")
         if claim.duplicate_flag_open:
             marks.append("possible duplicate")

@@ -156,8 +156,17 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-emergency", "reported_at"]
-        indexes = [models.Index(fields=["policy", "loss_date"])]
+        ordering = ["-emergency", "reported_at", "id"]
+        indexes = [
+            models.Index(fields=["policy", "loss_date"]),
+            # The work queue's order, alone and after the usual filters (keyset-friendly).
+            models.Index(fields=["-emergency", "reported_at", "id"], name="claim_queue_order_idx"),
+            models.Index(fields=["state", "-emergency", "reported_at", "id"],
+                         name="claim_state_queue_idx"),
+            models.Index(fields=["assigned_adjuster", "-emergency", "reported_at", "id"],
+                         name="claim_adjuster_queue_idx"),
+            models.Index(fields=["reported_at"], name="claim_reported_at_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(estimated_amount__isnull=True) | Q(estimated_amount__gte=0),
@@ -189,11 +198,17 @@ class Claim(ConcurrentTransitionMixin, models.Model):
 
     @property
     def awaiting_information(self) -> bool:
+        """An information request is open (read from ``open_information_due`` when the queryset
+        annotated it: ``claims.selectors.with_open_information``)."""
+        if "open_information_due" in self.__dict__:
+            return self.open_information_due is not None
         return self.information_requests.filter(status="open").exists()
 
     @property
     def information_due_date(self):
         """The earliest due date of the open information requests (None if none is open)."""
+        if "open_information_due" in self.__dict__:
+            return self.open_information_due
         return (
             self.information_requests.filter(status="open")
             .order_by("due_date")
