@@ -18,7 +18,7 @@ class AppendOnlyInline(admin.TabularInline):
     extra = 1
     can_delete = False
     show_change_link = False
-    # The people shown in the rows, fetched with the rows (not one query per row).
+    # What the rows show (people, and the claim in each row's name), fetched with the rows.
     related_people: tuple[str, ...] = ()
 
     def get_queryset(self, request):
@@ -37,7 +37,7 @@ class ClaimNoteInline(AppendOnlyInline):
     form = NoteInlineForm
     fields = ["created_at", "author", "visibility", "text"]
     readonly_fields = ["created_at", "author"]
-    related_people = ("author",)
+    related_people = ("author", "claim")
     verbose_name = "note"
     verbose_name_plural = "notes (append-only)"
 
@@ -47,7 +47,7 @@ class ClaimDocumentListInline(AppendOnlyInline):
     extra = 0
     fields = ["download", "doc_type", "content_type", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
-    related_people = ("uploaded_by",)
+    related_people = ("uploaded_by", "claim")
     verbose_name = "document"
     verbose_name_plural = "documents"
 
@@ -76,7 +76,7 @@ class InformationRequestInline(AppendOnlyInline):
     form = InformationRequestInlineForm
     fields = ["kind", "question", "due_date", "status", "answer", "requested_by", "closed_at"]
     readonly_fields = ["kind", "status", "answer", "requested_by", "closed_at"]
-    related_people = ("requested_by",)
+    related_people = ("requested_by", "claim")
     verbose_name = "information request"
     verbose_name_plural = "information requests to the policyholder"
 
@@ -87,7 +87,7 @@ class ActivityInline(AppendOnlyInline):
     fields = ["title", "opened_in_state", "due", "completed_at", "completion_note",
               "escalated_at", "escalated_to"]
     readonly_fields = fields
-    related_people = ("escalated_to",)
+    related_people = ("escalated_to", "claim")
     verbose_name_plural = "activities"
 
     def has_add_permission(self, request, obj=None):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from claims.exceptions import ClaimsError, ClaimValidationError
 from claims.models import WITHDRAWABLE_STATES, ClaimState, InformationRequest
 from claims.services import claim_transition, information_request_answer
-from policies.selectors import aggregate_overview
+from policies.selectors import aggregate_overview, aggregate_overviews
 
 from . import selectors
 from .forms import (
@@ -65,9 +65,10 @@ def home(request, *, holder):
     other_claims = list(
         selectors.holder_claims(holder=holder).exclude(pk__in=[c.pk for c in open_claims])
     )
+    overviews = aggregate_overviews(policies=policies)
     return render(request, "portal/home.html", {
         "holder": holder,
-        "policies": [(policy, aggregate_overview(policy=policy)) for policy in policies],
+        "policies": [(policy, overviews[policy.pk]) for policy in policies],
         "open_claims": [(claim, next_step(claim=claim)) for claim in open_claims],
         "other_claims": other_claims,
     })
