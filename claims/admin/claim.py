@@ -4,12 +4,14 @@ coverage check, audit, activities and permissions hold whichever button is press
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django_fsm.admin import FSMAdminMixin
 
 from claims import roles
@@ -28,7 +30,13 @@ from claims.exceptions import ClaimsError
 from claims.models import TRANSITION_NAMES, Claim, ClaimDocument, ClaimNote, ClaimState
 from claims.models import InformationRequest as Request
 from claims.pagination import EstimatedCountPaginator
-from claims.selectors import adjusters, claim_audit_history, claims_for_queue, claims_search
+from claims.selectors import (
+    adjusters,
+    claim_audit_history,
+    claims_for_queue,
+    claims_search,
+    with_open_information,
+)
 from claims.services import (
     claim_assign,
     claim_report,
@@ -73,7 +81,29 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
     # --- list ---------------------------------------------------------------------------------
 
     def get_queryset(self, request):
-        return claims_for_queue(now=timezone.now())
+        match = getattr(request, "resolver_match", None)
+        if match is None or match.url_name == "claims_claim_changelist":
+            return claims_for_queue(now=timezone.now())
+        # One claim (its page, downloads, transitions): no work-queue figures to compute.
+        return with_open_information(Claim.objects.select_related(
+            "policy__policyholder", "policy__product", "loss_type", "assigned_adjuster"))
+
+    def get_object(self, request, object_id, from_field=None):
+        """Read once per GET (the page, the FSM buttons and the audit history all ask)."""
+        if request.method != "GET":
+            return super().get_object(request, object_id, from_field)
+        cache = request.__dict__.setdefault("_claims_admin_objects", {})
+        key = (object_id, from_field)
+        if key not in cache:
+            cache[key] = super().get_object(request, object_id, from_field)
+        return cache[key]
+
+    def action_checkbox(self, obj):
+        """The row's checkbox as the admin's widget renders it, written directly (rendering the
+        widget's template 50 times was a fifth of the list's time)."""
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html('<input type="checkbox" name="{}" value="{}" class="action-select" '
+                           'aria-label="{}">', helpers.ACTION_CHECKBOX_NAME, obj.pk, label)
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
