@@ -58,7 +58,8 @@ def is_third_party_claim(claim: Claim) -> bool:
 
 
 class ClaimNumberCounter(models.Model):
-    """The last claim number given out in a year; bumped with one locking upsert."""
+    """The last claim number given out in a year by the old locking counter; numbers now come
+    from a PostgreSQL sequence per year (``claims.services.numbering``), which starts after it."""
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
