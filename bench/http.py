@@ -53,9 +53,23 @@ class Endpoint:
     paths: list[str]
     cookie: str
     csrf: str = ""
-    body: dict | None = None
+    body: dict | list[dict] | None = None
     expect: tuple[int, ...] = (200,)
     results: dict = field(default_factory=dict)
+
+
+INCIDENTS = [
+    "A laptop with client data was stolen from the car",
+    "Our web shop was encrypted by ransomware overnight",
+    "A client says our software update deleted their invoices",
+    "We missed the filing deadline for a client's trademark",
+    "An employee opened a phishing mail and the mail server sent spam",
+    "The backup server's disks failed during the migration",
+    "A former employee still had access and copied the customer list",
+    "The client's online shop was down for two days after our change",
+    "A warning letter arrived about an image on a client's website",
+    "DDoS attack on the booking platform during the sale",
+]
 
 
 # --- the load generator (a second process; stdlib only) -----------------------------------------
@@ -67,10 +81,11 @@ def _worker(endpoint: Endpoint, stop_at: float, record_from: float, budget, out:
     headers = {"Cookie": endpoint.cookie, "Accept": "application/json, text/html"}
     if endpoint.csrf:
         headers["X-CSRFToken"] = endpoint.csrf
-    payload = None
+    bodies = [None]
     if endpoint.body is not None:
         headers["Content-Type"] = "application/json"
-        payload = json.dumps(endpoint.body)
+        many = endpoint.body if isinstance(endpoint.body, list) else [endpoint.body]
+        bodies = [json.dumps(body) for body in many]
     latencies, errors = out
     while True:
         now = time.perf_counter()
@@ -81,6 +96,7 @@ def _worker(endpoint: Endpoint, stop_at: float, record_from: float, budget, out:
                 break
             budget["left"] -= 1
         path = endpoint.paths[index % len(endpoint.paths)]
+        payload = bodies[index % len(bodies)]
         index += 1
         began = time.perf_counter()
         try:
@@ -175,10 +191,13 @@ def endpoints(who: dict) -> list[Endpoint]:
     if not (holder_claims and sample and jobs and holder_policy):
         raise SystemExit("bench: the seeded book lacks the claims or jobs the endpoints need")
     loss_type = "ransomware" if holder_policy.product.code == "cyber" else "pure_financial_loss"
-    report = {"policy": holder_policy.pk, "loss_type": loss_type,
-              "loss_date": time.strftime("%Y-%m-%d"),
-              "description": "Benchmark: a laptop with client data was stolen.",
-              "claimant_name": "Bench Kunde AG", "claimant_email": "kunde@example.com"}
+    # Reports as policyholders write them: different incidents on different days.
+    today = time.time()
+    report = [{"policy": holder_policy.pk, "loss_type": loss_type,
+               "loss_date": time.strftime("%Y-%m-%d", time.localtime(today - day * 86400)),
+               "description": f"{what} (bench report {day}).",
+               "claimant_name": "Bench Kunde AG", "claimant_email": "kunde@example.com"}
+              for day, what in enumerate(INCIDENTS * 4)]
     return [
         Endpoint("trivial (GET /api/whoami/)", "GET", ["/api/whoami/"], lead),
         Endpoint("adjuster API claim list", "GET", ["/api/claims/"], lead),
