@@ -180,9 +180,10 @@ def endpoints(who: dict) -> list[Endpoint]:
         return f"sessionid={_session(user)}; csrftoken={csrf}"
 
     lead, holder, vendor = cookie(who["lead"]), cookie(who["holder"]), cookie(who["vendor"])
+    reporter = cookie(who["reporter"])
     holder_claims = list(Claim.objects.filter(policy__policyholder__user=who["holder"])
                          .order_by("-reported_at").values_list("pk", flat=True)[:20])
-    holder_policy = who["holder"].policyholder.policies.order_by("pk").first()
+    holder_policy = who["reporter"].policyholder.policies.order_by("pk").first()
     sample = list(Claim.objects.filter(number__startswith="B-").order_by("-reported_at")
                   .values_list("pk", flat=True)[:200:4])
     organisation = who["vendor"].vendor_membership.organisation_id
@@ -204,7 +205,7 @@ def endpoints(who: dict) -> list[Endpoint]:
         Endpoint("admin claim list", "GET", ["/admin/claims/claim/"], lead),
         Endpoint("admin claim page", "GET",
                  [f"/admin/claims/claim/{pk}/change/" for pk in sample], lead),
-        Endpoint("report a claim (API)", "POST", ["/api/me/claims/"], holder, csrf, report,
+        Endpoint("report a claim (API)", "POST", ["/api/me/claims/"], reporter, csrf, report,
                  expect=(201,)),
         Endpoint("vendor progress update", "POST",
                  [f"/api/vendor/jobs/{pk}/progress" for pk in jobs], vendor, csrf,

@@ -101,8 +101,15 @@ def people() -> dict:
     VendorMembership.objects.get_or_create(user=vendor,
                                            defaults={"organisation": organisations[0]})
     holder = _user("bench-holder")
+    # Reports go to a policyholder of their own, so the portal's pages stay the same size.
+    reporter = _user("bench-reporter")
+    from policies.models import Policyholder
+
+    if not Policyholder.objects.filter(user=reporter).exists():
+        Policyholder.objects.filter(policies__number="BP-00000002", user=None).update(
+            user=reporter)
     return {"lead": lead, "adjusters": adjusters, "organisations": organisations,
-            "vendor": vendor, "holder": holder}
+            "vendor": vendor, "holder": holder, "reporter": reporter}
 
 
 def seeded_claims() -> int:
@@ -174,6 +181,7 @@ def seed(claims: int = 50_000, *, verbose: bool = True) -> dict:
         _restart(cursor, TABLES)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    who.update(people())
     elapsed = time.perf_counter() - started
     if verbose:
         print(f"seed: {claims:,} claims on {policies:,} policies in {elapsed:.1f} s")
@@ -464,6 +472,7 @@ def main(argv: list[str]) -> int:
         print("seed: SIZE must be a positive number of claims", file=sys.stderr)
         return 2
     seed(size)
+    people()  # the reporting policyholder's login is linked once the book exists
     return 0
 
 

@@ -264,6 +264,9 @@ def main() -> None:
     if not settings.REDIS_URL:
         raise SystemExit("bench: needs REDIS_URL for real workers (make bench starts an "
                          "embedded Redis)")
+    # A database of its own, so a test run on the same server never drops it.
+    test = connections["default"].settings_dict.setdefault("TEST", {})
+    test["NAME"] = f"{connections['default'].settings_dict['NAME']}_bench_settlement"
     old_config = setup_databases(verbosity=0, interactive=False)
     worker = None
     try:

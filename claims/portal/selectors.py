@@ -74,6 +74,12 @@ def open_claims(*, holder: Policyholder) -> QuerySet[Claim]:
     return holder_claims(holder=holder).exclude(state__in=FINAL_STATES + [ClaimState.DENIED])
 
 
+def finished_claims(*, holder: Policyholder) -> QuerySet[Claim]:
+    """The caller's claims that are over (closed, withdrawn, denied): the complement of
+    ``open_claims``."""
+    return holder_claims(holder=holder).filter(state__in=FINAL_STATES + [ClaimState.DENIED])
+
+
 def holder_claim(*, holder: Policyholder, pk: int) -> Claim:
     return get_object_or_404(holder_claims(holder=holder), pk=pk)
 
