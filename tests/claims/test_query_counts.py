@@ -84,10 +84,16 @@ def test_every_list_runs_a_fixed_number_of_queries(client, size, role, url, ceil
 
 def _claim_with_rows(who: dict, rows: int) -> Claim:
     """The bench policyholder's claim in mitigation (with a vendor job), with ``rows`` extra
-    notes and activities."""
+    notes, activities and vendor jobs."""
     claim = Claim.objects.filter(vendor_jobs__isnull=False).order_by("pk").first()
     lead = who["lead"]
     now = timezone.now()
+    job = claim.vendor_jobs.order_by("pk").first()
+    VendorJob.objects.bulk_create(
+        VendorJob(claim=claim, organisation_id=job.organisation_id, service_id=job.service_id,
+                  requested_at=now, state="requested")
+        for _ in range(rows - 1)
+    )
     ClaimNote.objects.bulk_create(
         ClaimNote(claim=claim, author=lead, text=f"Note {index}", visibility="policyholder")
         for index in range(rows)
