@@ -29,8 +29,11 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
+## Benchmarks: pages and API under gunicorn on a seeded book (SIZE claims, default 2000), then
+## settlement approvals in-process, in raw SQL and through Celery. `SIZE=1000000 make bench`.
 bench: install
-	CLAIMS_TESTING=1 EMBEDDED_REDIS=1 $(BIN)/python -m config.embedded $(BIN)/python bench/settlement.py
+	CLAIMS_TESTING=1 EMBEDDED_REDIS=1 $(BIN)/python -m config.embedded sh -c '\
+	  $(BIN)/python bench/http.py && $(BIN)/python bench/settlement.py'
 	$(BIN)/python bench/faults.py
 
 clean:

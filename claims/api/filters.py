@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
 import django_filters
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
 from claims.models import Claim, ClaimState
@@ -31,13 +34,27 @@ class ClaimFilter(django_filters.FilterSet):
                                               lookup_expr="isnull")
     emergency = django_filters.BooleanFilter()
     policy = IdFilter(field_name="policy_id")
-    reported_after = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__gte")
-    reported_before = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte")
+    reported_after = django_filters.DateFilter(
+        method="filter_reported_after", help_text="Reported on or after this day (local time).")
+    reported_before = django_filters.DateFilter(
+        method="filter_reported_before", help_text="Reported on or before this day (local time).")
 
     class Meta:
         model = Claim
         fields = ["state", "product", "loss_type", "adjuster", "unassigned", "emergency",
                   "policy", "reported_after", "reported_before"]
+
+    # Compared with the local day's boundaries (not a cast of the column), so an index serves it.
+    def filter_reported_after(self, queryset, name, value):
+        return queryset.filter(reported_at__gte=day_start(value))
+
+    def filter_reported_before(self, queryset, name, value):
+        return queryset.filter(reported_at__lt=day_start(value + timedelta(days=1)))
+
+
+def day_start(day: date) -> datetime:
+    """00:00 of ``day`` in the current time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class PolicyFilter(django_filters.FilterSet):

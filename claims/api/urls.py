@@ -3,7 +3,17 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .views import auth, claims, me, money, money_doors, policies, quotes, vendor_jobs
+from .views import (
+    auth,
+    claims,
+    me,
+    money,
+    money_doors,
+    policies,
+    quotes,
+    vendor_jobs,
+    whoami,
+)
 
 app_name = "api"
 
@@ -11,6 +21,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("auth/token/", auth.ObtainToken.as_view(), name="token"),
+    path("whoami/", whoami.WhoAmI.as_view(), name="whoami"),
     # policyholders
     path("me/policies/", me.MyPolicyList.as_view(), name="my-policies"),
     path("me/policies/<int:pk>/", me.MyPolicyDetail.as_view(), name="my-policy"),

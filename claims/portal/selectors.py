@@ -19,6 +19,7 @@ from claims.models import (
     ClaimState,
     InformationRequest,
 )
+from claims.selectors import with_open_information
 from config.models import AuditEntry
 from coverage.models import CostCategory, LossType, Module
 from policies.models import CoverageSection, Policy, Policyholder
@@ -45,7 +46,7 @@ def holder_policies(*, holder: Policyholder) -> QuerySet[Policy]:
     )
     return (
         Policy.objects.filter(policyholder=holder)
-        .select_related("product")
+        .select_related("product", "policyholder")
         .prefetch_related(Prefetch("sections", queryset=sections, to_attr="ordered_sections"))
         .order_by("-start_date", "number")
     )
@@ -61,7 +62,8 @@ def holder_policy(*, holder: Policyholder, pk: int) -> Policy:
 
 
 def holder_claims(*, holder: Policyholder) -> QuerySet[Claim]:
-    return (
+    """The caller's claims, newest first, with the due date of open questions annotated."""
+    return with_open_information(
         Claim.objects.filter(policy__policyholder=holder)
         .select_related("policy__product", "loss_type")
         .order_by("-reported_at", "-id")
@@ -70,6 +72,12 @@ def holder_claims(*, holder: Policyholder) -> QuerySet[Claim]:
 
 def open_claims(*, holder: Policyholder) -> QuerySet[Claim]:
     return holder_claims(holder=holder).exclude(state__in=FINAL_STATES + [ClaimState.DENIED])
+
+
+def finished_claims(*, holder: Policyholder) -> QuerySet[Claim]:
+    """The caller's claims that are over (closed, withdrawn, denied): the complement of
+    ``open_claims``."""
+    return holder_claims(holder=holder).filter(state__in=FINAL_STATES + [ClaimState.DENIED])
 
 
 def holder_claim(*, holder: Policyholder, pk: int) -> Claim:

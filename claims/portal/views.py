@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from claims.exceptions import ClaimsError, ClaimValidationError
 from claims.models import WITHDRAWABLE_STATES, ClaimState, InformationRequest
 from claims.services import claim_transition, information_request_answer
-from policies.selectors import aggregate_overview
+from policies.selectors import aggregate_overview, aggregate_overviews
 
 from . import selectors
 from .forms import (
@@ -34,6 +34,8 @@ from .services import (
     portal_message_send,
 )
 
+HOME_OPEN_CLAIMS = 50
+HOME_EARLIER_CLAIMS = 20
 TOKENS = "portal_report_tokens"
 KEEP_TOKENS = 20
 
@@ -61,15 +63,17 @@ def _hotline(claim) -> str:
 @policyholder_required
 def home(request, *, holder):
     policies = list(selectors.holder_policies(holder=holder))
-    open_claims = list(selectors.open_claims(holder=holder))
-    other_claims = list(
-        selectors.holder_claims(holder=holder).exclude(pk__in=[c.pk for c in open_claims])
-    )
+    # Bounded, whatever the history: the newest open claims and the latest earlier ones (every
+    # claim stays on its policy's page).
+    open_claims = list(selectors.open_claims(holder=holder)[:HOME_OPEN_CLAIMS])
+    other_claims = list(selectors.finished_claims(holder=holder)[:HOME_EARLIER_CLAIMS + 1])
+    overviews = aggregate_overviews(policies=policies)
     return render(request, "portal/home.html", {
         "holder": holder,
-        "policies": [(policy, aggregate_overview(policy=policy)) for policy in policies],
+        "policies": [(policy, overviews[policy.pk]) for policy in policies],
         "open_claims": [(claim, next_step(claim=claim)) for claim in open_claims],
-        "other_claims": other_claims,
+        "other_claims": other_claims[:HOME_EARLIER_CLAIMS],
+        "more_claims": len(other_claims) > HOME_EARLIER_CLAIMS,
     })
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -259,6 +260,15 @@ class VendorJobInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        """The jobs with what their rows show, in a fixed number of queries."""
+        latest = VendorProgressUpdate.objects.filter(job=OuterRef("pk")).order_by(
+            "-created_at", "-id")[:1]
+        return super().get_queryset(request).select_related(
+            "service", "organisation", "claim"
+        ).annotate(latest_percent=Subquery(latest.values("percent")),
+                   latest_text=Subquery(latest.values("text")))
+
     @admin.display(description="job")
     def job_link(self, job):
         url = reverse("admin:vendors_vendorjob_change", args=[job.pk])
@@ -266,6 +276,10 @@ class VendorJobInline(admin.TabularInline):
 
     @admin.display(description="latest progress")
     def latest_progress(self, job):
+        if hasattr(job, "latest_percent"):  # annotated by get_queryset
+            if job.latest_percent is None:
+                return "-"
+            return f"{job.latest_percent} %: {job.latest_text}"
         update = job.progress_updates.order_by("-created_at", "-id").first()
         return f"{update.percent} %: {update.text}" if update else "-"
 

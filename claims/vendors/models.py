@@ -212,7 +212,10 @@ class VendorJob(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["-emergency", "-requested_at", "-id"]
         indexes = [models.Index(fields=["organisation", "state"]),
-                   models.Index(fields=["state", "accept_deadline"])]
+                   models.Index(fields=["state", "accept_deadline"]),
+                   # A vendor's job list in its order.
+                   models.Index(fields=["organisation", "-emergency", "-requested_at", "-id"],
+                                name="vendorjob_org_order_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(state=J.DECLINED) | ~Q(decline_reason=""),

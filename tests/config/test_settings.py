@@ -103,3 +103,31 @@ def test_compose_runs_production_and_probes_the_masters_health_port():
     assert web["environment"]["CLAIMS_ENV"] == "production"
     assert "config/gunicorn.py" in web["command"]
     assert "8001/healthz" in " ".join(web["healthcheck"]["test"])
+
+
+def _storage_of(**env: str) -> str:
+    env = {**{k: v for k, v in os.environ.items() if k != "DOCUMENTS_S3_BUCKET"}, **env,
+           "CLAIMS_TESTING": "1", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); "
+         "from django.core.files.storage import storages; s = storages['default']; "
+         "print(type(s).__name__, getattr(s, 'bucket_name', ''), "
+         "getattr(s, 'querystring_expire', ''))"],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_documents_go_to_the_bucket_when_one_is_configured_else_to_local_disk():
+    assert _storage_of().startswith("FileSystemStorage")
+    assert _storage_of(DOCUMENTS_S3_BUCKET="claims-documents",
+                       DOCUMENTS_S3_ENDPOINT_URL="http://127.0.0.1:8611") == (
+        "S3Storage claims-documents 60")
+
+
+def test_database_connections_persist_and_are_checked_before_reuse():
+    from django.conf import settings
+
+    assert settings.DATABASES["default"]["CONN_MAX_AGE"] > 0
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True

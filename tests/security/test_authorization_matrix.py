@@ -142,6 +142,7 @@ EXPECTED = {
     "api:schema": ("api", None, {"GET": row(200, anonymous=401)}),
     "api:docs": ("api", None, {"GET": row(200, anonymous=401)}),
     "api:token": ("api", None, {"POST": row(400)}),
+    "api:whoami": ("api", None, {"GET": row(200, anonymous=401)}),
     # --- policyholders ---------------------------------------------------------------------
     "api:my-policies": ("api", None, {"GET": holder_api(200)}),
     "api:my-policy": ("api", lambda s: {"pk": s.policy_a.pk}, {"GET": holder_api(200, 404)}),

@@ -64,7 +64,24 @@ class PolicySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(AccountSerializer(many=True))
     def get_aggregate(self, policy: Policy) -> list[dict]:
-        accounts = InsuranceYearAccount.objects.filter(section__policy=policy).select_related(
-            "section__module"
-        ).order_by("section__module__kind", "section__module__name", "year")
-        return AccountSerializer(accounts, many=True).data
+        return AccountSerializer(self._accounts_by_policy(policy).get(policy.pk, []),
+                                 many=True).data
+
+    def _accounts_by_policy(self, policy: Policy) -> dict[int, list]:
+        """The accounts of every policy being serialized, read in one query (not one per
+        policy) and kept in the context for the other policies of the list."""
+        cached = self.context.get("_accounts_by_policy")
+        if cached is not None and policy.pk in cached:
+            return cached
+        many = self.parent.instance if isinstance(self.parent, serializers.ListSerializer) else None
+        policies = list(many) if many is not None else [policy]
+        by_policy: dict[int, list] = {item.pk: [] for item in policies}
+        accounts = InsuranceYearAccount.objects.filter(
+            section__policy__in=list(by_policy)
+        ).select_related("section__module").order_by(
+            "section__module__kind", "section__module__name", "year"
+        )
+        for account in accounts:
+            by_policy[account.section.policy_id].append(account)
+        self.context["_accounts_by_policy"] = by_policy
+        return by_policy
