@@ -264,6 +264,12 @@ VENDOR_EMERGENCY_ACCEPT_MINUTES = env.int("VENDOR_EMERGENCY_ACCEPT_MINUTES", def
 
 # Uploads: size limit in bytes for a claim document.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Office documents are ZIP archives: bounds on what they may unpack to (zip bombs).
+DOCUMENT_ZIP_MAX_TOTAL_BYTES = env.int("DOCUMENT_ZIP_MAX_TOTAL_BYTES", default=100 * 1024 * 1024)
+DOCUMENT_ZIP_MAX_MEMBER_BYTES = env.int("DOCUMENT_ZIP_MAX_MEMBER_BYTES",
+                                        default=50 * 1024 * 1024)
+DOCUMENT_ZIP_MAX_RATIO = env.int("DOCUMENT_ZIP_MAX_RATIO", default=100)
+DOCUMENT_ZIP_MAX_MEMBERS = env.int("DOCUMENT_ZIP_MAX_MEMBERS", default=2000)
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
