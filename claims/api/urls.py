@@ -3,7 +3,9 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .views import auth, claims, me, money, policies
+from accounts import api as auth
+
+from .views import claims, me, money, policies
 
 app_name = "api"
 
@@ -11,6 +13,8 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("auth/token/", auth.ObtainToken.as_view(), name="token"),
+    path("auth/tokens/", auth.TokenList.as_view(), name="tokens"),
+    path("auth/tokens/<str:token_id>/", auth.TokenRevoke.as_view(), name="token-revoke"),
     # policyholders
     path("me/policies/", me.MyPolicyList.as_view(), name="my-policies"),
     path("me/policies/<int:pk>/", me.MyPolicyDetail.as_view(), name="my-policy"),

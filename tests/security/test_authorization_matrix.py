@@ -68,6 +68,9 @@ EXPECTED = {
     "api:schema": ("api", None, {"GET": row(200, anonymous=401)}),
     "api:docs": ("api", None, {"GET": row(200, anonymous=401)}),
     "api:token": ("api", None, {"POST": row(400)}),
+    "api:tokens": ("api", None, {"GET": row(200, anonymous=401)}),
+    "api:token-revoke": ("api", lambda s: {"token_id": "absent"},
+                         {"DELETE": row(404, anonymous=401)}),
     # --- policyholders ---------------------------------------------------------------------
     "api:my-policies": ("api", None, {"GET": holder_api(200)}),
     "api:my-policy": ("api", lambda s: {"pk": s.policy_a.pk}, {"GET": holder_api(200, 404)}),

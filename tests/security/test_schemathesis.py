@@ -14,10 +14,10 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from config.wsgi import application
+from tests.otp import api_token
 
 MAX_EXAMPLES = 8
 SECONDS_PER_ROLE = 20
@@ -47,7 +47,7 @@ def test_safe_operations_answer_as_documented(seed, role):
     user = seed.users[role]
     headers = {}
     if user.is_authenticated:
-        headers["Authorization"] = f"Token {Token.objects.get_or_create(user=user)[0].key}"
+        headers["Authorization"] = f"Token {api_token(user)}"
     operations = [result.ok() for result in _schema().get_all_operations()]
     assert operations
     deadline = time.monotonic() + SECONDS_PER_ROLE
