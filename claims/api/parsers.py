@@ -1,6 +1,6 @@
 """The API's JSON parser: refuses, with a 400 in the error body, what the standard one turns
-into a 500 or lets through to the database: nesting deeper than ``MAX_DEPTH`` and lone
-surrogates (``"\\ud800"``), which PostgreSQL cannot store."""
+into a 500 or lets through to the database: nesting deeper than ``MAX_DEPTH``, lone
+surrogates (``"\\ud800"``) and NUL characters, which PostgreSQL cannot store."""
 
 from __future__ import annotations
 
@@ -37,21 +37,26 @@ def _depth_exceeded(raw: bytes, limit: int) -> bool:
     return False
 
 
-def _has_lone_surrogate(value) -> bool:
+def _bad_string(value) -> str | None:
+    """What is wrong with a string somewhere in ``value`` (keys included), or None."""
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
+            if "\x00" in item:
+                return ("The JSON contains a NUL character (\\u0000), which no field accepts; "
+                        "remove it.")
             try:
                 item.encode("utf-8")
             except UnicodeEncodeError:
-                return True
+                return ("The JSON contains a lone surrogate (\\ud800-\\udfff), which is not "
+                        "a character; send valid Unicode.")
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-    return False
+    return None
 
 
 class JSONParser(parsers.JSONParser):
@@ -65,9 +70,9 @@ class JSONParser(parsers.JSONParser):
             data = json.loads(raw.decode(encoding), parse_constant=_refuse_constant)
         except (ValueError, RecursionError) as error:
             raise ParseError(f"JSON parse error - {error}") from error
-        if _has_lone_surrogate(data):
-            raise ParseError("The JSON contains a lone surrogate (\\ud800-\\udfff), which is not "
-                             "a character; send valid Unicode.")
+        problem = _bad_string(data)
+        if problem:
+            raise ParseError(problem)
         return data
 
 

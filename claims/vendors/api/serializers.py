@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import VendorJob, VendorProgressUpdate
+from claims.amounts import AmountField
+from claims.api.serializers.common import TEXT_MAX, StrictInputSerializer
+
+from ..models import VendorJob, VendorProgressUpdate, contact_visible
 
 
 class PolicyholderContactSerializer(serializers.Serializer):
@@ -26,7 +30,15 @@ class ClaimFactsSerializer(serializers.Serializer):
     loss_date = serializers.DateField()
     emergency = serializers.BooleanField()
     description = serializers.CharField()
-    policyholder = PolicyholderContactSerializer(source="policy.policyholder")
+    policyholder = serializers.SerializerMethodField(
+        help_text="The policyholder's contact; null once the job was declined or passed on.")
+
+    @extend_schema_field(PolicyholderContactSerializer(allow_null=True))
+    def get_policyholder(self, claim):
+        job = self.context.get("job")
+        if job is not None and not contact_visible(job):
+            return None
+        return PolicyholderContactSerializer(claim.policy.policyholder).data
 
 
 class ProgressUpdateSerializer(serializers.ModelSerializer):
@@ -49,7 +61,11 @@ class JobListSerializer(serializers.ModelSerializer):
 
 
 class JobDetailSerializer(JobListSerializer):
-    claim = ClaimFactsSerializer()
+    claim = serializers.SerializerMethodField()
+
+    @extend_schema_field(ClaimFactsSerializer())
+    def get_claim(self, job):
+        return ClaimFactsSerializer(job.claim, context={**self.context, "job": job}).data
     report_document = serializers.CharField(source="report_document.original_name",
                                             default=None)
     invoice_document = serializers.CharField(source="invoice_document.original_name",
@@ -68,26 +84,25 @@ class JobDetailSerializer(JobListSerializer):
         return vendor_actions_available(job)
 
 
-class DeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+class DeclineSerializer(StrictInputSerializer):
+    reason = serializers.CharField(max_length=TEXT_MAX)
 
 
-class QuoteSerializer(serializers.Serializer):
-    estimate = serializers.DecimalField(max_digits=14, decimal_places=2,
-                                        min_value=Decimal("0.01"))
-    scope = serializers.CharField()
+class QuoteSerializer(StrictInputSerializer):
+    estimate = AmountField(min_value=Decimal("0.01"))
+    scope = serializers.CharField(max_length=TEXT_MAX)
 
 
-class ProgressSerializer(serializers.Serializer):
+class ProgressSerializer(StrictInputSerializer):
     percent = serializers.IntegerField(min_value=0, max_value=100)
-    text = serializers.CharField()
+    text = serializers.CharField(max_length=TEXT_MAX)
     visible_to_policyholder = serializers.BooleanField(default=False)
 
 
-class ReportSerializer(serializers.Serializer):
+class ReportSerializer(StrictInputSerializer):
     file = serializers.FileField()
 
 
-class InvoiceSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+class InvoiceSerializer(StrictInputSerializer):
+    amount = AmountField(min_value=Decimal("0.01"))
     file = serializers.FileField()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from claims.exceptions import ClaimsError, ClaimValidationError
 
 from .. import services
-from ..models import VendorJob
+from ..models import VendorJob, contact_visible
 from ..selectors import jobs_for_user, progress_updates
 from .actions import vendor_actions_available
 from .forms import ACTION_FORMS, StateFilterForm
@@ -64,7 +64,8 @@ def _detail(request, job: VendorJob, bound: dict | None = None, status: int = 20
     forms = {name: (bound or {}).get(name) or form_class()
              for name, form_class in ACTION_FORMS.items() if form_class and name in available}
     return render(request, "vendors/portal/job_detail.html", {
-        "job": job, "claim": job.claim, "holder": job.claim.policy.policyholder,
+        "job": job, "claim": job.claim,
+        "holder": job.claim.policy.policyholder if contact_visible(job) else None,
         "updates": progress_updates(job=job), "available": available, "forms": forms,
     }, status=status)
 
