@@ -10,7 +10,8 @@ from django.test.utils import override_settings
 from claims.services.tx import batch
 
 # Each module has ``load(stdout) -> list[tuple[role, username, password]]``; order matters.
-DEMO_MODULES = ["policies.demo", "claims.demo", "claims.demo_vendors", "claims.demo_money"]
+DEMO_MODULES = ["policies.demo", "claims.demo", "claims.demo_vendors", "claims.demo_money",
+                "accounts.demo"]
 
 
 class Command(BaseCommand):
