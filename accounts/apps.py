@@ -12,7 +12,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
-        from . import signals  # noqa: F401
+        from . import schema, signals  # noqa: F401
         from .admin_site import StaffAdminSite
 
         # The admin lets staff in only with a verified second factor (TOTP or recovery code).

@@ -114,6 +114,18 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+def _empty_choice_means_any(operation) -> None:
+    """A choice filter sent empty (``?status=``) is no filter: the schema says so, so that
+    clients and Schemathesis know the server accepts it."""
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") != "query":
+            continue
+        schema = parameter.get("schema", {})
+        target = schema.get("items", {}) if schema.get("type") == "array" else schema
+        if "enum" in target and "" not in target["enum"]:
+            target["enum"] = [*target["enum"], ""]
+
+
 def schema_document_errors(result, generator, request, public):
     """drf-spectacular postprocessing hook: every operation documents the error responses in the
     one error shape (views that annotate their own keep them)."""
@@ -131,7 +143,11 @@ def schema_document_errors(result, generator, request, public):
     })
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
+            _empty_choice_means_any(operation)
             codes = ["401", "403", "404"] + (["400", "409"] if method != "get" else [])
+            if method == "get" and any(p.get("in") == "query"
+                                       for p in operation.get("parameters", [])):
+                codes.append("400")  # a query parameter the server cannot use
             responses = operation.setdefault("responses", {})
             for code in codes:
                 responses.setdefault(code, {

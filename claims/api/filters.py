@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from drf_spectacular.utils import extend_schema_field
 
 from claims.models import Claim, ClaimState
@@ -11,12 +12,21 @@ from policies.models import InsuranceYearAccount, Policy
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
 class IdFilter(django_filters.NumberFilter):
-    """An id: documented as a positive 64-bit integer."""
+    """An id: a positive 64-bit integer (``0.6``, ``0`` or ``2**63`` are refused with 400, as
+    the schema says)."""
+
+    field_class = forms.IntegerField
+    bounds = {"min_value": 1, "max_value": 2**63 - 1}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**self.bounds, **kwargs})
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": 32767})
-class YearFilter(django_filters.NumberFilter):
+class YearFilter(IdFilter):
     """An insurance year (1, 2, 3...)."""
+
+    bounds = {"min_value": 1, "max_value": 32767}
 
 
 class ClaimFilter(django_filters.FilterSet):
