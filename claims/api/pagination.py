@@ -10,7 +10,7 @@ from rest_framework.pagination import PageNumberPagination
 class StrictPageNumberPagination(PageNumberPagination):
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param)
-        if raw is not None and not (raw.isascii() and raw.isdigit() and 0 < len(raw) <= 9):
-            if raw not in self.last_page_strings:
-                raise NotFound("Invalid page: a positive whole number, such as 2.")
+        whole = raw is not None and raw.isascii() and raw.isdigit() and 0 < len(raw) <= 9
+        if raw is not None and not whole and raw not in self.last_page_strings:
+            raise NotFound("Invalid page: a positive whole number, such as 2.")
         return super().get_page_number(request, paginator)
