@@ -64,6 +64,8 @@ def job_x(seed):
 EXPECTED = {
     "home": ("any", None, {"*": row(302)}),
     "healthz": ("any", None, {"*": row(200)}),
+    "api_tokens": ("page", None, {"GET": row(200, anonymous=302),
+                                  "POST": row(404, anonymous=302)}),
     # --- the API: schema, token ------------------------------------------------------------
     "api:schema": ("api", None, {"GET": row(200, anonymous=401)}),
     "api:docs": ("api", None, {"GET": row(200, anonymous=401)}),

@@ -10,6 +10,7 @@ from django.urls import get_resolver
 from claims.models import Claim
 from claims.money.models import CostLine, ReserveChange
 from claims.vendors.models import VendorJob
+from config.models import AuditEntry
 from tests.api.test_adjuster_api import _category
 from tests.security.routes import all_routes
 
@@ -142,8 +143,12 @@ def test_minus_zero_is_stored_as_zero(seed):
         f"/api/claims/{seed.claim_a.pk}/reserves/",
         {"kind": "loss", "level": "-0", "reason": "Nothing expected"}, format="json")
     assert response.status_code == 201, response.content
+    assert response.json()["level"] == "0.00"
     level = ReserveChange.objects.get(claim=seed.claim_a).level
     assert str(level) == "0.00"
+    audit = AuditEntry.objects.filter(claim_id=seed.claim_a.pk,
+                                      action="money.reserve_changed").get()
+    assert "-0" not in f"{audit.to_value} {audit.payload}"
 
 
 def test_a_one_megabyte_withdrawal_reason_is_refused(seed):

@@ -116,3 +116,17 @@ def test_the_token_endpoint_refuses_lone_surrogates(seed, body):
     response = APIClient().post("/api/auth/token/", body, content_type="application/json")
     assert response.status_code == 400
     assert "surrogate" in response.json()["error"]["message"]
+
+
+def test_the_portal_and_vendor_portal_list_and_revoke_tokens(seed):
+    token = _sign_in("vendor.x").json()["token"]
+    key = AuthToken.objects.get(user=seed.users["vendor_x"]).token_key
+    client = seed.client("vendor_x")
+    assert "API access" in client.get("/vendor/").content.decode()
+    page = client.get("/accounts/api-tokens/").content.decode()
+    assert key in page and token not in page
+    holder = seed.client("holder_a")
+    assert "API access" in holder.get("/portal/").content.decode()
+    assert holder.post("/accounts/api-tokens/", {"token": key}).status_code == 404
+    assert client.post("/accounts/api-tokens/", {"token": key}).status_code == 302
+    assert _client(token).get("/api/vendor/jobs").status_code == 401
