@@ -26,8 +26,10 @@ def device_for_code(user, code: str):
     """The device a code is meant for: six digits are the authenticator app's, anything else a
     recovery code (so a typo does not count as a failure against the other device)."""
     code = (code or "").strip().replace(" ", "")
-    model = TOTPDevice if code.isascii() and code.isdigit() and len(code) == 6 else StaticDevice
-    return model.objects.filter(user=user, confirmed=True).first()
+    if code.isascii() and code.isdigit() and len(code) == 6:
+        return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+    devices = StaticDevice.objects.filter(user=user, confirmed=True)
+    return devices.filter(token_set__token=code).first() or devices.first()
 
 
 def verify_code(user, code) -> bool:

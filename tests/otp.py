@@ -18,9 +18,10 @@ TEST_TOTP_KEY = "3132333435363738393031323334353637383930"
 
 
 def totp_device(user) -> TOTPDevice:
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, name="test authenticator", defaults={"key": TEST_TOTP_KEY, "confirmed": True})
-    return device
+    """The user's authenticator, enrolled with ``TEST_TOTP_KEY`` if they have none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test authenticator",
+                                               key=TEST_TOTP_KEY, confirmed=True)
 
 
 def current_code(device: TOTPDevice) -> str:

@@ -64,6 +64,9 @@ def job_x(seed):
 EXPECTED = {
     "home": ("any", None, {"*": row(302)}),
     "healthz": ("any", None, {"*": row(200)}),
+    "two_factor": ("page", None, {
+        "GET": row(302, adjuster=200, team_lead=200, admin=200),
+        "POST": row(302, adjuster=200, team_lead=200, admin=200)}),
     "api_tokens": ("page", None, {"GET": row(200, anonymous=302),
                                   "POST": row(404, anonymous=302)}),
     # --- the API: schema, token ------------------------------------------------------------

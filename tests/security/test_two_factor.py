@@ -70,3 +70,48 @@ def test_policyholders_and_vendors_sign_in_without_a_second_factor(seed):
     response = client.post("/accounts/login/", {"username": "holder.a", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/portal/").status_code == 200
+
+
+def test_staff_renew_their_recovery_codes_and_the_old_ones_stop_working(seed):
+    from config.models import AuditEntry
+
+    lead = seed.users["team_lead"]
+    old = recovery_codes_create(lead)
+    client = Client()
+    staff_login(client, lead)
+    assert "Two-factor sign-in" in client.get("/admin/").content.decode()
+    page = client.post("/accounts/two-factor/", {"action": "recovery"})
+    assert page.status_code == 200
+    new_codes = page.context["new_codes"]
+    assert len(new_codes) == 10 and new_codes[0] in page.content.decode()
+    assert _admin_login(Client(), lead, new_codes[1]).status_code == 302
+    assert _admin_login(Client(), lead, old[1]).status_code == 200  # no longer valid
+    assert AuditEntry.objects.filter(action="two_factor.recovery_codes_renewed").exists()
+
+
+def test_staff_replace_their_authenticator_after_confirming_a_code(seed):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    lead = seed.users["team_lead"]
+    totp_enrol(lead, key=TEST_TOTP_KEY)
+    client = Client()
+    staff_login(client, lead)
+    page = client.post("/accounts/two-factor/", {"action": "totp_start"})
+    assert 'src="data:image/svg+xml;base64,' in page.content.decode()
+    wrong = client.post("/accounts/two-factor/", {"action": "totp_confirm", "code": "000000"})
+    assert "does not match" in wrong.content.decode()
+    assert TOTPDevice.objects.get(user=lead, confirmed=True).key == TEST_TOTP_KEY
+    pending = TOTPDevice.objects.get(user=lead, confirmed=False)
+    pending.throttling_failure_count = 0
+    pending.throttling_failure_timestamp = None
+    pending.save()
+    done = client.post("/accounts/two-factor/", {"action": "totp_confirm",
+                                                 "code": current_code(pending)})
+    assert done.status_code == 302
+    device = TOTPDevice.objects.get(user=lead)
+    assert device.confirmed and device.key == pending.key
+
+
+def test_policyholders_have_no_two_factor_page(seed):
+    response = seed.client("holder_a").get("/accounts/two-factor/")
+    assert response.status_code == 302
