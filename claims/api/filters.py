@@ -29,6 +29,26 @@ class YearFilter(IdFilter):
     bounds = {"min_value": 1, "max_value": 32767}
 
 
+class StrictBooleanField(forms.Field):
+    """``true`` or ``false`` (as the schema says); anything else, empty included, is a 400."""
+
+    VALUES = {"true": True, "True": True, "false": False, "False": False}
+
+    def to_python(self, value):
+        if value is None:
+            return None
+        if value not in self.VALUES:
+            raise forms.ValidationError("Use true or false.", code="invalid")
+        return self.VALUES[value]
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class ClaimFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=ClaimState.choices)
     product = django_filters.CharFilter(field_name="policy__product__code",
@@ -37,9 +57,8 @@ class ClaimFilter(django_filters.FilterSet):
                                           help_text="Loss type code.")
     adjuster = IdFilter(field_name="assigned_adjuster_id",
                                            help_text="Id of the assigned adjuster.")
-    unassigned = django_filters.BooleanFilter(field_name="assigned_adjuster",
-                                              lookup_expr="isnull")
-    emergency = django_filters.BooleanFilter()
+    unassigned = StrictBooleanFilter(field_name="assigned_adjuster", lookup_expr="isnull")
+    emergency = StrictBooleanFilter()
     policy = IdFilter(field_name="policy_id")
     reported_after = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__gte")
     reported_before = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte")

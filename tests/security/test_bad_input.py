@@ -206,3 +206,24 @@ def test_an_invoice_amount_in_other_digits_is_refused(seed):
         format="multipart")
     assert response.status_code == 400
     assert "amount" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("value", ["-Infinity", "", "yes", "1"])
+def test_a_boolean_filter_takes_true_or_false_only(seed, value):
+    response = seed.client("adjuster").get("/api/claims/", {"emergency": value})
+    assert response.status_code == 400
+    assert "emergency" in response.json()["error"]["fields"]
+
+
+def test_a_fractional_or_zero_id_filter_is_refused(seed):
+    client = seed.client("adjuster")
+    assert client.get("/api/accounts/", {"policy": "0.6"}).status_code == 400
+    assert client.get("/api/claims/", {"policy": "0"}).status_code == 400
+    assert client.get("/api/claims/", {"emergency": "true"}).status_code == 200
+
+
+def test_an_empty_or_odd_page_number_is_refused(seed):
+    client = seed.client("holder_a")
+    for page in ("", "-1", "\u0661", "1.5"):
+        assert client.get("/api/me/claims/", {"page": page}).status_code == 404, page
+    assert client.get("/api/me/claims/", {"page": "1"}).status_code == 200
