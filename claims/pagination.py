@@ -13,8 +13,9 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db import connections
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+
+from claims.api.pagination import StrictPageNumberPagination
 
 EXACT_UP_TO = 1000
 
@@ -68,7 +69,7 @@ class EstimatedCountPaginator(Paginator):
         return super().validate_number(number) if number < 1 else number
 
 
-class EstimatedCountPagination(PageNumberPagination):
+class EstimatedCountPagination(StrictPageNumberPagination):
     """The API's page-number pagination (``?page=``, 50 per page) with a bounded count."""
 
     django_paginator_class = EstimatedCountPaginator

@@ -75,9 +75,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
+    "knox",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
+    "accounts.apps.AccountsConfig",
     "config.apps.ConfigAppConfig",
     "coverage.apps.CoverageConfig",
     "policies.apps.PoliciesConfig",
@@ -96,8 +103,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
+    # Last: turns a locked-out sign-in into the 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -179,10 +191,23 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Email: SMTP from the environment (EMAIL_URL, e.g. smtp+tls://user:password@mail.example.com:587);
+# the console backend (mails, password-reset links included, printed to the log) only with DEBUG.
+_email = env.email_url("EMAIL_URL") if env.str("EMAIL_URL", default="") else {}
+EMAIL_BACKEND = _email.get("EMAIL_BACKEND") or env.str("EMAIL_BACKEND", default=(
+    "django.core.mail.backends.console.EmailBackend" if DEBUG or DEVELOPMENT
+    else "django.core.mail.backends.smtp.EmailBackend"))
+EMAIL_HOST = _email.get("EMAIL_HOST") or env.str("EMAIL_HOST", default="")
+EMAIL_PORT = _email.get("EMAIL_PORT") or env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = (_email.get("EMAIL_HOST_PASSWORD")
+                       or env.str("EMAIL_HOST_PASSWORD", default=""))
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", env.bool("EMAIL_USE_TLS", default=True))
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False) and not EMAIL_USE_TLS
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".data" / "mail"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="claims@example.com")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -264,8 +289,13 @@ PAYMENT_EXECUTE_DELAY = env.int("PAYMENT_EXECUTE_DELAY", default=0) if TESTING e
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes "not signed in" a 401, not a 403.
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "knox.auth.TokenAuthentication",
+        "accounts.authentication.VerifiedSessionAuthentication",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "claims.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Page numbers, 50 a page, with a count that never scans the whole table (claims.pagination).
@@ -283,6 +313,10 @@ SPECTACULAR_SETTINGS = {
         "Idempotency-Key header."
     ),
     "VERSION": "1.0.0",
+    # Swagger UI from our own static files (works without internet and under the CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
@@ -301,7 +335,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# --- Cache (login rate limits) -------------------------------------------------------------------
+# --- Cache --------------------------------------------------------------------------------------
 
 
 def _cache_location(url: str) -> str:
@@ -321,9 +355,39 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# Failed sign-ins per IP address and username before further attempts are refused for a while.
-LOGIN_FAILURES_ALLOWED = env.int("LOGIN_FAILURES_ALLOWED", default=5)
-LOGIN_FAILURES_WINDOW_SECONDS = env.int("LOGIN_FAILURES_WINDOW_SECONDS", default=15 * 60)
+
+# --- Sign-in: backends, login limits (django-axes), API tokens (knox), two-factor (django-otp) ---
+AUTHENTICATION_BACKENDS = [
+    # First: a locked-out name or address never reaches the password check.
+    "accounts.backends.LoginLimitBackend",
+    "accounts.backends.NormalisedUsernameBackend",
+]
+# Failed sign-ins allowed per user name and, separately, per IP address before further attempts
+# are refused for LOGIN_FAILURES_WINDOW_SECONDS. Kept in the database (no cache to fail open).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURES_ALLOWED", default=5)
+AXES_COOLOFF_TIME = timedelta(seconds=env.int("LOGIN_FAILURES_WINDOW_SECONDS", default=15 * 60))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.usernames.axes_username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+# The client's address is REMOTE_ADDR unless a trusted proxy count is configured (a header such
+# as X-Forwarded-For is set by the client and would let it pick a fresh address per attempt).
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=None) if env.str(
+    "AXES_PROXY_COUNT", default="") else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+AXES_VERBOSE = False
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_IDLE_DAYS", default=30)),
+    "AUTO_REFRESH": True,  # the expiry moves on with each use: it counts idle days
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": None,
+}
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Claims")
 
 # --- Security (production: DEBUG off) ------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -338,6 +402,36 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Development without DEBUG (the friendly error pages): static files straight from the apps.
 WHITENOISE_USE_FINDERS = DEVELOPMENT
 WHITENOISE_AUTOREFRESH = DEVELOPMENT and not TESTING
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles and images from our own origin only, no
+# inline scripts anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Templates still carry small style attributes and blocks; scripts are strictly files.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+if not (DEBUG or DEVELOPMENT) and EMAIL_BACKEND.endswith("console.EmailBackend"):
+    raise ImproperlyConfigured(
+        "The console email backend prints password-reset links to the log: set EMAIL_URL (or "
+        "EMAIL_HOST and friends) for production, or DEBUG=true for development."
+    )
+if not (DEBUG or DEVELOPMENT) and EMAIL_BACKEND.endswith("smtp.EmailBackend") and not EMAIL_HOST:
+    raise ImproperlyConfigured(
+        "No email server is configured: set EMAIL_URL (e.g. smtp+tls://user:password@host:587) "
+        "or EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD."
+    )
 
 LOGGING = {
     "version": 1,
@@ -358,6 +452,12 @@ PRIVACY_VENDOR_CONTACT_GRACE_DAYS = env.int("PRIVACY_VENDOR_CONTACT_GRACE_DAYS",
 
 # Uploads: size limit in bytes for a claim document.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Office documents are ZIP archives: bounds on what they may unpack to (zip bombs).
+DOCUMENT_ZIP_MAX_TOTAL_BYTES = env.int("DOCUMENT_ZIP_MAX_TOTAL_BYTES", default=100 * 1024 * 1024)
+DOCUMENT_ZIP_MAX_MEMBER_BYTES = env.int("DOCUMENT_ZIP_MAX_MEMBER_BYTES",
+                                        default=50 * 1024 * 1024)
+DOCUMENT_ZIP_MAX_RATIO = env.int("DOCUMENT_ZIP_MAX_RATIO", default=100)
+DOCUMENT_ZIP_MAX_MEMBERS = env.int("DOCUMENT_ZIP_MAX_MEMBERS", default=2000)
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,14 +1,18 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from claims.api.views.auth import RateLimitedLoginView
+from accounts import two_factor_views
+from accounts import views as account_views
 from config.health import healthz
 from config.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path("accounts/login/", RateLimitedLoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/api-tokens/", account_views.api_tokens, name="api_tokens"),
+    path("accounts/two-factor/", two_factor_views.two_factor, name="two_factor"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/vendor/", include("claims.vendors.api.urls")),

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.usernames import username_taken
 from config.audit import audit_record
 from coverage.models import Module, Product
 
@@ -275,7 +276,7 @@ def policyholder_create(
     )
     policyholder.full_clean(exclude=["user"])
     User = get_user_model()
-    if username and User.objects.filter(username=username).exists():
+    if username and username_taken(username):
         raise ValidationError({"username": [f"The username {username} is already taken."]})
     with transaction.atomic():
         if username:

@@ -147,13 +147,15 @@ class AdjusterProfileAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def get_readonly_fields(self, request, obj=None):
-        return ["user"] if obj is not None else []
+    def has_add_permission(self, request):
+        return request.user.is_superuser
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.user_id == request.user.pk:
-            return False  # nobody changes their own approval limit or team
-        return super().has_change_permission(request, obj)
+        # Administrators only, and never their own limit (segregation of duties).
+        return request.user.is_superuser and (obj is None or obj.user_id != request.user.pk)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user"] if obj is not None else []
 
     def save_model(self, request, obj, form, change):
         saved = adjuster_profile_set(user=obj.user, team_lead=obj.team_lead,

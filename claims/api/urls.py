@@ -1,10 +1,11 @@
 """URLs of the API under /api/ (the vendor API has its own under /api/vendor/)."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from accounts import api as auth
 
 from .views import (
-    auth,
     claims,
     me,
     money,
@@ -19,9 +20,11 @@ app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("auth/token/", auth.ObtainToken.as_view(), name="token"),
     path("whoami/", whoami.WhoAmI.as_view(), name="whoami"),
+    path("auth/tokens/", auth.TokenList.as_view(), name="tokens"),
+    path("auth/tokens/<str:token_id>/", auth.TokenRevoke.as_view(), name="token-revoke"),
     # policyholders
     path("me/policies/", me.MyPolicyList.as_view(), name="my-policies"),
     path("me/policies/<int:pk>/", me.MyPolicyDetail.as_view(), name="my-policy"),

@@ -10,6 +10,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from claims.amounts import AmountFormField
+from claims.api.serializers.common import TEXT_MAX
 from claims.exceptions import ClaimValidationError
 from claims.services.report import claim_report_validate
 from claims.uploads import EXTENSIONS, inspect_upload
@@ -95,6 +97,7 @@ class ReportForm(forms.Form):
         help_text="The day of the incident, or the day you first noticed it.",
     )
     description = forms.CharField(
+        max_length=10000,
         label="Tell us what happened", widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What you saw, what is affected, what you have done so far.",
     )
@@ -102,8 +105,8 @@ class ReportForm(forms.Form):
         required=False, label="Our systems are down right now (emergency)",
         help_text="We treat the claim as an emergency and call you within the hour.",
     )
-    estimated_amount = forms.DecimalField(
-        required=False, min_value=0, max_digits=14, decimal_places=2,
+    estimated_amount = AmountFormField(
+        required=False,
         label="Estimated amount in EUR (if you know it)",
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
     )
@@ -112,6 +115,7 @@ class ReportForm(forms.Form):
     )
     claimant_email = forms.EmailField(required=False, label="Their email address")
     claimant_address = forms.CharField(
+        max_length=2000,
         required=False, label="Their postal address", widget=forms.Textarea(attrs={"rows": 3})
     )
     first_8_hours_loss = forms.DecimalField(
@@ -182,7 +186,8 @@ def add_service_errors(form: forms.Form, error: ClaimValidationError) -> None:
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 4}))
+    answer = forms.CharField(max_length=TEXT_MAX, label="Your answer",
+                             widget=forms.Textarea(attrs={"rows": 4}))
     documents = MultipleFileField(required=False, label="Attach documents")
 
 

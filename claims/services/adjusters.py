@@ -15,13 +15,15 @@ from coverage.money import money
 def adjuster_profile_set(
     *, user, team_lead, approval_limit: Decimal | None, by
 ) -> AdjusterProfile:
-    """Create or change an adjuster's profile (team leads and superusers only). The approval
-    limit is personal and only lowers the authority level's limit (levels are data only an
-    administrator edits: ``money.AuthorityLevel``); nobody changes their own profile."""
-    if not (roles.is_team_lead(by) or getattr(by, "is_superuser", False)):
-        raise PermissionDeniedError("Only team leads set up adjusters.")
-    if user is not None and by is not None and user.pk == by.pk:
-        raise PermissionDeniedError("Nobody changes their own approval limit or team.")
+    """Create or change an adjuster's profile: administrators only, and never their own
+    (segregation of duties: nobody raises their own approval limit). The approval limit is
+    personal and only lowers the authority level's limit (levels are data only an administrator
+    edits: ``money.AuthorityLevel``)."""
+    if not getattr(by, "is_superuser", False) or not getattr(by, "is_active", False):
+        raise PermissionDeniedError("Only administrators set up adjusters and approval limits.")
+    if by.pk == user.pk:
+        raise PermissionDeniedError("Nobody changes their own profile or approval limit; ask "
+                                    "another administrator.")
     errors = {}
     if not roles.is_adjuster(user):
         errors["user"] = "The user is not in the group adjusters."

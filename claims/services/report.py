@@ -20,6 +20,10 @@ from config.outbox import enqueue
 from coverage.money import money
 from policies.models import Policy
 
+# No policy of ours (first sold in the 2020s) covers a loss before this day; it also keeps the
+# date arithmetic (duplicate windows, deadlines) far from the ends of the calendar.
+EARLIEST_LOSS_DATE = date(1990, 1, 1)
+
 
 def claim_report_validate(
     *, loss_type, loss_date: date, description: str, estimated_amount, claimant_name: str,
@@ -28,6 +32,9 @@ def claim_report_validate(
     errors: dict[str, str] = {}
     if loss_date > today:
         errors["loss_date"] = "The loss date cannot be in the future."
+    elif loss_date < EARLIEST_LOSS_DATE:
+        errors["loss_date"] = (f"The loss date cannot be before "
+                               f"{EARLIEST_LOSS_DATE:%d.%m.%Y}; check the year.")
     if not description.strip():
         errors["description"] = "Describe what happened."
     if estimated_amount is not None and estimated_amount < 0:

@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django_fsm.admin import FSMAdminMixin
 
+from accounts.roles_admin import MembershipFormSet, memberships_save
 from claims import roles
 from claims.exceptions import ClaimsError
 from claims.models import Claim
@@ -37,9 +38,27 @@ class VendorServiceAdmin(admin.ModelAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Who signs in as the organisation: administrators only, never themselves (see
+    ``accounts.roles_admin``); each change is audited."""
+
     model = VendorMembership
     extra = 1
     raw_id_fields = ["user"]
+    formset = MembershipFormSet
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.acting_user = request.user
+        return formset
 
 
 @admin.register(VendorOrganisation)
@@ -50,6 +69,12 @@ class VendorOrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "contact_name", "contact_email"]
     filter_horizontal = ["services"]
     inlines = [MembershipInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is VendorMembership:
+            memberships_save(formset=formset, by=request.user)
+        else:
+            super().save_formset(request, form, formset, change)
 
     @admin.display(description="services")
     def service_list(self, organisation):

@@ -375,3 +375,12 @@ class VendorProgressUpdate(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Progress updates are append-only.")
+
+
+# A vendor that declined a job, or let it pass to another vendor, no longer sees whom it was for.
+CONTACT_HIDDEN_STATES = frozenset({JobState.DECLINED, JobState.ESCALATED})
+
+
+def contact_visible(job) -> bool:
+    """Whether the vendor of ``job`` may see the policyholder's contact details."""
+    return job.state not in CONTACT_HIDDEN_STATES

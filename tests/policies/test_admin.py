@@ -13,6 +13,7 @@ from config.models import AuditEntry
 from coverage.models import Module
 from policies.models import InsuranceYearAccount, Policy
 from tests.factories import PolicyFactory, PolicyholderFactory, SuperuserFactory
+from tests.otp import staff_login
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -20,7 +21,7 @@ D = Decimal
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(SuperuserFactory())
+    staff_login(client, SuperuserFactory())
     return client
 
 

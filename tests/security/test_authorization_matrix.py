@@ -138,11 +138,19 @@ EVENT_ROUTES = {
 EXPECTED = {
     "home": ("any", None, {"*": row(302)}),
     "healthz": ("any", None, {"*": row(200)}),
+    "two_factor": ("page", None, {
+        "GET": row(302, adjuster=200, team_lead=200, admin=200),
+        "POST": row(302, adjuster=200, team_lead=200, admin=200)}),
+    "api_tokens": ("page", None, {"GET": row(200, anonymous=302),
+                                  "POST": row(404, anonymous=302)}),
     # --- the API: schema, token ------------------------------------------------------------
     "api:schema": ("api", None, {"GET": row(200, anonymous=401)}),
     "api:docs": ("api", None, {"GET": row(200, anonymous=401)}),
     "api:token": ("api", None, {"POST": row(400)}),
     "api:whoami": ("api", None, {"GET": row(200, anonymous=401)}),
+    "api:tokens": ("api", None, {"GET": row(200, anonymous=401)}),
+    "api:token-revoke": ("api", lambda s: {"token_id": "absent"},
+                         {"DELETE": row(404, anonymous=401)}),
     # --- policyholders ---------------------------------------------------------------------
     "api:my-policies": ("api", None, {"GET": holder_api(200)}),
     "api:my-policy": ("api", lambda s: {"pk": s.policy_a.pk}, {"GET": holder_api(200, 404)}),

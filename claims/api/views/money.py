@@ -113,7 +113,7 @@ class SettlementPreview(ClaimMoneyMixin, APIView):
         section = None
         raw = request.query_params.get("section")
         if raw:
-            if not raw.isdigit():
+            if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
                 return error_response(status_code=400, code="invalid",
                                       message="The request is not valid; see the fields.",
                                       fields={"section": ["A whole number."]})

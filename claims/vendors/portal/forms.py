@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import forms
 
+from claims.amounts import AmountFormField
+from claims.api.serializers.common import TEXT_MAX
 from claims.uploads import validate_document
 
 from ..models import JobState
@@ -14,20 +16,20 @@ class StateFilterForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+    reason = forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text="Why you cannot take the job.")
 
 
 class QuoteForm(forms.Form):
-    estimate = forms.DecimalField(label="Estimate (EUR)", max_digits=14, decimal_places=2,
-                                  min_value=Decimal("0.01"))
-    scope = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}),
+    estimate = AmountFormField(label="Estimate (EUR)", min_value=Decimal("0.01"))
+    scope = forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}),
                             help_text="The work the estimate covers.")
 
 
 class ProgressForm(forms.Form):
     percent = forms.IntegerField(label="Progress (%)", min_value=0, max_value=100)
-    text = forms.CharField(label="What was done", widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(max_length=TEXT_MAX, label="What was done",
+                           widget=forms.Textarea(attrs={"rows": 3}))
     visible_to_policyholder = forms.BooleanField(
         required=False, label="Show this update to the policyholder")
 
@@ -38,8 +40,7 @@ class ReportForm(forms.Form):
 
 
 class InvoiceForm(forms.Form):
-    amount = forms.DecimalField(label="Invoice amount (EUR)", max_digits=14, decimal_places=2,
-                                min_value=Decimal("0.01"))
+    amount = AmountFormField(label="Invoice amount (EUR)", min_value=Decimal("0.01"))
     file = forms.FileField(label="Invoice document", validators=[validate_document],
                            help_text="PDF, image, text, Word or Excel.")
 
