@@ -14,8 +14,10 @@ from django.db.models import Q, Sum
 
 from claims.exceptions import ClaimValidationError
 from claims.models import Claim, ClaimSection
+from claims.money.ledger import COMMITTING as ACCOUNT_COMMITTING
 from claims.money.models import (
     ADVANCE_KINDS,
+    PAID_KINDS,
     CostLine,
     InterruptionAssessment,
     LedgerEntry,
@@ -30,7 +32,10 @@ from coverage.models import CostCategory, DeductibleRule, ModuleCostCategory
 from coverage.money import ZERO, money
 from policies.models import CoverageSection, InsuranceYearAccount, Policy
 
-COMMITTING = [LedgerEntry.Kind.COMMITMENT, LedgerEntry.Kind.REVERSAL]
+# What a claim has committed (a reinstatement of the aggregate by a recovery is not taken off:
+# the claim's costs stay settled).
+COMMITTING = [LedgerEntry.Kind.COMMITMENT, LedgerEntry.Kind.REVERSAL,
+              LedgerEntry.Kind.COMMITMENT_RELEASED]
 SETTLED_STATES = [SettlementState.APPROVED, SettlementState.PAID]
 
 
@@ -257,8 +262,8 @@ def account_figures(*, accounts) -> list[AccountFigures]:
         LedgerEntry.objects.filter(account__in=accounts)
         .values("account_id")
         .annotate(
-            committed=Sum("amount", filter=Q(kind__in=COMMITTING)),
-            paid=Sum("amount", filter=Q(kind=LedgerEntry.Kind.PAYMENT)),
+            committed=Sum("amount", filter=Q(kind__in=ACCOUNT_COMMITTING)),
+            paid=Sum("amount", filter=Q(kind__in=PAID_KINDS)),
             advanced=Sum("amount", filter=Q(kind__in=ADVANCE_KINDS)),
         )
     )

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from claims.exceptions import ClaimValidationError, TransitionConflict
 from claims.models import Claim, ClaimState
+from claims.money.financials import reserve_follow_payment
 from claims.money.ledger import ledger_post
 from claims.money.models import (
     ADVANCE_KINDS,
@@ -66,6 +67,8 @@ def payment_execute(*, payment_id: int) -> Payment | None:
             idempotency_key=f"paid:{payment.idempotency_key}",
             reason=f"Paid to {payment.payee_name} ({payment.external_reference})",
         )
+        reserve_follow_payment(claim=claim, section_id=settlement.section_id, payment=payment,
+                               sign=1)
         audit_record(
             actor=None, action="money.payment_paid", obj=payment, from_value="pending",
             to_value="paid", reason=f"{payment.amount:,.2f} to {payment.payee_name}",
