@@ -249,6 +249,7 @@ class AccountFigures:
     ledger_committed: Decimal
     paid: Decimal
     advanced: Decimal = ZERO  # deductible advanced for the insured (owed and offset entries)
+    reinstated: Decimal = ZERO  # the aggregate given back by recoveries received (positive)
 
     @property
     def remaining(self) -> Decimal:
@@ -265,6 +266,7 @@ def account_figures(*, accounts) -> list[AccountFigures]:
             committed=Sum("amount", filter=Q(kind__in=ACCOUNT_COMMITTING)),
             paid=Sum("amount", filter=Q(kind__in=PAID_KINDS)),
             advanced=Sum("amount", filter=Q(kind__in=ADVANCE_KINDS)),
+            reinstated=Sum("amount", filter=Q(kind=LedgerEntry.Kind.AGGREGATE_REINSTATED)),
         )
     )
     by_account = {row["account_id"]: row for row in sums}
@@ -274,6 +276,7 @@ def account_figures(*, accounts) -> list[AccountFigures]:
             ledger_committed=money(by_account.get(account.pk, {}).get("committed") or ZERO),
             paid=money(by_account.get(account.pk, {}).get("paid") or ZERO),
             advanced=money(by_account.get(account.pk, {}).get("advanced") or ZERO),
+            reinstated=-money(by_account.get(account.pk, {}).get("reinstated") or ZERO),
         )
         for account in accounts
     ]

@@ -36,10 +36,11 @@ class Command(BaseCommand):
             if account.committed > account.limit:
                 breaches.append(f"{name}: committed {account.committed:.2f} > limit "
                                 f"{account.limit:.2f}")
-            if row.paid > account.committed + row.advanced:
+            if row.paid > account.committed + row.advanced + row.reinstated:
                 breaches.append(f"{name}: paid {row.paid:.2f} > committed "
                                 f"{account.committed:.2f} + advanced or paid on top "
-                                f"{row.advanced:.2f}")
+                                f"{row.advanced:.2f} + reinstated by recoveries "
+                                f"{row.reinstated:.2f}")
         receivables = (
             LedgerEntry.objects.filter(kind__in=RECEIVABLE_KINDS).values("claim_id")
             .annotate(total=Sum("amount"), owed=Sum("amount", filter=Q(
