@@ -3,7 +3,17 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .views import auth, claims, me, money, money_doors, policies, quotes, vendor_jobs
+from .views import (
+    auth,
+    claims,
+    financials,
+    me,
+    money,
+    money_doors,
+    policies,
+    quotes,
+    vendor_jobs,
+)
 
 app_name = "api"
 
@@ -53,6 +63,18 @@ urlpatterns = [
     path("claims/<int:pk>/security-proof-decisions/",
          money_doors.SecurityProofDecisionList.as_view(), name="claim-security-proof-decisions"),
     path("premium-quote/", quotes.PremiumQuote.as_view(), name="premium-quote"),
+    path("claims/<int:pk>/financials/", financials.ClaimFinancials.as_view(),
+         name="claim-financials"),
+    path("claims/<int:pk>/recoveries/", financials.RecoveryList.as_view(),
+         name="claim-recoveries"),
+    path("claims/<int:pk>/recoveries/<int:recovery_pk>/record/",
+         financials.RecoveryRecord.as_view(), name="claim-recovery-record"),
+    path("claims/<int:pk>/payments/<int:payment_pk>/void/", financials.PaymentVoid.as_view(),
+         name="claim-payment-void"),
+    path("policies/<int:pk>/financials/", financials.PolicyFinancials.as_view(),
+         name="policy-financials"),
+    path("exports/bordereau/", financials.BordereauExport.as_view(), name="export-bordereau"),
+    path("exports/loss-run/", financials.LossRunExport.as_view(), name="export-loss-run"),
     path("authority-levels/", money_doors.AuthorityLevelList.as_view(), name="authority-levels"),
     path("vendor-jobs/<int:pk>/", vendor_jobs.AdjusterJobDetail.as_view(), name="vendor-job"),
     path("vendor-jobs/<int:pk>/approve-quote/", vendor_jobs.JobApproveQuote.as_view(),

@@ -121,13 +121,15 @@ LOSS_RUN_COLUMNS = [
 LOSS_RUN_MONEY = [8, 9, 10, 11, 12]
 
 
-def loss_run(*, policyholder_id: int | None = None, policy_id: int | None = None) -> Export:
-    """Every claim of one policyholder or one policy, oldest loss first."""
-    if not (policyholder_id or policy_id):
+def loss_run(*, policyholder_id: int | None = None, policy_id: int | None = None,
+             policy_ids: list[int] | None = None) -> Export:
+    """Every claim of one policyholder or of the policies, oldest loss first."""
+    policy_ids = list(policy_ids or []) + ([policy_id] if policy_id else [])
+    if not (policyholder_id or policy_ids):
         raise ValueError("name a policyholder or a policy")
     claims = Claim.objects.all()
-    if policy_id:
-        claims = claims.filter(policy_id=policy_id)
+    if policy_ids:
+        claims = claims.filter(policy_id__in=policy_ids)
     if policyholder_id:
         claims = claims.filter(policy__policyholder_id=policyholder_id)
     states = dict(Claim._meta.get_field("state").choices)
