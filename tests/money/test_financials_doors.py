@@ -13,7 +13,6 @@ from rest_framework.test import APIClient
 from claims.models import ClaimState
 from claims.money.models import Payment, Recovery
 from claims.money.services import reserve_set
-from claims.money.services.recoveries import recovery_create
 from tests.money.test_financials import settle_and_pay
 from tests.money.test_services import add
 
