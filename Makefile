@@ -33,6 +33,7 @@ lint: install
 
 bench: install
 	CLAIMS_TESTING=1 EMBEDDED_REDIS=1 $(BIN)/python -m config.embedded $(BIN)/python bench/settlement.py
+	CLAIMS_TESTING=1 EMBEDDED_REDIS=1 SIZE=$${SIZE:-100000} $(BIN)/python -m config.embedded $(BIN)/python bench/exports.py
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .ruff_cache

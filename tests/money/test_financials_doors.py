@@ -170,3 +170,20 @@ def test_admin_exports_page_policy_page_and_action(client, paid_claim, adjuster,
     assert action.status_code == 200
     assert paid_claim.number in b"".join(action.streaming_content).decode()
     assert client.get(reverse("admin:money_recovery_changelist")).status_code == 200
+
+
+def test_the_portal_policy_page_shows_paid_and_recovered_but_no_reserves(
+        client, paid_claim, adjuster, holder_user):
+    from claims.money.services.recoveries import recovery_create, recovery_record
+
+    recovery = recovery_create(claim=paid_claim, kind="subrogation", counterparty="Vendor AG",
+                               expected=D("1000.00"), by=adjuster)
+    recovery_record(recovery=recovery, how="received", amount=D("250.00"), by=adjuster)
+    client.force_login(holder_user)
+
+    page = client.get(reverse("portal:policy", args=[paid_claim.policy_id]))
+
+    text = page.content.decode()
+    assert "paid 3,000.00 EUR" in text
+    assert "recovered from others 250.00 EUR" in text
+    assert "6,000.00" not in text  # the outstanding reserve stays internal
