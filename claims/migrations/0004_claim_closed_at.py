@@ -2,11 +2,19 @@
 
 from django.db import migrations, models
 
+BACKFILL = """
+UPDATE claims_claim c SET closed_at = a.closed_at
+FROM (SELECT claim_id, max(created_at) AS closed_at FROM config_auditentry
+      WHERE action = 'claim.transition' AND to_value = 'closed' GROUP BY claim_id) a
+WHERE c.id = a.claim_id AND c.state = 'closed'
+"""
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('claims', '0003_personal_approval_limit_optional'),
+        ('config', '0001_initial'),
     ]
 
     operations = [
@@ -15,4 +23,6 @@ class Migration(migrations.Migration):
             name='closed_at',
             field=models.DateTimeField(blank=True, help_text='When the claim was last closed (empty: open).', null=True),
         ),
+        # Claims closed before: the time of their last close, from the audit trail.
+        migrations.RunSQL(BACKFILL, migrations.RunSQL.noop),
     ]
