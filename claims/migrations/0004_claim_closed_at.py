@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 BACKFILL = """
 UPDATE claims_claim c SET closed_at = a.closed_at
-FROM (SELECT claim_id, max(created_at) AS closed_at FROM config_auditentry
+FROM (SELECT claim_id, max(created_at) AS closed_at FROM infra_auditentry
       WHERE action = 'claim.transition' AND to_value = 'closed' GROUP BY claim_id) a
 WHERE c.id = a.claim_id AND c.state = 'closed'
 """
@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('claims', '0003_personal_approval_limit_optional'),
-        ('config', '0001_initial'),
+        ('infra', '0001_initial'),
     ]
 
     operations = [

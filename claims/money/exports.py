@@ -2,8 +2,8 @@
 
 Rows come from one query per export: the claims annotated with their figures as SQL subqueries
 (``claims.money.financials.claim_figures``), read through a server-side cursor
-(``.iterator(chunk_size=...)``). CSV is written row by row to the response; XLSX through openpyxl's
-write-only workbook into a temporary file that is then streamed; the loss run's PDF by WeasyPrint
+(``.iterator(chunk_size=...)``). CSV is written row by row to the response; XLSX by XlsxWriter in
+constant-memory mode into a temporary file that is then streamed; the loss run's PDF by WeasyPrint
 (a loss run is one policyholder's claims, small by nature).
 
 - A **loss run** lists every claim of one policyholder or one policy.
@@ -180,17 +180,30 @@ def csv_lines(export: Export) -> Iterator[str]:
 
 
 def xlsx_file(export: Export, *, title: str):
-    """The export as an XLSX workbook written in openpyxl's write-only mode into a temporary
-    file (rewound, ready to stream)."""
-    from openpyxl import Workbook
+    """The export as an XLSX workbook written by XlsxWriter in ``constant_memory`` mode (each row
+    is flushed to disk when the next begins) into a temporary file, rewound, ready to stream."""
+    import xlsxwriter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(export.header)
-    for row in export:
-        sheet.append(list(row))
     out = tempfile.TemporaryFile()  # noqa: SIM115 (returned open, the caller closes it)
-    workbook.save(out)
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False,
+                                         "tmpdir": tempfile.gettempdir()})
+    sheet = workbook.add_worksheet(title[:31])
+    bold = workbook.add_format({"bold": True})
+    amount = workbook.add_format({"num_format": "#,##0.00"})
+    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, export.header, bold)
+    money_columns = set(export.money_columns)
+    for r, row in enumerate(export, start=1):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            if c in money_columns or isinstance(value, Decimal):
+                sheet.write_number(r, c, float(value), amount)
+            elif isinstance(value, date):
+                sheet.write_datetime(r, c, datetime.combine(value, time.min), day)
+            else:
+                sheet.write(r, c, value)
+    workbook.close()
     out.seek(0)
     return out
 
