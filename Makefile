@@ -35,6 +35,7 @@ bench: install
 	CLAIMS_TESTING=1 EMBEDDED_REDIS=1 $(BIN)/python -m config.embedded sh -c '\
 	  $(BIN)/python bench/http.py && $(BIN)/python bench/settlement.py'
 	$(BIN)/python bench/faults.py
+	CLAIMS_TESTING=1 EMBEDDED_REDIS=1 SIZE=$${SIZE:-100000} $(BIN)/python -m config.embedded $(BIN)/python bench/exports.py
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .ruff_cache

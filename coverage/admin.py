@@ -78,9 +78,10 @@ class RateCellInline(admin.TabularInline):
 class ModuleAdmin(admin.ModelAdmin):
     list_display = [
         "name", "code", "product", "kind", "short_name", "requires", "deductible_rule",
-        "third_party",
+        "third_party", "recoveries_reinstate_aggregate",
     ]
-    list_filter = ["product", "kind", "deductible_rule", "third_party"]
+    list_filter = ["product", "kind", "deductible_rule", "third_party",
+                   "recoveries_reinstate_aggregate"]
     search_fields = ["name", "code", "short_name"]
     list_select_related = ["product", "requires__product"]
     inlines = [ModuleCostCategoryInline, RateCellInline]

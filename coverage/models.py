@@ -76,6 +76,11 @@ class Module(models.Model):
     deductible_rule = models.CharField(
         max_length=20, choices=DeductibleRule.choices, default=DeductibleRule.STANDARD
     )
+    recoveries_reinstate_aggregate = models.BooleanField(
+        default=False,
+        help_text="A recovery received gives its amount back to the annual aggregate "
+        "(default: it does not).",
+    )
     third_party = models.BooleanField(
         default=False, help_text="Covers claims of third parties against the insured (liability)."
     )

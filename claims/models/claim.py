@@ -132,6 +132,9 @@ class Claim(ConcurrentTransitionMixin, models.Model):
         InsuranceYearAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     coverage_insurance_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the claim was last closed (empty: open)."
+    )
     coverage_checked_at = models.DateTimeField(null=True, blank=True)
     sections = models.ManyToManyField(
         CoverageSection, through="ClaimSection", related_name="claims", blank=True
@@ -282,6 +285,23 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     )
     def mark_paid(self):
         """Settled -> paid."""
+
+    @transition(
+        field=state, source=[S.SETTLED, S.PAID], target=S.SETTLEMENT, permission=may_decide,
+        # Driven by the money: a payment cancelled or voided without re-issue gives its
+        # commitment back; the adjuster settles that part again.
+        custom={"label": "Back to settlement (payment voided)", "admin": False},
+    )
+    def payment_reversed(self):
+        """Settled or paid -> settlement (a payment was cancelled or voided)."""
+
+    @transition(
+        field=state, source=S.PAID, target=S.SETTLED, permission=may_decide,
+        # Driven by the money: a voided payment re-issued to the right payee is due again.
+        custom={"label": "Settled (payment re-issued)", "admin": False},
+    )
+    def payment_reissued(self):
+        """Paid -> settled (a voided payment is re-issued; the open amount is due)."""
 
     @transition(
         field=state, source=[S.PAID, S.DENIED, S.DEFENDING], target=S.CLOSED,

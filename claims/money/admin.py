@@ -22,6 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from claims import roles
 from claims.exceptions import ClaimsError
 from claims.models import Claim
+from claims.money.admin_financials import (
+    ClaimFinancialsMixin,
+    claim_financials_html,
+    loss_run_action,
+    policy_financials_html,
+)
 from claims.money.models import (
     OPEN_SETTLEMENT_STATES,
     AuthorityLevel,
@@ -151,7 +157,7 @@ def _table(head: list[str], rows, css: str = "claim-table") -> str:
     )
 
 
-class ClaimMoneyMixin:
+class ClaimMoneyMixin(ClaimFinancialsMixin):
     """Adds the money section and its pages to the claims' ClaimAdmin."""
 
     def get_fieldsets(self, request, obj=None):
@@ -200,6 +206,7 @@ class ClaimMoneyMixin:
                 format_html(' <a href="{}">Record received or written off</a>',
                             reverse("admin:money_deductible_settle", args=[claim.pk]))
                 if share.still_owed else ""))
+        parts.append(claim_financials_html(claim))
         agreements = RansomAgreement.objects.filter(claim=claim)
         if agreements:
             parts.append(format_html("<h3>Ransom agreements</h3>{}", _table(
@@ -279,6 +286,7 @@ class ClaimMoneyMixin:
                  name="money_security_proof"),
             path("<int:claim_id>/money/settlements/<int:settlement_id>/", view(self.decide_view),
                  name="money_settlement_decide"),
+            *self.financials_urls(),
             *super().get_urls(),
         ]
 
@@ -399,8 +407,14 @@ class ClaimMoneyMixin:
 
 
 class MoneyPolicyAdmin(PolicyAdmin):
+    actions = [*PolicyAdmin.actions, loss_run_action("pdf"), loss_run_action("csv")]
+
     @admin.display(description="aggregate accounts")
     def aggregate_table(self, policy: Policy) -> str:
+        return format_html("{}{}", self._aggregate_accounts(policy),
+                           policy_financials_html(policy))
+
+    def _aggregate_accounts(self, policy: Policy) -> str:
         return _table(
             ["Section", "Insurance year", "Period", "Aggregate limit (EUR)", "Committed (EUR)",
              "Paid (EUR)", "Remaining (EUR)"],

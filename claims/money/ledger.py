@@ -17,7 +17,10 @@ from claims.exceptions import TransitionConflict
 from claims.money.models import LedgerEntry
 from policies.models import InsuranceYearAccount
 
-COMMITTING = (LedgerEntry.Kind.COMMITMENT, LedgerEntry.Kind.REVERSAL)
+COMMITTING = (
+    LedgerEntry.Kind.COMMITMENT, LedgerEntry.Kind.REVERSAL,
+    LedgerEntry.Kind.COMMITMENT_RELEASED, LedgerEntry.Kind.AGGREGATE_REINSTATED,
+)
 
 
 def ledger_post(
@@ -33,6 +36,7 @@ def ledger_post(
     payment=None,
     reverses: LedgerEntry | None = None,
     category=None,
+    recovery=None,
 ) -> LedgerEntry:
     """Append one entry; a commitment or reversal moves ``account.committed`` with it."""
     if not transaction.get_connection().in_atomic_block:
@@ -42,7 +46,7 @@ def ledger_post(
     entry = LedgerEntry.objects.create(
         account=account, claim_id=claim_id, settlement_id=settlement_id, kind=kind,
         amount=amount, idempotency_key=idempotency_key, created_by=by, reason=reason,
-        payment=payment, reverses=reverses, category=category,
+        payment=payment, reverses=reverses, category=category, recovery=recovery,
     )
     if kind in COMMITTING:
         InsuranceYearAccount.objects.filter(pk=account.pk).update(

@@ -89,7 +89,10 @@ class ReserveChange(models.Model):
     level = models.DecimalField(**MONEY, help_text="The reserve from now on.")
     previous_level = models.DecimalField(**MONEY)
     reason = models.TextField()
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Empty: the system (run off by a payment).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -134,6 +137,7 @@ class SettlementState(models.TextChoices):
     APPROVED = "approved", "Approved (committed)"
     PAID = "paid", "Paid"
     REFUSED = "refused", "Refused"
+    VOIDED = "voided", "Voided (its payments cancelled or voided)"
 
 
 OPEN_SETTLEMENT_STATES = [SettlementState.PROPOSED, SettlementState.PENDING_TEAM_LEAD]
@@ -221,6 +225,15 @@ class Settlement(models.Model):
     def mark_paid(self):
         """Every payment of the settlement is paid."""
 
+    @transition(field=state, source=SettlementState.PAID, target=SettlementState.APPROVED)
+    def payment_reissued(self):
+        """A voided payment is re-issued: something is due again."""
+
+    @transition(field=state, source=[SettlementState.APPROVED, SettlementState.PAID],
+                target=SettlementState.VOIDED)
+    def void(self):
+        """Nothing of it was paid any more: every payment cancelled or voided."""
+
 
 class LedgerEntry(models.Model):
     """One immutable money movement on an insurance-year account."""
@@ -236,6 +249,12 @@ class LedgerEntry(models.Model):
         DEDUCTIBLE_REVERSED = "deductible_reversed", "Deductible owed reversed (payment cancelled)"
         OUTSIDE_LIMITS = "outside_limits", "Paid on top of the sum insured (does not erode it)"
         SUBLIMIT_USE = "sublimit_use", "Use of a per-loss sublimit (no money moves)"
+        PAYMENT_VOIDED = "payment_voided", "Payment voided (returned by the bank, wrong payee)"
+        COMMITMENT_RELEASED = "commitment_released", "Commitment released (payment cancelled)"
+        RECOVERY_RESERVE = "recovery_reserve", "Recovery reserve (expected recovery) changed"
+        RECOVERY_RECEIVED = "recovery_received", "Recovery received"
+        RECOVERY_WRITTEN_OFF = "recovery_written_off", "Recovery written off"
+        AGGREGATE_REINSTATED = "aggregate_reinstated", "Annual aggregate reinstated by a recovery"
 
     account = models.ForeignKey(
         InsuranceYearAccount, on_delete=models.PROTECT, related_name="ledger_entries"
@@ -246,6 +265,9 @@ class LedgerEntry(models.Model):
     )
     payment = models.ForeignKey(
         "Payment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recovery = models.ForeignKey(
+        "Recovery", null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
     )
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
@@ -274,8 +296,13 @@ class LedgerEntry(models.Model):
                     amount__gt=0)
                 | Q(kind__in=["deductible_offset", "deductible_received",
                               "deductible_written_off", "deductible_reversed"], amount__lt=0)
-                | Q(kind="sublimit_use", category__isnull=False),
-                name="ledger_entry_sign_by_kind_v3",
+                | Q(kind="sublimit_use", category__isnull=False)
+                | Q(kind__in=["payment_voided", "commitment_released"], amount__lt=0,
+                    payment__isnull=False)
+                | Q(kind="recovery_reserve", recovery__isnull=False) & ~Q(amount=0)
+                | Q(kind__in=["recovery_received", "recovery_written_off",
+                              "aggregate_reinstated"], amount__lt=0, recovery__isnull=False),
+                name="ledger_entry_sign_by_kind_v4",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="payment") | Q(payment__isnull=False),
@@ -295,6 +322,7 @@ class Payment(models.Model):
         PENDING = "pending", "Pending"
         PAID = "paid", "Paid"
         CANCELLED = "cancelled", "Cancelled (commitment reversed)"
+        VOIDED = "voided", "Voided after payment (bank return, wrong payee)"
 
     settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="payments")
     claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="payments")
@@ -313,6 +341,15 @@ class Payment(models.Model):
     external_reference = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.TextField(blank=True, help_text="Why it was cancelled or voided.")
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+    )
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reissued_as",
+        help_text="The cancelled or voided payment this one re-issues to the right payee.",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -333,6 +370,14 @@ class Payment(models.Model):
     def __str__(self) -> str:
         return f"Payment {self.pk}: {self.amount:,.2f} to {self.payee_name} ({self.status})"
 
+
+PAID_KINDS = [LedgerEntry.Kind.PAYMENT, LedgerEntry.Kind.PAYMENT_VOIDED]
+RECOVERY_KINDS = [
+    LedgerEntry.Kind.RECOVERY_RESERVE, LedgerEntry.Kind.RECOVERY_RECEIVED,
+    LedgerEntry.Kind.RECOVERY_WRITTEN_OFF,
+]
+# Money that came back: recoveries received and the deductible received from the insured.
+RECOVERED_KINDS = [LedgerEntry.Kind.RECOVERY_RECEIVED, LedgerEntry.Kind.DEDUCTIBLE_RECEIVED]
 
 RECEIVABLE_KINDS = [
     LedgerEntry.Kind.DEDUCTIBLE_OWED, LedgerEntry.Kind.DEDUCTIBLE_OFFSET,
@@ -421,3 +466,41 @@ class SecurityProofDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} ({self.claim})"
+
+
+class Recovery(models.Model):
+    """Money expected back on a claim: from a liable third party (subrogation), salvage, or a
+    ransom recovered by the police. Its figures live on the ledger (``recovery_reserve``
+    entries: the expected amount; ``recovery_received`` and ``recovery_written_off``: what came
+    in or was given up); the open recovery reserve is their sum. The deductible collected from
+    the insured is the deductible receivable of money v2, not a Recovery row."""
+
+    class Kind(models.TextChoices):
+        SUBROGATION = "subrogation", "Subrogation against a liable third party"
+        SALVAGE = "salvage", "Salvage"
+        RANSOM = "ransom", "Ransom recovered by the police"
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="recoveries")
+    section = models.ForeignKey(CoverageSection, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(InsuranceYearAccount, on_delete=models.PROTECT, related_name="+")
+    settlement = models.ForeignKey(
+        Settlement, on_delete=models.PROTECT, related_name="recoveries",
+        help_text="The settlement whose payments the recovery brings back.",
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    counterparty = models.CharField(
+        max_length=200, help_text="Who pays it back (the liable vendor, the buyer, the police).",
+    )
+    description = models.TextField(blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "recoveries"
+        constraints = [
+            models.CheckConstraint(condition=~Q(counterparty=""), name="recovery_counterparty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.counterparty}"

@@ -14,8 +14,10 @@ from django.db.models import Q, Sum
 
 from claims.exceptions import ClaimValidationError
 from claims.models import Claim, ClaimSection
+from claims.money.ledger import COMMITTING as ACCOUNT_COMMITTING
 from claims.money.models import (
     ADVANCE_KINDS,
+    PAID_KINDS,
     CostLine,
     InterruptionAssessment,
     LedgerEntry,
@@ -30,7 +32,10 @@ from coverage.models import CostCategory, DeductibleRule, ModuleCostCategory
 from coverage.money import ZERO, money
 from policies.models import CoverageSection, InsuranceYearAccount, Policy
 
-COMMITTING = [LedgerEntry.Kind.COMMITMENT, LedgerEntry.Kind.REVERSAL]
+# What a claim has committed (a reinstatement of the aggregate by a recovery is not taken off:
+# the claim's costs stay settled).
+COMMITTING = [LedgerEntry.Kind.COMMITMENT, LedgerEntry.Kind.REVERSAL,
+              LedgerEntry.Kind.COMMITMENT_RELEASED]
 SETTLED_STATES = [SettlementState.APPROVED, SettlementState.PAID]
 
 
@@ -244,6 +249,7 @@ class AccountFigures:
     ledger_committed: Decimal
     paid: Decimal
     advanced: Decimal = ZERO  # deductible advanced for the insured (owed and offset entries)
+    reinstated: Decimal = ZERO  # the aggregate given back by recoveries received (positive)
 
     @property
     def remaining(self) -> Decimal:
@@ -257,9 +263,10 @@ def account_figures(*, accounts) -> list[AccountFigures]:
         LedgerEntry.objects.filter(account__in=accounts)
         .values("account_id")
         .annotate(
-            committed=Sum("amount", filter=Q(kind__in=COMMITTING)),
-            paid=Sum("amount", filter=Q(kind=LedgerEntry.Kind.PAYMENT)),
+            committed=Sum("amount", filter=Q(kind__in=ACCOUNT_COMMITTING)),
+            paid=Sum("amount", filter=Q(kind__in=PAID_KINDS)),
             advanced=Sum("amount", filter=Q(kind__in=ADVANCE_KINDS)),
+            reinstated=Sum("amount", filter=Q(kind=LedgerEntry.Kind.AGGREGATE_REINSTATED)),
         )
     )
     by_account = {row["account_id"]: row for row in sums}
@@ -269,6 +276,7 @@ def account_figures(*, accounts) -> list[AccountFigures]:
             ledger_committed=money(by_account.get(account.pk, {}).get("committed") or ZERO),
             paid=money(by_account.get(account.pk, {}).get("paid") or ZERO),
             advanced=money(by_account.get(account.pk, {}).get("advanced") or ZERO),
+            reinstated=-money(by_account.get(account.pk, {}).get("reinstated") or ZERO),
         )
         for account in accounts
     ]

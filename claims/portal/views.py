@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from claims.exceptions import ClaimsError, ClaimValidationError
 from claims.models import WITHDRAWABLE_STATES, ClaimState, InformationRequest
+from claims.money.financials import claim_figures
 from claims.services import claim_transition, information_request_answer
 from policies.selectors import aggregate_overview, aggregate_overviews
 
@@ -84,7 +85,8 @@ def policy_detail(request, pk, *, holder):
     return render(request, "portal/policy_detail.html", {
         "policy": policy,
         "accounts": aggregate_overview(policy=policy),
-        "claims": selectors.holder_claims(holder=holder).filter(policy=policy),
+        # Paid and recovered per claim (reserves are the insurer's estimate, not shown here).
+        "claims": claim_figures(selectors.holder_claims(holder=holder).filter(policy=policy)),
     })
 
 

@@ -23,7 +23,9 @@ from config.audit import audit_record
 
 REASON_REQUIRED = {"deny", "withdraw", "reopen"}
 # Claim states that follow the money: only the money services take these transitions.
-MONEY_DRIVEN = {"approve_settlement", "mark_paid"}
+MONEY_DRIVEN = {
+    "approve_settlement", "mark_paid", "payment_reversed", "payment_reissued",
+}
 _money_driven: ContextVar[bool] = ContextVar("claims_money_driven", default=False)
 
 
@@ -113,6 +115,10 @@ def claim_transition(
                 to_value=claim.state, reason=reason.strip(),
                 payload={"transition": transition, **payload}, claim_id=claim.pk,
             )
+            if transition in ("close", "reopen"):
+                from claims.money.financials import reserves_on_transition
+
+                reserves_on_transition(claim=claim, transition=transition, by=by, now=now)
             if claim.state == ClaimState.LIABILITY_CHECK:
                 run_coverage_check(claim=claim, by=by, now=now)
             claim_jobs_cancel(claim=claim, transition=transition, by=by)

@@ -49,3 +49,28 @@ def test_demo_money_v2_shows_each_new_rule():
     check = StringIO()
     call_command("check_ledger", stdout=check)
     assert check.getvalue().startswith("Ledger OK")
+
+
+def test_demo_financials_show_a_recovery_a_reissue_and_a_run_off():
+    from claims.demo_financials import RUN_OFF, SUBROGATION, VOIDED
+    from claims.models import Claim
+    from claims.money.financials import claim_financials
+    from claims.money.models import Payment, Recovery
+
+    call_command("demo_data", stdout=StringIO())
+    call_command("demo_data", stdout=StringIO())  # idempotent
+
+    subrogation = Claim.objects.get(description=SUBROGATION)
+    assert Recovery.objects.get(claim=subrogation).kind == "subrogation"
+    assert claim_financials(claim=subrogation)["total"]["recovered"] == Decimal("4000.00")
+    voided = Claim.objects.get(description=VOIDED)
+    old = Payment.objects.get(claim=voided, status="voided")
+    assert old.reissued_as.status == "paid"
+    assert voided.state == "paid"
+    closed = Claim.objects.get(description=RUN_OFF)
+    assert closed.state == "closed"
+    assert claim_financials(claim=closed)["total"]["outstanding_reserve"] == Decimal("0.00")
+    assert closed.reserves.filter(created_by=None).exists()  # run off by the payment
+    out = StringIO()
+    call_command("check_ledger", stdout=out)
+    assert out.getvalue().startswith("Ledger OK")

@@ -206,6 +206,22 @@ EXPECTED = {
     "api:claim-security-proof-decisions": ("api", claim_a, {"GET": adjuster_api(200),
                                                             "POST": adjuster_api(400)}),
     "api:authority-levels": ("api", None, {"GET": adjuster_api(200)}),
+    # claim financials (issue 14)
+    "api:claim-financials": ("api", claim_a, {"GET": adjuster_api(200)}),
+    "api:claim-recoveries": ("api", claim_a, {"GET": adjuster_api(200),
+                                              "POST": adjuster_api(400)}),
+    "api:claim-recovery-record": (
+        "api", lambda s: {"pk": s.claim_a.pk, "recovery_pk": 999999},
+        {"POST": adjuster_api(404)},
+    ),
+    "api:claim-payment-void": (
+        "api", lambda s: {"pk": s.claim_a.pk, "payment_pk": 999999},
+        {"POST": adjuster_api(404)},
+    ),
+    "api:policy-financials": ("api", lambda s: {"pk": s.policy_a.pk},
+                              {"GET": adjuster_api(200)}),
+    "api:export-bordereau": ("api", None, {"GET": adjuster_api(400)}),
+    "api:export-loss-run": ("api", None, {"GET": adjuster_api(400)}),
     "api:premium-quote": ("api", None, {"POST": row(400, anonymous=401)}),
     "api:vendor-job": ("api", job_x, {"GET": adjuster_api(200)}),
     "api:vendor-job-approve-quote": ("api", job_x, {"POST": adjuster_api(409)}),

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from claims.exceptions import ClaimValidationError, TransitionConflict
 from claims.models import Claim, ClaimState
+from claims.money.financials import reserve_follow_payment
 from claims.money.ledger import ledger_post
 from claims.money.models import (
     ADVANCE_KINDS,
@@ -66,6 +67,8 @@ def payment_execute(*, payment_id: int) -> Payment | None:
             idempotency_key=f"paid:{payment.idempotency_key}",
             reason=f"Paid to {payment.payee_name} ({payment.external_reference})",
         )
+        reserve_follow_payment(claim=claim, section_id=settlement.section_id, payment=payment,
+                               sign=1)
         audit_record(
             actor=None, action="money.payment_paid", obj=payment, from_value="pending",
             to_value="paid", reason=f"{payment.amount:,.2f} to {payment.payee_name}",
@@ -181,4 +184,26 @@ def reversal_record(*, entry: LedgerEntry, by, reason: str) -> LedgerEntry:
             claim_id=claim.pk,
         )
         _after_payments(claim=claim, settlement=settlement, now=now, cause=reversal)
+        _after_reversal(claim=claim, settlement=settlement, by=by, now=now, reason=reason,
+                        cause=reversal)
     return reversal
+
+
+def _after_reversal(*, claim: Claim, settlement: Settlement, by, now, reason: str,
+                    cause) -> None:
+    """Nothing of the settlement is paid or due any more: it is voided, and a settled claim with
+    nothing else approved goes back to settlement (never stuck in settled)."""
+    settlement = Settlement.objects.get(pk=settlement.pk)
+    live = Payment.objects.filter(
+        settlement=settlement, status__in=[Payment.Status.PENDING, Payment.Status.PAID])
+    if settlement.state == SettlementState.APPROVED and not live.exists():
+        settlement.void()
+        settlement.save(update_fields=["state"])
+    if claim.state != ClaimState.SETTLED:
+        return
+    if Settlement.objects.filter(
+        claim=claim, state__in=[*OPEN_SETTLEMENT_STATES, SettlementState.APPROVED]
+    ).exists() or Payment.objects.filter(claim=claim, status=Payment.Status.PAID).exists():
+        return
+    claim_follow_money(claim=claim, transition="payment_reversed", by=by, now=now,
+                       reason=reason.strip(), cause=cause)

@@ -16,6 +16,7 @@ DEMO_MODULES = [
     "claims.demo_vendors",
     "claims.demo_money",
     "claims.demo_money_v2",
+    "claims.demo_financials",  # recoveries, a voided payment re-issued, reserves run off
     "privacy.demo",  # data protection: a pseudonymised legacy file, an export
     "claims.events.demo",
     "accounts.demo",

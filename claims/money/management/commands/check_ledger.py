@@ -12,6 +12,7 @@ paid payment has exactly one payment entry of its amount. One line per breach an
 from django.core.management.base import BaseCommand
 from django.db.models import Count, Q, Sum
 
+from claims.money.financials import recovery_breaches
 from claims.money.models import RECEIVABLE_KINDS, LedgerEntry, Payment
 from claims.money.selectors import account_figures
 from coverage.money import ZERO
@@ -35,10 +36,11 @@ class Command(BaseCommand):
             if account.committed > account.limit:
                 breaches.append(f"{name}: committed {account.committed:.2f} > limit "
                                 f"{account.limit:.2f}")
-            if row.paid > account.committed + row.advanced:
+            if row.paid > account.committed + row.advanced + row.reinstated:
                 breaches.append(f"{name}: paid {row.paid:.2f} > committed "
                                 f"{account.committed:.2f} + advanced or paid on top "
-                                f"{row.advanced:.2f}")
+                                f"{row.advanced:.2f} + reinstated by recoveries "
+                                f"{row.reinstated:.2f}")
         receivables = (
             LedgerEntry.objects.filter(kind__in=RECEIVABLE_KINDS).values("claim_id")
             .annotate(total=Sum("amount"), owed=Sum("amount", filter=Q(
@@ -66,12 +68,24 @@ class Command(BaseCommand):
             for row in LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAYMENT)
             .values("payment_id").annotate(count=Count("pk"), total=Sum("amount"))
         }
+        voided = {
+            row["payment_id"]: (row["count"], row["total"])
+            for row in LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAYMENT_VOIDED)
+            .values("payment_id").annotate(count=Count("pk"), total=Sum("amount"))
+        }
         for payment in Payment.objects.order_by("pk").only("pk", "status", "amount"):
             count, total = booked.get(payment.pk, (0, ZERO))
-            expected = (1, payment.amount) if payment.status == Payment.Status.PAID else (0, ZERO)
+            was_paid = payment.status in (Payment.Status.PAID, Payment.Status.VOIDED)
+            expected = (1, payment.amount) if was_paid else (0, ZERO)
             if (count, total) != expected:
                 breaches.append(f"payment {payment.pk} ({payment.status}): {count} payment "
                                 f"entries of {total:.2f}, expected {expected[0]}")
+            void_expected = ((1, -payment.amount) if payment.status == Payment.Status.VOIDED
+                             else (0, ZERO))
+            if voided.get(payment.pk, (0, ZERO)) != void_expected:
+                breaches.append(f"payment {payment.pk} ({payment.status}): void entries "
+                                f"{voided.get(payment.pk, (0, ZERO))}, expected {void_expected}")
+        breaches += recovery_breaches()
         for line in breaches:
             self.stdout.write(f"BREACH {line}")
         if breaches:
