@@ -19,11 +19,11 @@ def adjuster_profile_set(
     (segregation of duties: nobody raises their own approval limit). The approval limit is
     personal and only lowers the authority level's limit (levels are data only an administrator
     edits: ``money.AuthorityLevel``)."""
-    if not getattr(by, "is_superuser", False) or not getattr(by, "is_active", False):
-        raise PermissionDeniedError("Only administrators set up adjusters and approval limits.")
-    if by.pk == user.pk:
+    if by is not None and user is not None and by.pk == user.pk:
         raise PermissionDeniedError("Nobody changes their own profile or approval limit; ask "
                                     "another administrator.")
+    if not getattr(by, "is_superuser", False) or not getattr(by, "is_active", False):
+        raise PermissionDeniedError("Only administrators set up adjusters and approval limits.")
     errors = {}
     if not roles.is_adjuster(user):
         errors["user"] = "The user is not in the group adjusters."

@@ -14,6 +14,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from claims.api.parsers import JSONParser
 from claims.api.permissions import IsPolicyholder
 from claims.api.views.common import READ, READ_ONE, WRITE, errors
 from claims.models import Claim
@@ -68,6 +69,8 @@ class MineMixin:
 class MyExportList(MineMixin, generics.ListAPIView):
     """My data exports (newest first): status, progress and, when ready, the download link."""
 
+    parser_classes = [JSONParser]  # a JSON object, nothing else
+
     serializer_class = s.DataExportSerializer
 
     def get_queryset(self):
@@ -111,6 +114,8 @@ class MyExportDownload(MineMixin, APIView):
 class MyErasureRequestList(MineMixin, generics.ListAPIView):
     """My erasure requests with their answers (what was erased, what is kept and why)."""
 
+    parser_classes = [JSONParser]  # a JSON object, nothing else
+
     serializer_class = s.ErasureRequestSerializer
 
     def get_queryset(self):
@@ -142,6 +147,8 @@ def _subject(data: dict) -> dict:
 @extend_schema(tags=["privacy"])
 class ExportList(generics.ListAPIView):
     """Every data export; ``POST`` requests one about any person."""
+
+    parser_classes = [JSONParser]  # a JSON object, nothing else
 
     permission_classes = [IsPrivacyAdmin]
     serializer_class = s.DataExportSerializer
@@ -176,6 +183,8 @@ class ExportDownload(APIView):
 class ErasureRequestList(generics.ListAPIView):
     """Every erasure request; ``POST`` records one about any person and answers it."""
 
+    parser_classes = [JSONParser]  # a JSON object, nothing else
+
     permission_classes = [IsPrivacyAdmin]
     serializer_class = s.ErasureRequestSerializer
     queryset = ErasureRequest.objects.select_related("policyholder", "vendor_organisation")
@@ -203,6 +212,8 @@ class ErasureRequestDetail(generics.RetrieveAPIView):
 class LegalHoldList(generics.ListAPIView):
     """Legal holds (``?active=true`` for the active ones); ``POST`` places one on a claim."""
 
+    parser_classes = [JSONParser]  # a JSON object, nothing else
+
     permission_classes = [MayHold]
     serializer_class = s.LegalHoldSerializer
 
@@ -226,6 +237,7 @@ class LegalHoldList(generics.ListAPIView):
 
 
 class LegalHoldRelease(APIView):
+    parser_classes = [JSONParser]  # a JSON object, nothing else
     permission_classes = [MayHold]
 
     @extend_schema(tags=["privacy"], request=s.ReleaseSerializer,

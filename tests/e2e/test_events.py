@@ -61,6 +61,12 @@ def sign_in(page, url, username):
     page.goto(url)
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
+    if page.locator("#id_otp_token").count():  # the admin: staff sign in with a second factor
+        from django.contrib.auth.models import User
+
+        from tests.otp import recovery_code
+
+        page.fill("#id_otp_token", recovery_code(User.objects.get(username=username)))
     page.click("[type=submit]")
 
 
