@@ -18,8 +18,7 @@ def database_down(monkeypatch):
     def refused(*args, **kwargs):
         raise OperationalError('connection to server at "db" failed: Connection refused')
 
-    monkeypatch.setattr("rest_framework.authentication.TokenAuthentication.authenticate_credentials",
-                        refused)
+    monkeypatch.setattr("knox.auth.TokenAuthentication.authenticate_credentials", refused)
     monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", refused)
 
 
