@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +75,13 @@ class CostLineForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = claim.policy.sections.select_related("module")
         self.fields["section"].initial = claim.coverage_section_id
+        if claim.is_third_party:
+            self.fields["payee_kind"].initial = PayeeKind.CLAIMANT
+        else:
+            # A first-party claim has no third-party claimant: the policyholder is the payee.
+            self.fields["payee_kind"].choices = [(PayeeKind.POLICYHOLDER,
+                                                  PayeeKind.POLICYHOLDER.label)]
+            self.fields["payee_kind"].initial = PayeeKind.POLICYHOLDER
 
 
 class ReserveForm(forms.Form):
@@ -141,6 +149,19 @@ def _eur(value) -> str:
     return f"{value:,.2f}"
 
 
+def _local(moment) -> str:
+    """A point in time as the adjuster reads it: in the site's time zone (Europe/Berlin)."""
+    return f"{timezone.localtime(moment):%d.%m.%Y %H:%M}"
+
+
+LIMIT_LABELS = {"sublimit": _("sublimit"), "per_loss": _("per-loss limit"),
+                "aggregate": _("annual aggregate")}
+
+
+def _limits(codes) -> str:
+    return ", ".join(str(LIMIT_LABELS.get(code, code)) for code in codes)
+
+
 def _table(head: list[str], rows, css: str = "claim-table") -> str:
     return format_html(
         "<table class='{}'><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", css,
@@ -177,7 +198,7 @@ class ClaimMoneyMixin:
                  "Decided by", "Reason", ""],
                 [(s.pk, s.section.module.name, s.get_state_display(), _eur(s.proposed_payable),
                   _eur(s.approved_amount) if s.approved_amount is not None else "-",
-                  ", ".join(s.limited_by) or "-", s.proposed_by, s.decided_by or "-",
+                  _limits(s.limited_by) or "-", s.proposed_by, s.decided_by or "-",
                   s.refusal_reason or "-",
                   format_html('<a href="{}">approve or refuse</a>',
                               reverse("admin:money_settlement_decide", args=[claim.pk, s.pk]))
@@ -189,7 +210,7 @@ class ClaimMoneyMixin:
                 ["#", "Settlement", "Payee", "Amount", "Status", "Reference", "Paid at"],
                 [(p.pk, p.settlement_id, f"{p.payee_name} ({p.get_payee_kind_display()})",
                   _eur(p.amount), p.get_status_display(), p.external_reference or "-",
-                  f"{p.paid_at:%d.%m.%Y %H:%M}" if p.paid_at else "-") for p in payments])))
+                  _local(p.paid_at) if p.paid_at else "-") for p in payments])))
         share = insured_share(claim=claim)
         if share.deducted or share.owed:
             parts.append(format_html(
@@ -204,7 +225,7 @@ class ClaimMoneyMixin:
         if agreements:
             parts.append(format_html("<h3>Ransom agreements</h3>{}", _table(
                 ["Agreed by", "When", "Police report", "Recorded by"],
-                [(a.agreed_by_name, f"{a.agreed_at:%d.%m.%Y %H:%M}", a.police_report_reference,
+                [(a.agreed_by_name, _local(a.agreed_at), a.police_report_reference,
                   a.recorded_by) for a in agreements])))
         return format_html_join("", "{}", ((part,) for part in parts))
 
@@ -235,9 +256,10 @@ class ClaimMoneyMixin:
             result = settlement_preview(claim=claim, section=section)
         except (ClaimsError, SettlementInputError) as error:
             return format_html("{}{}<p>Preview not possible: {}</p>", head, line_table, error)
+        names = dict(CostCategory.objects.values_list("code", "name"))
         categories = _table(
             ["Category", "Claimed", "Sublimit", "Covered", "Not covered", "Deductible"],
-            [(row.category, _eur(row.claimed),
+            [(names.get(row.category, row.category), _eur(row.claimed),
               _eur(row.sublimit) if row.sublimit is not None else "-", _eur(row.covered),
               _eur(row.uncovered), "exempt" if row.deductible_exempt else "applies")
              for row in result.categories])
@@ -250,7 +272,7 @@ class ClaimMoneyMixin:
             head, line_table, categories,
             format_html_join("", "<li>{}</li>", ((step,) for step in result.steps)),
             _eur(result.payable), _eur(result.deductible), _eur(result.aggregate_remaining),
-            f"; limited by {', '.join(result.limited_by)}" if result.limited_by else "",
+            f"; limited by {_limits(result.limited_by)}" if result.limited_by else "",
             format_html_join(", ", "{} {}", ((s.payee_name, _eur(s.amount))
                                              for s in split.shares)) or "-",
             _eur(split.deducted), _eur(split.still_owed),
@@ -387,11 +409,16 @@ class ClaimMoneyMixin:
             if result.state == "approved":
                 cut = " (cut by the annual aggregate)" if "aggregate" in result.limited_by else ""
                 return f"Settlement {result.pk} approved: {_eur(result.approved_amount)}{cut}."
+            if result.state == "paid":  # the payments ran at once (no worker queue)
+                return (f"Settlement {result.pk} approved and paid: "
+                        f"{_eur(result.approved_amount)}.")
             if result.state == "pending_team_lead":
                 level = result.required_level.name if result.required_level else "higher"
                 return (f"Settlement {result.pk} is above your approval limit: waiting for "
                         f"the {level} level.")
-            return f"Settlement {result.pk} refused: {result.refusal_reason}"
+            if result.state == "refused":
+                return f"Settlement {result.pk} refused: {result.refusal_reason}"
+            return f"Settlement {result.pk}: {result.get_state_display()}."
 
         title = (f"Settlement {settlement.pk} of {claim}: {settlement.get_state_display()}, "
                  f"proposed {_eur(settlement.proposed_payable)}")
@@ -420,6 +447,15 @@ admin.site.register(Policy, MoneyPolicyAdmin)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """Money records are written by the services only; every adjuster (team leads and managers
+    included) reads them, as they work the claims they belong to."""
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or roles.is_adjuster(request.user)
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or roles.is_adjuster(request.user)
+
     def has_add_permission(self, request, obj=None):
         return False
 
