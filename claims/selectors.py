@@ -134,3 +134,15 @@ def adjusters() -> QuerySet:
         .order_by("username")
         .distinct()
     )
+
+
+def claims_with_unanswered_messages(queryset: QuerySet) -> QuerySet:
+    """The claims whose latest note is a message from the policyholder: nobody answered yet."""
+    from django.db.models import F, OuterRef, Subquery
+
+    from claims.models import ClaimNote
+
+    latest_author = (ClaimNote.objects.filter(claim=OuterRef("pk"))
+                     .order_by("-created_at", "-id").values("author_id")[:1])
+    return queryset.alias(last_note_author=Subquery(latest_author)).filter(
+        last_note_author=F("policy__policyholder__user_id"))

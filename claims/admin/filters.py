@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from claims.models import FINAL_STATES
-from claims.selectors import claims_with_overdue_activities
+from claims.selectors import claims_with_overdue_activities, claims_with_unanswered_messages
 
 
 class WorkQueueFilter(admin.SimpleListFilter):
@@ -21,6 +21,7 @@ class WorkQueueFilter(admin.SimpleListFilter):
             ("awaiting", "Awaiting information"),
             ("duplicates", "Possible duplicates to review"),
             ("emergencies", "Open emergencies"),
+            ("messages", "Messages from policyholders"),
             ("open", "All open claims"),
         ]
 
@@ -42,6 +43,8 @@ class WorkQueueFilter(admin.SimpleListFilter):
             )
         if value == "emergencies":
             return open_claims.filter(emergency=True)
+        if value == "messages":
+            return claims_with_unanswered_messages(queryset)
         if value == "open":
             return open_claims
         return queryset

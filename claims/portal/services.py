@@ -15,6 +15,7 @@ from claims.exceptions import PermissionDeniedError
 from claims.models import Claim, ClaimDocument, ClaimNote
 from claims.portal import notifications
 from claims.services import claim_report, note_add
+from claims.services.activities import activity_open_for_message
 from claims.services.documents import document_store, files_removed_on_error, inspect_all
 from claims.services.tx import batch
 from config.audit import audit_record
@@ -128,5 +129,6 @@ def portal_message_send(*, claim: Claim, user, text: str) -> ClaimNote:
         note = note_add(
             claim=claim, text=text, author=user, visibility=ClaimNote.Visibility.POLICYHOLDER
         )
+        activity_open_for_message(claim=claim, now=timezone.now())
         notifications.policyholder_wrote(claim=claim, note=note)
     return note
