@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from claims import roles
 from claims.exceptions import ClaimsError
 from claims.models import Claim
+from claims.money.approvals import AwaitingMyApprovalFilter, explanation_rows
 from claims.money.models import (
     OPEN_SETTLEMENT_STATES,
     AuthorityLevel,
@@ -312,7 +313,7 @@ class ClaimMoneyMixin:
             raise PermissionDenied
         return claim
 
-    def _form_page(self, request, claim, form, title, action):
+    def _form_page(self, request, claim, form, title, action, extra=None):
         if request.method == "POST" and form.is_valid():
             try:
                 done = action(form.cleaned_data)
@@ -324,7 +325,7 @@ class ClaimMoneyMixin:
                     reverse("admin:claims_claim_change", args=[claim.pk]))
         return TemplateResponse(request, "admin/money/form.html", {
             **self.admin_site.each_context(request), "title": title, "claim": claim,
-            "form": form, "opts": self.model._meta,
+            "form": form, "opts": self.model._meta, **(extra or {}),
         })
 
     def cost_line_view(self, request, claim_id):
@@ -422,7 +423,21 @@ class ClaimMoneyMixin:
 
         title = (f"Settlement {settlement.pk} of {claim}: {settlement.get_state_display()}, "
                  f"proposed {_eur(settlement.proposed_payable)}")
-        return self._form_page(request, claim, form, title, decide)
+        rows = explanation_rows(settlement)
+        if not rows["steps"]:  # not yet escalated: the calculation as it stands now
+            try:
+                result = settlement_preview(claim=claim, section=settlement.section)
+            except (ClaimsError, SettlementInputError):
+                result = None
+            if result is not None:
+                split = payee_split(claim=claim, section=settlement.section, result=result)
+                rows = {"steps": list(result.steps), "claimed": _eur(result.claimed),
+                        "deductible": _eur(result.deductible), "payable": _eur(result.payable),
+                        "payees": [{"payee_name": s.payee_name, "amount": _eur(s.amount)}
+                                   for s in split.shares], "owed": None}
+        return self._form_page(request, claim, form, title, decide, extra={
+            "settlement": settlement, "explanation": rows,
+            "limited_by": _limits(settlement.limited_by)})
 
 
 class MoneyPolicyAdmin(PolicyAdmin):
@@ -488,11 +503,34 @@ class PaymentAdmin(ReadOnlyAdmin):
 @admin.register(Settlement)
 class SettlementAdmin(ReadOnlyAdmin):
     list_display = ["pk", "claim", "section", "state", "proposed_payable", "approved_amount",
-                    "proposed_by", "decided_by", "created_at"]
-    list_filter = ["state"]
+                    "why", "proposed_by", "escalated_by", "decided_by", "created_at", "decide"]
+    list_filter = [AwaitingMyApprovalFilter, "state"]
+
+    @admin.display(description=_("figures and explanation"))
+    def why(self, settlement):
+        rows = explanation_rows(settlement)
+        if not rows["steps"]:
+            return "-"
+        return format_html(
+            "<details><summary>{}</summary><ol>{}</ol>{}</details>",
+            _("claimed {claimed}, deductible {deductible}, payable {payable}").format(
+                claimed=rows["claimed"], deductible=rows["deductible"],
+                payable=rows["payable"]),
+            format_html_join("", "<li>{}</li>", ((step,) for step in rows["steps"])),
+            format_html("<p>{} {}</p>", _("Paid to:"), ", ".join(
+                f"{p['payee_name']} {p['amount']}" for p in rows["payees"]))
+            if rows["payees"] else "")
+
+    @admin.display(description=_("decision"))
+    def decide(self, settlement):
+        if settlement.state not in OPEN_SETTLEMENT_STATES:
+            return ""
+        return format_html('<a class="button" href="{}">{}</a>', reverse(
+            "admin:money_settlement_decide", args=[settlement.claim_id, settlement.pk]),
+            _("Approve or refuse"))
     search_fields = ["claim__number"]
     list_select_related = ["claim", "section__module", "section__policy", "proposed_by",
-                           "decided_by"]
+                           "decided_by", "escalated_by"]
 
 
 @admin.register(CostLine)

@@ -107,3 +107,29 @@ def test_the_preview_names_categories_and_limits_by_their_labels(client, claim, 
 
     assert "<td>forensics</td>" not in page
     assert f"<td>{category('forensics').name}</td>" in page
+
+
+def test_the_team_lead_approves_from_the_queue_seeing_figures_and_explanation(
+    client, claim, adjuster, team_lead
+):
+    cost_line_add(claim=claim, category=category("forensics"), amount=Decimal("20000"),
+                  payee_kind="policyholder", by=adjuster)
+    settlement = settlement_approve(settlement=settlement_propose(claim=claim, by=adjuster),
+                                    by=adjuster)
+    assert settlement.state == "pending_team_lead"
+    queue = reverse("admin:money_settlement_changelist") + "?approval=mine"
+    client.force_login(adjuster)
+    assert "Approve or refuse" not in client.get(queue).content.decode()
+
+    client.force_login(team_lead)
+    page = client.get(queue).content.decode()
+    decide = reverse("admin:money_settlement_decide", args=[claim.pk, settlement.pk])
+    assert decide in page
+    assert "payable 19,000.00" in page or "payable 19000.00" in page
+    detail = client.get(decide).content.decode()
+    assert "How it is calculated" in detail
+    assert "Escalated by" in detail and str(adjuster) in detail
+    response = client.post(decide, {"decision": "approve", "reason": ""})
+    assert response.status_code == 302
+    assert Settlement.objects.get(pk=settlement.pk).state == "approved"
+    assert decide not in client.get(queue).content.decode()
