@@ -313,7 +313,7 @@ class ClaimMoneyMixin:
             raise PermissionDenied
         return claim
 
-    def _form_page(self, request, claim, form, title, action, extra=None):
+    def _form_page(self, request, claim, form, title, action, extra=None, redirect_to=None):
         if request.method == "POST" and form.is_valid():
             try:
                 done = action(form.cleaned_data)
@@ -321,8 +321,8 @@ class ClaimMoneyMixin:
                 form.add_error(None, error.message)
             else:
                 self.message_user(request, done, messages.SUCCESS)
-                return HttpResponseRedirect(
-                    reverse("admin:claims_claim_change", args=[claim.pk]))
+                return HttpResponseRedirect(redirect_to() if redirect_to else
+                                            reverse("admin:claims_claim_change", args=[claim.pk]))
         return TemplateResponse(request, "admin/money/form.html", {
             **self.admin_site.each_context(request), "title": title, "claim": claim,
             "form": form, "opts": self.model._meta, **(extra or {}),
@@ -390,12 +390,19 @@ class ClaimMoneyMixin:
         claim = self._claim(request, claim_id)
         form = ProposeForm(request.POST or None, claim=claim)
 
+        proposed = []
+
         def propose(data):
             settlement = settlement_propose(claim=claim, section=data["section"],
                                             by=request.user)
+            proposed.append(settlement)
             return f"Settlement {settlement.pk} proposed: {_eur(settlement.proposed_payable)}."
 
-        return self._form_page(request, claim, form, f"Propose a settlement of {claim}", propose)
+        # The next step is the decision: the proposal opens the decide page (one click less).
+        return self._form_page(
+            request, claim, form, f"Propose a settlement of {claim}", propose,
+            redirect_to=lambda: reverse("admin:money_settlement_decide",
+                                        args=[claim.pk, proposed[0].pk]))
 
     def decide_view(self, request, claim_id, settlement_id):
         claim = self._claim(request, claim_id)
