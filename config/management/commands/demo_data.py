@@ -18,6 +18,7 @@ DEMO_MODULES = [
     "claims.demo_money_v2",
     "privacy.demo",  # data protection: a pseudonymised legacy file, an export
     "claims.events.demo",
+    "claims.desk.demo",  # the desk: a policyholder message in the queue
 ]
 
 
