@@ -30,6 +30,10 @@
       });
     var history = document.getElementById("audit-history");
     if (history && sections.indexOf(history) === -1) { sections.push(history); }
+    // The vendor jobs' "New vendor job" link follows their table: it belongs to the vendors tab.
+    var commission = form.querySelector(".vendor-commission");
+    var vendors = sections.filter(function (s) { return tabOf(s) === "vendors"; })[0];
+    if (commission && vendors) { vendors.appendChild(commission); }
     var labels = JSON.parse(desk.getAttribute("data-tab-labels") || "{}");
     var list = document.createElement("div");
     list.className = "desk-tabs";
