@@ -105,3 +105,15 @@ def claim_state_changed(*, claim: Claim, source: str, target: str) -> None:
     else:
         return
     email_after_commit(subject=subject, body=body, recipients=[holder.email])
+
+
+def policyholder_message(*, claim: Claim, text: str, adjuster_emails: Iterable[str]) -> None:
+    """To the claim's adjuster, or to every adjuster while nobody is assigned: the policyholder
+    wrote; the message waits in the queue "Messages from policyholders"."""
+    adjuster = claim.assigned_adjuster
+    email_after_commit(
+        subject=f"Claim {claim.number}: a message from the policyholder",
+        body=(f"{claim.policy.policyholder} wrote on claim {claim.number}"
+              f"{'' if adjuster else ' (no adjuster assigned yet)'}:\n\n{text}\n"),
+        recipients=[adjuster.email] if adjuster else adjuster_emails,
+    )

@@ -190,3 +190,15 @@ def claims_search(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:
     for term in text.replace(",", " ").split():
         claims = claims.filter(pk__in=RawSQL(_CLAIMS_MATCHING, [_like(term)] * 6))
     return claims
+
+
+def claims_with_unanswered_messages(queryset: QuerySet) -> QuerySet:
+    """The claims whose latest note is a message from the policyholder: nobody answered yet."""
+    from django.db.models import F, OuterRef, Subquery
+
+    from claims.models import ClaimNote
+
+    latest_author = (ClaimNote.objects.filter(claim=OuterRef("pk"))
+                     .order_by("-created_at", "-id").values("author_id")[:1])
+    return queryset.alias(last_note_author=Subquery(latest_author)).filter(
+        last_note_author=F("policy__policyholder__user_id"))

@@ -152,6 +152,7 @@ class ModuleCostCategory(models.Model):
             models.UniqueConstraint(fields=["module", "category"], name="module_category_once"),
         ]
         verbose_name = "covered cost category"
+        verbose_name_plural = "covered cost categories"
 
     def __str__(self) -> str:
         limit = f" (sublimit {self.sublimit:,.2f})" if self.sublimit is not None else ""

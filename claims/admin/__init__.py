@@ -14,6 +14,9 @@ from claims.money.admin import ClaimMoneyMixin
 from claims.vendors.admin import ClaimVendorJobsMixin
 from privacy.admin import ClaimPrivacyMixin
 
+# The start page: the desk's dashboard and queues above the open cyber events and the app list.
+admin.site.index_template = "admin/desk/index.html"
+
 
 @admin.register(Claim)
 class ClaimAdmin(ClaimPrivacyMixin, ClaimEventsMixin, ClaimVendorJobsMixin, ClaimMoneyMixin,

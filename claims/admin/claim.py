@@ -17,6 +17,7 @@ from django_fsm.admin import FSMAdminMixin
 from claims import roles
 from claims.admin import display
 from claims.admin.actions import ClaimActionsMixin
+from claims.admin.desk import desk_context
 from claims.admin.filters import AdjusterListFilter, WorkQueueFilter
 from claims.admin.forms import ClaimAddForm, ClaimChangeForm, DenyForm, ReopenForm, WithdrawForm
 from claims.admin.inlines import (
@@ -230,6 +231,8 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
         claim = self.get_object(request, object_id)
         if claim is not None:
             context["audit_rows"] = display.audit_rows(claim_audit_history(claim=claim))
+            context["desk"] = desk_context(claim=claim, user=request.user)
+            context["now"] = timezone.now()
         return super().change_view(request, object_id, form_url, context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

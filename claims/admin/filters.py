@@ -7,7 +7,11 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from claims.models import FINAL_STATES, InformationRequest
-from claims.selectors import adjusters, claims_with_overdue_activities
+from claims.selectors import (
+    adjusters,
+    claims_with_overdue_activities,
+    claims_with_unanswered_messages,
+)
 
 
 class AdjusterListFilter(admin.RelatedFieldListFilter):
@@ -30,6 +34,7 @@ class WorkQueueFilter(admin.SimpleListFilter):
             ("awaiting", "Awaiting information"),
             ("duplicates", "Possible duplicates to review"),
             ("emergencies", "Open emergencies"),
+            ("messages", "Messages from policyholders"),
             ("open", "All open claims"),
         ]
 
@@ -52,6 +57,8 @@ class WorkQueueFilter(admin.SimpleListFilter):
             )
         if value == "emergencies":
             return open_claims.filter(emergency=True)
+        if value == "messages":
+            return claims_with_unanswered_messages(queryset)
         if value == "open":
             return open_claims
         return queryset

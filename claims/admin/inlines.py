@@ -31,6 +31,15 @@ class AppendOnlyInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_formset(self, request, obj=None, **kwargs):
+        """A table's column header is no label for a screen reader: every input of the new row
+        is named after its column (axe-core: label, select-name)."""
+        formset = super().get_formset(request, obj, **kwargs)
+        for name, field in formset.form.base_fields.items():
+            field.widget.attrs.setdefault(
+                "aria-label", f"{self.verbose_name}: {field.label or name}")
+        return formset
+
 
 class ClaimNoteInline(AppendOnlyInline):
     model = ClaimNote

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,7 @@ from claims.money.admin_financials import (
     loss_run_action,
     policy_financials_html,
 )
+from claims.money.approvals import AwaitingMyApprovalFilter, explanation_rows
 from claims.money.models import (
     OPEN_SETTLEMENT_STATES,
     AuthorityLevel,
@@ -80,6 +82,13 @@ class CostLineForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = claim.policy.sections.select_related("module")
         self.fields["section"].initial = claim.coverage_section_id
+        if claim.is_third_party:
+            self.fields["payee_kind"].initial = PayeeKind.CLAIMANT
+        else:
+            # A first-party claim has no third-party claimant: the policyholder is the payee.
+            self.fields["payee_kind"].choices = [(PayeeKind.POLICYHOLDER,
+                                                  PayeeKind.POLICYHOLDER.label)]
+            self.fields["payee_kind"].initial = PayeeKind.POLICYHOLDER
 
 
 class ReserveForm(forms.Form):
@@ -147,6 +156,19 @@ def _eur(value) -> str:
     return f"{value:,.2f}"
 
 
+def _local(moment) -> str:
+    """A point in time as the adjuster reads it: in the site's time zone (Europe/Berlin)."""
+    return f"{timezone.localtime(moment):%d.%m.%Y %H:%M}"
+
+
+LIMIT_LABELS = {"sublimit": _("sublimit"), "per_loss": _("per-loss limit"),
+                "aggregate": _("annual aggregate")}
+
+
+def _limits(codes) -> str:
+    return ", ".join(str(LIMIT_LABELS.get(code, code)) for code in codes)
+
+
 def _table(head: list[str], rows, css: str = "claim-table") -> str:
     return format_html(
         "<table class='{}'><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", css,
@@ -183,7 +205,7 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
                  "Decided by", "Reason", ""],
                 [(s.pk, s.section.module.name, s.get_state_display(), _eur(s.proposed_payable),
                   _eur(s.approved_amount) if s.approved_amount is not None else "-",
-                  ", ".join(s.limited_by) or "-", s.proposed_by, s.decided_by or "-",
+                  _limits(s.limited_by) or "-", s.proposed_by, s.decided_by or "-",
                   s.refusal_reason or "-",
                   format_html('<a href="{}">approve or refuse</a>',
                               reverse("admin:money_settlement_decide", args=[claim.pk, s.pk]))
@@ -195,7 +217,7 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
                 ["#", "Settlement", "Payee", "Amount", "Status", "Reference", "Paid at"],
                 [(p.pk, p.settlement_id, f"{p.payee_name} ({p.get_payee_kind_display()})",
                   _eur(p.amount), p.get_status_display(), p.external_reference or "-",
-                  f"{p.paid_at:%d.%m.%Y %H:%M}" if p.paid_at else "-") for p in payments])))
+                  _local(p.paid_at) if p.paid_at else "-") for p in payments])))
         share = insured_share(claim=claim)
         if share.deducted or share.owed:
             parts.append(format_html(
@@ -211,7 +233,7 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
         if agreements:
             parts.append(format_html("<h3>Ransom agreements</h3>{}", _table(
                 ["Agreed by", "When", "Police report", "Recorded by"],
-                [(a.agreed_by_name, f"{a.agreed_at:%d.%m.%Y %H:%M}", a.police_report_reference,
+                [(a.agreed_by_name, _local(a.agreed_at), a.police_report_reference,
                   a.recorded_by) for a in agreements])))
         return format_html_join("", "{}", ((part,) for part in parts))
 
@@ -242,9 +264,10 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
             result = settlement_preview(claim=claim, section=section)
         except (ClaimsError, SettlementInputError) as error:
             return format_html("{}{}<p>Preview not possible: {}</p>", head, line_table, error)
+        names = dict(CostCategory.objects.values_list("code", "name"))
         categories = _table(
             ["Category", "Claimed", "Sublimit", "Covered", "Not covered", "Deductible"],
-            [(row.category, _eur(row.claimed),
+            [(names.get(row.category, row.category), _eur(row.claimed),
               _eur(row.sublimit) if row.sublimit is not None else "-", _eur(row.covered),
               _eur(row.uncovered), "exempt" if row.deductible_exempt else "applies")
              for row in result.categories])
@@ -257,7 +280,7 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
             head, line_table, categories,
             format_html_join("", "<li>{}</li>", ((step,) for step in result.steps)),
             _eur(result.payable), _eur(result.deductible), _eur(result.aggregate_remaining),
-            f"; limited by {', '.join(result.limited_by)}" if result.limited_by else "",
+            f"; limited by {_limits(result.limited_by)}" if result.limited_by else "",
             format_html_join(", ", "{} {}", ((s.payee_name, _eur(s.amount))
                                              for s in split.shares)) or "-",
             _eur(split.deducted), _eur(split.still_owed),
@@ -298,7 +321,7 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
             raise PermissionDenied
         return claim
 
-    def _form_page(self, request, claim, form, title, action):
+    def _form_page(self, request, claim, form, title, action, extra=None, redirect_to=None):
         if request.method == "POST" and form.is_valid():
             try:
                 done = action(form.cleaned_data)
@@ -306,11 +329,11 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
                 form.add_error(None, error.message)
             else:
                 self.message_user(request, done, messages.SUCCESS)
-                return HttpResponseRedirect(
-                    reverse("admin:claims_claim_change", args=[claim.pk]))
+                return HttpResponseRedirect(redirect_to() if redirect_to else
+                                            reverse("admin:claims_claim_change", args=[claim.pk]))
         return TemplateResponse(request, "admin/money/form.html", {
             **self.admin_site.each_context(request), "title": title, "claim": claim,
-            "form": form, "opts": self.model._meta,
+            "form": form, "opts": self.model._meta, **(extra or {}),
         })
 
     def cost_line_view(self, request, claim_id):
@@ -375,12 +398,19 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
         claim = self._claim(request, claim_id)
         form = ProposeForm(request.POST or None, claim=claim)
 
+        proposed = []
+
         def propose(data):
             settlement = settlement_propose(claim=claim, section=data["section"],
                                             by=request.user)
+            proposed.append(settlement)
             return f"Settlement {settlement.pk} proposed: {_eur(settlement.proposed_payable)}."
 
-        return self._form_page(request, claim, form, f"Propose a settlement of {claim}", propose)
+        # The next step is the decision: the proposal opens the decide page (one click less).
+        return self._form_page(
+            request, claim, form, f"Propose a settlement of {claim}", propose,
+            redirect_to=lambda: reverse("admin:money_settlement_decide",
+                                        args=[claim.pk, proposed[0].pk]))
 
     def decide_view(self, request, claim_id, settlement_id):
         claim = self._claim(request, claim_id)
@@ -395,15 +425,34 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
             if result.state == "approved":
                 cut = " (cut by the annual aggregate)" if "aggregate" in result.limited_by else ""
                 return f"Settlement {result.pk} approved: {_eur(result.approved_amount)}{cut}."
+            if result.state == "paid":  # the payments ran at once (no worker queue)
+                return (f"Settlement {result.pk} approved and paid: "
+                        f"{_eur(result.approved_amount)}.")
             if result.state == "pending_team_lead":
                 level = result.required_level.name if result.required_level else "higher"
                 return (f"Settlement {result.pk} is above your approval limit: waiting for "
                         f"the {level} level.")
-            return f"Settlement {result.pk} refused: {result.refusal_reason}"
+            if result.state == "refused":
+                return f"Settlement {result.pk} refused: {result.refusal_reason}"
+            return f"Settlement {result.pk}: {result.get_state_display()}."
 
         title = (f"Settlement {settlement.pk} of {claim}: {settlement.get_state_display()}, "
                  f"proposed {_eur(settlement.proposed_payable)}")
-        return self._form_page(request, claim, form, title, decide)
+        rows = explanation_rows(settlement)
+        if not rows["steps"]:  # not yet escalated: the calculation as it stands now
+            try:
+                result = settlement_preview(claim=claim, section=settlement.section)
+            except (ClaimsError, SettlementInputError):
+                result = None
+            if result is not None:
+                split = payee_split(claim=claim, section=settlement.section, result=result)
+                rows = {"steps": list(result.steps), "claimed": _eur(result.claimed),
+                        "deductible": _eur(result.deductible), "payable": _eur(result.payable),
+                        "payees": [{"payee_name": s.payee_name, "amount": _eur(s.amount)}
+                                   for s in split.shares], "owed": None}
+        return self._form_page(request, claim, form, title, decide, extra={
+            "settlement": settlement, "explanation": rows,
+            "limited_by": _limits(settlement.limited_by)})
 
 
 class MoneyPolicyAdmin(PolicyAdmin):
@@ -434,6 +483,15 @@ admin.site.register(Policy, MoneyPolicyAdmin)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """Money records are written by the services only; every adjuster (team leads and managers
+    included) reads them, as they work the claims they belong to."""
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or roles.is_adjuster(request.user)
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or roles.is_adjuster(request.user)
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -466,11 +524,34 @@ class PaymentAdmin(ReadOnlyAdmin):
 @admin.register(Settlement)
 class SettlementAdmin(ReadOnlyAdmin):
     list_display = ["pk", "claim", "section", "state", "proposed_payable", "approved_amount",
-                    "proposed_by", "decided_by", "created_at"]
-    list_filter = ["state"]
+                    "why", "proposed_by", "escalated_by", "decided_by", "created_at", "decide"]
+    list_filter = [AwaitingMyApprovalFilter, "state"]
+
+    @admin.display(description=_("figures and explanation"))
+    def why(self, settlement):
+        rows = explanation_rows(settlement)
+        if not rows["steps"]:
+            return "-"
+        return format_html(
+            "<details><summary>{}</summary><ol>{}</ol>{}</details>",
+            _("claimed {claimed}, deductible {deductible}, payable {payable}").format(
+                claimed=rows["claimed"], deductible=rows["deductible"],
+                payable=rows["payable"]),
+            format_html_join("", "<li>{}</li>", ((step,) for step in rows["steps"])),
+            format_html("<p>{} {}</p>", _("Paid to:"), ", ".join(
+                f"{p['payee_name']} {p['amount']}" for p in rows["payees"]))
+            if rows["payees"] else "")
+
+    @admin.display(description=_("decision"))
+    def decide(self, settlement):
+        if settlement.state not in OPEN_SETTLEMENT_STATES:
+            return ""
+        return format_html('<a class="button" href="{}">{}</a>', reverse(
+            "admin:money_settlement_decide", args=[settlement.claim_id, settlement.pk]),
+            _("Approve or refuse"))
     search_fields = ["claim__number"]
     list_select_related = ["claim", "section__module", "section__policy", "proposed_by",
-                           "decided_by"]
+                           "decided_by", "escalated_by"]
 
 
 @admin.register(CostLine)

@@ -137,6 +137,14 @@ class ReportForm(forms.Form):
             modules__sections__policy__in=policies
         ).distinct().order_by("third_party", "name")
         self.fields["loss_date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        # Not optional but conditional: a claim from a third party needs its name and one way
+        # to reach them (email or postal address); the labels say so instead of "(optional)".
+        for name in CLAIMANT_FIELDS:
+            self.fields[name].required_with = "third_party"
+        self.fields["claimant_name"].help_text = _("Needed when someone claims against you.")
+        for name in ("claimant_email", "claimant_address"):
+            self.fields[name].help_text = _("Give at least one of the two: their email address "
+                                            "or their postal address.")
 
     def clean_loss_date(self):
         loss_date = self.cleaned_data["loss_date"]

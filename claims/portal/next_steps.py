@@ -40,7 +40,7 @@ def next_step_text(*, claim: Claim, state: str | None = None) -> str:
 
 def next_step(*, claim: Claim) -> str:
     """The next step as the claim page and the home page show it: an open question comes first."""
-    if claim.state not in (S.CLOSED, S.WITHDRAWN, S.DENIED):
+    if claim.state not in (S.PAID, S.CLOSED, S.WITHDRAWN, S.DENIED):
         due = claim.information_due_date
         if due is not None:
             return f"We need an answer from you by {due:%d.%m.%Y}."

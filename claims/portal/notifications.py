@@ -4,14 +4,14 @@ goes to the claim's adjuster. (State-change emails are the claims app's, sent by
 
 from __future__ import annotations
 
+from claims import notifications as claims_notifications
 from claims.models import Claim, ClaimNote
-from claims.notifications import email_after_commit
 
 
 def policyholder_wrote(*, claim: Claim, note: ClaimNote) -> None:
-    adjuster = claim.assigned_adjuster
-    email_after_commit(
-        subject=f"Claim {claim.number}: a message from the policyholder",
-        body=f"{claim.policy.policyholder} wrote:\n\n{note.text}\n",
-        recipients=[adjuster.email] if adjuster else [],
-    )
+    """To the assigned adjuster, or every adjuster while the claim has none."""
+    from claims.selectors import adjusters
+
+    emails = [] if claim.assigned_adjuster_id else [
+        user.email for user in adjusters() if user.email]
+    claims_notifications.policyholder_message(claim=claim, text=note.text, adjuster_emails=emails)

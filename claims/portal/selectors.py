@@ -71,7 +71,9 @@ def holder_claims(*, holder: Policyholder) -> QuerySet[Claim]:
 
 
 def open_claims(*, holder: Policyholder) -> QuerySet[Claim]:
-    return holder_claims(holder=holder).exclude(state__in=FINAL_STATES + [ClaimState.DENIED])
+    """The claims we are still working on: a paid claim is done for the policyholder."""
+    return holder_claims(holder=holder).exclude(
+        state__in=FINAL_STATES + [ClaimState.DENIED, ClaimState.PAID])
 
 
 def finished_claims(*, holder: Policyholder) -> QuerySet[Claim]:

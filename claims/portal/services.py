@@ -5,14 +5,17 @@ evidence, an answer with its documents. The claims services do the work, the aud
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from uuid import UUID
 
 from django.db import transaction
+from django.utils import timezone
 
 from claims.exceptions import PermissionDeniedError
 from claims.models import Claim, ClaimDocument, ClaimNote
 from claims.portal import notifications
 from claims.services import claim_report, note_add
+from claims.services.activities import activity_open_for_message
 from claims.services.documents import document_store, files_removed_on_error, inspect_all
 from claims.services.tx import batch
 from config.audit import audit_record
@@ -40,6 +43,24 @@ def claim_already_submitted(*, user, submission_token: UUID) -> Claim | None:
     return Claim.objects.filter(pk=entry.claim_id).first() if entry else None
 
 
+SAME_REPORT_WINDOW = timedelta(hours=24)
+
+
+def claim_same_report(*, user, policy: Policy, loss_type, loss_date, description: str):
+    """The claim this user reported with exactly these entries in the last 24 hours: the same
+    form sent again after the back button (the browser re-fetched the form, with a new token,
+    and restored what was typed), not a second incident."""
+    return (
+        Claim.objects.filter(
+            reported_by=user, policy=policy, loss_type=loss_type, loss_date=loss_date,
+            description=description,
+            reported_at__gte=timezone.now() - SAME_REPORT_WINDOW,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 def portal_claim_report(
     *, holder: Policyholder, user, submission_token: UUID, policy: Policy, loss_type,
     loss_date, description: str, emergency: bool, estimated_amount=None, claimant_name: str = "",
@@ -57,7 +78,9 @@ def portal_claim_report(
     inspected = inspect_all(documents)
     with files_removed_on_error() as written, _one_transaction(), batch():
         Policyholder.objects.select_for_update().get(pk=holder.pk)
-        existing = claim_already_submitted(user=user, submission_token=submission_token)
+        existing = claim_already_submitted(user=user, submission_token=submission_token) or \
+            claim_same_report(user=user, policy=policy, loss_type=loss_type,
+                              loss_date=loss_date, description=description)
         if existing is not None:
             return existing, False
         claim = claim_report(
@@ -106,5 +129,6 @@ def portal_message_send(*, claim: Claim, user, text: str) -> ClaimNote:
         note = note_add(
             claim=claim, text=text, author=user, visibility=ClaimNote.Visibility.POLICYHOLDER
         )
+        activity_open_for_message(claim=claim, now=timezone.now())
         notifications.policyholder_wrote(claim=claim, note=note)
     return note

@@ -138,3 +138,22 @@ def _escalate(*, pk: int, now: datetime) -> bool:
             recipients=[lead.email for lead in leads],
         )
     return True
+
+
+MESSAGE_ACTIVITY = "Answer the policyholder's message"
+
+
+def activity_open_for_message(*, claim: Claim, now: datetime) -> Activity:
+    """A policyholder's message waits in the adjuster's queue until answered: one open activity
+    per claim (a second message joins it), due the next business day. Runs inside the caller's
+    transaction."""
+    existing = Activity.objects.filter(
+        claim=claim, title=MESSAGE_ACTIVITY, completed_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    holder = claim.policy.policyholder
+    return Activity.objects.create(
+        claim=claim, title=MESSAGE_ACTIVITY, opened_in_state=claim.state,
+        due_at=business_days_after(now, 1, country=getattr(holder, "country", "DE"),
+                                   region=getattr(holder, "region", "")),
+    )

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
 from accounts.roles_admin import MembershipFormSet, memberships_save
@@ -22,6 +23,7 @@ from claims.models import Claim
 from . import services
 from .models import (
     ADJUSTER_TRANSITIONS,
+    OPEN_STATES,
     VendorJob,
     VendorMembership,
     VendorOrganisation,
@@ -225,9 +227,13 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
         service_form = ServiceChoiceForm(request.GET or None)
         service = service_form.cleaned_data["service"] if service_form.is_valid() else None
         proposals = vendors_propose(claim=claim, service=service) if service else []
+        open_jobs = list(VendorJob.objects.filter(claim=claim, state__in=OPEN_STATES)
+                         .select_related("organisation", "service").order_by("pk"))
         form = None
         if service is not None:
-            form = CommissionForm(request.POST or None, proposals=proposals)
+            form = CommissionForm(request.POST or None, proposals=proposals,
+                                  open_same_service=[j for j in open_jobs
+                                                     if j.service_id == service.pk])
             if request.method == "POST" and form.is_valid():
                 organisation = VendorOrganisation.objects.get(pk=form.cleaned_data["organisation"])
                 try:
@@ -244,7 +250,7 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": f"Commission a vendor for claim {claim.number}",
             "opts": self.model._meta, "claim": claim, "service_form": service_form,
-            "service": service, "proposals": proposals, "form": form,
+            "service": service, "proposals": proposals, "form": form, "open_jobs": open_jobs,
         })
 
 
@@ -258,8 +264,19 @@ class CommissionForm(forms.Form):
     scope = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
                             help_text="What the vendor is asked to do.")
 
-    def __init__(self, *args, proposals, **kwargs):
+    def __init__(self, *args, proposals, open_same_service=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if open_same_service:
+            # A second job for a service already running is never created by accident.
+            jobs = ", ".join(f"job {j.pk} ({j.organisation}, {j.get_state_display().lower()})"
+                             for j in open_same_service)
+            self.fields["second_job"] = forms.BooleanField(
+                label=_("Yes, commission a second job although %(jobs)s is open") % {
+                    "jobs": jobs},
+                error_messages={"required": _("This claim already has an open job for this "
+                                              "service: %(jobs)s. Confirm that a second one is "
+                                              "needed, or open the existing job.") % {
+                    "jobs": jobs}})
         self.fields["organisation"].choices = [
             (str(p.organisation.pk), f"{p.organisation.name} ({p.reasons})") for p in proposals
         ]

@@ -110,3 +110,13 @@ def organisations_tried(*, claim: Claim, service: VendorService) -> set[int]:
         VendorJob.objects.filter(claim=claim, service=service).values_list(
             "organisation_id", flat=True)
     )
+
+
+def job_documents(*, job: VendorJob):
+    """The documents the job's vendor put on the claim (reports, invoices, attachments), oldest
+    first: what the vendor sees listed on its job page."""
+    from claims.models import ClaimDocument
+
+    return (ClaimDocument.objects.filter(
+        claim_id=job.claim_id, uploaded_by__vendor_membership__organisation_id=job.organisation_id)
+        .order_by("uploaded_at", "id"))

@@ -397,3 +397,26 @@ def test_an_adjuster_records_an_answer_given_on_the_phone(adjuster_client, adjus
     request.refresh_from_db()
     assert request.status == "answered" and request.closed_by == adjuster
     assert not claim_in_liability_check.awaiting_information
+
+
+def test_the_claim_page_shows_the_desk_with_figures_activities_flags_and_actions_at_the_top(
+    client, claim_in_liability_check, adjuster, django_assert_max_num_queries
+):
+    claim = claim_in_liability_check
+    client.force_login(adjuster)
+    url = f"/admin/claims/claim/{claim.pk}/change/"
+    client.get(url)
+    with django_assert_max_num_queries(120):
+        page = client.get(url).content.decode()
+
+    start = page.index('id="claim-desk"')
+    desk = page[start:page.index("</section>", start)]
+    assert "Liability and coverage check" in desk
+    assert claim.policy.number in desk
+    assert "Cover left in the insurance year" in desk
+    for figure in ("Reserve loss", "Paid", "Incurred", "Deductible"):
+        assert figure in desk
+    assert "Open activities" in desk and "due" in desk
+    assert 'name="_fsm_transition_to"' in desk  # the state buttons, above Save
+    assert page.index('id="claim-desk"') < page.index('name="_save"')
+    assert "claims/desk.js" in page and "<script>" not in desk

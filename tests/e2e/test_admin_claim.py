@@ -57,6 +57,7 @@ def test_adjuster_moves_a_reported_claim_to_the_liability_check(
     assert "Start liability check: done" in page.inner_text(".messagelist")
     assert "COVERED" in page.inner_text(".field-coverage_result")
     assert "Liability and coverage check" in page.inner_text(".field-state_overview")
+    page.get_by_role("tab", name="History").click()  # the claim page's tabs (issue 15)
     history = page.inner_text("#audit-history")
     assert re.search(r"adjuster\s+claim\.transition\s+reported\s+liability_check", history)
     assert "claim.coverage_checked" in history

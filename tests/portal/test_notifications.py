@@ -74,3 +74,28 @@ def test_a_rolled_back_transition_sends_nothing(my_claim, holder, adjuster,
         claim_transition(claim=my_claim, transition="deny", by=adjuster, reason="x",
                          payload={"denial_reason": "no-such-reason"})
     assert _to_holder(holder) == []
+
+
+def test_a_policyholder_message_reaches_the_adjusters_and_waits_in_their_queue(
+        my_claim, holder_user, adjuster, client, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from claims.models import Activity, ClaimNote
+    from claims.portal.services import portal_message_send
+    from claims.services import note_add
+
+    assert my_claim.assigned_adjuster_id is None
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        portal_message_send(claim=my_claim, user=holder_user, text="Any news on our server?")
+
+    [message] = [m for m in mail.outbox if adjuster.email in m.to]
+    assert "Any news on our server?" in message.body
+    assert Activity.objects.filter(claim=my_claim, completed_at__isnull=True,
+                                   title="Answer the policyholder's message").count() == 1
+    client.force_login(adjuster)
+    queue = reverse("admin:claims_claim_changelist") + "?queue=messages"
+    assert my_claim.number in client.get(queue).content.decode()
+    note_add(claim=my_claim, text="The forensics team is on it.", author=adjuster,
+             visibility=ClaimNote.Visibility.POLICYHOLDER)
+    assert my_claim.number not in client.get(queue).content.decode()

@@ -41,6 +41,19 @@ def test_home_says_what_happens_next_per_state(portal, my_claim, adjuster):
     assert "We are checking cover and liability" in page
 
 
+def test_a_paid_claim_is_not_open_and_asks_for_no_answer(portal, my_claim, adjuster, question):
+    walk(my_claim, adjuster, "start_liability_check", "start_mitigation", "start_settlement",
+         "approve_settlement", "mark_paid")
+
+    page = portal.get(reverse("portal:home")).content.decode()
+
+    assert "You have no open claims" in page
+    assert "Earlier claims" in page and my_claim.number in page
+    assert "We need an answer from you" not in page
+    detail = portal.get(reverse("portal:claim", args=[my_claim.pk])).content.decode()
+    assert "We need an answer from you" not in detail
+
+
 def test_closed_and_withdrawn_claims_are_listed_as_earlier_claims(portal, my_claim, holder_user):
     walk(my_claim, holder_user, "withdraw")
     page = portal.get(reverse("portal:home")).content.decode()

@@ -98,6 +98,22 @@ def test_a_double_submit_creates_one_claim(portal, cyber_policy):
     assert first["Location"] == second["Location"]
 
 
+def test_back_and_send_again_with_a_fresh_form_creates_no_second_claim_or_emergency_job(
+        portal, cyber_policy):
+    from claims.vendors.models import VendorJob
+
+    data = _data(portal, cyber_policy)
+    first = portal.post(reverse("portal:report"), data)
+    jobs = VendorJob.objects.count()
+    again = dict(data, submission_token=_token(portal))  # back: the form re-fetched, re-sent
+
+    second = portal.post(reverse("portal:report"), again)
+
+    assert Claim.objects.count() == 1
+    assert VendorJob.objects.count() == jobs
+    assert first["Location"] == second["Location"]
+
+
 def test_a_fresh_form_reports_a_second_incident(portal, cyber_policy):
     portal.post(reverse("portal:report"), _data(portal, cyber_policy))
     portal.post(reverse("portal:report"), _data(portal, cyber_policy, description="Another one"))
@@ -246,3 +262,13 @@ def test_a_failure_after_the_files_were_stored_leaves_no_claim_and_no_file(
     assert not Claim.objects.exists()
     assert not ClaimDocument.objects.exists()
     assert _stored_files(settings) == []
+
+
+def test_the_claimant_fields_are_not_marked_optional_but_say_what_is_needed(portal, itl_policy):
+    page = portal.get(reverse("portal:report")).content.decode()
+    claimant = page[page.index('id="claimant"'):]
+    claimant = claimant[:claimant.index("</fieldset>")]
+
+    assert "(optional)" not in claimant
+    assert "Needed when someone claims against you." in claimant
+    assert "at least one of the two" in claimant

@@ -85,3 +85,23 @@ def test_cancel_asks_for_a_reason(claim, org_a, adjuster):
                 {"reason": "Policyholder solved it."})
     job.refresh_from_db()
     assert job.state == "cancelled" and job.cancel_reason == "Policyholder solved it."
+
+
+def test_commissioning_a_second_job_for_an_open_service_needs_a_confirmation(
+    claim, adjuster, org_a
+):
+    forensics = org_a.services.get(code="forensics")
+    open_job = make_job(claim, org_a, state="in_progress")
+    client = login(adjuster)
+    url = f"/admin/vendors/vendorjob/commission/{claim.pk}/?service={forensics.pk}"
+    assert f"/admin/vendors/vendorjob/{open_job.pk}/change/" in client.get(url).content.decode()
+
+    refused = client.post(url, {"organisation": str(org_a.pk), "scope": "Again"})
+
+    assert refused.status_code == 200
+    assert "already has an open job for this service" in refused.content.decode()
+    assert VendorJob.objects.filter(claim=claim).count() == 1
+    confirmed = client.post(url, {"organisation": str(org_a.pk), "scope": "Again",
+                                  "second_job": "on"})
+    assert confirmed.status_code == 302
+    assert VendorJob.objects.filter(claim=claim).count() == 2

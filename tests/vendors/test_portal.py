@@ -101,3 +101,20 @@ def test_a_vendor_uploads_report_and_invoice_through_the_portal(claim, org_a, ve
     assert response.status_code == 302
     job.refresh_from_db()
     assert job.state == "invoiced" and str(job.invoice_amount) == "4200.00"
+
+
+def test_an_uploaded_report_is_listed_on_the_vendors_job_page(claim, org_a, vendor_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    job = make_job(claim, org_a, state="in_progress")
+    client = login(vendor_a)
+    client.post(f"/vendor/jobs/{job.pk}/report/",
+                {"file": SimpleUploadedFile("draft-report.pdf", PDF)})
+    client.post(f"/vendor/jobs/{job.pk}/report/",
+                {"file": SimpleUploadedFile("final-report.pdf", PDF)})
+
+    page = client.get(f"/vendor/jobs/{job.pk}/").content.decode()
+
+    docs = page[page.index('id="docs-h"'):]
+    assert "draft-report.pdf" in docs and "final-report.pdf" in docs
+    assert "(final report)" in docs

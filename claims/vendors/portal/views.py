@@ -20,7 +20,7 @@ from privacy.services import access_record
 
 from .. import services
 from ..models import VendorJob
-from ..selectors import jobs_for_user, progress_updates
+from ..selectors import job_documents, jobs_for_user, progress_updates
 from .actions import vendor_actions_available
 from .forms import ACTION_FORMS, StateFilterForm
 
@@ -73,6 +73,7 @@ def _detail(request, job: VendorJob, bound: dict | None = None, status: int = 20
     return render(request, "vendors/portal/job_detail.html", {
         "job": job, "claim": job.claim, "holder": vendor_job_contact(job),
         "updates": progress_updates(job=job), "available": available, "forms": forms,
+        "documents": job_documents(job=job),
     }, status=status)
 
 

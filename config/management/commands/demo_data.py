@@ -20,6 +20,7 @@ DEMO_MODULES = [
     "privacy.demo",  # data protection: a pseudonymised legacy file, an export
     "claims.events.demo",
     "accounts.demo",
+    "claims.desk.demo",  # the desk: a policyholder message in the queue
 ]
 
 

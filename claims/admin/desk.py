@@ -1,0 +1,19 @@
+"""The claim page's summary (``claims.desk.summary``) with what the signed-in user may do now."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from claims import roles
+from claims.desk.summary import claim_desk_summary
+from claims.money.models import OPEN_SETTLEMENT_STATES, Settlement
+
+
+def desk_context(*, claim, user) -> dict:
+    summary = claim_desk_summary(claim=claim)
+    return {
+        **{f.name: getattr(summary, f.name) for f in fields(summary) if f.name != "claim"},
+        "is_adjuster": roles.is_adjuster(user),
+        "open_settlements": list(Settlement.objects.filter(
+            claim=claim, state__in=OPEN_SETTLEMENT_STATES).order_by("pk").only("pk")),
+    }

@@ -1,0 +1,193 @@
+"""The admin's start page: the figures a claims manager looks at, each from one aggregate query
+(a fixed number of queries whatever the number of claims), each linked to the filtered list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db import connection
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import ExtractYear, TruncMonth, TruncWeek
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.models import FINAL_STATES, Activity, Claim, ClaimNote, ClaimState
+from claims.money.models import Payment, ReserveChange
+from coverage.money import ZERO, money
+from policies.models import InsuranceYearAccount
+
+CLOSED = [*FINAL_STATES, ClaimState.DENIED]
+WEEKS = 8
+MONTHS = 6
+
+
+def _claims_url(**params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v is not None})
+    return reverse("admin:claims_claim_changelist") + (f"?{query}" if query else "")
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: Decimal | int
+    url: str
+    width: int  # percent of the largest bar
+    second: Decimal | int | None = None
+    second_width: int = 0
+
+
+def _bars(rows: list[tuple], *, second: bool = False) -> list[Bar]:
+    largest = max([abs(r[1]) for r in rows] + ([abs(r[3]) for r in rows] if second else [])
+                  + [1])
+    return [
+        Bar(label=r[0], value=r[1], url=r[2], width=round(100 * abs(r[1]) / largest),
+            second=r[3] if second else None,
+            second_width=round(100 * abs(r[3]) / largest) if second else 0)
+        for r in rows
+    ]
+
+
+def open_by_state_and_age(*, now) -> list[dict]:
+    week, month = now - timedelta(days=7), now - timedelta(days=30)
+    rows = (Claim.objects.exclude(state__in=CLOSED).values("state")
+            .annotate(total=Count("pk"), fresh=Count("pk", filter=Q(reported_at__gte=week)),
+                      middle=Count("pk", filter=Q(reported_at__lt=week, reported_at__gte=month)),
+                      old=Count("pk", filter=Q(reported_at__lt=month)))
+            .order_by("state"))
+    largest = max([r["total"] for r in rows] + [1])
+    labels = dict(ClaimState.choices)
+    iso = "%Y-%m-%d %H:%M:%S"
+    return [{
+        "label": labels.get(r["state"], r["state"]), "total": r["total"],
+        "url": _claims_url(state=r["state"]),
+        "ages": [
+            (r["fresh"], _claims_url(state=r["state"], reported_at__gte=week.strftime(iso))),
+            (r["middle"], _claims_url(state=r["state"], reported_at__lt=week.strftime(iso),
+                                      reported_at__gte=month.strftime(iso))),
+            (r["old"], _claims_url(state=r["state"], reported_at__lt=month.strftime(iso))),
+        ],
+        "widths": [round(100 * n / largest) for n in (r["fresh"], r["middle"], r["old"])],
+    } for r in rows]
+
+
+def reported_per_week(*, now) -> list[Bar]:
+    start = timezone.localtime(now).date() - timedelta(weeks=WEEKS - 1)
+    start -= timedelta(days=start.weekday())
+    counts = dict(Claim.objects.filter(reported_at__date__gte=start)
+                  .annotate(week=TruncWeek("reported_at")).values("week")
+                  .annotate(n=Count("pk")).values_list("week", "n"))
+    counts = {k.date() if hasattr(k, "date") else k: v for k, v in counts.items()}
+    rows = []
+    for i in range(WEEKS):
+        monday = start + timedelta(weeks=i)
+        rows.append((f"{monday:%d.%m.}", counts.get(monday, 0),
+                     _claims_url(reported_at__date__gte=monday.isoformat(),
+                                 reported_at__date__lt=(monday + timedelta(days=7)).isoformat())))
+    return _bars(rows)
+
+
+def _month_starts(now) -> list:
+    first = timezone.localtime(now).date().replace(day=1)
+    months = [first]
+    for _ in range(MONTHS - 1):
+        months.insert(0, (months[0] - timedelta(days=1)).replace(day=1))
+    return months
+
+
+def paid_and_incurred_per_month(*, now) -> list[Bar]:
+    """Paid per month, and incurred: paid plus the month's reserve movements."""
+    months = _month_starts(now)
+    paid = dict(Payment.objects.filter(status=Payment.Status.PAID, paid_at__date__gte=months[0])
+                .annotate(month=TruncMonth("paid_at")).values("month")
+                .annotate(total=Sum("amount")).values_list("month", "total"))
+    moved = dict(ReserveChange.objects.filter(created_at__date__gte=months[0])
+                 .annotate(month=TruncMonth("created_at")).values("month")
+                 .annotate(total=Sum(F("level") - F("previous_level")))
+                 .values_list("month", "total"))
+    paid = {k.date(): v for k, v in paid.items()}
+    moved = {k.date(): v for k, v in moved.items()}
+    rows = []
+    for i, month in enumerate(months):
+        end = months[i + 1] if i + 1 < len(months) else (month + timedelta(days=32)).replace(day=1)
+        paid_here = money(paid.get(month) or ZERO)
+        rows.append((f"{month:%m.%Y}", paid_here,
+                     reverse("admin:money_payment_changelist") + "?" + urlencode({
+                         "status__exact": "paid", "paid_at__date__gte": month.isoformat(),
+                         "paid_at__date__lt": end.isoformat()}),
+                     money(paid_here + (moved.get(month) or ZERO))))
+    return _bars(rows, second=True)
+
+
+def aggregate_used() -> list[dict]:
+    rows = (InsuranceYearAccount.objects
+            .annotate(calendar_year=ExtractYear("starts_on"))
+            .values("section__policy__product_id", "section__policy__product__name",
+                    "calendar_year")
+            .annotate(limit=Sum("limit"), committed=Sum("committed"))
+            .order_by("section__policy__product__name", "calendar_year"))
+    return [{
+        "product": r["section__policy__product__name"], "year": r["calendar_year"],
+        "limit": r["limit"], "committed": r["committed"],
+        "percent": round(100 * r["committed"] / r["limit"]) if r["limit"] else 0,
+        "percent_capped": min(100, round(100 * r["committed"] / r["limit"])) if r["limit"] else 0,
+        "url": reverse("admin:policies_policy_changelist") + "?" + urlencode(
+            {"product__id__exact": r["section__policy__product_id"]}),
+    } for r in rows]
+
+
+def largest_open_exposures(*, limit: int = 10) -> list[dict]:
+    """The open claims with the largest current reserves (latest level per section and kind)."""
+    reserves, claims = ReserveChange._meta.db_table, Claim._meta.db_table
+    closed = ", ".join(["%s"] * len(CLOSED))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.id, c.number, SUM(r.level) AS exposure FROM ("  # noqa: S608 - table names
+            f"  SELECT DISTINCT ON (claim_id, section_id, kind) claim_id, level FROM {reserves}"
+            f"  ORDER BY claim_id, section_id, kind, created_at DESC, id DESC) r"
+            f" JOIN {claims} c ON c.id = r.claim_id WHERE c.state NOT IN ({closed})"
+            f" GROUP BY c.id, c.number HAVING SUM(r.level) > 0 ORDER BY exposure DESC, c.id"
+            f" LIMIT %s", [*[str(s) for s in CLOSED], limit])
+        rows = cursor.fetchall()
+    return [{"number": number, "exposure": money(exposure),
+             "url": reverse("admin:claims_claim_change", args=[pk])}
+            for pk, number, exposure in rows]
+
+
+def queue_counts(*, user, now) -> dict:
+    """The work queues with their sizes, from one query on the claims (and one on approvals)."""
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from claims.money.approvals import settlements_awaiting_approval
+
+    overdue = Activity.objects.filter(claim=OuterRef("pk"), completed_at__isnull=True,
+                                      due_at__lt=now)
+    latest_author = (ClaimNote.objects.filter(claim=OuterRef("pk"))
+                     .order_by("-created_at", "-id").values("author_id")[:1])
+    counts = (Claim.objects.exclude(state__in=FINAL_STATES)
+              .alias(has_overdue=Exists(overdue), last_author=Subquery(latest_author))
+              .aggregate(
+                  mine=Count("pk", filter=Q(assigned_adjuster=user)),
+                  unassigned=Count("pk", filter=Q(assigned_adjuster__isnull=True)),
+                  emergencies=Count("pk", filter=Q(emergency=True)),
+                  overdue=Count("pk", filter=Q(has_overdue=True)),
+                  messages=Count("pk", filter=Q(last_author=F("policy__policyholder__user_id"))),
+              ))
+    counts["approvals"] = settlements_awaiting_approval(user=user).count()
+    overdue_activities = Activity.objects.filter(completed_at__isnull=True,
+                                                 due_at__lt=now).count()
+    return {**counts, "overdue_activities": overdue_activities}
+
+
+def dashboard(*, user, now=None) -> dict:
+    now = now or timezone.now()
+    return {
+        "queues": queue_counts(user=user, now=now),
+        "by_state": open_by_state_and_age(now=now),
+        "per_week": reported_per_week(now=now),
+        "per_month": paid_and_incurred_per_month(now=now),
+        "aggregates": aggregate_used(),
+        "exposures": largest_open_exposures(),
+    }

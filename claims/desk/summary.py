@@ -1,0 +1,82 @@
+"""What the top of the claim page shows in one screen: state, policy and sections, cover left per
+insurance year, reserves, paid, incurred, deductible, open activities and flags. A fixed number of
+queries whatever the number of cost lines, payments or activities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from claims.models import Activity, Claim
+from claims.money.models import Payment, ReserveChange, Settlement, SettlementState
+from claims.money.selectors import policy_aggregate
+from coverage.money import ZERO, money
+
+
+@dataclass(frozen=True)
+class DeskSummary:
+    claim: Claim
+    sections: list
+    cover_left: list
+    reserve_loss: Decimal
+    reserve_expense: Decimal
+    paid: Decimal
+    approved_unpaid: Decimal
+    incurred: Decimal
+    deductible: Decimal | None
+    activities: list
+    flags: list
+    pending_settlements: int
+
+
+def claim_desk_summary(*, claim: Claim) -> DeskSummary:
+    now = timezone.now()
+    sections = list(claim.policy.sections.select_related("module").order_by("module__name"))
+    latest = (ReserveChange.objects.filter(claim=claim)
+              .order_by("section_id", "kind", "-created_at", "-id")
+              .distinct("section_id", "kind").values_list("kind", "level"))
+    reserves = {"loss": ZERO, "expense": ZERO}
+    for kind, level in latest:
+        reserves[kind] = reserves.get(kind, ZERO) + level
+    payments = Payment.objects.filter(claim=claim).aggregate(
+        paid=Sum("amount", filter=Q(status=Payment.Status.PAID)),
+        unpaid=Sum("amount", filter=~Q(status=Payment.Status.PAID)))
+    paid = money(payments["paid"] or ZERO)
+    unpaid = money(payments["unpaid"] or ZERO)
+    reserve_total = reserves["loss"] + reserves["expense"]
+    activities = list(Activity.objects.filter(claim=claim, completed_at__isnull=True)
+                      .order_by("due_at", "pk")[:6])
+    pending = Settlement.objects.filter(
+        claim=claim, state__in=[SettlementState.PROPOSED, SettlementState.PENDING_TEAM_LEAD]
+    ).count()
+    section = next((s for s in sections if s.pk == claim.coverage_section_id), None)
+    flags = []
+    if claim.emergency:
+        flags.append(("emergency", _("Emergency")))
+    if any(a.due_at < now for a in activities):
+        flags.append(("overdue", _("Overdue activity")))
+    if claim.awaiting_information:
+        flags.append(("info", _("Awaiting information")))
+    if claim.duplicate_flag_open:
+        flags.append(("warning", _("Possible duplicate")))
+    if claim.series_id:
+        flags.append(("series", _("Series")))
+    if pending:
+        flags.append(("warning", _("Settlement waiting for a decision")))
+    if claim.assigned_adjuster_id is None:
+        flags.append(("warning", _("Unassigned")))
+    return DeskSummary(
+        claim=claim, sections=sections,
+        cover_left=[row for row in policy_aggregate(policy=claim.policy)
+                    if row.account.starts_on <= claim.loss_date < row.account.ends_on],
+        reserve_loss=money(reserves["loss"]), reserve_expense=money(reserves["expense"]),
+        paid=paid, approved_unpaid=unpaid,
+        # incurred: what was paid or is committed to be paid, plus what is still reserved
+        incurred=money(paid + unpaid + reserve_total),
+        deductible=section.deductible if section else None,
+        activities=activities, flags=flags, pending_settlements=pending,
+    )

@@ -1,0 +1,14 @@
+"""Staff sign-in to the admin in browser tests: one function, so that a second factor (2FA) is
+added in one place."""
+
+from __future__ import annotations
+
+from tests.claims.factories import PASSWORD
+
+
+def admin_login(page, live_server, username: str, next_path: str = "/admin/") -> None:
+    page.goto(f"{live_server.url}/admin/login/?next={next_path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}{next_path}")
