@@ -77,9 +77,10 @@ def open_claims(*, holder: Policyholder) -> QuerySet[Claim]:
 
 
 def finished_claims(*, holder: Policyholder) -> QuerySet[Claim]:
-    """The caller's claims that are over (closed, withdrawn, denied): the complement of
+    """The caller's claims that are over (paid, closed, withdrawn, denied): the complement of
     ``open_claims``."""
-    return holder_claims(holder=holder).filter(state__in=FINAL_STATES + [ClaimState.DENIED])
+    return holder_claims(holder=holder).filter(
+        state__in=FINAL_STATES + [ClaimState.DENIED, ClaimState.PAID])
 
 
 def holder_claim(*, holder: Policyholder, pk: int) -> Claim:
