@@ -437,12 +437,12 @@ WHERE c.id > %(claims_claim_base)s
     ("payments", """
 INSERT INTO money_payment (payee_kind, payee_name, amount, idempotency_key, status, attempts,
   last_enqueued_at, external_reference, created_at, paid_at, account_id, claim_id,
-  settlement_id, vendor_id)
+  settlement_id, vendor_id, void_reason)
 SELECT 'policyholder', 'Policyholder ' || s.claim_id, s.approved_amount,
   'seed-payment-' || s.id, CASE WHEN s.state = 'paid' THEN 'paid' ELSE 'pending' END, 1,
   s.decided_at, CASE WHEN s.state = 'paid' THEN 'SEED-' || s.id ELSE '' END, s.decided_at,
   CASE WHEN s.state = 'paid' THEN s.decided_at + interval '1 day' END, s.account_id, s.claim_id,
-  s.id, NULL
+  s.id, NULL, ''
 FROM money_settlement s JOIN claims_claim c ON c.id = s.claim_id
 WHERE c.id > %(claims_claim_base)s AND s.state IN ('approved', 'paid')
 """),
