@@ -5,7 +5,7 @@ invoices, cancel a job, and list the vendor organisations and services. Every wr
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -52,6 +52,7 @@ class ClaimVendorJobs(ClaimVendorJobList):
 
 
 @extend_schema(tags=["adjuster"], responses={200: AdjusterJobSerializer, **errors(*READ_ONE)})
+@extend_schema_view(get=extend_schema(operation_id="adjuster_vendor_job_retrieve"))
 class AdjusterJobDetail(generics.RetrieveAPIView):
     """A vendor job with the figures the adjuster decides on (estimate, invoice, tolerance)."""
 

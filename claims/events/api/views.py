@@ -167,6 +167,7 @@ class SuggestionList(EventMixin, generics.ListAPIView):
 
 class SuggestionDecide(EventMixin, APIView):
     @extend_schema(tags=["adjuster: events"], request=s.OptionalReasonSerializer,
+                   operation_id="events_suggestion_decide",
                    responses={200: s.SuggestionSerializer, **errors(*WRITE)})
     def post(self, request, pk, suggestion_pk, decision):
         """``confirm`` links the claim; ``reject`` (optional ``reason``) never suggests it
