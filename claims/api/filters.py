@@ -52,6 +52,20 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+class StrictDateField(forms.DateField):
+    """A day as the schema says (``2026-11-29``): an empty value is a 400, not "any day"."""
+
+    def to_python(self, value):
+        if value == "":
+            raise forms.ValidationError("Give a day such as 2026-11-29, or leave the parameter "
+                                        "out.", code="invalid")
+        return super().to_python(value)
+
+
+class StrictDateFilter(django_filters.DateFilter):
+    field_class = StrictDateField
+
+
 class ClaimFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=ClaimState.choices)
     product = django_filters.CharFilter(field_name="policy__product__code",
@@ -63,9 +77,9 @@ class ClaimFilter(django_filters.FilterSet):
     unassigned = StrictBooleanFilter(field_name="assigned_adjuster", lookup_expr="isnull")
     emergency = StrictBooleanFilter()
     policy = IdFilter(field_name="policy_id")
-    reported_after = django_filters.DateFilter(
+    reported_after = StrictDateFilter(
         method="filter_reported_after", help_text="Reported on or after this day (local time).")
-    reported_before = django_filters.DateFilter(
+    reported_before = StrictDateFilter(
         method="filter_reported_before", help_text="Reported on or before this day (local time).")
 
     class Meta:
