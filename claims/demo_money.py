@@ -25,7 +25,6 @@ from claims.money.services import (
     settlement_propose,
 )
 from claims.services import claim_report, claim_transition
-from claims.services.tx import batch
 from coverage.models import CostCategory, LossType
 from policies.models import Policy
 
@@ -92,7 +91,7 @@ def load(stdout) -> list[tuple[str, str, str]]:
     if policy is None:
         stdout.write("Money: no active cyber policy with a portal login; nothing loaded.")
         return []
-    with batch(), notifications.muted():
+    with notifications.muted():
         for description, lines, outcome in STORIES:
             claim = _story_claim(description, policy, adjuster)
             _money(claim, lines, outcome, adjuster, lead)

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from claims import notifications
 from claims.services import claim_report
-from claims.services.tx import batch
 from claims.vendors.models import VendorOrganisation
 from coverage.models import LossType
 from policies.dependencies import policy_dependencies_set
@@ -59,7 +58,7 @@ def load(stdout) -> list[tuple[str, str, str]]:
     policies = {policy.number: policy for policy in
                 Policy.objects.filter(number__in=DEPENDENCIES).select_related(
                     "policyholder__user")}
-    with batch(), notifications.muted():
+    with notifications.muted():
         for number, entries in DEPENDENCIES.items():
             policy = policies[number]
             policy_dependencies_set(policy=policy, by=policy.policyholder.user, dependencies=[

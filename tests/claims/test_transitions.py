@@ -12,7 +12,7 @@ from claims.exceptions import (
 )
 from claims.models import TRANSITION_NAMES, Claim, ClaimState
 from claims.services import claim_transition
-from claims.services.transitions import money_driven
+from claims.services.transitions import MONEY_DRIVEN
 from config.models import AuditEntry
 from tests.claims.conftest import commission_vendor
 
@@ -57,10 +57,11 @@ def _do(claim, name, by):
     if name == "start_mitigation" and not claim.vendor_jobs.exists():
         commission_vendor(claim)
     reason, payload = INPUT.get(name, ("", {}))
-    with money_driven():  # the state machine itself; the money services are tested apart
-        return claim_transition(
-            claim=claim, transition=name, by=by, reason=reason, payload=payload
-        )
+    # the state machine itself (money=True: as the money services); they are tested apart
+    return claim_transition(
+        claim=claim, transition=name, by=by, reason=reason, payload=payload,
+        money=name in MONEY_DRIVEN,
+    )
 
 
 def _transitions_of(claim):

@@ -77,6 +77,7 @@ def cost_line_add(
     source_job=None,
     section: CoverageSection | None = None,
     reason: str = "",
+    composed: bool = False,
 ) -> CostLine:
     """Add a cost to the claim. A negative amount corrects earlier lines of the same category and
     payee (never below zero) and needs a reason. Adjusters add lines; a vendor's invoice
@@ -97,7 +98,7 @@ def cost_line_add(
             {"category": f"{section.module.name} does not pay '{category.name}'."}
         )
     payee_name = _payee_name(claim=claim, payee_kind=payee_kind, vendor=vendor)
-    with business_action():
+    with business_action(composed=composed):
         locked = _open_claim(claim)
         if amount < 0:
             net = CostLine.objects.filter(

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from django_fsm import ConcurrentTransition, can_proceed
 
 from claims.exceptions import PermissionDeniedError, TransitionConflict
-from claims.services.tx import batch, business_action
+from claims.services.tx import business_action
 from config.audit import audit_record
 
 from ..models import JobState, VendorJob, is_job_vendor
@@ -60,17 +60,19 @@ def require_vendor(job: VendorJob, by, what: str) -> None:
 @contextmanager
 def job_action(
     *, job: VendorJob, transition: str | None, by, action: str = "", reason: str = "",
-    payload: dict | None = None, system: bool = False,
+    payload: dict | None = None, system: bool = False, composed: bool = False,
 ) -> Iterator[dict]:
     """Run ``transition`` on ``job`` (or none) in one durable transaction. The block may set
     fields on the job and put more audit detail into the yielded dict; the job is then saved
-    (optimistic lock on its state) and audited. A concurrent change becomes a 409."""
+    (optimistic lock on its state) and audited. A concurrent change becomes a 409.
+    ``composed=True``: a step of the caller's transaction (e.g. escalate a job and request the
+    next one, both or neither)."""
     if transition:
         check_transition(job, transition, by, system=system)
     from_state = job.state
     details: dict = dict(payload or {})
     try:
-        with business_action():
+        with business_action(composed=composed):
             if transition:
                 getattr(job, transition)()
             yield details
@@ -92,10 +94,3 @@ def job_action(
             job.refresh_from_db()
         raise
 
-
-@contextmanager
-def composite_action() -> Iterator[None]:
-    """One durable transaction around several business actions (e.g. escalate a job and request
-    the next one): the actions inside join it instead of opening their own."""
-    with business_action(), batch():
-        yield

@@ -4,10 +4,7 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.test.utils import override_settings
-
-from claims.services.tx import batch
 
 # Each module has ``load(stdout) -> list[tuple[role, username, password]]``; order matters.
 DEMO_MODULES = [
@@ -29,11 +26,11 @@ class Command(BaseCommand):
         for name in DEMO_MODULES:
             if find_spec(name) is None:
                 continue
-            # Nobody to tell about demo claims: no emails while loading.
-            with (
-                override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
-                transaction.atomic(),
-                batch(),
+            # Nobody to tell about demo claims: no emails while loading. Each service the loader
+            # calls commits its own durable transaction; the loaders are idempotent, so a run
+            # that stops half-way is completed by the next.
+            with override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"
             ):
                 logins.extend(import_module(name).load(self.stdout) or [])
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Logins (user / password):"))
