@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, can_proceed
+from django_fsm import ConcurrentTransition
 
 from claims import notifications
-from claims.exceptions import ClaimValidationError, PermissionDeniedError, TransitionConflict
+from claims.exceptions import ClaimValidationError, TransitionConflict
 from claims.models import TRANSITION_NAMES, Claim, ClaimState, DenialReason
+from claims.services import fsm
 from claims.services.activities import activities_open_for_state
 from claims.services.coverage_check import run_coverage_check
 from claims.services.tx import business_action
@@ -28,31 +29,13 @@ CONDITION_MESSAGES = {"defend": "Only a third party's claim against the insured 
 
 
 def transition_label(name: str) -> str:
-    method = getattr(Claim, name)
-    transitions = method._django_fsm.transitions
-    first = next(iter(transitions.values()))
-    return first.custom.get("label", name)
+    return fsm.transition_label(Claim, name)
 
 
 def _method(claim: Claim, transition: str):
     if transition not in TRANSITION_NAMES:
         raise ClaimValidationError({"transition": f"Unknown transition {transition!r}."})
     return getattr(claim, transition)
-
-
-def _check(claim: Claim, transition: str, method, by, *, money: bool = False) -> None:
-    label = transition_label(transition)
-    state = ClaimState(claim.state).label.lower()
-    if not can_proceed(method, check_conditions=False):
-        raise TransitionConflict(f"'{label}' is not possible: the claim is {state}.")
-    meta = method._django_fsm
-    system = money and by is None  # the money services' own move (e.g. the last payment)
-    if not system and not meta.has_transition_perm(claim, claim.state, by):
-        raise PermissionDeniedError(f"You are not allowed to '{label}' this claim.")
-    if not can_proceed(method):
-        raise TransitionConflict(
-            CONDITION_MESSAGES.get(transition, f"'{label}' is not possible for this claim.")
-        )
 
 
 def _inputs(transition: str, reason: str, payload: dict) -> dict:
@@ -88,7 +71,9 @@ def claim_transition(
     """
     payload = dict(payload or {})
     method = _method(claim, transition)
-    _check(claim, transition, method, by, money=money)
+    # the money services' own move (e.g. the last payment) has no actor whose role to check
+    fsm.transition_check(claim, transition, by, noun="claim",
+                         condition_messages=CONDITION_MESSAGES, system=money and by is None)
     if transition in MONEY_DRIVEN and not money:
         raise TransitionConflict(
             f"'{transition_label(transition)}' follows the money: approve the claim's settlement "

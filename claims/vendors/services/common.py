@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django_fsm import ConcurrentTransition, can_proceed
+from django_fsm import ConcurrentTransition
 
 from claims.exceptions import PermissionDeniedError, TransitionConflict
+from claims.services import fsm
 from claims.services.tx import business_action
 from config.audit import audit_record
 
-from ..models import JobState, VendorJob, is_job_vendor
+from ..models import VendorJob, is_job_vendor
 from ..notifications import (  # noqa: F401 - the job services' emails
     adjuster_emails,
     notify_adjuster,
@@ -32,24 +33,13 @@ CONDITION_MESSAGES = {
 
 
 def transition_label(name: str) -> str:
-    method = getattr(VendorJob, name)
-    first = next(iter(method._django_fsm.transitions.values()))
-    return first.custom.get("label", name)
+    return fsm.transition_label(VendorJob, name)
 
 
 def check_transition(job: VendorJob, transition: str, by, *, system: bool = False) -> None:
     """409 for a wrong state or an unmet condition, 403 for a wrong role."""
-    method = getattr(job, transition)
-    label = transition_label(transition)
-    state = JobState(job.state).label.lower()
-    if not can_proceed(method, check_conditions=False):
-        raise TransitionConflict(f"'{label}' is not possible: the job is {state}.")
-    if not system and not method._django_fsm.has_transition_perm(job, job.state, by):
-        raise PermissionDeniedError(f"You are not allowed to '{label}' this job.")
-    if not can_proceed(method):
-        raise TransitionConflict(
-            CONDITION_MESSAGES.get(transition, f"'{label}' is not possible for this job.")
-        )
+    fsm.transition_check(job, transition, by, noun="job",
+                         condition_messages=CONDITION_MESSAGES, system=system)
 
 
 def require_vendor(job: VendorJob, by, what: str) -> None:
