@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.apps import apps
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -20,7 +20,7 @@ from claims.models import (
     InformationRequest,
 )
 from config.models import AuditEntry
-from coverage.models import CostCategory, LossType, Module
+from coverage.models import CostCategory, LossType
 from policies.models import CoverageSection, Policy, Policyholder
 
 
@@ -32,17 +32,11 @@ def policyholder_of(user) -> Policyholder:
     return holder
 
 
-BASE_FIRST = Case(
-    When(module__kind=Module.Kind.BASE, then=Value(0)), default=Value(1),
-    output_field=IntegerField(),
-)
 
 
 def holder_policies(*, holder: Policyholder) -> QuerySet[Policy]:
     """The caller's policies with their sections, base module first (``ordered_sections``)."""
-    sections = CoverageSection.objects.select_related("module").order_by(
-        BASE_FIRST, "module__name"
-    )
+    sections = CoverageSection.objects.base_first()
     return (
         Policy.objects.filter(policyholder=holder)
         .select_related("product")

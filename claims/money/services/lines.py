@@ -203,8 +203,7 @@ def interruption_stated(*, claim: Claim, first_8_hours_loss: Decimal, by
         raise ClaimValidationError({"first_8_hours_loss": "Cannot be negative."})
     sections = CoverageSection.objects.filter(
         policy=claim.policy, module__deductible_rule=DeductibleRule.FIRST_8_HOURS,
-        module__loss_types=claim.loss_type,
-    ).select_related("module")
+    ).covering(claim.loss_type).base_first()
     row = None
     for section in sections:
         row = InterruptionAssessment.objects.create(
