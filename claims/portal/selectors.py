@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.apps import apps
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -19,6 +18,9 @@ from claims.models import (
     ClaimState,
     InformationRequest,
 )
+from claims.money.models import Settlement, SettlementState
+from claims.money.selectors import insured_share
+from claims.vendors.models import VendorProgressUpdate
 from config.models import AuditEntry
 from coverage.models import CostCategory, LossType
 from policies.models import CoverageSection, Policy, Policyholder
@@ -166,12 +168,7 @@ def claim_timeline(*, claim: Claim, user) -> list[TimelineEntry]:
 
 
 def vendor_progress(*, claim: Claim) -> list[TimelineEntry]:
-    """Vendor progress updates marked visible to the policyholder (when the vendors app is
-    installed)."""
-    if not apps.is_installed("claims.vendors"):
-        return []
-    from claims.vendors.models import VendorProgressUpdate
-
+    """Vendor progress updates marked visible to the policyholder."""
     updates = (
         VendorProgressUpdate.objects.filter(job__claim=claim, visible_to_policyholder=True)
         .select_related("job__organisation", "job__service")
@@ -234,21 +231,13 @@ def _payee_figure(explanation: dict, key: str) -> str | None:
 
 def deductible_owed_by_insured(*, claim: Claim):
     """What the policyholder still owes on the claim (its deductible), or None."""
-    if not apps.is_installed("claims.money"):
-        return None
-    from claims.money.selectors import insured_share
-
     share = insured_share(claim=claim)
     return share if share.still_owed else None
 
 
 def settlement_statements(*, claim: Claim) -> list[SettlementStatement]:
-    """The approved or paid settlements of the claim, in the policyholder's words (when the money
-    app is installed). Proposals still being decided are not shown."""
-    if not apps.is_installed("claims.money"):
-        return []
-    from claims.money.models import Settlement, SettlementState
-
+    """The approved or paid settlements of the claim, in the policyholder's words. Proposals
+    still being decided are not shown."""
     settlements = (
         Settlement.objects.filter(
             claim=claim, state__in=[SettlementState.APPROVED, SettlementState.PAID]
