@@ -15,6 +15,7 @@ from claims.services import claim_transition
 from claims.services.transitions import MONEY_DRIVEN
 from config.models import AuditEntry
 from tests.claims.conftest import commission_vendor
+from tests.claims.factories import ClaimFactory
 
 S = ClaimState
 STATE_FIXTURES = {
@@ -48,6 +49,12 @@ INPUT = {
     "deny": ("The loss is excluded.", {"denial_reason": "excluded_risk"}),
     "withdraw": ("Found the files again.", {}),
     "reopen": ("A new invoice arrived.", {}),
+}
+
+# What a claim in a state carries (the database insists), for claims built by the factory.
+STATE_FIELDS = {
+    S.DENIED: {"denial_reason": "excluded_risk", "denial_text": "The loss is excluded."},
+    S.WITHDRAWN: {"withdrawal_reason": "Found the files again."},
 }
 
 pytestmark = pytest.mark.django_db
@@ -95,9 +102,11 @@ def test_an_adjuster_takes_every_allowed_transition_and_it_is_audited(
 
 @pytest.mark.parametrize(("state", "name"), FORBIDDEN_CASES)
 def test_a_transition_from_the_wrong_state_is_a_409_conflict_and_changes_nothing(
-    request, adjuster, state, name
+    cyber_policy, holder_user, adjuster, state, name
 ):
-    claim = request.getfixturevalue(STATE_FIXTURES[state])
+    # the state is built by the factory: the wrong state is refused before anything else counts
+    claim = ClaimFactory(policy=cyber_policy, reported_by=holder_user, state=state,
+                         **STATE_FIELDS.get(state, {}))
     before = _transitions_of(claim)
 
     with pytest.raises(TransitionConflict) as caught:
