@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "claims.events.apps.EventsConfig",
     "claims.portal.apps.PortalConfig",
     "privacy.apps.PrivacyConfig",
+    "demo.apps.DemoConfig",  # manage.py demo_data
 ]
 
 MIDDLEWARE = [

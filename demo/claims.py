@@ -221,7 +221,7 @@ def _commission_vendor(claim: Claim, service_code: str, adjuster) -> None:
                 .order_by("pk").first())
 
     if organisation() is None:
-        from claims import demo_vendors
+        from demo import vendors as demo_vendors
 
         demo_vendors.load(_Quiet())
     vendor_job_request(claim=claim, organisation=organisation(),

@@ -1,4 +1,4 @@
-"""Demo money, after ``claims.demo`` and ``claims.demo_vendors``: cost lines and reserves on the
+"""Demo money, after ``demo.claims`` and ``demo.vendors``: cost lines and reserves on the
 demo claim waiting for its settlement, and three claims of our own on a cyber policy taken
 through the money services: one approved (settled; its payment is made as soon as a worker or
 the eager mode runs it), one paid, one above the adjuster's limit waiting for the team lead.

@@ -1,4 +1,4 @@
-"""Demo of Money v2, after ``claims.demo_money``: the claims manager and the head of claims (demo
+"""Demo of Money v2, after ``demo.money``: the claims manager and the head of claims (demo
 logins), and four claims worked through the money services:
 
 - a lost client key: the claimant is paid 1,400.00 in full, the insured owes the 1,000.00

@@ -30,9 +30,8 @@ from claims.services import claim_report, claim_transition, document_add, note_a
 from coverage.models import CostCategory, LossType, Product
 from policies.models import Industry, Policy, Policyholder
 from policies.services import policies_expire_due, policy_create, policyholder_create
-
-from .models import AccessLogEntry, DataExport, LegalHold, SubjectKind
-from .services import (
+from privacy.models import AccessLogEntry, DataExport, LegalHold, SubjectKind
+from privacy.services import (
     access_record,
     data_export_build,
     data_export_request,

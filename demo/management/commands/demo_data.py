@@ -8,13 +8,13 @@ from django.test.utils import override_settings
 
 # Each module has ``load(stdout) -> list[tuple[role, username, password]]``; order matters.
 DEMO_MODULES = [
-    "policies.demo",
-    "claims.demo",
-    "claims.demo_vendors",
-    "claims.demo_money",
-    "claims.demo_money_v2",
-    "privacy.demo",  # data protection: a pseudonymised legacy file, an export
-    "claims.events.demo",
+    "demo.policies",
+    "demo.claims",
+    "demo.vendors",
+    "demo.money",
+    "demo.money_v2",
+    "demo.privacy",  # data protection: a pseudonymised legacy file, an export
+    "demo.events",
 ]
 
 
