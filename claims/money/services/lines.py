@@ -60,9 +60,7 @@ def _payee_name(*, claim: Claim, payee_kind: str, vendor) -> str:
 
 def _vendor_row(vendor):
     """The vendor organisation to link (a plain name is kept as the payee name only)."""
-    from claims.vendors.models import VendorOrganisation
-
-    return vendor if isinstance(vendor, VendorOrganisation) else None
+    return vendor if isinstance(vendor, CostLine._meta.get_field("vendor").related_model) else None
 
 
 def cost_line_add(

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from claims.exceptions import ClaimValidationError
+from claims.money.services import cost_line_add
 from claims.services.tx import business_action
 from coverage.models import ModuleCostCategory
 
@@ -56,8 +57,6 @@ def vendor_job_approve_overrun(*, job: VendorJob, reason: str, by, composed: boo
 def vendor_job_accept_for_payment(*, job: VendorJob, by, composed: bool = False) -> VendorJob:
     """Accept the invoice: it becomes a cost line on the claim, payable to the vendor, in the
     cost category of the job's service; both in one transaction."""
-    from claims.money.services import cost_line_add
-
     check_transition(job, "accept_for_payment", by)
     with job_action(
         job=job, transition="accept_for_payment", by=by, composed=composed
