@@ -88,11 +88,7 @@ def account_for(*, section: CoverageSection, loss_date: date) -> InsuranceYearAc
 
 def covering_sections(*, policy: Policy, loss_type) -> QuerySet[CoverageSection]:
     """The policy's sections whose module covers the loss type."""
-    return (
-        policy.sections.filter(module__loss_types=loss_type)
-        .select_related("module")
-        .order_by("-module__kind", "module__name")
-    )
+    return policy.sections.covering(loss_type).base_first()
 
 
 @dataclass(frozen=True)
@@ -127,9 +123,7 @@ def claim_policy_sections(*, claim: Claim) -> list[SectionOverview]:
             covers_loss_type=section.pk in covering,
             account=accounts.get(section.pk),
         )
-        for section in claim.policy.sections.select_related("module").order_by(
-            "-module__kind", "module__name"
-        )
+        for section in claim.policy.sections.base_first()
     ]
 
 

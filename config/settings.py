@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "claims.events.apps.EventsConfig",
     "claims.portal.apps.PortalConfig",
     "privacy.apps.PrivacyConfig",
+    "demo.apps.DemoConfig",  # manage.py demo_data
 ]
 
 MIDDLEWARE = [
@@ -282,8 +283,6 @@ WORKER_HEARTBEAT_STALE = env.int("WORKER_HEARTBEAT_STALE", default=30)
 OUTBOX_LATE_AFTER = env.int("OUTBOX_LATE_AFTER", default=300)
 # Seconds a pending payment waits before the payments sweep enqueues its task again.
 PAYMENT_RETRY_AFTER = env.int("PAYMENT_RETRY_AFTER", default=120)
-# Test-only: seconds the payment task waits inside its transaction (to kill a worker mid-task).
-PAYMENT_EXECUTE_DELAY = env.int("PAYMENT_EXECUTE_DELAY", default=0) if TESTING else 0
 
 # --- REST framework ------------------------------------------------------------------------------
 REST_FRAMEWORK = {

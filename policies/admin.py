@@ -161,8 +161,10 @@ class CancelForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
 
 
-@admin.register(Policy)
 class PolicyAdmin(admin.ModelAdmin):
+    """The policy screen; registered once, composed with the money columns in claims.money.admin
+    (the policies app does not know about payments)."""
+
     list_display = [
         "number", "policyholder", "product", "start_date", "expiry_date", "term_years", "status",
         "it_security_discount",

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -207,6 +207,27 @@ class Policy(models.Model):
         ]
 
 
+class CoverageSectionQuerySet(models.QuerySet):
+    """The one coverage lookup:
+    ``CoverageSection.objects.covering(loss_type).for_date(day).base_first()``."""
+
+    def covering(self, loss_type) -> CoverageSectionQuerySet:
+        """Sections whose module covers ``loss_type``."""
+        return self.filter(module__loss_types=loss_type)
+
+    def for_date(self, day: date) -> CoverageSectionQuerySet:
+        """Sections with an insurance-year account running on ``day``."""
+        return self.filter(accounts__starts_on__lte=day, accounts__ends_on__gt=day)
+
+    def base_first(self) -> CoverageSectionQuerySet:
+        """The base module's section first (the primary one), then the add-ons by name."""
+        return self.select_related("module").order_by(
+            Case(When(module__kind=Module.Kind.BASE, then=Value(0)), default=Value(1),
+                 output_field=IntegerField()),
+            "module__name",
+        )
+
+
 class CoverageSection(models.Model):
     """One module on a policy, with its own sum insured, deductible and aggregate."""
 
@@ -215,6 +236,8 @@ class CoverageSection(models.Model):
     sum_insured = models.DecimalField(**MONEY, help_text="Per loss event.")
     aggregate_factor = models.PositiveSmallIntegerField(default=2)
     deductible = models.DecimalField(**MONEY)
+
+    objects = CoverageSectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["policy", "module__kind", "module__name"]

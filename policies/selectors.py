@@ -41,17 +41,10 @@ class Cover:
     insurance_year: int
 
 
-# Where several sections cover a loss type, the base module's is the primary one.
-_BASE_FIRST = Case(
-    When(module__kind=Module.Kind.BASE, then=Value(0)), default=Value(1),
-    output_field=IntegerField(),
-)
-
-
 def _section_for(*, policy: Policy, loss_type: LossType | str | None) -> CoverageSection:
-    sections = policy.sections.select_related("module")
+    sections = policy.sections.all()
     if loss_type is None:
-        section = sections.order_by(_BASE_FIRST, "module__name").first()
+        section = sections.base_first().first()
         if section is None:
             raise NoCover("no_section_for_loss_type", f"Policy {policy.number} has no sections.")
         return section
@@ -59,11 +52,7 @@ def _section_for(*, policy: Policy, loss_type: LossType | str | None) -> Coverag
         loss_type = LossType.objects.filter(code=loss_type).first()
         if loss_type is None:
             raise NoCover("no_section_for_loss_type", "Unknown loss type.")
-    section = (
-        sections.filter(module__loss_types=loss_type)
-        .order_by(_BASE_FIRST, "module__name")
-        .first()
-    )
+    section = sections.covering(loss_type).base_first().first()
     if section is None:
         raise NoCover(
             "no_section_for_loss_type",

@@ -1,20 +1,21 @@
 """``Idempotency-Key`` for the writes that create claims or money.
 
-The key row is inserted first, in the same transaction as the write (``INSERT ... ON CONFLICT DO
-NOTHING``). A second request with the same key blocks on the unique index until the first one's
-transaction ends; it then finds the stored response and replays it (same status, same body). The
-key sent again with another method, path or body is refused with 409 ``idempotency_key_reused``.
-If the write fails with an error the transaction rolls back with the key row, so the request can
-be retried under the same key.
-
-The claims services open a durable transaction of their own; here they run inside the key's
-transaction on purpose (``claims.services.tx.batch``), so the key and the write commit together.
+The service a view calls opens its own durable transaction, so the key is kept around it, not in
+it. A PostgreSQL advisory lock on (user, key) is held for the whole request: a second request with
+the same key waits until the first one has finished, then finds the stored response and replays it
+(same status, same body). The key row is committed as "pending" before the write and gets the
+response after it; a write that fails (an error response or an exception) deletes the row, so the
+request can be retried under the same key. If the process dies between the write and storing its
+response, the row stays pending and a retry is refused with 409 ``idempotency_key_pending`` rather
+than writing twice. The key sent again with another method, path or body is refused with 409
+``idempotency_key_reused``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from functools import wraps
 
 from django.core.files.uploadedfile import UploadedFile
@@ -24,7 +25,6 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from claims.services.tx import batch
 from config.api import error_response
 from config.models import IdempotencyKey
 
@@ -61,10 +61,29 @@ def request_fingerprint(request) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _claim_key(*, user, key: str, request, fingerprint: str) -> bool:
-    """Insert the key row; True if this request owns it (False: it existed already)."""
-    table = IdempotencyKey._meta.db_table
+def _lock_id(user, key: str) -> int:
+    """A signed 64-bit advisory lock id for (user, key)."""
+    digest = hashlib.sha256(f"idempotency\n{user.pk}\n{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+@contextmanager
+def _key_locked(user, key: str):
+    """Hold a session-level advisory lock on (user, key) for the block."""
+    lock_id = _lock_id(user, key)
     with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [lock_id])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_id])
+
+
+def _claim_key(*, user, key: str, request, fingerprint: str) -> bool:
+    """Commit the key row as pending; True if this request owns it (False: it existed)."""
+    table = IdempotencyKey._meta.db_table
+    with transaction.atomic(durable=True), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (user_id, key, method, path, request_hash, created_at) "
             "VALUES (%s, %s, %s, %s, %s, now()) ON CONFLICT (user_id, key) DO NOTHING "
@@ -79,6 +98,12 @@ def _replay(stored: IdempotencyKey, fingerprint: str) -> Response:
         return error_response(
             status_code=409, code="idempotency_key_reused",
             message=f"This {HEADER} was used for another request; send a new key.",
+        )
+    if stored.response_status is None:
+        return error_response(
+            status_code=409, code="idempotency_key_pending",
+            message=f"The first request with this {HEADER} did not finish; check whether it "
+                    "took effect before you send it again with a new key.",
         )
     response = Response(stored.response_body, status=stored.response_status)
     response["Idempotent-Replayed"] = "true"
@@ -99,16 +124,22 @@ def idempotent(view_method):
                 fields={HEADER: [f"At most {MAX_KEY_LENGTH} characters."]},
             )
         fingerprint = request_fingerprint(request)
-        with transaction.atomic(), batch():
+        with _key_locked(request.user, key):
             if not _claim_key(user=request.user, key=key, request=request,
                               fingerprint=fingerprint):
                 stored = IdempotencyKey.objects.get(user=request.user, key=key)
                 return _replay(stored, fingerprint)
-            response = view_method(self, request, *args, **kwargs)
+            keys = IdempotencyKey.objects.filter(user=request.user, key=key)
+            try:
+                response = view_method(self, request, *args, **kwargs)
+            except BaseException:
+                keys.delete()
+                raise
+            if response.status_code >= 400:
+                keys.delete()
+                return response
             body = json.loads(JSONRenderer().render(response.data) or b"null")
-            IdempotencyKey.objects.filter(user=request.user, key=key).update(
-                response_status=response.status_code, response_body=body
-            )
+            keys.update(response_status=response.status_code, response_body=body)
         return response
 
     return wrapper

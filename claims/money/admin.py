@@ -475,10 +475,8 @@ class MoneyPolicyAdmin(PolicyAdmin):
             css="aggregate-table")
 
 
-# The policies app cannot know about payments: its policy screen gains the "paid" column here.
-# (The claim screen is composed in claims.admin.)
-if admin.site.is_registered(Policy):
-    admin.site.unregister(Policy)
+# The policies app cannot know about payments: its policy screen is registered here, once, with
+# the "paid" column. (The claim screen is composed in claims.admin.)
 admin.site.register(Policy, MoneyPolicyAdmin)
 
 

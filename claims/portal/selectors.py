@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.apps import apps
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -19,9 +18,12 @@ from claims.models import (
     ClaimState,
     InformationRequest,
 )
+from claims.money.models import Settlement, SettlementState
+from claims.money.selectors import insured_share
 from claims.selectors import with_open_information
+from claims.vendors.models import VendorProgressUpdate
 from config.models import AuditEntry
-from coverage.models import CostCategory, LossType, Module
+from coverage.models import CostCategory, LossType
 from policies.models import CoverageSection, Policy, Policyholder
 
 
@@ -33,17 +35,11 @@ def policyholder_of(user) -> Policyholder:
     return holder
 
 
-BASE_FIRST = Case(
-    When(module__kind=Module.Kind.BASE, then=Value(0)), default=Value(1),
-    output_field=IntegerField(),
-)
 
 
 def holder_policies(*, holder: Policyholder) -> QuerySet[Policy]:
     """The caller's policies with their sections, base module first (``ordered_sections``)."""
-    sections = CoverageSection.objects.select_related("module").order_by(
-        BASE_FIRST, "module__name"
-    )
+    sections = CoverageSection.objects.base_first()
     return (
         Policy.objects.filter(policyholder=holder)
         .select_related("product", "policyholder")
@@ -183,12 +179,7 @@ def claim_timeline(*, claim: Claim, user) -> list[TimelineEntry]:
 
 
 def vendor_progress(*, claim: Claim) -> list[TimelineEntry]:
-    """Vendor progress updates marked visible to the policyholder (when the vendors app is
-    installed)."""
-    if not apps.is_installed("claims.vendors"):
-        return []
-    from claims.vendors.models import VendorProgressUpdate
-
+    """Vendor progress updates marked visible to the policyholder."""
     updates = (
         VendorProgressUpdate.objects.filter(job__claim=claim, visible_to_policyholder=True)
         .select_related("job__organisation", "job__service")
@@ -251,21 +242,13 @@ def _payee_figure(explanation: dict, key: str) -> str | None:
 
 def deductible_owed_by_insured(*, claim: Claim):
     """What the policyholder still owes on the claim (its deductible), or None."""
-    if not apps.is_installed("claims.money"):
-        return None
-    from claims.money.selectors import insured_share
-
     share = insured_share(claim=claim)
     return share if share.still_owed else None
 
 
 def settlement_statements(*, claim: Claim) -> list[SettlementStatement]:
-    """The approved or paid settlements of the claim, in the policyholder's words (when the money
-    app is installed). Proposals still being decided are not shown."""
-    if not apps.is_installed("claims.money"):
-        return []
-    from claims.money.models import Settlement, SettlementState
-
+    """The approved or paid settlements of the claim, in the policyholder's words. Proposals
+    still being decided are not shown."""
     settlements = (
         Settlement.objects.filter(
             claim=claim, state__in=[SettlementState.APPROVED, SettlementState.PAID]

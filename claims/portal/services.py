@@ -1,5 +1,6 @@
-"""The portal's writes. Each composes the claims services into one transaction: a report with its
-evidence, an answer with its documents. The claims services do the work, the audit and the emails.
+"""The portal's writes. Each is a public service with its own durable transaction, composing the
+claims services as steps (``composed=True``) or their steps: a report with its evidence, an answer
+with its documents. The claims services do the work, the audit and the emails.
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from collections.abc import Sequence
 from datetime import timedelta
 from uuid import UUID
 
-from django.db import transaction
 from django.utils import timezone
 
 from claims.exceptions import PermissionDeniedError
@@ -17,18 +17,12 @@ from claims.portal import notifications
 from claims.services import claim_report, note_add
 from claims.services.activities import activity_open_for_message
 from claims.services.documents import document_store, files_removed_on_error, inspect_all
-from claims.services.tx import batch
+from claims.services.tx import business_action
 from config.audit import audit_record
 from config.models import AuditEntry
 from policies.models import Policy, Policyholder
 
 SUBMITTED = "portal.claim_submitted"
-
-
-def _one_transaction():
-    """A durable transaction in which the claims services' own transactions nest (they would
-    otherwise each insist on being the outermost one)."""
-    return transaction.atomic(durable=True)
 
 
 def claim_already_submitted(*, user, submission_token: UUID) -> Claim | None:
@@ -76,7 +70,7 @@ def portal_claim_report(
     if policy.policyholder_id != holder.pk or holder.user_id != user.pk:
         raise PermissionDeniedError("This is not your policy.")
     inspected = inspect_all(documents)
-    with files_removed_on_error() as written, _one_transaction(), batch():
+    with files_removed_on_error() as written, business_action():
         Policyholder.objects.select_for_update().get(pk=holder.pk)
         existing = claim_already_submitted(user=user, submission_token=submission_token) or \
             claim_same_report(user=user, policy=policy, loss_type=loss_type,
@@ -87,7 +81,7 @@ def portal_claim_report(
             policy=policy, loss_type=loss_type, loss_date=loss_date, description=description,
             reported_by=user, emergency=emergency, estimated_amount=estimated_amount,
             claimant_name=claimant_name, claimant_email=claimant_email,
-            claimant_address=claimant_address,
+            claimant_address=claimant_address, composed=True,
         )
         stored = [
             document_store(claim=claim, upload=upload, inspected=info,
@@ -113,7 +107,7 @@ def portal_documents_add(*, claim: Claim, user, documents: Sequence) -> list[Cla
     if claim.policy.policyholder.user_id != user.pk:
         raise PermissionDeniedError("This is not your claim.")
     inspected = inspect_all(documents)
-    with files_removed_on_error() as written, _one_transaction(), batch():
+    with files_removed_on_error() as written, business_action():
         return [
             document_store(claim=claim, upload=upload, inspected=info,
                            doc_type=ClaimDocument.Type.EVIDENCE, uploaded_by=user,
@@ -125,9 +119,10 @@ def portal_documents_add(*, claim: Claim, user, documents: Sequence) -> list[Cla
 def portal_message_send(*, claim: Claim, user, text: str) -> ClaimNote:
     """A message from the policyholder to the adjuster: a visible note, and an email to the
     assigned adjuster once it is stored."""
-    with _one_transaction(), batch():
+    with business_action():
         note = note_add(
-            claim=claim, text=text, author=user, visibility=ClaimNote.Visibility.POLICYHOLDER
+            claim=claim, text=text, author=user, visibility=ClaimNote.Visibility.POLICYHOLDER,
+            composed=True,
         )
         activity_open_for_message(claim=claim, now=timezone.now())
         notifications.policyholder_wrote(claim=claim, note=note)

@@ -92,8 +92,8 @@ def document_add(
         )
 
 
-def note_add(*, claim: Claim, text: str, author, visibility: str = ClaimNote.Visibility.INTERNAL
-             ) -> ClaimNote:
+def note_add(*, claim: Claim, text: str, author, visibility: str = ClaimNote.Visibility.INTERNAL,
+             composed: bool = False) -> ClaimNote:
     """Append a note. Policyholders write notes they can see; only adjusters write internal
     ones."""
     if not _may_contribute(author, claim):
@@ -104,7 +104,7 @@ def note_add(*, claim: Claim, text: str, author, visibility: str = ClaimNote.Vis
         raise PermissionDeniedError("Only adjusters write internal notes.")
     if not text.strip():
         raise ClaimValidationError({"text": "The note is empty."})
-    with business_action():
+    with business_action(composed=composed):
         note = ClaimNote.objects.create(
             claim=claim, author=author, text=text.strip(), visibility=visibility
         )

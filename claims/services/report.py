@@ -61,9 +61,13 @@ def claim_report(
     claimant_email: str = "",
     claimant_address: str = "",
     now: datetime | None = None,
+    composed: bool = False,
+    notify: bool = True,
 ) -> Claim:
     """Record a new claim in state "reported": number it, flag a possible duplicate, open the
-    first-contact activity, write the audit row; confirm to the policyholder after commit."""
+    first-contact activity, write the audit row; confirm to the policyholder after commit
+    (``notify=False``: tell nobody, e.g. the demo loader). ``composed=True``: a step of the
+    caller's transaction."""
     if not (roles.is_adjuster(reported_by) or policy.policyholder.user_id == reported_by.pk):
         raise PermissionDeniedError("Only the policyholder or an adjuster can report a claim.")
     now = now or timezone.now()
@@ -73,7 +77,7 @@ def claim_report(
         estimated_amount=estimate, claimant_name=claimant_name, claimant_email=claimant_email,
         claimant_address=claimant_address, today=timezone.localdate(now),
     )
-    with business_action():
+    with business_action(composed=composed):
         claim = Claim(
             number=claim_number_next(year=timezone.localtime(now).year),
             policy=policy, loss_type=loss_type, loss_date=loss_date, reported_at=now,
@@ -95,11 +99,13 @@ def claim_report(
             claim_id=claim.pk,
         )
         activities_open_for_state(claim=claim, now=now)
-        notifications.claim_received(claim=claim)
+        if notify:
+            notifications.claim_received(claim=claim)
         if claim.emergency:
-            notifications.emergency_reported(
-                claim=claim, adjuster_emails=[user.email for user in adjusters()]
-            )
+            if notify:
+                notifications.emergency_reported(
+                    claim=claim, adjuster_emails=[user.email for user in adjusters()]
+                )
             if policy.product.emergency_hotline:
                 # The 24/7 hotline: a forensics job is proposed at once (the vendors app's task).
                 enqueue("vendors.emergency_job_propose", claim_id=claim.pk)

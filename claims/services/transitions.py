@@ -1,19 +1,19 @@
-"""Moving a claim through its life. Whichever door is used (admin, portal, API, task), a transition
-goes through ``claim_transition``: state and role checked, saved with optimistic locking, audited,
-coverage check and activities run, in one transaction."""
+"""Moving a claim through its life. Whichever door is used (admin, portal, API, task, the money
+services), a transition goes through ``claim_transition``: state and role checked, saved with
+optimistic locking, audited, coverage check and activities run, in one transaction. It is the one
+place that changes a claim's state (as django-oscar's ``set_status``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from datetime import datetime
 
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, can_proceed
+from django_fsm import ConcurrentTransition
 
 from claims import notifications
-from claims.exceptions import ClaimValidationError, PermissionDeniedError, TransitionConflict
+from claims.exceptions import ClaimValidationError, TransitionConflict
 from claims.models import TRANSITION_NAMES, Claim, ClaimState, DenialReason
+from claims.services import fsm
 from claims.services.activities import activities_open_for_state
 from claims.services.coverage_check import run_coverage_check
 from claims.services.tx import business_action
@@ -22,49 +22,22 @@ from claims.vendors.rules import claim_transition_check as vendor_jobs_check
 from config.audit import audit_record
 
 REASON_REQUIRED = {"deny", "withdraw", "reopen"}
-# Claim states that follow the money: only the money services take these transitions.
+# Claim states that follow the money: only the money services take these transitions (they say
+# so with ``money=True``).
 MONEY_DRIVEN = {
     "approve_settlement", "mark_paid", "payment_reversed", "payment_reissued",
 }
-_money_driven: ContextVar[bool] = ContextVar("claims_money_driven", default=False)
-
-
-@contextmanager
-def money_driven() -> Iterator[None]:
-    """The money services (settlement approval, payments) move the claim inside this block."""
-    token = _money_driven.set(True)
-    try:
-        yield
-    finally:
-        _money_driven.reset(token)
 CONDITION_MESSAGES = {"defend": "Only a third party's claim against the insured can be defended."}
 
 
 def transition_label(name: str) -> str:
-    method = getattr(Claim, name)
-    transitions = method._django_fsm.transitions
-    first = next(iter(transitions.values()))
-    return first.custom.get("label", name)
+    return fsm.transition_label(Claim, name)
 
 
 def _method(claim: Claim, transition: str):
     if transition not in TRANSITION_NAMES:
         raise ClaimValidationError({"transition": f"Unknown transition {transition!r}."})
     return getattr(claim, transition)
-
-
-def _check(claim: Claim, transition: str, method, by) -> None:
-    label = transition_label(transition)
-    state = ClaimState(claim.state).label.lower()
-    if not can_proceed(method, check_conditions=False):
-        raise TransitionConflict(f"'{label}' is not possible: the claim is {state}.")
-    meta = method._django_fsm
-    if not meta.has_transition_perm(claim, claim.state, by):
-        raise PermissionDeniedError(f"You are not allowed to '{label}' this claim.")
-    if not can_proceed(method):
-        raise TransitionConflict(
-            CONDITION_MESSAGES.get(transition, f"'{label}' is not possible for this claim.")
-        )
 
 
 def _inputs(transition: str, reason: str, payload: dict) -> dict:
@@ -84,9 +57,15 @@ def _inputs(transition: str, reason: str, payload: dict) -> dict:
 
 
 def claim_transition(
-    *, claim: Claim, transition: str, by, reason: str = "", payload: dict | None = None
+    *, claim: Claim, transition: str, by, reason: str = "", payload: dict | None = None,
+    money: bool = False, composed: bool = False, now: datetime | None = None,
 ) -> Claim:
     """Apply ``transition`` (a method name of ``Claim``) as ``by``.
+
+    ``money=True``: the money services move the claim to settled or paid (the transitions that
+    follow the money, refused to every other door); ``by`` may then be None (the system, e.g. the
+    last payment). ``composed=True``: a step of the
+    caller's transaction (the money services run it on the claim they locked).
 
     Raises TransitionConflict (409) for a wrong state or a concurrent change,
     PermissionDeniedError (403) for a wrong role, ClaimValidationError (400) for missing input;
@@ -94,8 +73,10 @@ def claim_transition(
     """
     payload = dict(payload or {})
     method = _method(claim, transition)
-    _check(claim, transition, method, by)
-    if transition in MONEY_DRIVEN and not _money_driven.get():
+    # the money services' own move (e.g. the last payment) has no actor whose role to check
+    fsm.transition_check(claim, transition, by, noun="claim",
+                         condition_messages=CONDITION_MESSAGES, system=money and by is None)
+    if transition in MONEY_DRIVEN and not money:
         raise TransitionConflict(
             f"'{transition_label(transition)}' follows the money: approve the claim's settlement "
             "(the payments then move it on) instead."
@@ -103,9 +84,9 @@ def claim_transition(
     vendor_jobs_check(claim=claim, transition=transition)
     fields = _inputs(transition, reason, payload)
     from_state = claim.state
-    now = timezone.now()
+    now = now or timezone.now()
     try:
-        with business_action():
+        with business_action(composed=composed):
             method()
             for name, value in fields.items():
                 setattr(claim, name, value)
@@ -125,11 +106,13 @@ def claim_transition(
             activities_open_for_state(claim=claim, now=now)
             notifications.claim_state_changed(claim=claim, source=from_state, target=claim.state)
     except ConcurrentTransition as error:
-        claim.refresh_from_db()
+        if not composed:
+            claim.refresh_from_db()
         raise TransitionConflict(
             "The claim was changed by someone else meanwhile; reload it and try again."
         ) from error
     except BaseException:
-        claim.refresh_from_db()
+        if not composed:  # a composed step's transaction is the caller's to roll back
+            claim.refresh_from_db()
         raise
     return claim

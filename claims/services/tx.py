@@ -1,30 +1,20 @@
-"""One durable transaction per business action.
+"""Transactions, as Zulip's actions do them.
 
-``business_action()`` is ``transaction.atomic(durable=True)``: a service never runs inside someone
-else's transaction by accident. The one exception is a loader that deliberately wraps many actions
-in one outer transaction (the demo data command does): it says so with ``batch()``.
+A public service opens ``business_action()``: ``transaction.atomic(durable=True)``, so it never
+runs inside someone else's transaction by accident. A service that composes others calls them with
+``composed=True``: they then run as steps in the caller's transaction
+(``atomic(savepoint=False)``), all or nothing with it. Nothing ambient decides whether a service
+opens its own transaction or sends email: such flags (``composed``, ``notify``) are keyword
+arguments, passed explicitly by the caller.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from django.db import transaction
 
-_in_batch: ContextVar[bool] = ContextVar("claims_services_in_batch", default=False)
 
-
-def business_action() -> transaction.Atomic:
-    return transaction.atomic(durable=not _in_batch.get())
-
-
-@contextmanager
-def batch() -> Iterator[None]:
-    """Allow business actions inside the caller's transaction (for loaders, not for requests)."""
-    token = _in_batch.set(True)
-    try:
-        yield
-    finally:
-        _in_batch.reset(token)
+def business_action(*, composed: bool = False) -> transaction.Atomic:
+    """The durable transaction of a public service; ``composed=True``: a step of the caller's."""
+    if composed:
+        return transaction.atomic(savepoint=False)
+    return transaction.atomic(durable=True)

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from claims.services import claim_report, claim_transition
-from claims.services.transitions import money_driven
+from claims.services.transitions import MONEY_DRIVEN
 from tests.claims.factories import (
     PolicyholderFactory,
     UserFactory,
@@ -91,8 +91,9 @@ def walk(claim, by, *transitions):
             commission_vendor(claim)
         reason = "Because the file says so." if name in {"deny", "withdraw", "reopen"} else ""
         payload = {"denial_reason": "excluded_risk"} if name == "deny" else None
-        with money_driven():  # the state machine itself; the money services are tested apart
-            claim_transition(claim=claim, transition=name, by=by, reason=reason, payload=payload)
+        # the state machine itself (money=True: as the money services); they are tested apart
+        claim_transition(claim=claim, transition=name, by=by, reason=reason, payload=payload,
+                         money=name in MONEY_DRIVEN)
     return claim
 
 

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 
 from claims.admin.filters import WorkQueueFilter  # noqa: F401 - the queue the demo fills
-from claims.desk.demo import TEXT
 from claims.models import Claim, ClaimNote
 from claims.selectors import claims_with_unanswered_messages
+from demo.desk import TEXT
 
 pytestmark = pytest.mark.django_db
 

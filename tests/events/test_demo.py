@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from claims.events.demo import EVENT_NAME
 from claims.events.models import CyberEvent, EventClaim
+from demo.events import EVENT_NAME
 
 
 def test_the_demo_has_an_event_with_linked_and_suggested_claims_and_loads_twice(db, client):

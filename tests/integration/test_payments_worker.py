@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
@@ -13,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connections, transaction
 
-from claims.money.models import LedgerEntry, Payment
+from claims.money.models import LedgerEntry, Payment, Settlement
 from claims.money.services import (
     cost_line_add,
     payments_sweep,
@@ -46,6 +47,24 @@ def approved_payment() -> Payment:
                       payee_kind="policyholder", by=adjuster)
         settlement_approve(settlement=settlement_propose(claim=claim, by=adjuster), by=adjuster)
     return Payment.objects.get(claim=claim)
+
+
+@contextmanager
+def settlement_held(payment: Payment):
+    """Hold the payment's settlement row locked from a connection of our own: a worker paying it
+    stops in the middle of the payment (the payment row locked, nothing paid) until released."""
+    other = connections.create_connection("default")
+    try:
+        other.set_autocommit(False)
+        with other.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {Settlement._meta.db_table} WHERE id = %s FOR UPDATE",
+                [payment.settlement_id],
+            )
+        yield
+    finally:
+        other.rollback()
+        other.close()
 
 
 def paid(payment: Payment) -> bool:
@@ -100,16 +119,16 @@ def test_a_pool_process_killed_mid_payment_is_redelivered_and_pays_once(
     celery_worker, monkeypatch
 ):
     celery_worker.stop()
-    monkeypatch.setenv("PAYMENT_EXECUTE_DELAY", "4")
-    celery_worker.start(pool="prefork", concurrency=1)
-    payment = approved_payment()
-    wait_for(lambda: locked_by_a_task(payment), timeout=30, every=0.1)
+    payment = approved_payment()  # its task waits in the queue for the worker
+    with settlement_held(payment):
+        celery_worker.start(pool="prefork", concurrency=1)
+        wait_for(lambda: locked_by_a_task(payment), timeout=30, every=0.1)
 
-    children = pool_children(celery_worker.process.pid)
-    assert children
-    for child in children:
-        os.kill(child, signal.SIGKILL)  # the pool process dies in the middle of the payment
-    assert not paid(payment)
+        children = pool_children(celery_worker.process.pid)
+        assert children
+        for child in children:
+            os.kill(child, signal.SIGKILL)  # the pool process dies in the middle of the payment
+        assert not paid(payment)
 
     wait_for(lambda: paid(payment), timeout=60)
     assert_paid_exactly_once(payment)
@@ -118,17 +137,16 @@ def test_a_pool_process_killed_mid_payment_is_redelivered_and_pays_once(
 
 def test_a_worker_killed_mid_payment_and_restarted_pays_once(celery_worker, monkeypatch):
     celery_worker.stop()
-    monkeypatch.setenv("PAYMENT_EXECUTE_DELAY", "4")
-    celery_worker.start()
-    payment = approved_payment()
-    wait_for(lambda: locked_by_a_task(payment), timeout=30, every=0.1)
-
-    celery_worker.kill()  # SIGKILL to the whole worker: its transaction is rolled back
+    payment = approved_payment()  # its task waits in the queue for the worker
+    with settlement_held(payment):
+        # prefork: the main process answers the start-up ping while its pool process waits
+        celery_worker.start(pool="prefork", concurrency=1)
+        wait_for(lambda: locked_by_a_task(payment), timeout=30, every=0.1)
+        celery_worker.kill()  # SIGKILL to the whole worker: its transaction is rolled back
     wait_for(lambda: not locked_by_a_task(payment), timeout=10)
     assert not paid(payment)
     assert not LedgerEntry.objects.filter(kind="payment").exists()
 
-    monkeypatch.delenv("PAYMENT_EXECUTE_DELAY")
     celery_worker.start()
     assert payments_sweep(older_than=timedelta(0)) == 1  # what the beat task does every minute
     wait_for(lambda: paid(payment), timeout=30)

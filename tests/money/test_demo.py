@@ -27,10 +27,10 @@ def test_demo_money_shows_every_settlement_state_and_is_idempotent():
 
 
 def test_demo_money_v2_shows_each_new_rule():
-    from claims.demo_money_v2 import DEFENDED, LARGE, LOST_KEY, TWO_SECTIONS
     from claims.models import Claim
     from claims.money.models import InterruptionAssessment as Assessment
     from claims.money.selectors import insured_share
+    from demo.money_v2 import DEFENDED, LARGE, LOST_KEY, TWO_SECTIONS
 
     out = StringIO()
     call_command("demo_data", stdout=out)
@@ -52,10 +52,10 @@ def test_demo_money_v2_shows_each_new_rule():
 
 
 def test_demo_financials_show_a_recovery_a_reissue_and_a_run_off():
-    from claims.demo_financials import RUN_OFF, SUBROGATION, VOIDED
     from claims.models import Claim
     from claims.money.financials import claim_financials
     from claims.money.models import Payment, Recovery
+    from demo.financials import RUN_OFF, SUBROGATION, VOIDED
 
     call_command("demo_data", stdout=StringIO())
     call_command("demo_data", stdout=StringIO())  # idempotent

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.utils import timezone
 
-from policies import demo
+from demo import policies as demo
 from policies.models import CoverageSection, InsuranceYearAccount, Policy, Policyholder
 from policies.selectors import cover_for_loss
 
@@ -52,9 +52,9 @@ def test_the_demo_policies_cover_both_products_and_are_in_force_today():
 
 
 def test_the_demo_data_command_loads_the_policies_first():
-    from config.management.commands.demo_data import DEMO_MODULES
+    from demo.management.commands.demo_data import DEMO_MODULES
 
-    assert DEMO_MODULES[0] == "policies.demo"
+    assert DEMO_MODULES[0] == "demo.policies"
 
 
 def test_the_loader_reports_what_it_did():

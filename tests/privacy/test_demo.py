@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from privacy.demo import LEGACY_NUMBER
+from demo.privacy import LEGACY_NUMBER
 from privacy.models import AccessLogEntry, DataExport, LegalHold, Pseudonymisation
 from privacy.services.pseudonymise import REMOVED
 

@@ -22,7 +22,6 @@ from claims.services.tx import business_action
 from claims.vendors.models import DEAD_STATES, VendorJob, VendorService
 from claims.vendors.selectors import organisations_tried, vendors_propose
 from claims.vendors.services import vendor_job_request
-from claims.vendors.services.common import composite_action
 from config.audit import audit_record
 
 from ..models import CyberEvent, VendorDailyCapacity
@@ -211,7 +210,7 @@ def vendor_commission_within_capacity(*, event: CyberEvent, claim: Claim,
     candidates = _panel(event, claim, service)
     if not candidates:
         raise TransitionConflict(f"No vendor of the panel offers {service} for this claim.")
-    with composite_action():
+    with business_action():
         limits = {row.organisation_id: row.jobs_per_day for row in
                   VendorDailyCapacity.objects.select_for_update()
                   .filter(organisation__in=candidates).order_by("pk")}
@@ -220,7 +219,8 @@ def vendor_commission_within_capacity(*, event: CyberEvent, claim: Claim,
             limit = limits.get(organisation.pk)
             if limit is None or taken.get(organisation.pk, 0) < limit:
                 return vendor_job_request(claim=claim, organisation=organisation,
-                                          service=service, by=by, scope=scope, now=now)
+                                          service=service, by=by, scope=scope, now=now,
+                                          composed=True)
     names = ", ".join(organisation.name for organisation in candidates)
     raise TransitionConflict(f"Every panel vendor for {service} is at capacity today ({names}).")
 

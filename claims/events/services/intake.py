@@ -29,7 +29,7 @@ from claims.models import Claim
 from claims.notifications import email_after_commit
 from claims.services import claim_report
 from claims.services.report import claim_report_validate
-from claims.services.tx import batch, business_action
+from claims.services.tx import business_action
 from coverage.money import money
 from policies.models import Policy
 
@@ -93,7 +93,7 @@ def event_report_register(*, report_id: int) -> Claim | None:
     """The worker's half: the claim through ``claim_report``, linked to the event, in one
     transaction. Idempotent: a report is registered once. A report the rules refuse now (the
     policy was cancelled meanwhile, ...) is marked failed and the policyholder is told."""
-    with business_action(), batch():
+    with business_action():
         report = (EventReport.objects.select_for_update(skip_locked=True)
                   .select_related("event", "policy__policyholder", "loss_type", "reported_by")
                   .filter(pk=report_id).first())
@@ -106,6 +106,7 @@ def event_report_register(*, report_id: int) -> Claim | None:
                     loss_date=report.loss_date, description=report.description,
                     reported_by=report.reported_by, emergency=report.emergency,
                     estimated_amount=report.estimated_amount, now=report.received_at,
+                    composed=True,
                 )
                 link_record(event=report.event, claim=claim, by=report.reported_by,
                             source=EventClaim.Source.REPORT)

@@ -60,9 +60,7 @@ def _payee_name(*, claim: Claim, payee_kind: str, vendor) -> str:
 
 def _vendor_row(vendor):
     """The vendor organisation to link (a plain name is kept as the payee name only)."""
-    from claims.vendors.models import VendorOrganisation
-
-    return vendor if isinstance(vendor, VendorOrganisation) else None
+    return vendor if isinstance(vendor, CostLine._meta.get_field("vendor").related_model) else None
 
 
 def cost_line_add(
@@ -77,6 +75,7 @@ def cost_line_add(
     source_job=None,
     section: CoverageSection | None = None,
     reason: str = "",
+    composed: bool = False,
 ) -> CostLine:
     """Add a cost to the claim. A negative amount corrects earlier lines of the same category and
     payee (never below zero) and needs a reason. Adjusters add lines; a vendor's invoice
@@ -97,7 +96,7 @@ def cost_line_add(
             {"category": f"{section.module.name} does not pay '{category.name}'."}
         )
     payee_name = _payee_name(claim=claim, payee_kind=payee_kind, vendor=vendor)
-    with business_action():
+    with business_action(composed=composed):
         locked = _open_claim(claim)
         if amount < 0:
             net = CostLine.objects.filter(
@@ -202,8 +201,7 @@ def interruption_stated(*, claim: Claim, first_8_hours_loss: Decimal, by
         raise ClaimValidationError({"first_8_hours_loss": "Cannot be negative."})
     sections = CoverageSection.objects.filter(
         policy=claim.policy, module__deductible_rule=DeductibleRule.FIRST_8_HOURS,
-        module__loss_types=claim.loss_type,
-    ).select_related("module")
+    ).covering(claim.loss_type).base_first()
     row = None
     for section in sections:
         row = InterruptionAssessment.objects.create(

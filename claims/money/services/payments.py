@@ -10,7 +10,6 @@ middle leaves nothing behind, and the redelivered task pays it.
 from __future__ import annotations
 
 import logging
-import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -55,8 +54,6 @@ def payment_execute(*, payment_id: int) -> Payment | None:
         if payment.status != Payment.Status.PENDING:
             return payment
         settlement = Settlement.objects.select_for_update().get(pk=payment.settlement_id)
-        if settings.PAYMENT_EXECUTE_DELAY:  # test-only: a window to kill the worker mid-task
-            time.sleep(settings.PAYMENT_EXECUTE_DELAY)
         payment.external_reference = _bank_transfer(payment)
         payment.status = Payment.Status.PAID
         payment.paid_at = now

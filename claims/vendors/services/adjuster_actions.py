@@ -8,12 +8,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from claims.exceptions import ClaimValidationError
+from claims.money.services import cost_line_add
+from claims.services.tx import business_action
 from coverage.models import ModuleCostCategory
 
 from ..models import JobState, VendorJob
 from .common import (
     check_transition,
-    composite_action,
     job_action,
     notify_policyholder,
     notify_vendor,
@@ -38,33 +39,32 @@ def vendor_job_approve_quote(
     return job
 
 
-def vendor_job_approve_overrun(*, job: VendorJob, reason: str, by) -> VendorJob:
+def vendor_job_approve_overrun(*, job: VendorJob, reason: str, by, composed: bool = False
+                               ) -> VendorJob:
     """Accept an invoice that exceeds the estimate by more than the tolerance, with a reason."""
     check_transition(job, "approve_overrun", by)
     if not reason.strip():
         raise ClaimValidationError({"reason": "Give the reason you accept the higher invoice."})
     with job_action(job=job, transition="approve_overrun", by=by, reason=reason.strip(),
                     payload={"invoice_amount": job.invoice_amount,
-                             "limit": job.invoice_limit}):
+                             "limit": job.invoice_limit}, composed=composed):
         job.overrun_reason = reason.strip()
         job.overrun_approved_by = by
         job.overrun_approved_at = timezone.now()
     return job
 
 
-def vendor_job_accept_for_payment(*, job: VendorJob, by) -> VendorJob:
+def vendor_job_accept_for_payment(*, job: VendorJob, by, composed: bool = False) -> VendorJob:
     """Accept the invoice: it becomes a cost line on the claim, payable to the vendor, in the
     cost category of the job's service; both in one transaction."""
-    from claims.money.services import cost_line_add
-
     check_transition(job, "accept_for_payment", by)
-    with composite_action(), job_action(
-        job=job, transition="accept_for_payment", by=by
+    with job_action(
+        job=job, transition="accept_for_payment", by=by, composed=composed
     ) as details:
         cost_line = cost_line_add(
             claim=job.claim, category=job.service.cost_category, amount=job.invoice_amount,
             payee_kind="vendor", by=by, vendor=job.organisation, source="vendor_invoice",
-            source_job=job, section=_section_paying(job),
+            source_job=job, section=_section_paying(job), composed=True,
         )
         job.cost_line_ref = cost_line.pk
         job.accepted_for_payment_by = by
@@ -139,7 +139,7 @@ def vendor_job_accept_invoice(*, job: VendorJob, by, reason: str = "") -> Vendor
             raise ClaimValidationError({"reason": (
                 f"The invoice of {job.invoice_amount:,.2f} is above the tolerance of "
                 f"{limit:,.2f}: give the reason you accept it.")})
-        with composite_action():  # both or neither
-            vendor_job_approve_overrun(job=job, reason=reason, by=by)
-            return vendor_job_accept_for_payment(job=job, by=by)
+        with business_action():  # both or neither
+            vendor_job_approve_overrun(job=job, reason=reason, by=by, composed=True)
+            return vendor_job_accept_for_payment(job=job, by=by, composed=True)
     return vendor_job_accept_for_payment(job=job, by=by)

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django_fsm import ConcurrentTransition, can_proceed
+from django_fsm import ConcurrentTransition
 
 from claims.exceptions import PermissionDeniedError, TransitionConflict
-from claims.services.tx import batch, business_action
+from claims.services import fsm
+from claims.services.tx import business_action
 from config.audit import audit_record
 
-from ..models import JobState, VendorJob, is_job_vendor
+from ..models import VendorJob, is_job_vendor
 from ..notifications import (  # noqa: F401 - the job services' emails
     adjuster_emails,
     notify_adjuster,
@@ -32,24 +33,13 @@ CONDITION_MESSAGES = {
 
 
 def transition_label(name: str) -> str:
-    method = getattr(VendorJob, name)
-    first = next(iter(method._django_fsm.transitions.values()))
-    return first.custom.get("label", name)
+    return fsm.transition_label(VendorJob, name)
 
 
 def check_transition(job: VendorJob, transition: str, by, *, system: bool = False) -> None:
     """409 for a wrong state or an unmet condition, 403 for a wrong role."""
-    method = getattr(job, transition)
-    label = transition_label(transition)
-    state = JobState(job.state).label.lower()
-    if not can_proceed(method, check_conditions=False):
-        raise TransitionConflict(f"'{label}' is not possible: the job is {state}.")
-    if not system and not method._django_fsm.has_transition_perm(job, job.state, by):
-        raise PermissionDeniedError(f"You are not allowed to '{label}' this job.")
-    if not can_proceed(method):
-        raise TransitionConflict(
-            CONDITION_MESSAGES.get(transition, f"'{label}' is not possible for this job.")
-        )
+    fsm.transition_check(job, transition, by, noun="job",
+                         condition_messages=CONDITION_MESSAGES, system=system)
 
 
 def require_vendor(job: VendorJob, by, what: str) -> None:
@@ -60,17 +50,19 @@ def require_vendor(job: VendorJob, by, what: str) -> None:
 @contextmanager
 def job_action(
     *, job: VendorJob, transition: str | None, by, action: str = "", reason: str = "",
-    payload: dict | None = None, system: bool = False,
+    payload: dict | None = None, system: bool = False, composed: bool = False,
 ) -> Iterator[dict]:
     """Run ``transition`` on ``job`` (or none) in one durable transaction. The block may set
     fields on the job and put more audit detail into the yielded dict; the job is then saved
-    (optimistic lock on its state) and audited. A concurrent change becomes a 409."""
+    (optimistic lock on its state) and audited. A concurrent change becomes a 409.
+    ``composed=True``: a step of the caller's transaction (e.g. escalate a job and request the
+    next one, both or neither)."""
     if transition:
         check_transition(job, transition, by, system=system)
     from_state = job.state
     details: dict = dict(payload or {})
     try:
-        with business_action():
+        with business_action(composed=composed):
             if transition:
                 getattr(job, transition)()
             yield details
@@ -92,10 +84,3 @@ def job_action(
             job.refresh_from_db()
         raise
 
-
-@contextmanager
-def composite_action() -> Iterator[None]:
-    """One durable transaction around several business actions (e.g. escalate a job and request
-    the next one): the actions inside join it instead of opening their own."""
-    with business_action(), batch():
-        yield

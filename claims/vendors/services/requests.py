@@ -17,7 +17,7 @@ from config.audit import audit_record
 from .. import conf
 from ..models import JobState, VendorJob, VendorOrganisation, VendorService
 from ..selectors import organisations_tried, unaccepted_overdue_jobs, vendors_propose
-from .common import composite_action, job_action, notify_adjuster, notify_vendor
+from .common import job_action, notify_adjuster, notify_vendor
 
 logger = logging.getLogger(__name__)
 
@@ -43,15 +43,16 @@ def _validate(*, claim: Claim, organisation: VendorOrganisation, service: Vendor
 def vendor_job_request(
     *, claim: Claim, organisation: VendorOrganisation, service: VendorService, by,
     scope: str = "", emergency: bool = False, escalated_from: VendorJob | None = None,
-    now: datetime | None = None,
+    now: datetime | None = None, composed: bool = False,
 ) -> VendorJob:
     """The adjuster (or, with ``by=None``, the system for an emergency) asks ``organisation`` to
-    do ``service`` on ``claim``. Audited; the vendor is told after commit."""
+    do ``service`` on ``claim``. Audited; the vendor is told after commit. ``composed=True``: a
+    step of the caller's transaction."""
     if by is not None and not roles.is_adjuster(by):
         raise PermissionDeniedError("Only an adjuster can commission a vendor.")
     _validate(claim=claim, organisation=organisation, service=service)
     now = now or timezone.now()
-    with business_action():
+    with business_action(composed=composed):
         job = VendorJob(
             claim=claim, organisation=organisation, service=service, scope=scope.strip(),
             emergency=emergency, requested_by=by, requested_at=now,
@@ -107,7 +108,8 @@ def _no_vendor_left(*, claim: Claim, service: VendorService) -> None:
 
 def offer_next_vendor(*, job: VendorJob, now: datetime | None = None) -> VendorJob | None:
     """Offer an emergency job that was declined or escalated to the next-ranked vendor not yet
-    asked on this claim; tell the adjuster if none is left."""
+    asked on this claim; tell the adjuster if none is left. A step of the caller's transaction
+    (the decline or the escalation)."""
     tried = organisations_tried(claim=job.claim, service=job.service)
     proposals = vendors_propose(claim=job.claim, service=job.service, exclude_ids=tried)
     if not proposals or job.claim.state not in COMMISSION_STATES:
@@ -115,7 +117,7 @@ def offer_next_vendor(*, job: VendorJob, now: datetime | None = None) -> VendorJ
         return None
     return vendor_job_request(
         claim=job.claim, organisation=proposals[0].organisation, service=job.service, by=None,
-        scope=job.scope, emergency=True, escalated_from=job, now=now,
+        scope=job.scope, emergency=True, escalated_from=job, now=now, composed=True,
     )
 
 
@@ -124,13 +126,13 @@ def vendor_job_escalate(*, job: VendorJob, now: datetime | None = None) -> bool:
     the next vendor and tell the adjuster, all in one transaction. False if there was nothing to
     do (accepted meanwhile, already escalated, or another worker has it)."""
     now = now or timezone.now()
-    with composite_action():
+    with business_action():
         locked = (VendorJob.objects.select_for_update(skip_locked=True)
                   .select_related("claim__policy__policyholder", "service", "organisation")
                   .filter(pk=job.pk, state=JobState.REQUESTED).first())
         if locked is None:
             return False
-        with job_action(job=locked, transition="escalate", by=None, system=True,
+        with job_action(job=locked, transition="escalate", by=None, system=True, composed=True,
                         reason="Not accepted within the deadline.",
                         payload={"accept_deadline": locked.accept_deadline}):
             locked.closed_at = now

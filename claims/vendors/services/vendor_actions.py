@@ -10,12 +10,12 @@ from django.utils import timezone
 from claims.exceptions import ClaimValidationError
 from claims.models import ClaimDocument
 from claims.services.documents import document_store, files_removed_on_error, inspect_all
+from claims.services.tx import business_action
 from coverage.money import money
 
 from ..models import JobState, VendorJob, VendorProgressUpdate
 from .common import (
     check_transition,
-    composite_action,
     job_action,
     notify_adjuster,
     notify_policyholder,
@@ -48,8 +48,9 @@ def vendor_job_decline(*, job: VendorJob, reason: str, by) -> VendorJob:
         raise ClaimValidationError({"reason": "Say why you decline the job."})
     from .requests import offer_next_vendor
 
-    with composite_action():
-        with job_action(job=job, transition="decline", by=by, reason=reason.strip()):
+    with business_action():
+        with job_action(job=job, transition="decline", by=by, reason=reason.strip(),
+                        composed=True):
             job.decline_reason = reason.strip()
             job.closed_at = timezone.now()
         successor = offer_next_vendor(job=job) if job.emergency else None

@@ -15,15 +15,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from claims import notifications
-from claims.services import claim_report
-from claims.services.tx import batch
-from claims.vendors.models import VendorOrganisation
-from coverage.models import LossType
-from policies.dependencies import policy_dependencies_set
-from policies.models import Policy
-
-from .models import CyberEvent, EventSuggestion
-from .services import (
+from claims.events.models import CyberEvent, EventSuggestion
+from claims.events.services import (
     event_bulk_note,
     event_declare,
     event_report_register,
@@ -31,6 +24,11 @@ from .services import (
     suggestion_confirm,
     vendor_capacity_set,
 )
+from claims.services import claim_report
+from claims.vendors.models import VendorOrganisation
+from coverage.models import LossType
+from policies.dependencies import policy_dependencies_set
+from policies.models import Policy
 
 EVENT_NAME = "FileBridge MFT ransomware campaign"
 DEPENDENCIES = {
@@ -59,7 +57,7 @@ def load(stdout) -> list[tuple[str, str, str]]:
     policies = {policy.number: policy for policy in
                 Policy.objects.filter(number__in=DEPENDENCIES).select_related(
                     "policyholder__user")}
-    with batch(), notifications.muted():
+    with notifications.muted():
         for number, entries in DEPENDENCIES.items():
             policy = policies[number]
             policy_dependencies_set(policy=policy, by=policy.policyholder.user, dependencies=[

@@ -9,13 +9,12 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from claims import notifications
-from claims.demo_money_v2 import _claim, _line, _policy, _settle
 from claims.money.models import Payment
 from claims.money.services import payment_execute, reserve_set
 from claims.money.services.recoveries import recovery_create, recovery_record
 from claims.money.services.voids import payment_void
 from claims.services import claim_transition
-from claims.services.tx import batch
+from demo.money_v2 import _claim, _line, _policy, _settle
 
 D = Decimal
 SUBROGATION = ("Attackers came in through a flaw in the shop software's payment plug-in: "
@@ -31,7 +30,7 @@ def load(stdout) -> list[tuple[str, str, str]]:
     if policy is None:
         return []
     steps = [("start_liability_check", ""), ("start_settlement", "")]
-    with batch(), notifications.muted():
+    with notifications.muted():
         claim, new = _claim(policy, SUBROGATION, "ransomware", adjuster, steps)
         if new:
             reserve_set(claim=claim, kind="loss", level=D("7000.00"), reason="First estimate",

@@ -27,13 +27,11 @@ from claims.money.services import (
     settlement_propose,
 )
 from claims.services import claim_report, claim_transition, document_add, note_add
-from claims.services.tx import batch
 from coverage.models import CostCategory, LossType, Product
 from policies.models import Industry, Policy, Policyholder
 from policies.services import policies_expire_due, policy_create, policyholder_create
-
-from .models import AccessLogEntry, DataExport, LegalHold, SubjectKind
-from .services import (
+from privacy.models import AccessLogEntry, DataExport, LegalHold, SubjectKind
+from privacy.services import (
     access_record,
     data_export_build,
     data_export_request,
@@ -150,7 +148,7 @@ def load(stdout) -> list[tuple[str, str, str]]:
     if adjuster is None or lead is None:
         stdout.write("Privacy: the claims demo is missing; nothing loaded.")
         return []
-    with batch(), notifications.muted():
+    with notifications.muted():
         legacy = _legacy_claim(adjuster, lead)
         policies_expire_due()  # the daily task: the 2013/14 policy has long expired
         swept = retention_sweep()

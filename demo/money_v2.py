@@ -1,4 +1,4 @@
-"""Demo of Money v2, after ``claims.demo_money``: the claims manager and the head of claims (demo
+"""Demo of Money v2, after ``demo.money``: the claims manager and the head of claims (demo
 logins), and four claims worked through the money services:
 
 - a lost client key: the claimant is paid 1,400.00 in full, the insured owes the 1,000.00
@@ -31,7 +31,6 @@ from claims.money.services import (
     settlement_propose,
 )
 from claims.services import claim_report, claim_transition
-from claims.services.tx import batch
 from claims.vendors.models import VendorOrganisation
 from coverage.models import CostCategory, LossType
 from policies.models import Policy
@@ -111,7 +110,7 @@ def load(stdout) -> list[tuple[str, str, str]]:
     adjuster = User.objects.get(username="adjuster")
     manager = User.objects.get(username="claimsmanager")
     itl, small, large = _policy("jonas.weber"), _policy("mehmet.yilmaz"), _policy("lena.fischer")
-    with batch(), notifications.muted():
+    with notifications.muted():
         if itl is not None:
             claim, new = _claim(itl, LOST_KEY, "property_damage", adjuster,
                                 [("start_liability_check", ""), ("start_settlement", "")],

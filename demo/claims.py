@@ -27,7 +27,6 @@ from claims.services import (
     note_add,
 )
 from claims.services.adjusters import adjuster_profile_set
-from claims.services.tx import batch
 from coverage.models import LossType, Product
 from policies.models import Industry, Policy, Policyholder
 
@@ -222,7 +221,7 @@ def _commission_vendor(claim: Claim, service_code: str, adjuster) -> None:
                 .order_by("pk").first())
 
     if organisation() is None:
-        from claims import demo_vendors
+        from demo import vendors as demo_vendors
 
         demo_vendors.load(_Quiet())
     vendor_job_request(claim=claim, organisation=organisation(),
@@ -278,7 +277,7 @@ def _play(scenario: Scenario, policy: Policy, adjuster, lead) -> Claim:
 
 def load(stdout) -> list[tuple[str, str, str]]:
     """Create the staff and whatever demo claims are missing; return the staff logins."""
-    with batch(), notifications.muted():
+    with notifications.muted():
         users = _staff()
         adjuster, lead = users["adjuster"], users["teamlead"]
         policies = {code: _policies(code, lead) for code in ("cyber", "it_liability")}

@@ -4,23 +4,20 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.test.utils import override_settings
-
-from claims.services.tx import batch
 
 # Each module has ``load(stdout) -> list[tuple[role, username, password]]``; order matters.
 DEMO_MODULES = [
-    "policies.demo",
-    "claims.demo",
-    "claims.demo_vendors",
-    "claims.demo_money",
-    "claims.demo_money_v2",
-    "claims.demo_financials",  # recoveries, a voided payment re-issued, reserves run off
-    "privacy.demo",  # data protection: a pseudonymised legacy file, an export
-    "claims.events.demo",
-    "accounts.demo",
-    "claims.desk.demo",  # the desk: a policyholder message in the queue
+    "demo.policies",
+    "demo.claims",
+    "demo.vendors",
+    "demo.money",
+    "demo.money_v2",
+    "demo.privacy",  # data protection: a pseudonymised legacy file, an export
+    "demo.financials",  # recoveries, a voided payment re-issued, reserves run off
+    "demo.events",
+    "demo.accounts",
+    "demo.desk",  # the desk: a policyholder message in the queue
 ]
 
 
@@ -32,11 +29,11 @@ class Command(BaseCommand):
         for name in DEMO_MODULES:
             if find_spec(name) is None:
                 continue
-            # Nobody to tell about demo claims: no emails while loading.
-            with (
-                override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
-                transaction.atomic(),
-                batch(),
+            # Nobody to tell about demo claims: no emails while loading. Each service the loader
+            # calls commits its own durable transaction; the loaders are idempotent, so a run
+            # that stops half-way is completed by the next.
+            with override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"
             ):
                 logins.extend(import_module(name).load(self.stdout) or [])
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Logins (user / password):"))

@@ -12,9 +12,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from coverage.models import Product
-
-from .models import Industry, ITSecurityCriterion, Policy, Policyholder
-from .services import policy_create, policyholder_create
+from policies.models import Industry, ITSecurityCriterion, Policy, Policyholder
+from policies.services import policy_create, policyholder_create
 
 D = Decimal
 

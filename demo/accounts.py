@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .twofactor import recovery_codes_create, totp_enrol
+from accounts.twofactor import recovery_codes_create, totp_enrol
 
 # Demo only: a published secret (hex), the same for every demo staff login.
 DEMO_TOTP_KEY = "64656d6f2d636c61696d732d746f74702d6b6579"

@@ -1,4 +1,4 @@
-"""Demo money, after ``claims.demo`` and ``claims.demo_vendors``: cost lines and reserves on the
+"""Demo money, after ``demo.claims`` and ``demo.vendors``: cost lines and reserves on the
 demo claim waiting for its settlement, and three claims of our own on a cyber policy taken
 through the money services: one approved (settled; its payment is made as soon as a worker or
 the eager mode runs it), one paid, one above the adjuster's limit waiting for the team lead.
@@ -25,7 +25,6 @@ from claims.money.services import (
     settlement_propose,
 )
 from claims.services import claim_report, claim_transition
-from claims.services.tx import batch
 from coverage.models import CostCategory, LossType
 from policies.models import Policy
 
@@ -92,7 +91,7 @@ def load(stdout) -> list[tuple[str, str, str]]:
     if policy is None:
         stdout.write("Money: no active cyber policy with a portal login; nothing loaded.")
         return []
-    with batch(), notifications.muted():
+    with notifications.muted():
         for description, lines, outcome in STORIES:
             claim = _story_claim(description, policy, adjuster)
             _money(claim, lines, outcome, adjuster, lead)

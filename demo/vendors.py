@@ -14,7 +14,6 @@ from django.core.files.base import ContentFile
 
 from claims import notifications
 from claims.models import Claim, ClaimState
-from claims.services.tx import batch
 from claims.vendors import services
 from claims.vendors.models import VendorJob, VendorMembership, VendorOrganisation, VendorService
 
@@ -115,7 +114,7 @@ def _walk(job, vendor, adjuster, *, until: str, estimate="4800.00", invoice="500
 
 def load(stdout) -> list[tuple[str, str, str]]:
     adjuster = get_user_model().objects.filter(username="adjuster").first()
-    with batch(), notifications.muted():
+    with notifications.muted():
         orgs = _organisations()
         created = 0
         if adjuster is not None:
