@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from accounts import demo
+from demo import accounts as demo
 from tests.claims.factories import make_team_lead
 from tests.factories import PASSWORD, UserFactory
 
