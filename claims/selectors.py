@@ -71,7 +71,7 @@ def covering_sections(*, policy: Policy, loss_type) -> QuerySet[CoverageSection]
     return (
         policy.sections.filter(module__loss_types=loss_type)
         .select_related("module")
-        .order_by("-module__kind", "module__name")
+        .order_by("-module__kind", "module__name_en")
     )
 
 
@@ -108,7 +108,7 @@ def claim_policy_sections(*, claim: Claim) -> list[SectionOverview]:
             account=accounts.get(section.pk),
         )
         for section in claim.policy.sections.select_related("module").order_by(
-            "-module__kind", "module__name"
+            "-module__kind", "module__name_en"
         )
     ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", RateLimitedLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("language.urls")),
     path("admin/", admin.site.urls),
     path("api/vendor/", include("claims.vendors.api.urls")),
     path("api/privacy/", include("privacy.api.urls")),

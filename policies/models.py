@@ -174,7 +174,7 @@ class CoverageSection(models.Model):
     deductible = models.DecimalField(**MONEY)
 
     class Meta:
-        ordering = ["policy", "module__kind", "module__name"]
+        ordering = ["policy", "module__kind", "module__name_en"]
         constraints = [
             models.UniqueConstraint(fields=["policy", "module"], name="section_module_once"),
         ]

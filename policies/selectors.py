@@ -51,7 +51,7 @@ _BASE_FIRST = Case(
 def _section_for(*, policy: Policy, loss_type: LossType | str | None) -> CoverageSection:
     sections = policy.sections.select_related("module")
     if loss_type is None:
-        section = sections.order_by(_BASE_FIRST, "module__name").first()
+        section = sections.order_by(_BASE_FIRST, "module__name_en").first()
         if section is None:
             raise NoCover("no_section_for_loss_type", f"Policy {policy.number} has no sections.")
         return section
@@ -61,7 +61,7 @@ def _section_for(*, policy: Policy, loss_type: LossType | str | None) -> Coverag
             raise NoCover("no_section_for_loss_type", "Unknown loss type.")
     section = (
         sections.filter(module__loss_types=loss_type)
-        .order_by(_BASE_FIRST, "module__name")
+        .order_by(_BASE_FIRST, "module__name_en")
         .first()
     )
     if section is None:
@@ -128,7 +128,7 @@ def aggregate_overview(*, policy: Policy) -> list[AccountOverview]:
             When(section__module__kind=Module.Kind.BASE, then=Value(0)), default=Value(1),
             output_field=IntegerField(),
         ))
-        .order_by("base_first", "section__module__name", "year")
+        .order_by("base_first", "section__module__name_en", "year")
     )
     return [
         AccountOverview(

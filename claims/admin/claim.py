@@ -84,7 +84,7 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
     def policyholder(self, claim):
         return claim.policy.policyholder
 
-    @admin.display(description="product", ordering="policy__product__name")
+    @admin.display(description="product", ordering="policy__product__name_en")
     def product(self, claim):
         return claim.policy.product
 

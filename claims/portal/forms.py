@@ -123,7 +123,7 @@ class ReportForm(forms.Form):
         self.covered = loss_types_by_policy(policies=list(policies))
         self.fields["loss_type"].queryset = LossType.objects.filter(
             modules__sections__policy__in=policies
-        ).distinct().order_by("third_party", "name")
+        ).distinct().order_by("third_party", "name_en")
         self.fields["loss_date"].widget.attrs["max"] = timezone.localdate().isoformat()
 
     def clean_loss_date(self):

@@ -41,7 +41,7 @@ BASE_FIRST = Case(
 def holder_policies(*, holder: Policyholder) -> QuerySet[Policy]:
     """The caller's policies with their sections, base module first (``ordered_sections``)."""
     sections = CoverageSection.objects.select_related("module").order_by(
-        BASE_FIRST, "module__name"
+        BASE_FIRST, "module__name_en"
     )
     return (
         Policy.objects.filter(policyholder=holder)
@@ -220,10 +220,8 @@ class SettlementStatement:
 def _categories(explanation: dict) -> list[dict]:
     """The per-category rows of the explanation with the categories' names."""
     rows = [row for row in explanation.get("categories") or [] if isinstance(row, dict)]
-    names = dict(
-        CostCategory.objects.filter(code__in=[row.get("category") for row in rows])
-        .values_list("code", "name")
-    )
+    names = {category.code: category.name for category in
+             CostCategory.objects.filter(code__in=[row.get("category") for row in rows])}
     return [{**row, "name": names.get(row.get("category"), row.get("category"))} for row in rows]
 
 

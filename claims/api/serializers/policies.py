@@ -56,5 +56,5 @@ class PolicySerializer(serializers.ModelSerializer):
     def get_aggregate(self, policy: Policy) -> list[dict]:
         accounts = InsuranceYearAccount.objects.filter(section__policy=policy).select_related(
             "section__module"
-        ).order_by("section__module__kind", "section__module__name", "year")
+        ).order_by("section__module__kind", "section__module__name_en", "year")
         return AccountSerializer(accounts, many=True).data
