@@ -2,6 +2,7 @@
 cells, loss types, the options to choose from and the rate table."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     CostCategory,
@@ -56,7 +57,7 @@ class ModuleCostCategoryInline(admin.TabularInline):
     autocomplete_fields = ["category"]
     extra = 0
 
-    @admin.display(boolean=True, description="no deductible")
+    @admin.display(boolean=True, description=_("no deductible"))
     def deductible_exempt(self, link: ModuleCostCategory) -> bool:
         return link.category.deductible_exempt if link.category_id else False
 
@@ -113,7 +114,7 @@ class LossTypeAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("modules")
 
-    @admin.display(description="covered by")
+    @admin.display(description=_("covered by"))
     def covering_modules(self, loss_type: LossType) -> str:
         return ", ".join(module.code for module in loss_type.modules.all())
 

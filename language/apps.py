@@ -19,3 +19,6 @@ class LanguageConfig(AppConfig):
 
         options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DecimalField] = {"form_class": MoneyField}
         from language import signals  # noqa: F401
+        from language.model_labels import translate_model_labels
+
+        translate_model_labels()

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import translation
 
 from language.models import LanguagePreference
@@ -27,8 +28,12 @@ def language_for_user(user) -> str:
 
 def language_for_email(address: str) -> str:
     """The language of whoever signs in with this address (German when nobody or nothing chosen)."""
-    preference = (LanguagePreference.objects.filter(user__email__iexact=address)
-                  .values_list("language", flat=True).first()) if address else None
+    if not address:
+        return settings.LANGUAGE_CODE
+    preference = (
+        LanguagePreference.objects.filter(
+            Q(user__email__iexact=address) | Q(user__policyholder__email__iexact=address))
+        .values_list("language", flat=True).first())
     return preference or settings.LANGUAGE_CODE
 
 
@@ -43,7 +48,10 @@ def language_set(*, user, language: str) -> LanguagePreference:
 @contextmanager
 def in_language_of(user=None, *, email: str | None = None) -> Iterator[str]:
     """Render inside the block in the recipient's language (their emails, their PDFs)."""
-    language = language_for_user(user) if user is not None else language_for_email(email or "")
+    if user is not None and getattr(user, "pk", None):
+        language = language_for_user(user)
+    else:
+        language = language_for_email(email or "")
     with translation.override(language):
         yield language
 

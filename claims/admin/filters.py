@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from claims.models import FINAL_STATES
 from claims.selectors import claims_with_overdue_activities
 
 
 class WorkQueueFilter(admin.SimpleListFilter):
-    title = "work queue"
+    title = _("work queue")
     parameter_name = "queue"
 
     def lookups(self, request, model_admin):
@@ -48,7 +49,7 @@ class WorkQueueFilter(admin.SimpleListFilter):
 
 
 class ActivityStatusFilter(admin.SimpleListFilter):
-    title = "status"
+    title = _("status")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):

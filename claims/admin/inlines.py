@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from claims.admin.forms import DocumentInlineForm, InformationRequestInlineForm, NoteInlineForm
 from claims.models import Activity, ClaimDocument, ClaimNote, InformationRequest
@@ -31,8 +32,8 @@ class ClaimNoteInline(AppendOnlyInline):
     form = NoteInlineForm
     fields = ["created_at", "author", "visibility", "text"]
     readonly_fields = ["created_at", "author"]
-    verbose_name = "note"
-    verbose_name_plural = "notes (append-only)"
+    verbose_name = _("note")
+    verbose_name_plural = _("notes (append-only)")
 
 
 class ClaimDocumentListInline(AppendOnlyInline):
@@ -40,13 +41,13 @@ class ClaimDocumentListInline(AppendOnlyInline):
     extra = 0
     fields = ["download", "doc_type", "content_type", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
-    verbose_name = "document"
-    verbose_name_plural = "documents"
+    verbose_name = _("document")
+    verbose_name_plural = _("documents")
 
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="file")
+    @admin.display(description=_("file"))
     def download(self, document):
         url = reverse("admin:claims_claim_document", args=[document.claim_id, document.pk])
         return format_html('<a href="{}">{}</a>', url, document.original_name)
@@ -56,8 +57,8 @@ class ClaimDocumentAddInline(AppendOnlyInline):
     model = ClaimDocument
     form = DocumentInlineForm
     fields = ["doc_type", "file"]
-    verbose_name = "new document"
-    verbose_name_plural = "add documents (PDF, images, text/CSV, Word, Excel)"
+    verbose_name = _("new document")
+    verbose_name_plural = _("add documents (PDF, images, text/CSV, Word, Excel)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).none()
@@ -68,8 +69,8 @@ class InformationRequestInline(AppendOnlyInline):
     form = InformationRequestInlineForm
     fields = ["kind", "question", "due_date", "status", "answer", "requested_by", "closed_at"]
     readonly_fields = ["kind", "status", "answer", "requested_by", "closed_at"]
-    verbose_name = "information request"
-    verbose_name_plural = "information requests to the policyholder"
+    verbose_name = _("information request")
+    verbose_name_plural = _("information requests to the policyholder")
 
 
 class ActivityInline(AppendOnlyInline):
@@ -78,12 +79,12 @@ class ActivityInline(AppendOnlyInline):
     fields = ["title", "opened_in_state", "due", "completed_at", "completion_note",
               "escalated_at", "escalated_to"]
     readonly_fields = fields
-    verbose_name_plural = "activities"
+    verbose_name_plural = _("activities")
 
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="due")
+    @admin.display(description=_("due"))
     def due(self, activity):
         text = f"{timezone.localtime(activity.due_at):%d.%m.%Y %H:%M}"
         if activity.completed_at is None and activity.due_at < timezone.now():

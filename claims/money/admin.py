@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from claims import roles
 from claims.exceptions import ClaimsError
@@ -114,14 +115,14 @@ class ClaimMoneyMixin:
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
         if obj is not None:
-            fieldsets.append(("Money: settlement statement", {"fields": ["money_statement"]}))
+            fieldsets.append((_("Money: settlement statement"), {"fields": ["money_statement"]}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "money_statement"] if obj is not None else fields
 
-    @admin.display(description="statement")
+    @admin.display(description=_("statement"))
     def money_statement(self, claim):
         parts = [self._money_links(claim)]
         for section in money_sections(claim=claim):
@@ -279,7 +280,7 @@ class ClaimMoneyMixin:
 
 
 class MoneyPolicyAdmin(PolicyAdmin):
-    @admin.display(description="aggregate accounts")
+    @admin.display(description=_("aggregate accounts"))
     def aggregate_table(self, policy: Policy) -> str:
         return _table(
             ["Section", "Insurance year", "Period", "Aggregate limit (EUR)", "Committed (EUR)",

@@ -8,11 +8,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext_lazy
 
 from claims.exceptions import ClaimValidationError
 from claims.services.report import claim_report_validate
 from claims.uploads import EXTENSIONS, inspect_upload
 from coverage.models import LossType
+from language.forms import MoneyField
 from policies.models import Policyholder
 
 from .selectors import loss_types_by_policy, reportable_policies
@@ -26,10 +31,12 @@ def max_files() -> int:
 
 
 def upload_help() -> str:
-    return (
-        f"PDF, images (PNG, JPEG, GIF), text, CSV, Word or Excel; up to "
-        f"{filesizeformat(settings.DOCUMENT_MAX_BYTES)} per file, {max_files()} files at most."
-    )
+    return _("PDF, images (PNG, JPEG, GIF), text, CSV, Word or Excel; up to %(size)s per file, "
+             "%(count)d files at most.") % {"size": filesizeformat(settings.DOCUMENT_MAX_BYTES),
+                                            "count": max_files()}
+
+
+lazy_upload_help = lazy(upload_help, str)()
 
 
 class MultipleFileInput(forms.FileInput):
@@ -42,7 +49,7 @@ class MultipleFileField(forms.FileField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        kwargs.setdefault("help_text", upload_help())
+        kwargs.setdefault("help_text", lazy_upload_help)
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -52,7 +59,8 @@ class MultipleFileField(forms.FileField):
                 raise ValidationError(self.error_messages["required"], code="required")
             return []
         if len(uploads) > max_files():
-            raise ValidationError(f"At most {max_files()} files at once, please.", code="too_many")
+            raise ValidationError(_("At most %(count)d files at once, please.")
+                                  % {"count": max_files()}, code="too_many")
         problems = []
         for upload in uploads:
             try:
@@ -66,7 +74,8 @@ class MultipleFileField(forms.FileField):
 
 class PolicyChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, policy):
-        return f"{policy.product.name}, policy {policy.number}"
+        return _("%(product)s, policy %(number)s") % {"product": policy.product.name,
+                                                      "number": policy.number}
 
 
 class LossTypeChoiceField(forms.ModelChoiceField):
@@ -83,37 +92,38 @@ class ReportForm(forms.Form):
 
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
     policy = PolicyChoiceField(
-        queryset=None, label="Which policy?", widget=forms.RadioSelect, empty_label=None
+        queryset=None, label=_l("Which policy?"), widget=forms.RadioSelect, empty_label=None
     )
     loss_type = LossTypeChoiceField(
-        queryset=LossType.objects.none(), label="What happened?", widget=forms.RadioSelect,
+        queryset=LossType.objects.none(), label=_l("What happened?"), widget=forms.RadioSelect,
         empty_label=None,
     )
     loss_date = forms.DateField(
-        label="When did it happen?", widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The day of the incident, or the day you first noticed it.",
+        label=_l("When did it happen?"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_l("The day of the incident, or the day you first noticed it."),
     )
     description = forms.CharField(
-        label="Tell us what happened", widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What you saw, what is affected, what you have done so far.",
+        label=_l("Tell us what happened"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_l("What you saw, what is affected, what you have done so far."),
     )
     emergency = forms.BooleanField(
-        required=False, label="Our systems are down right now (emergency)",
-        help_text="We treat the claim as an emergency and call you within the hour.",
+        required=False, label=_l("Our systems are down right now (emergency)"),
+        help_text=_l("We treat the claim as an emergency and call you within the hour."),
     )
-    estimated_amount = forms.DecimalField(
+    estimated_amount = MoneyField(
         required=False, min_value=0, max_digits=14, decimal_places=2,
-        label="Estimated amount in EUR (if you know it)",
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
+        label=_l("Estimated amount in € (if you know it)"),
+        help_text=pgettext_lazy("money input", "For example 1.400,50"),
     )
     claimant_name = forms.CharField(
-        required=False, max_length=200, label="Who claims against you? (name or company)"
+        required=False, max_length=200, label=_l("Who claims against you? (name or company)")
     )
-    claimant_email = forms.EmailField(required=False, label="Their email address")
+    claimant_email = forms.EmailField(required=False, label=_l("Their email address"))
     claimant_address = forms.CharField(
-        required=False, label="Their postal address", widget=forms.Textarea(attrs={"rows": 3})
+        required=False, label=_l("Their postal address"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    documents = MultipleFileField(required=False, label="Evidence")
+    documents = MultipleFileField(required=False, label=_l("Evidence"))
 
     def __init__(self, *args, holder: Policyholder, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,7 +139,7 @@ class ReportForm(forms.Form):
     def clean_loss_date(self):
         loss_date = self.cleaned_data["loss_date"]
         if loss_date > timezone.localdate():
-            raise ValidationError("The date cannot be in the future.")
+            raise ValidationError(_("The date cannot be in the future."))
         return loss_date
 
     def clean(self):
@@ -139,8 +149,9 @@ class ReportForm(forms.Form):
             if loss_type.pk not in self.covered.get(policy.pk, set()):
                 self.add_error(
                     "loss_type",
-                    f"Your policy {policy.number} ({policy.product.name}) does not cover this. "
-                    "Choose the policy that does, or call us if you are unsure.",
+                    _("Your policy %(number)s (%(product)s) does not cover this. Choose the policy "
+                      "that does, or call us if you are unsure.") % {
+                        "number": policy.number, "product": policy.product.name},
                 )
             elif "loss_date" in data and "description" in data:
                 self._service_rules(data, loss_type)
@@ -174,22 +185,22 @@ def add_service_errors(form: forms.Form, error: ClaimValidationError) -> None:
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 4}))
-    documents = MultipleFileField(required=False, label="Attach documents")
+    answer = forms.CharField(label=_l("Your answer"), widget=forms.Textarea(attrs={"rows": 4}))
+    documents = MultipleFileField(required=False, label=_l("Attach documents"))
 
 
 class DocumentsForm(forms.Form):
-    documents = MultipleFileField(label="Add documents")
+    documents = MultipleFileField(label=_l("Add documents"))
 
 
 class MessageForm(forms.Form):
     text = forms.CharField(
-        label="Your message", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=_l("Your message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
 
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label="Why do you withdraw the claim?", widget=forms.Textarea(attrs={"rows": 3}),
+        label=_l("Why do you withdraw the claim?"), widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )

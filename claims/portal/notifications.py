@@ -9,23 +9,26 @@ transaction rolls back sends nothing.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm.signals import post_transition
 
 from claims.models import Claim, ClaimState
 from claims.notifications import email_after_commit
 from claims.portal.next_steps import next_step_text
+from language.services import in_language_of
 
 S = ClaimState
 # The states the claims services announce themselves (deny, withdraw, mark_paid).
 ANNOUNCED_BY_SERVICES = {S.DENIED, S.WITHDRAWN, S.PAID}
 SUBJECTS = {
-    S.LIABILITY_CHECK: "we are checking cover and liability",
-    S.MITIGATION: "specialists are at work",
-    S.DEFENDING: "we defend you against the claim",
-    S.SETTLEMENT: "we are preparing the settlement",
-    S.SETTLED: "the settlement is approved",
-    S.CLOSED: "the claim is closed",
-    S.REOPENED: "the claim has been reopened",
+    S.LIABILITY_CHECK: gettext_lazy("we are checking cover and liability"),
+    S.MITIGATION: gettext_lazy("specialists are at work"),
+    S.DEFENDING: gettext_lazy("we defend you against the claim"),
+    S.SETTLEMENT: gettext_lazy("we are preparing the settlement"),
+    S.SETTLED: gettext_lazy("the settlement is approved"),
+    S.CLOSED: gettext_lazy("the claim is closed"),
+    S.REOPENED: gettext_lazy("the claim has been reopened"),
 }
 
 
@@ -34,16 +37,16 @@ def state_change_email(*, claim: Claim, source: str, target: str) -> None:
     if target in ANNOUNCED_BY_SERVICES or target not in SUBJECTS or source == target:
         return
     holder = claim.policy.policyholder
-    email_after_commit(
-        subject=f"Your claim {claim.number}: {SUBJECTS[target]}",
-        body=(
-            f"Dear {holder.contact_name or holder.company_name},\n\n"
-            f"your claim {claim.number} is now: {S(target).label}.\n"
-            f"What happens next: {next_step_text(claim=claim, state=target)}\n\n"
-            "You can follow the claim in the portal.\n"
-        ),
-        recipients=[holder.email],
-    )
+    with in_language_of(holder.user, email=holder.email):
+        email_after_commit(
+            subject=_("Your claim %(number)s: %(subject)s") % {
+                "number": claim.number, "subject": SUBJECTS[target]},
+            body=_("Dear %(name)s,\n\nyour claim %(number)s is now: %(state)s.\n"
+                   "What happens next: %(next)s\n\nYou can follow the claim in the portal.\n") % {
+                "name": holder.contact_name or holder.company_name, "number": claim.number,
+                "state": S(target).label, "next": next_step_text(claim=claim, state=target)},
+            recipients=[holder.email],
+        )
 
 
 def _on_transition(sender, instance, name, source, target, **kwargs) -> None:

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from claims import roles
 from claims.exceptions import ClaimValidationError, PermissionDeniedError
@@ -18,6 +20,7 @@ from claims.services.numbering import claim_number_next
 from claims.services.tx import business_action
 from config.audit import audit_record
 from coverage.money import money
+from language.services import in_language_of
 from policies.models import Policy
 
 
@@ -94,21 +97,25 @@ def claim_report(
 
 def _notify(claim: Claim) -> None:
     holder = claim.policy.policyholder
-    email_after_commit(
-        subject=f"Your claim {claim.number} has been received",
-        body=(
-            f"Dear {holder.contact_name or holder.company_name},\n\n"
-            f"we have received your claim {claim.number} (loss of {claim.loss_date:%d.%m.%Y}, "
-            f"{claim.loss_type.name}) and will contact you shortly.\n"
-        ),
-        recipients=[holder.email],
-    )
-    if claim.emergency:
+    with in_language_of(holder.user, email=holder.email):
         email_after_commit(
-            subject=f"EMERGENCY claim {claim.number}: first contact within the hour",
-            body=(
-                f"{holder.company_name} reported an emergency ({claim.loss_type.name}) under "
-                f"policy {claim.policy.number}.\n\n{claim.description}\n"
-            ),
-            recipients=[user.email for user in adjusters()],
+            subject=_("Your claim %(number)s has been received") % {"number": claim.number},
+            body=_("Dear %(name)s,\n\nwe have received your claim %(number)s (loss of %(date)s, "
+                   "%(loss_type)s) and will contact you shortly.\n") % {
+                "name": holder.contact_name or holder.company_name, "number": claim.number,
+                "date": date_format(claim.loss_date, "SHORT_DATE_FORMAT"),
+                "loss_type": claim.loss_type.name},
+            recipients=[holder.email],
         )
+    if claim.emergency:
+        for adjuster in adjusters():
+            with in_language_of(adjuster):
+                email_after_commit(
+                    subject=_("EMERGENCY claim %(number)s: first contact within the hour")
+                    % {"number": claim.number},
+                    body=_("%(company)s reported an emergency (%(loss_type)s) under policy "
+                           "%(policy)s.\n\n%(description)s\n") % {
+                        "company": holder.company_name, "loss_type": claim.loss_type.name,
+                        "policy": claim.policy.number, "description": claim.description},
+                    recipients=[adjuster.email],
+                )

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
 from claims.exceptions import ClaimValidationError, PermissionDeniedError, TransitionConflict
@@ -19,6 +20,7 @@ from claims.services.coverage_check import run_coverage_check
 from claims.services.tx import business_action
 from claims.vendors.rules import claim_transition_check as vendor_jobs_check
 from config.audit import audit_record
+from language.services import in_language_of
 
 REASON_REQUIRED = {"deny", "withdraw", "reopen"}
 # Claim states that follow the money: only the money services take these transitions.
@@ -130,18 +132,20 @@ def claim_transition(
 def _notify(*, claim: Claim, transition: str) -> None:
     """Tell the policyholder about the decisions that concern them (after commit)."""
     holder = claim.policy.policyholder
-    if transition == "deny":
-        subject = f"Your claim {claim.number}: decision"
-        body = (
-            f"We are sorry: we cannot cover claim {claim.number}.\n"
-            f"Reason: {claim.get_denial_reason_display()}.\n\n{claim.denial_text}\n"
-        )
-    elif transition == "withdraw":
-        subject = f"Your claim {claim.number} has been withdrawn"
-        body = f"Claim {claim.number} was withdrawn: {claim.withdrawal_reason}\n"
-    elif transition == "mark_paid":
-        subject = f"Your claim {claim.number} has been paid"
-        body = f"The settlement of claim {claim.number} has been paid.\n"
-    else:
+    if transition not in ("deny", "withdraw", "mark_paid"):
         return
-    email_after_commit(subject=subject, body=body, recipients=[holder.email])
+    with in_language_of(holder.user, email=holder.email):
+        number = {"number": claim.number}
+        if transition == "deny":
+            subject = _("Your claim %(number)s: decision") % number
+            body = _("We are sorry: we cannot cover claim %(number)s.\nReason: %(reason)s.\n\n"
+                     "%(text)s\n") % {**number, "reason": claim.get_denial_reason_display(),
+                                      "text": claim.denial_text}
+        elif transition == "withdraw":
+            subject = _("Your claim %(number)s has been withdrawn") % number
+            body = _("Claim %(number)s was withdrawn: %(reason)s\n") % {
+                **number, "reason": claim.withdrawal_reason}
+        else:
+            subject = _("Your claim %(number)s has been paid") % number
+            body = _("The settlement of claim %(number)s has been paid.\n") % number
+        email_after_commit(subject=subject, body=body, recipients=[holder.email])

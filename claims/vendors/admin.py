@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
 from claims import roles
@@ -50,11 +51,11 @@ class VendorOrganisationAdmin(admin.ModelAdmin):
     filter_horizontal = ["services"]
     inlines = [MembershipInline]
 
-    @admin.display(description="services")
+    @admin.display(description=_("services"))
     def service_list(self, organisation):
         return ", ".join(service.name for service in organisation.services.all())
 
-    @admin.display(description="regions")
+    @admin.display(description=_("regions"))
     def region_list(self, organisation):
         return "nationwide" if organisation.nationwide else ", ".join(organisation.regions)
 
@@ -75,7 +76,7 @@ class ProgressUpdateInline(admin.TabularInline):
     can_delete = False
     fields = ["created_at", "percent", "text", "visible_to_policyholder", "author"]
     readonly_fields = fields
-    verbose_name_plural = "progress updates (append-only)"
+    verbose_name_plural = _("progress updates (append-only)")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -115,20 +116,20 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
     def get_fsm_block_label(self, fsm_field_name):
         return "Adjuster's decision"
 
-    @admin.display(description="claim")
+    @admin.display(description=_("claim"))
     def claim_link(self, job):
         url = reverse("admin:claims_claim_change", args=[job.claim_id])
         return format_html('<a href="{}">{}</a>', url, job.claim.number)
 
-    @admin.display(description="final report")
+    @admin.display(description=_("final report"))
     def report(self, job):
         return _document_link(job.report_document)
 
-    @admin.display(description="invoice document")
+    @admin.display(description=_("invoice document"))
     def invoice(self, job):
         return _document_link(job.invoice_document)
 
-    @admin.display(description="invoice check")
+    @admin.display(description=_("invoice check"))
     def invoice_check(self, job):
         if job.invoice_amount is None:
             return "-"
@@ -246,7 +247,7 @@ class VendorJobInline(admin.TabularInline):
     fields = ["job_link", "service", "organisation", "state", "estimate", "approved_estimate",
               "progress_percent", "latest_progress", "invoice_amount"]
     readonly_fields = fields
-    verbose_name_plural = "vendor jobs"
+    verbose_name_plural = _("vendor jobs")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -254,12 +255,12 @@ class VendorJobInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="job")
+    @admin.display(description=_("job"))
     def job_link(self, job):
         url = reverse("admin:vendors_vendorjob_change", args=[job.pk])
         return format_html('<a href="{}">Job {}</a>', url, job.pk)
 
-    @admin.display(description="latest progress")
+    @admin.display(description=_("latest progress"))
     def latest_progress(self, job):
         update = job.progress_updates.order_by("-created_at", "-id").first()
         return f"{update.percent} %: {update.text}" if update else "-"

@@ -3,45 +3,48 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from claims.uploads import validate_document
+from language.forms import MoneyField
 
 from ..models import JobState
 
 
 class StateFilterForm(forms.Form):
-    state = forms.ChoiceField(choices=[("", "All states"), *JobState.choices], required=False)
+    state = forms.ChoiceField(label=_("State"), choices=[("", _("All states")), *JobState.choices],
+                              required=False)
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text="Why you cannot take the job.")
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Why you cannot take the job."))
 
 
 class QuoteForm(forms.Form):
-    estimate = forms.DecimalField(label="Estimate (EUR)", max_digits=14, decimal_places=2,
-                                  min_value=Decimal("0.01"))
-    scope = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}),
-                            help_text="The work the estimate covers.")
+    estimate = MoneyField(label=_("Estimate (€)"), max_digits=14, decimal_places=2,
+                          min_value=Decimal("0.01"), help_text=_("For example 1.400,50"))
+    scope = forms.CharField(label=_("Scope"), widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text=_("The work the estimate covers."))
 
 
 class ProgressForm(forms.Form):
-    percent = forms.IntegerField(label="Progress (%)", min_value=0, max_value=100)
-    text = forms.CharField(label="What was done", widget=forms.Textarea(attrs={"rows": 3}))
+    percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
     visible_to_policyholder = forms.BooleanField(
-        required=False, label="Show this update to the policyholder")
+        required=False, label=_("Show this update to the policyholder"))
 
 
 class ReportForm(forms.Form):
-    file = forms.FileField(label="Final report", validators=[validate_document],
-                           help_text="PDF, image, text, Word or Excel.")
+    file = forms.FileField(label=_("Final report"), validators=[validate_document],
+                           help_text=_("PDF, image, text, Word or Excel."))
 
 
 class InvoiceForm(forms.Form):
-    amount = forms.DecimalField(label="Invoice amount (EUR)", max_digits=14, decimal_places=2,
-                                min_value=Decimal("0.01"))
-    file = forms.FileField(label="Invoice document", validators=[validate_document],
-                           help_text="PDF, image, text, Word or Excel.")
+    amount = MoneyField(label=_("Invoice amount (€)"), max_digits=14, decimal_places=2,
+                        min_value=Decimal("0.01"), help_text=_("For example 1.400,50"))
+    file = forms.FileField(label=_("Invoice document"), validators=[validate_document],
+                           help_text=_("PDF, image, text, Word or Excel."))
 
 
 ACTION_FORMS = {

@@ -3,9 +3,12 @@ audit row, and the emails after commit."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
 from claims.exceptions import PermissionDeniedError, TransitionConflict
@@ -13,23 +16,24 @@ from claims.notifications import email_after_commit
 from claims.selectors import adjusters
 from claims.services.tx import batch, business_action
 from config.audit import audit_record
+from language.services import language_for_email
 
 from ..models import JobState, VendorJob, is_job_vendor
 
 CONDITION_MESSAGES = {
-    "start_work": "A vendor who is not on the panel needs the adjuster's approval of the quote "
-                  "before work starts.",
-    "complete": "Upload the final report before completing the job.",
-    "approve_overrun": "The invoice is within the tolerance or already approved.",
-    "accept_for_payment": "The invoice exceeds the approved estimate by more than the "
-                          "tolerance: approve it with a reason first.",
+    "start_work": gettext_lazy("A vendor who is not on the panel needs the adjuster's approval "
+                               "of the quote before work starts."),
+    "complete": gettext_lazy("Upload the final report before completing the job."),
+    "approve_overrun": gettext_lazy("The invoice is within the tolerance or already approved."),
+    "accept_for_payment": gettext_lazy("The invoice exceeds the approved estimate by more than "
+                                       "the tolerance: approve it with a reason first."),
 }
 
 
 def transition_label(name: str) -> str:
     method = getattr(VendorJob, name)
     first = next(iter(method._django_fsm.transitions.values()))
-    return first.custom.get("label", name)
+    return str(first.custom.get("label", name))
 
 
 def check_transition(job: VendorJob, transition: str, by, *, system: bool = False) -> None:
@@ -38,12 +42,15 @@ def check_transition(job: VendorJob, transition: str, by, *, system: bool = Fals
     label = transition_label(transition)
     state = JobState(job.state).label.lower()
     if not can_proceed(method, check_conditions=False):
-        raise TransitionConflict(f"'{label}' is not possible: the job is {state}.")
+        raise TransitionConflict(_("“%(action)s” is not possible: the job is %(state)s.")
+                                 % {"action": label, "state": state})
     if not system and not method._django_fsm.has_transition_perm(job, job.state, by):
-        raise PermissionDeniedError(f"You are not allowed to '{label}' this job.")
+        raise PermissionDeniedError(_("You are not allowed to “%(action)s” this job.")
+                                    % {"action": label})
     if not can_proceed(method):
         raise TransitionConflict(
-            CONDITION_MESSAGES.get(transition, f"'{label}' is not possible for this job.")
+            str(CONDITION_MESSAGES.get(transition) or _("“%(action)s” is not possible for this "
+                                                        "job.") % {"action": label})
         )
 
 
@@ -103,20 +110,42 @@ def vendor_emails(job: VendorJob) -> list[str]:
     return [organisation.contact_email, *members]
 
 
-def notify_adjuster(job: VendorJob, subject: str, body: str) -> None:
-    email_after_commit(subject=f"Claim {job.claim.number}: {subject}", body=body,
-                       recipients=adjuster_emails(job))
+Text = str | Callable[[], str]
 
 
-def notify_policyholder(job: VendorJob, subject: str, body: str) -> None:
+def _in_each_language(recipients: list[str], compose: Callable[[], tuple[str, str]]) -> None:
+    """One email per recipient language; ``compose`` runs with that language active."""
+    by_language: dict[str, list[str]] = {}
+    for address in recipients:
+        if address:
+            by_language.setdefault(language_for_email(address), []).append(address)
+    for language, addresses in sorted(by_language.items()):
+        with translation.override(language):
+            subject, body = compose()
+            email_after_commit(subject=subject, body=body, recipients=addresses)
+
+
+def _text(value: Text) -> str:
+    return value() if callable(value) else str(value)
+
+
+def notify_adjuster(job: VendorJob, subject: Text, body: Text) -> None:
+    _in_each_language(adjuster_emails(job), lambda: (
+        _("Claim %(number)s: %(subject)s") % {"number": job.claim.number,
+                                              "subject": _text(subject)}, _text(body)))
+
+
+def notify_policyholder(job: VendorJob, subject: Text, body: Text) -> None:
     holder = job.claim.policy.policyholder
-    email_after_commit(subject=f"Your claim {job.claim.number}: {subject}", body=body,
-                       recipients=[holder.email])
+    _in_each_language([holder.email], lambda: (
+        _("Your claim %(number)s: %(subject)s") % {"number": job.claim.number,
+                                                   "subject": _text(subject)}, _text(body)))
 
 
-def notify_vendor(job: VendorJob, subject: str, body: str) -> None:
-    email_after_commit(subject=f"Job {job.pk} (claim {job.claim.number}): {subject}", body=body,
-                       recipients=vendor_emails(job))
+def notify_vendor(job: VendorJob, subject: Text, body: Text) -> None:
+    _in_each_language(vendor_emails(job), lambda: (
+        _("Job %(job)s (claim %(number)s): %(subject)s") % {
+            "job": job.pk, "number": job.claim.number, "subject": _text(subject)}, _text(body)))
 
 
 @contextmanager
