@@ -20,10 +20,9 @@ def language_for_user(user) -> str:
     """The user's chosen language, else the default (German)."""
     if user is None or not getattr(user, "pk", None):
         return settings.LANGUAGE_CODE
-    try:
-        return user.language_preference.language
-    except LanguagePreference.DoesNotExist:
-        return settings.LANGUAGE_CODE
+    chosen = (LanguagePreference.objects.filter(user_id=user.pk)
+              .values_list("language", flat=True).first())
+    return chosen or settings.LANGUAGE_CODE
 
 
 def language_for_email(address: str) -> str:

@@ -48,6 +48,7 @@ from claims.money.services import (
 )
 from coverage.models import CostCategory
 from coverage.settlement import SettlementInputError
+from language.forms import MoneyField
 from policies.admin import PolicyAdmin
 from policies.models import CoverageSection, Policy
 
@@ -55,8 +56,8 @@ from policies.models import CoverageSection, Policy
 class CostLineForm(forms.Form):
     section = forms.ModelChoiceField(queryset=CoverageSection.objects.none())
     category = forms.ModelChoiceField(queryset=CostCategory.objects.all())
-    amount = forms.DecimalField(max_digits=14, decimal_places=2,
-                                help_text="Negative: a correction of earlier lines.")
+    amount = MoneyField(max_digits=14, decimal_places=2, label=_("amount"),
+                        help_text=_("Negative: a correction of earlier lines."))
     payee_kind = forms.ChoiceField(choices=[c for c in PayeeKind.choices if c[0] != "vendor"],
                                    label="payee")
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -70,8 +71,8 @@ class CostLineForm(forms.Form):
 class ReserveForm(forms.Form):
     section = forms.ModelChoiceField(queryset=CoverageSection.objects.none())
     kind = forms.ChoiceField(choices=ReserveKind.choices)
-    level = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0,
-                               help_text="The new reserve level.")
+    level = MoneyField(max_digits=14, decimal_places=2, min_value=0, label=_("level"),
+                       help_text=_("The new reserve level."))
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, claim: Claim, **kwargs):
