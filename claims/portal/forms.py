@@ -10,8 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from claims.exceptions import ClaimValidationError
 from claims.services.report import claim_report_validate
@@ -92,38 +91,42 @@ class ReportForm(forms.Form):
 
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
     policy = PolicyChoiceField(
-        queryset=None, label=_l("Which policy?"), widget=forms.RadioSelect, empty_label=None
+        queryset=None, label=gettext_lazy(
+            "Which policy?"), widget=forms.RadioSelect, empty_label=None
     )
     loss_type = LossTypeChoiceField(
-        queryset=LossType.objects.none(), label=_l("What happened?"), widget=forms.RadioSelect,
+        queryset=LossType.objects.none(), label=gettext_lazy(
+            "What happened?"), widget=forms.RadioSelect,
         empty_label=None,
     )
     loss_date = forms.DateField(
-        label=_l("When did it happen?"),
+        label=gettext_lazy("When did it happen?"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_l("The day of the incident, or the day you first noticed it."),
+        help_text=gettext_lazy("The day of the incident, or the day you first noticed it."),
     )
     description = forms.CharField(
-        label=_l("Tell us what happened"), widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_l("What you saw, what is affected, what you have done so far."),
+        label=gettext_lazy("Tell us what happened"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("What you saw, what is affected, what you have done so far."),
     )
     emergency = forms.BooleanField(
-        required=False, label=_l("Our systems are down right now (emergency)"),
-        help_text=_l("We treat the claim as an emergency and call you within the hour."),
+        required=False, label=gettext_lazy("Our systems are down right now (emergency)"),
+        help_text=gettext_lazy("We treat the claim as an emergency and call you within the hour."),
     )
     estimated_amount = MoneyField(
         required=False, min_value=0, max_digits=14, decimal_places=2,
-        label=_l("Estimated amount in € (if you know it)"),
+        label=gettext_lazy("Estimated amount in € (if you know it)"),
         help_text=pgettext_lazy("money input", "For example 1.400,50"),
     )
     claimant_name = forms.CharField(
-        required=False, max_length=200, label=_l("Who claims against you? (name or company)")
+        required=False, max_length=200, label=gettext_lazy(
+            "Who claims against you? (name or company)")
     )
-    claimant_email = forms.EmailField(required=False, label=_l("Their email address"))
+    claimant_email = forms.EmailField(required=False, label=gettext_lazy("Their email address"))
     claimant_address = forms.CharField(
-        required=False, label=_l("Their postal address"), widget=forms.Textarea(attrs={"rows": 3})
+        required=False, label=gettext_lazy(
+            "Their postal address"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    documents = MultipleFileField(required=False, label=_l("Evidence"))
+    documents = MultipleFileField(required=False, label=gettext_lazy("Evidence"))
 
     def __init__(self, *args, holder: Policyholder, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,22 +188,25 @@ def add_service_errors(form: forms.Form, error: ClaimValidationError) -> None:
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_l("Your answer"), widget=forms.Textarea(attrs={"rows": 4}))
-    documents = MultipleFileField(required=False, label=_l("Attach documents"))
+    answer = forms.CharField(label=gettext_lazy(
+        "Your answer"), widget=forms.Textarea(attrs={"rows": 4}))
+    documents = MultipleFileField(required=False, label=gettext_lazy("Attach documents"))
 
 
 class DocumentsForm(forms.Form):
-    documents = MultipleFileField(label=_l("Add documents"))
+    documents = MultipleFileField(label=gettext_lazy("Add documents"))
 
 
 class MessageForm(forms.Form):
     text = forms.CharField(
-        label=_l("Your message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=gettext_lazy(
+            "Your message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
 
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label=_l("Why do you withdraw the claim?"), widget=forms.Textarea(attrs={"rows": 3}),
+        label=gettext_lazy(
+            "Why do you withdraw the claim?"), widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )

@@ -4,34 +4,36 @@ from __future__ import annotations
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from claims.models import Claim, ClaimState
 
 S = ClaimState
 NEXT_STEPS = {
-    S.REPORTED: _l("An adjuster will contact you within one business day."),
-    S.LIABILITY_CHECK: _l("We are checking cover and liability. We will tell you the result."),
-    S.MITIGATION: _l(
+    S.REPORTED: gettext_lazy("An adjuster will contact you within one business day."),
+    S.LIABILITY_CHECK: gettext_lazy(
+        "We are checking cover and liability. We will tell you the result."),
+    S.MITIGATION: gettext_lazy(
         "Specialists we commissioned are working to keep the damage small. "
         "Their progress appears on this page."
     ),
-    S.DEFENDING: _l(
+    S.DEFENDING: gettext_lazy(
         "We consider the claim against you unjustified and defend it at our cost. Do not admit "
         "liability or pay the claimant yourself; send us any letter you receive from them."
     ),
-    S.SETTLEMENT: _l("We are calculating what we pay. The settlement statement will appear here."),
-    S.SETTLED: _l("The settlement is approved and the payment is on its way."),
-    S.PAID: _l("The payment has been made. We will close the claim."),
-    S.CLOSED: _l("The claim is closed. If something new comes up, write to us."),
-    S.DENIED: _l(
+    S.SETTLEMENT: gettext_lazy(
+        "We are calculating what we pay. The settlement statement will appear here."),
+    S.SETTLED: gettext_lazy("The settlement is approved and the payment is on its way."),
+    S.PAID: gettext_lazy("The payment has been made. We will close the claim."),
+    S.CLOSED: gettext_lazy("The claim is closed. If something new comes up, write to us."),
+    S.DENIED: gettext_lazy(
         "We cannot cover this claim; the reason is given on the claim page. If you disagree, "
         "write to your adjuster."
     ),
-    S.WITHDRAWN: _l("The claim was withdrawn. Nothing more happens on it."),
-    S.REOPENED: _l("The claim was reopened; an adjuster is reviewing it again."),
+    S.WITHDRAWN: gettext_lazy("The claim was withdrawn. Nothing more happens on it."),
+    S.REOPENED: gettext_lazy("The claim was reopened; an adjuster is reviewing it again."),
 }
-EMERGENCY_REPORTED = _l("An adjuster will call you within the hour.")
+EMERGENCY_REPORTED = gettext_lazy("An adjuster will call you within the hour.")
 
 
 def next_step_text(*, claim: Claim, state: str | None = None) -> str:

@@ -11,7 +11,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from claims.models import (
     FINAL_STATES,
@@ -200,9 +200,10 @@ def vendor_progress(*, claim: Claim) -> list[TimelineEntry]:
 # --- the settlement statement --------------------------------------------------------------------
 
 LIMIT_WORDS = {
-    "sublimit": _l("A sublimit per loss event applied to a cost category."),
-    "per_loss": _l("The sum insured per loss event applied."),
-    "aggregate": _l("The annual maximum (2x the sum insured per insurance year) applied."),
+    "sublimit": gettext_lazy("A sublimit per loss event applied to a cost category."),
+    "per_loss": gettext_lazy("The sum insured per loss event applied."),
+    "aggregate": gettext_lazy(
+        "The annual maximum (2x the sum insured per insurance year) applied."),
 }
 
 

@@ -12,6 +12,7 @@ from claims.services.tx import batch
 # Each module has ``load(stdout) -> list[tuple[role, username, password]]``; order matters.
 DEMO_MODULES = ["policies.demo", "claims.demo", "claims.demo_vendors", "claims.demo_money"]
 DEMO_MODULES.append("privacy.demo")  # data protection: a pseudonymised legacy file, an export
+DEMO_MODULES.append("language.demo")  # languages: an English policyholder and team lead
 
 
 class Command(BaseCommand):
