@@ -49,14 +49,37 @@ def _fields(model):
             or getattr(field, "concrete", False)]
 
 
+def _english(text) -> str:
+    args = getattr(text, "_args", None) if isinstance(text, Promise) else None
+    return str(args[0]) if args else str(text)
+
+
+def _plural(opts) -> object:
+    """Django's default plural is a lazy "{}s" of the name: spell it out so it is translated."""
+    plural = opts.verbose_name_plural
+    args = getattr(plural, "_args", None) if isinstance(plural, Promise) else None
+    if args and args[0] == "{}s":
+        name = _english(opts.verbose_name)
+        spelled = name[:-1] + "ies" if name.endswith("y") and name[-2:-1] not in "aeiou" else (
+            name + "s")
+        return gettext_lazy(spelled)
+    return _lazy(plural)
+
+
+def _our_apps():
+    return [config for config in apps.get_app_configs() if _ours(config.name)]
+
+
 def translate_model_labels() -> None:
+    for config in _our_apps():
+        config.verbose_name = _lazy(config.verbose_name)
     for choices in _choices_enums():
         for member in choices:
             member._label_ = _lazy(member._label_)
     for model in _our_models():
         opts = model._meta
+        opts.verbose_name_plural = _plural(opts)
         opts.verbose_name = _lazy(opts.verbose_name)
-        opts.verbose_name_plural = _lazy(opts.verbose_name_plural)
         for field in _fields(model):
             field.verbose_name = _lazy(field.verbose_name)
             if isinstance(field.help_text, str):
@@ -76,12 +99,14 @@ def model_strings() -> list[str]:
             args = getattr(text, "_args", None) if isinstance(text, Promise) else None
             texts.add(str(args[0]) if args else str(text))
 
+    for config in _our_apps():
+        add(config.verbose_name)
     for choices in _choices_enums():
         for member in choices:
             add(member._label_)
     for model in _our_models():
         add(model._meta.verbose_name)
-        add(model._meta.verbose_name_plural)
+        add(_plural(model._meta))
         for field in _fields(model):
             add(field.verbose_name)
             add(field.help_text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -54,6 +56,16 @@ def coverage_result(claim: Claim) -> SafeString:
     if claim.coverage_checked_at is None:
         return _("Not checked yet: the check runs when the liability check starts.")
     verdict = _("COVERED") if claim.coverage_covered else _("NOT COVERED")
+    message = claim.coverage_message
+    account, section = claim.coverage_account, claim.coverage_section
+    if claim.coverage_covered and account is not None and section is not None:
+        message = _("Covered under %(module)s, insurance year %(year)s (%(start)s to %(end)s): sum "
+                    "insured %(sum)s per loss, deductible %(deductible)s.") % {
+            "module": section.module.name, "year": claim.coverage_insurance_year,
+            "start": date_format(account.starts_on, "SHORT_DATE_FORMAT"),
+            "end": date_format(account.ends_on - timedelta(days=1), "SHORT_DATE_FORMAT"),
+            "sum": format_amount(section.sum_insured),
+            "deductible": format_amount(section.deductible)}
     css = "claim-covered" if claim.coverage_covered else "claim-not-covered"
     return format_html(
         '<div class="claim-coverage {}"><strong>{}</strong> ({}) &middot; {}'
@@ -61,7 +73,7 @@ def coverage_result(claim: Claim) -> SafeString:
         css, verdict, claim.coverage_code,
         _("checked %(when)s") % {"when": date_format(
             timezone.localtime(claim.coverage_checked_at), "SHORT_DATETIME_FORMAT")},
-        claim.coverage_message,
+        message,
     )
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims.admin.forms import DocumentInlineForm, InformationRequestInlineForm, NoteInlineForm
@@ -76,17 +78,23 @@ class InformationRequestInline(AppendOnlyInline):
 class ActivityInline(AppendOnlyInline):
     model = Activity
     extra = 0
-    fields = ["title", "opened_in_state", "due", "completed_at", "completion_note",
+    fields = ["activity_title", "opened_in_state", "due", "completed_at", "completion_note",
               "escalated_at", "escalated_to"]
     readonly_fields = fields
     verbose_name_plural = _("activities")
+
+    @admin.display(description=_("title"))
+    def activity_title(self, activity):
+        """The seeded templates' titles are in the catalogue (claims/activity_titles.py)."""
+        return gettext(activity.title)
 
     def has_add_permission(self, request, obj=None):
         return False
 
     @admin.display(description=_("due"))
     def due(self, activity):
-        text = f"{timezone.localtime(activity.due_at):%d.%m.%Y %H:%M}"
+        text = date_format(timezone.localtime(activity.due_at), "SHORT_DATETIME_FORMAT")
         if activity.completed_at is None and activity.due_at < timezone.now():
-            return format_html('<strong class="claim-overdue">{} OVERDUE</strong>', text)
+            return format_html('<strong class="claim-overdue">{} {}</strong>', text,
+                               _("OVERDUE"))
         return text if activity.completed_at is None else mark_safe(f"<s>{text}</s>")

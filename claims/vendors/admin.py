@@ -212,7 +212,7 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
                     return redirect("admin:claims_claim_change", claim.pk)
         return TemplateResponse(request, "admin/vendors/commission.html", {
             **self.admin_site.each_context(request),
-            "title": f"Commission a vendor for claim {claim.number}",
+            "title": _("Commission a vendor for claim %(number)s") % {"number": claim.number},
             "opts": self.model._meta, "claim": claim, "service_form": service_form,
             "service": service, "proposals": proposals, "form": form,
         })
@@ -258,7 +258,7 @@ class VendorJobInline(admin.TabularInline):
     @admin.display(description=_("job"))
     def job_link(self, job):
         url = reverse("admin:vendors_vendorjob_change", args=[job.pk])
-        return format_html('<a href="{}">Job {}</a>', url, job.pk)
+        return format_html('<a href="{}">{}</a>', url, _("Job %(job)s") % {"job": job.pk})
 
     @admin.display(description=_("latest progress"))
     def latest_progress(self, job):
