@@ -146,8 +146,9 @@ def test_two_simultaneous_submits_of_one_form_create_one_claim(holder, holder_us
 @pytest.mark.parametrize(("changes", "field", "message"), [
     ({"loss_date": "2999-01-01"}, "loss_date", "The date cannot be in the future."),
     ({"estimated_amount": "-5"}, "estimated_amount", "greater than or equal to 0"),
-    ({"estimated_amount": "a lot"}, "estimated_amount", "Enter a number."),
-    ({"estimated_amount": "12.345"}, "estimated_amount", "no more than 2 decimal places"),
+    ({"estimated_amount": "a lot"}, "estimated_amount", "is not an amount"),
+    ({"estimated_amount": "12,345"}, "estimated_amount", "is ambiguous"),
+    ({"estimated_amount": "12,3456"}, "estimated_amount", "at most 2 decimal places"),
     ({"description": ""}, "description", "This field is required."),
     ({"loss_type": None}, "loss_type", "This field is required."),
 ])

@@ -95,6 +95,8 @@ def hold_a(seed):
 EXPECTED = {
     "home": ("any", None, {"*": row(302)}),
     "healthz": ("any", None, {"*": row(200)}),
+    # the language switcher: anyone may choose a language (the cookie; a user's choice is kept)
+    "set_language": ("page", None, {"POST": row(302)}),
     # --- the API: schema, token ------------------------------------------------------------
     "api:schema": ("api", None, {"GET": row(200, anonymous=401)}),
     "api:docs": ("api", None, {"GET": row(200, anonymous=401)}),
