@@ -17,14 +17,13 @@ $(STAMP): pyproject.toml
 ## Translations are compiled here (locale/*/LC_MESSAGES/django.po -> .mo; needs gettext's msgfmt).
 install: $(STAMP)
 	SECRET_KEY=compilemessages-only DATABASE_URL=postgres://unused@localhost/unused \
+	  EMAIL_URL=smtp://compilemessages-only:25 \
 	  $(BIN)/python manage.py compilemessages --locale de --locale en --ignore '.venv' -v 0
 
-## Run the app with demo data on the embedded default (or on DATABASE_URL / REDIS_URL if set).
+## Run the app with demo data on the embedded default (or on DATABASE_URL / REDIS_URL if set):
+## development settings, the first free port from PORT (printed), DEBUG=true for debug pages.
 run: install
-	DEBUG=$${DEBUG:-true} $(BIN)/python -m config.embedded sh -c '\
-	  $(BIN)/python manage.py migrate --noinput && \
-	  $(BIN)/python manage.py demo_data && \
-	  exec $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)'
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m config.devserver
 
 ## Run the whole test suite (on DATABASE_URL / REDIS_URL when set, else on embedded servers).
 test: install
@@ -34,8 +33,12 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
+## Benchmarks: pages and API under gunicorn on a seeded book (SIZE claims, default 2000), then
+## settlement approvals in-process, in raw SQL and through Celery. `SIZE=1000000 make bench`.
 bench: install
-	CLAIMS_TESTING=1 EMBEDDED_REDIS=1 $(BIN)/python -m config.embedded $(BIN)/python bench/settlement.py
+	CLAIMS_TESTING=1 EMBEDDED_REDIS=1 $(BIN)/python -m config.embedded sh -c '\
+	  $(BIN)/python bench/http.py && $(BIN)/python bench/settlement.py'
+	$(BIN)/python bench/faults.py
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .ruff_cache

@@ -1,6 +1,11 @@
 """Settlements committed per second: 1,000 claims spread over 10 policies, then 1,000 claims on
 1 policy (every approval waits for the same insurance-year account lock: the contended case).
 
+First in-process: ``settlement_approve`` called with 1 and THREADS threads on the contended
+case, against the same work done in raw SQL in the same run (lock the account row, insert a
+ledger row and a payment, update the account, the claim and the settlement), with the ratio of
+the two rates (issue 17: at least 0.25). Then through Celery workers, also against raw SQL.
+
 Runs on a throw-away database (``test_<name>`` on DATABASE_URL or the embedded PostgreSQL),
 created with the migrations and dropped at the end, and on REDIS_URL (``make bench`` starts an
 embedded Redis when it is unset). The claims, cost lines and proposals are written in bulk
@@ -18,12 +23,15 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
+# The script's own folder must not shadow the standard library's ``http`` (bench/http.py).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("CLAIMS_TESTING", "1")
@@ -34,7 +42,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
-from django.db import connections, transaction  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -43,6 +51,7 @@ from claims.models import AdjusterProfile, Claim  # noqa: E402
 from claims.money import tasks as _tasks  # noqa: E402,F401 - registers the task names
 from claims.money.models import CostLine, Settlement, SettlementState  # noqa: E402
 from claims.money.selectors import explanation, settlement_preview  # noqa: E402
+from claims.money.services import settlement_approve  # noqa: E402
 from claims.notifications import muted  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
 from config.outbox import enqueue  # noqa: E402
@@ -51,6 +60,7 @@ from policies.models import Industry, Policyholder  # noqa: E402
 from policies.services import policy_create  # noqa: E402
 
 WORKERS = int(os.environ.get("WORKERS", "4"))
+THREADS = int(os.environ.get("THREADS", "8"))
 CLAIMS = int(os.environ.get("CLAIMS", "1000"))
 LINE = Decimal("2000.00")  # payable 1,000.00 per claim after the deductible
 
@@ -162,21 +172,119 @@ def run_case(label: str, tag: str, policies: int, by: User) -> float:
     return rate
 
 
+def _in_threads(ids: list[int], threads: int, approve) -> float:
+    """Call ``approve(settlement_id)`` for every id from ``threads`` threads; returns the rate."""
+    shares = [ids[index::threads] for index in range(threads)]
+    errors: list[BaseException] = []
+
+    def work(share: list[int]) -> None:
+        try:
+            for settlement_id in share:
+                approve(settlement_id)
+        except BaseException as error:  # reported after the run
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    began = time.perf_counter()
+    workers = [threading.Thread(target=work, args=(share,)) for share in shares]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - began
+    if errors:
+        raise SystemExit(f"bench: {len(errors)} approvals failed, first: {errors[0]!r}")
+    return len(ids) / elapsed
+
+
+def approve_in_process(by_id: int):
+    def approve(settlement_id: int) -> None:
+        by = User.objects.get(pk=by_id)  # a fresh login, as a request or a task has
+        settlement = Settlement.objects.get(pk=settlement_id)
+        if settlement_approve(settlement=settlement, by=by).state != SettlementState.APPROVED:
+            raise RuntimeError(f"settlement {settlement_id} was not approved")
+    return approve
+
+
+def approve_raw_sql(by_id: int):
+    """The same committed work as an approval, in hand-written SQL: the floor to compare with."""
+    def approve(settlement_id: int) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT claim_id, account_id, proposed_payable FROM money_settlement "
+                           "WHERE id = %s", [settlement_id])
+            claim_id, account_id, amount = cursor.fetchone()
+            cursor.execute('SELECT committed, "limit" FROM policies_insuranceyearaccount '
+                           "WHERE id = %s FOR UPDATE", [account_id])
+            committed, limit = cursor.fetchone()
+            if committed + amount > limit:
+                raise RuntimeError("aggregate exhausted")
+            cursor.execute(
+                "INSERT INTO money_ledgerentry (kind, amount, idempotency_key, reason, created_at,"
+                " account_id, claim_id, created_by_id, settlement_id) VALUES ('commitment', %s,"
+                " %s, '', now(), %s, %s, %s, %s)",
+                [amount, f"raw-commit-{settlement_id}", account_id, claim_id, by_id,
+                 settlement_id])
+            cursor.execute(
+                "INSERT INTO money_payment (payee_kind, payee_name, amount, idempotency_key,"
+                " status, attempts, external_reference, created_at, account_id, claim_id,"
+                " settlement_id) VALUES ('policyholder', 'Bench GmbH', %s, %s, 'pending', 0, '',"
+                " now(), %s, %s, %s)",
+                [amount, f"raw-pay-{settlement_id}", account_id, claim_id, settlement_id])
+            cursor.execute("UPDATE policies_insuranceyearaccount SET committed = committed + %s "
+                           "WHERE id = %s", [amount, account_id])
+            cursor.execute("UPDATE claims_claim SET state = 'settled', updated_at = now() "
+                           "WHERE id = %s", [claim_id])
+            cursor.execute(
+                "UPDATE money_settlement SET state = 'approved', approved_amount = %s,"
+                " deductible_taken = 0, decided_at = now(), decided_by_id = %s WHERE id = %s",
+                [amount, by_id, settlement_id])
+    return approve
+
+
+def in_process_cases(by: User) -> dict[int, float]:
+    """Approvals per second in-process and in raw SQL on the contended case; returns the raw SQL
+    rate by thread count (for the Celery comparison)."""
+    raw_rates = {}
+    for threads in sorted({1, THREADS}):
+        tag = f"P{threads}"
+        app_rate = _in_threads(_proposals(_policies(1, by, tag), by, tag), threads,
+                               approve_in_process(by.pk))
+        tag = f"R{threads}"
+        raw_rate = _in_threads(_proposals(_policies(1, by, tag), by, tag), threads,
+                               approve_raw_sql(by.pk))
+        raw_rates[threads] = raw_rate
+        print(f"in-process, 1 policy (contended), {threads} thread{'s' if threads > 1 else ''}: "
+              f"{app_rate:8.1f} approvals/s; raw SQL {raw_rate:8.1f}/s; ratio "
+              f"{app_rate / raw_rate:5.2f} (target >= 0.25)", flush=True)
+    return raw_rates
+
+
 def main() -> None:
     if not settings.REDIS_URL:
         raise SystemExit("bench: needs REDIS_URL for real workers (make bench starts an "
                          "embedded Redis)")
+    # A database of its own, so a test run on the same server never drops it.
+    test = connections["default"].settings_dict.setdefault("TEST", {})
+    test["NAME"] = f"{connections['default'].settings_dict['NAME']}_bench_settlement"
     old_config = setup_databases(verbosity=0, interactive=False)
     worker = None
     try:
         by = _adjuster()
+        print(f"PostgreSQL {connections['default'].settings_dict['NAME']}, Redis, {CLAIMS} "
+              f"claims per case")
+        with muted():
+            raw_rates = in_process_cases(by)
+        connections.close_all()
         celery_app.control.purge()
         worker = start_workers()
-        print(f"PostgreSQL {connections['default'].settings_dict['NAME']}, Redis, {WORKERS} "
-              f"Celery worker processes, {CLAIMS} claims per case")
+        print(f"through {WORKERS} Celery worker processes:")
         with muted():
             run_case("10 policies (spread)", "S", 10, by)
-            run_case("1 policy (contended)", "C", 1, by)
+            rate = run_case("1 policy (contended)", "C", 1, by)
+        threads = WORKERS if WORKERS in raw_rates else max(raw_rates)
+        print(f"Celery, 1 policy (contended): ratio to raw SQL ({threads} threads) "
+              f"{rate / raw_rates[threads]:5.2f} (target >= 0.25)")
     finally:
         if worker is not None:  # warm shutdown: the pool finishes its tasks first
             worker.terminate()

@@ -7,3 +7,6 @@ class ClaimsConfig(AppConfig):
     name = "claims"
     verbose_name = "Claims"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from claims import signals  # noqa: F401 - keeps the cached group names true

@@ -1,11 +1,20 @@
-"""Business days: Monday to Friday, except the public holidays in the ``Holiday`` table."""
+"""Business days: Monday to Friday, except public holidays.
+
+The public holidays come from the ``holidays`` package, for any year: the German national ones
+(Austrian for a policyholder in Austria), plus those of the policyholder's federal state where it
+is known. Days in the ``Holiday`` table (kept in the admin) are closed on top, e.g. a company day.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
+import holidays as holiday_calendars
 from django.utils import timezone
+
+SUPPORTED_COUNTRIES = {"DE", "AT"}
 
 
 def add_business_days(start: datetime, days: int, *, holidays: Iterable[date] = ()) -> datetime:
@@ -27,14 +36,36 @@ def add_business_days(start: datetime, days: int, *, holidays: Iterable[date] = 
     return timezone.make_aware(naive, timezone.get_current_timezone())
 
 
-def business_days_after(start: datetime, days: int) -> datetime:
-    """``add_business_days`` with the holidays from the database."""
+@lru_cache(maxsize=256)
+def _public_holidays(country: str, subdivision: str | None, year: int) -> frozenset[date]:
+    calendar = holiday_calendars.country_holidays(country, subdiv=subdivision, years=year)
+    return frozenset(calendar)
+
+
+def public_holidays(first: date, last: date, *, country: str = "DE",
+                    region: str = "") -> set[date]:
+    """Public holidays from ``first`` to ``last``: national ones of ``country`` (DE unless AT),
+    plus those of ``region`` (ISO 3166-2, e.g. ``DE-BY``) when it lies in that country."""
+    country = country if country in SUPPORTED_COUNTRIES else "DE"
+    prefix, _, subdivision = region.partition("-")
+    subdivision = subdivision if prefix == country and subdivision else None
+    days: set[date] = set()
+    for year in range(first.year, last.year + 1):
+        days |= _public_holidays(country, subdivision, year)
+    return {day for day in days if first <= day <= last}
+
+
+def business_days_after(start: datetime, days: int, *, country: str = "DE",
+                        region: str = "") -> datetime:
+    """``add_business_days`` skipping the public holidays (see ``public_holidays``) and the days
+    of the ``Holiday`` table."""
     from claims.models import Holiday
 
     first = timezone.localtime(start).date()
     # Each week has five business days; leave room for holidays on top.
     last = first + timedelta(days=days * 2 + 30)
-    holidays = Holiday.objects.filter(date__gte=first, date__lte=last).values_list(
-        "date", flat=True
+    closed = public_holidays(first, last, country=country, region=region)
+    closed.update(
+        Holiday.objects.filter(date__gte=first, date__lte=last).values_list("date", flat=True)
     )
-    return add_business_days(start, days, holidays=holidays)
+    return add_business_days(start, days, holidays=closed)

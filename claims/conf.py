@@ -22,3 +22,9 @@ def duplicate_window_days() -> int:
 def duplicate_min_similarity() -> float:
     """Descriptions at least this similar (difflib ratio, 0..1) flag a possible duplicate."""
     return _get("DUPLICATE_MIN_SIMILARITY", 0.6)
+
+
+def duplicate_max_candidates() -> int:
+    """How many of the policy's most recent claims (in the loss-date window) a report is compared
+    with."""
+    return _get("DUPLICATE_MAX_CANDIDATES", 50)

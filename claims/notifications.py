@@ -1,17 +1,19 @@
-"""Emails to people, sent only after the transaction that caused them has committed."""
+"""The claims app's emails, called explicitly by its services (no signals).
+
+Every email is a task through the outbox (``config.mail.email_enqueue``): stored in the business
+transaction, sent by a worker after commit, retried while the mail server fails, never lost and
+never blocking a request. A transaction that rolls back sends nothing.
+"""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from claims.models import Claim, ClaimState
+from config.mail import email_enqueue
 
-logger = logging.getLogger(__name__)
 _muted: ContextVar[bool] = ContextVar("claims_notifications_muted", default=False)
 
 
@@ -26,16 +28,80 @@ def muted() -> Iterator[None]:
 
 
 def email_after_commit(*, subject: str, body: str, recipients: Iterable[str]) -> None:
-    """Send an email once the current transaction commits; a mail failure is logged and never
-    undoes the business action."""
-    to = sorted({address for address in recipients if address})
-    if not to or _muted.get():
+    """Queue an email in the current transaction; a worker sends it once it has committed."""
+    if _muted.get():
         return
+    email_enqueue(subject=subject, body=body, recipients=recipients)
 
-    def send() -> None:
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-        except Exception:  # the SMTP server is down: the action stands, the log says so
-            logger.exception("could not send %r to %s", subject, to)
 
-    transaction.on_commit(send)
+def _holder_name(claim: Claim) -> str:
+    holder = claim.policy.policyholder
+    return holder.contact_name or holder.company_name
+
+
+def claim_received(*, claim: Claim) -> None:
+    """To the policyholder: the report has arrived."""
+    email_after_commit(
+        subject=f"Your claim {claim.number} has been received",
+        body=(
+            f"Dear {_holder_name(claim)},\n\n"
+            f"we have received your claim {claim.number} (loss of {claim.loss_date:%d.%m.%Y}, "
+            f"{claim.loss_type.name}) and will contact you shortly.\n"
+        ),
+        recipients=[claim.policy.policyholder.email],
+    )
+
+
+def emergency_reported(*, claim: Claim, adjuster_emails: Iterable[str]) -> None:
+    """To every adjuster: an emergency needs first contact within the hour."""
+    email_after_commit(
+        subject=f"EMERGENCY claim {claim.number}: first contact within the hour",
+        body=(
+            f"{claim.policy.policyholder.company_name} reported an emergency "
+            f"({claim.loss_type.name}) under policy {claim.policy.number}.\n\n{claim.description}\n"
+        ),
+        recipients=adjuster_emails,
+    )
+
+
+S = ClaimState
+# States whose email is written by the money notifications (the payment is the news).
+ANNOUNCED_ELSEWHERE = {S.PAID}
+STATE_SUBJECTS = {
+    S.LIABILITY_CHECK: "we are checking cover and liability",
+    S.MITIGATION: "specialists are at work",
+    S.DEFENDING: "we defend you against the claim",
+    S.SETTLEMENT: "we are preparing the settlement",
+    S.SETTLED: "the settlement is approved",
+    S.CLOSED: "the claim is closed",
+    S.REOPENED: "the claim has been reopened",
+}
+
+
+def claim_state_changed(*, claim: Claim, source: str, target: str) -> None:
+    """To the policyholder, once per state change (called by ``claim_transition``)."""
+    if source == target or target in ANNOUNCED_ELSEWHERE:
+        return
+    holder = claim.policy.policyholder
+    if target == S.DENIED:
+        subject = f"Your claim {claim.number}: decision"
+        body = (
+            f"We are sorry: we cannot cover claim {claim.number}.\n"
+            f"Reason: {claim.get_denial_reason_display()}.\n\n{claim.denial_text}\n"
+        )
+    elif target == S.WITHDRAWN:
+        subject = f"Your claim {claim.number} has been withdrawn"
+        body = f"Claim {claim.number} was withdrawn: {claim.withdrawal_reason}\n"
+    elif target in STATE_SUBJECTS:
+        from claims.portal.next_steps import next_step_text
+
+        subject = f"Your claim {claim.number}: {STATE_SUBJECTS[target]}"
+        body = (
+            f"Dear {_holder_name(claim)},\n\n"
+            f"your claim {claim.number} is now: {S(target).label}.\n"
+            f"What happens next: {next_step_text(claim=claim, state=target)}\n\n"
+            "You can follow the claim in the portal.\n"
+        )
+    else:
+        return
+    email_after_commit(subject=subject, body=body, recipients=[holder.email])

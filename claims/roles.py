@@ -7,10 +7,24 @@ ADJUSTERS = "adjusters"
 TEAM_LEADS = "team_leads"
 
 
+def group_names(user) -> frozenset[str]:
+    """The names of the user's groups, read once per user object (so once per request for
+    ``request.user``) and forgotten when the user's groups change through ``user.groups``."""
+    names = getattr(user, "_claims_group_names", None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        user._claims_group_names = names
+    return names
+
+
+def forget_group_names(user) -> None:
+    user.__dict__.pop("_claims_group_names", None)
+
+
 def _in_group(user, name: str) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return user.groups.filter(name=name).exists()
+    return name in group_names(user)
 
 
 def is_adjuster(user) -> bool:

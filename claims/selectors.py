@@ -7,7 +7,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from claims import roles
@@ -28,21 +30,39 @@ def duplicate_candidates(
     )
 
 
-def claims_for_queue(*, now: datetime | None = None) -> QuerySet[Claim]:
-    """Claims with what the work queue shows: open information requests and activities."""
-    now = now or timezone.now()
-    open_requests = InformationRequest.objects.filter(
-        claim=OuterRef("pk"), status=InformationRequest.Status.OPEN
+def open_information_due() -> Subquery:
+    """The earliest due date of the claim's open information requests (None: none is open), as
+    a subquery per row (served by the partial index on open requests)."""
+    return Subquery(
+        InformationRequest.objects.filter(
+            claim=OuterRef("pk"), status=InformationRequest.Status.OPEN
+        ).order_by("due_date").values("due_date")[:1]
     )
-    open_activity = Q(activities__completed_at__isnull=True)
-    return Claim.objects.select_related(
+
+
+def with_open_information(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """``claims`` with ``open_information_due`` annotated, which ``Claim.awaiting_information``
+    and ``Claim.information_due_date`` read instead of querying once per claim."""
+    return claims.annotate(open_information_due=open_information_due())
+
+
+def claims_for_queue(*, now: datetime | None = None) -> QuerySet[Claim]:
+    """Claims with what the work queue shows: open information requests and activities.
+
+    Each figure is a subquery evaluated for the rows of the page only (never a GROUP BY over the
+    whole book), each served by a partial index on the open rows.
+    """
+    now = now or timezone.now()
+    open_activities = Activity.objects.filter(claim=OuterRef("pk"), completed_at__isnull=True)
+    overdue = (
+        open_activities.filter(due_at__lt=now).order_by().values("claim")
+        .annotate(count=Count("pk")).values("count")
+    )
+    return with_open_information(Claim.objects.select_related(
         "policy__policyholder", "policy__product", "loss_type", "assigned_adjuster"
-    ).annotate(
-        awaiting_info=Exists(open_requests),
-        next_due_at=Min("activities__due_at", filter=open_activity),
-        overdue_count=Count(
-            "activities", filter=open_activity & Q(activities__due_at__lt=now), distinct=True
-        ),
+    )).annotate(
+        next_due_at=Subquery(open_activities.order_by("due_at").values("due_at")[:1]),
+        overdue_count=Coalesce(Subquery(overdue), 0),
     )
 
 
@@ -134,3 +154,39 @@ def adjusters() -> QuerySet:
         .order_by("username")
         .distinct()
     )
+
+
+# --- search -------------------------------------------------------------------------------------
+
+_CLAIMS_MATCHING = """
+SELECT id FROM claims_claim
+ WHERE UPPER(number) LIKE %s OR UPPER(description) LIKE %s
+    OR UPPER(claimant_name) LIKE %s
+UNION
+SELECT c.id FROM claims_claim c
+ WHERE c.policy_id IN (
+   SELECT id FROM policies_policy WHERE UPPER(number) LIKE %s
+   UNION
+   SELECT p.id FROM policies_policy p
+    WHERE p.policyholder_id IN (
+      SELECT id FROM policies_policyholder
+       WHERE UPPER(company_name) LIKE %s OR UPPER(contact_name) LIKE %s))
+"""
+
+
+def _like(term: str) -> str:
+    escaped = term.upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def claims_search(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:
+    """Claims whose number, description, claimant, policy number or policyholder (company or
+    contact) contains every word of ``text`` (case-insensitive).
+
+    Each word is one semi-join on the union of the matching ids, so each column is searched on
+    its own, by its trigram index where ``pg_trgm`` is installed (migration
+    ``claims.0004_search_trigram_indexes``), instead of one OR over a five-table join.
+    """
+    for term in text.replace(",", " ").split():
+        claims = claims.filter(pk__in=RawSQL(_CLAIMS_MATCHING, [_like(term)] * 6))
+    return claims

@@ -3,7 +3,9 @@ the name or the browser's claim. Used by the admin, the portal and the API alike
 
 Accepted: PDF, PNG, JPEG, GIF, plain text / CSV, Word (.docx) and Excel (.xlsx). Refused:
 executables and scripts, HTML, SVG and other markup, macro-enabled or other ZIP files, anything
-unknown, empty files and files above ``settings.DOCUMENT_MAX_BYTES``.
+unknown, empty files and files above ``settings.DOCUMENT_MAX_BYTES``. Office documents (ZIP) are
+bounded before anything is unpacked: number of parts, unpacked size per part and in total, and
+the compression ratio (``DOCUMENT_ZIP_*`` settings), so a "zip bomb" is refused in milliseconds.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -46,6 +49,10 @@ EXECUTABLE_SIGNATURES = (
     (b"\xca\xfe\xba\xbe", "a macOS or Java program"),
     (b"#!", "a script"),
 )
+# Parts smaller than this may be compressed as much as they like (XML of repeated tags does).
+ZIP_RATIO_FLOOR_BYTES = 1024 * 1024
+# "[Content_Types].xml" of a real office document is a few kilobytes.
+CONTENT_TYPES_MAX_BYTES = 1024 * 1024
 MARKUP = (b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<svg", b"<?xml", b"<iframe",
           b"<object", b"<embed")
 
@@ -71,13 +78,57 @@ def _read(upload, limit: int) -> bytes:
     return data
 
 
+def _check_archive_bounds(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse a ZIP whose members would inflate beyond the limits (a "zip bomb"), judged from the
+    central directory before anything is decompressed. Reading later stops at each member's
+    declared size, so a member cannot inflate past what is checked here."""
+    members = archive.infolist()
+    if len(members) > settings.DOCUMENT_ZIP_MAX_MEMBERS:
+        raise _fail(name, f"the document has {len(members)} parts; at most "
+                          f"{settings.DOCUMENT_ZIP_MAX_MEMBERS} are accepted.")
+    total = 0
+    for member in members:
+        size = member.file_size
+        if size > settings.DOCUMENT_ZIP_MAX_MEMBER_BYTES:
+            raise _fail(name, f"a part of the document unpacks to {filesizeformat(size)}; the "
+                              f"limit is {filesizeformat(settings.DOCUMENT_ZIP_MAX_MEMBER_BYTES)} "
+                              "(a compressed bomb?).")
+        ratio = size / max(member.compress_size, 1)
+        if size > ZIP_RATIO_FLOOR_BYTES and ratio > settings.DOCUMENT_ZIP_MAX_RATIO:
+            raise _fail(name, f"a part of the document is compressed {ratio:.0f}:1; at most "
+                              f"{settings.DOCUMENT_ZIP_MAX_RATIO}:1 is accepted "
+                              "(a compressed bomb?).")
+        total += size
+    if total > settings.DOCUMENT_ZIP_MAX_TOTAL_BYTES:
+        raise _fail(name, f"the document unpacks to {filesizeformat(total)}; the limit is "
+                          f"{filesizeformat(settings.DOCUMENT_ZIP_MAX_TOTAL_BYTES)} "
+                          "(a compressed bomb?).")
+
+
+def _read_member(archive: zipfile.ZipFile, member: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``member``, decompressed in chunks."""
+    chunks, read = [], 0
+    with archive.open(member) as stream:
+        while read < limit:
+            chunk = stream.read(min(64 * 1024, limit - read))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            read += len(chunk)
+    return b"".join(chunks)
+
+
 def _office_type(data: bytes, name: str) -> str:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
+        _check_archive_bounds(archive, name)
         names = set(archive.namelist())
         manifest = "[Content_Types].xml"
-        content_types = archive.read(manifest) if manifest in names else b""
-    except (zipfile.BadZipFile, KeyError, RuntimeError, ValueError) as error:
+        content_types = (
+            _read_member(archive, manifest, CONTENT_TYPES_MAX_BYTES) if manifest in names else b""
+        )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, RuntimeError, ValueError,
+            NotImplementedError, EOFError, zlib.error) as error:
         raise _fail(name, "the ZIP file is damaged.") from error
     if not content_types:
         raise _fail(name, "ZIP archives are not accepted; only Word (.docx) and Excel (.xlsx).")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from claims.exceptions import ClaimsError
+from coverage.settlement import SettlementInputError
 
 
 def _fields(detail) -> dict:
@@ -56,6 +58,17 @@ def exception_handler(exc, context):
         return error_response(
             status_code=status.HTTP_400_BAD_REQUEST, code="invalid", message=message,
             fields=_fields(fields),
+        )
+    if isinstance(exc, SettlementInputError):
+        return error_response(status_code=status.HTTP_400_BAD_REQUEST, code="invalid",
+                              message=str(exc))
+    if isinstance(exc, DataError):
+        # A value the database cannot hold (a NUL character, a number out of range) that no
+        # validator caught: the input's fault, so a 400 rather than a 500.
+        return error_response(
+            status_code=status.HTTP_400_BAD_REQUEST, code="invalid",
+            message="A value in the request cannot be stored (out of range or a forbidden "
+                    "character).",
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -102,6 +115,18 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+def _empty_choice_means_any(operation) -> None:
+    """A choice filter sent empty (``?status=``) is no filter: the schema says so, so that
+    clients and Schemathesis know the server accepts it."""
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") != "query":
+            continue
+        schema = parameter.get("schema", {})
+        target = schema.get("items", {}) if schema.get("type") == "array" else schema
+        if "enum" in target and "" not in target["enum"]:
+            target["enum"] = [*target["enum"], ""]
+
+
 def schema_document_errors(result, generator, request, public):
     """drf-spectacular postprocessing hook: every operation documents the error responses in the
     one error shape (views that annotate their own keep them)."""
@@ -119,7 +144,11 @@ def schema_document_errors(result, generator, request, public):
     })
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
+            _empty_choice_means_any(operation)
             codes = ["401", "403", "404"] + (["400", "409"] if method != "get" else [])
+            if method == "get" and any(p.get("in") == "query"
+                                       for p in operation.get("parameters", [])):
+                codes.append("400")  # a query parameter the server cannot use
             responses = operation.setdefault("responses", {})
             for code in codes:
                 responses.setdefault(code, {

@@ -4,24 +4,37 @@ from django.db import models
 
 
 class OutboxMessage(models.Model):
-    """A task to send to the broker once its transaction has committed.
+    """A task to send to the broker once its transaction has committed, kept until it has run.
 
-    A row is created inside the business transaction and published after commit. If the broker is
-    unreachable at that moment the row stays ``pending`` and the periodic sweep sends it again, so
-    no work is lost; tasks are idempotent, so a message that is sent twice does no harm.
+    A row is created inside the business transaction and published after commit (``sent``). It is
+    ``done`` only when the task itself has run to the end in a worker, never when it was merely
+    handed to Redis: a message lost in the broker (a Redis restart) stays ``sent`` and the relay
+    sends it again. A task that raised is retried with exponential back-off (``next_attempt_at``);
+    after ``OUTBOX_MAX_ATTEMPTS`` it is ``failed`` and shown by ``/healthz``. Tasks are idempotent,
+    and a message already ``done`` is never run again, so a message sent twice does no harm.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
+        SENT = "sent", "Sent (waiting for the worker)"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed (gave up)"
 
     task_name = models.CharField(max_length=200)
     kwargs = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(
+        default=0, help_text="How often the task itself raised (drives the back-off)."
+    )
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="Not sent again before this time (back-off after a failure).",
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -29,6 +42,27 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} #{self.pk} ({self.status})"
+
+    @property
+    def celery_task_id(self) -> str:
+        """The Celery task id of this message: the worker confirms the row through it."""
+        return f"outbox-{self.pk}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A Celery worker's sign of life, written every few seconds by the worker's relay thread;
+    ``/healthz`` says whether any worker was seen recently."""
+
+    hostname = models.CharField(max_length=200, unique=True)
+    seen_at = models.DateTimeField()
+    pid = models.PositiveIntegerField(default=0)
+    broker_run_id = models.CharField(
+        max_length=64, blank=True,
+        help_text="The Redis run_id this worker last saw: a new one means Redis restarted.",
+    )
+
+    def __str__(self) -> str:
+        return f"{self.hostname} ({self.seen_at:%H:%M:%S})"
 
 
 class AuditEntry(models.Model):

@@ -1,29 +1,50 @@
 """One way to enqueue a Celery task: ``enqueue(task_name, **kwargs)``.
 
-The message is stored in the caller's transaction and published after commit, with the broker's
-short timeouts, so a request never hangs and never loses work when Redis is down.
+The message is stored in the caller's transaction and published after commit. Its life:
+
+- ``pending``: committed, not yet handed to the broker (or the broker did not answer);
+- ``sent``: handed to the broker under the Celery task id ``outbox-<pk>``;
+- ``done``: the task ran to the end in a worker (``OutboxTask`` confirms it), never earlier;
+- ``failed``: the task raised ``OUTBOX_MAX_ATTEMPTS`` times (exponential back-off in between).
+
+A request never waits on a broker that is down or frozen: the publish after commit uses the short
+broker timeouts (about 1 s), and once it failed the process stops trying for a few seconds (the
+breaker), leaving the rows ``pending``. The relay (``outbox_relay``, a thread in every worker, and
+the beat's sweep) sends pending rows as soon as the broker answers again, and sends again what was
+handed to a broker that lost it (Redis restarted) or to a worker that died.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
+import os
+import queue
+import threading
+import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from config.celery import app
 from config.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
+TASK_ID_PREFIX = "outbox-"
+# Advisory-lock namespace of running outbox messages (one delivery of a message runs at a time).
+_LOCK_NAMESPACE = 7340
+
+# The breaker: monotonic time until which this process does not try the broker after commit.
+_broker_down_until = 0.0
 
 
-def enqueue(task_name: str, **kwargs) -> OutboxMessage:
-    """Record ``task_name(**kwargs)`` now; publish it once the current transaction commits."""
-    message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs)
-    transaction.on_commit(lambda: publish(message.pk))
-    return message
+class UnknownTask(LookupError):
+    """``enqueue`` was given a task name that no app registers."""
 
 
 def _task(name: str):
@@ -31,24 +52,107 @@ def _task(name: str):
     (Celery discovers them lazily, and a web process may not have imported them yet)."""
     if name not in app.tasks:
         app.loader.import_default_modules()
-    return app.tasks[name]
+    try:
+        return app.tasks[name]
+    except KeyError:
+        raise UnknownTask(f"No Celery task is registered as {name!r}.") from None
 
 
-def publish(message_id: int) -> bool:
-    """Send one pending message to the broker; on failure leave it pending for the sweep.
+def enqueue(task_name: str, **kwargs) -> OutboxMessage:
+    """Record ``task_name(**kwargs)`` now; publish it once the current transaction commits.
 
-    The row is locked (``SKIP LOCKED``) while it is sent, so the after-commit publish and the sweep
-    never send the same message at the same moment.
+    An unknown task name fails here, in the caller's transaction, not after commit."""
+    _task(task_name)
+    message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs)
+    transaction.on_commit(lambda: _after_commit(message.pk))
+    return message
+
+
+def _after_commit(message_id: int) -> None:
+    """Publish now, or hand the message to this process's publisher thread, so that the response
+    (or the task) that committed it does not wait on the broker at all."""
+    if settings.OUTBOX_PUBLISH_IN_BACKGROUND and not app.conf.task_always_eager:
+        _publisher().put(message_id)
+    else:
+        publish(message_id)
+
+
+_publisher_queue: queue.SimpleQueue | None = None
+_publisher_pid: int | None = None
+_publisher_lock = threading.Lock()
+
+
+def _publisher() -> queue.SimpleQueue:
+    """The queue of this process's publisher thread (started on first use, again after a fork).
+    Messages it has not sent when the process ends stay pending: the relay sends them."""
+    global _publisher_queue, _publisher_pid
+    with _publisher_lock:
+        if _publisher_queue is None or _publisher_pid != os.getpid():
+            _publisher_queue, _publisher_pid = queue.SimpleQueue(), os.getpid()
+            threading.Thread(target=_publish_forever, args=(_publisher_queue,),
+                             name="outbox-publisher", daemon=True).start()
+            atexit.register(_drain, _publisher_queue)
+        return _publisher_queue
+
+
+def _drain(messages: queue.SimpleQueue) -> None:
+    """At exit (a management command, a script): publish what the thread has not sent yet."""
+    while True:
+        try:
+            message_id = messages.get_nowait()
+        except queue.Empty:
+            return
+        with contextlib.suppress(Exception):
+            publish(message_id)
+
+
+def _publish_forever(messages: queue.SimpleQueue) -> None:
+    while True:
+        message_id = messages.get()
+        try:
+            publish(message_id)
+        except Exception:  # the database is down: the relay sends it later
+            logger.warning("could not publish outbox message %s", message_id, exc_info=True)
+            with contextlib.suppress(Exception):
+                connection.close()
+
+
+def message_id(task_id: str | None) -> int | None:
+    """The outbox row behind a Celery task id (``outbox-<pk>``), or None for other tasks."""
+    if task_id and task_id.startswith(TASK_ID_PREFIX):
+        try:
+            return int(task_id.removeprefix(TASK_ID_PREFIX))
+        except ValueError:
+            return None
+    return None
+
+
+def broker_available() -> bool:
+    """False while the breaker is open (a publish of this process failed moments ago)."""
+    return time.monotonic() >= _broker_down_until
+
+
+def _open_breaker() -> None:
+    global _broker_down_until
+    _broker_down_until = time.monotonic() + settings.OUTBOX_BREAKER_SECONDS
+
+
+def _close_breaker() -> None:
+    global _broker_down_until
+    _broker_down_until = 0.0
+
+
+def publish(message_id: int, *, force: bool = False) -> bool:
+    """Hand one pending message to the broker; on failure leave it pending for the relay.
+
+    Called after commit (``force=False``: skipped while the breaker is open, so a request does not
+    wait on a broker known to be down) and by the relay (``force=True``). The row is locked
+    (``SKIP LOCKED``) while it is sent, so two publishers never send the same message at once.
     """
     if app.conf.task_always_eager:
-        # No broker: run the task in-process, outside any transaction of ours.
-        updated = OutboxMessage.objects.filter(
-            pk=message_id, status=OutboxMessage.Status.PENDING
-        ).update(status=OutboxMessage.Status.SENT, sent_at=timezone.now(), attempts=1)
-        if updated:
-            message = OutboxMessage.objects.get(pk=message_id)
-            _task(message.task_name).apply_async(kwargs=message.kwargs)
-        return bool(updated)
+        return run_in_process(message_id)
+    if not force and not broker_available():
+        return False
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
@@ -59,27 +163,153 @@ def publish(message_id: int) -> bool:
             return False
         message.attempts += 1
         try:
-            _task(message.task_name).apply_async(kwargs=message.kwargs, retry=False)
-        except Exception as error:  # broker down, timeout, unknown task: keep it for the sweep
+            _task(message.task_name).apply_async(
+                kwargs=message.kwargs, task_id=message.celery_task_id, retry=False
+            )
+        except Exception as error:  # broker down, frozen or timed out: keep it for the relay
+            _open_breaker()
             logger.warning("could not enqueue %s: %s", message, error)
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
             message.save(update_fields=["attempts", "last_error"])
             return False
+        _close_breaker()
         message.status = OutboxMessage.Status.SENT
         message.sent_at = timezone.now()
         message.save(update_fields=["attempts", "status", "sent_at"])
         return True
 
 
+def run_in_process(message_id: int) -> bool:
+    """No broker (development without REDIS_URL): run the task in-process, after commit, outside
+    any transaction of ours; the task confirms its row itself."""
+    updated = OutboxMessage.objects.filter(
+        pk=message_id, status=OutboxMessage.Status.PENDING
+    ).update(status=OutboxMessage.Status.SENT, sent_at=timezone.now(), attempts=1)
+    if updated:
+        message = OutboxMessage.objects.get(pk=message_id)
+        _task(message.task_name).apply(kwargs=message.kwargs, task_id=message.celery_task_id)
+    return bool(updated)
+
+
+# --- the worker's side: run each message once, confirm it, back off after a failure -------------
+
+
+@contextmanager
+def delivery(message_id: int):
+    """Around one run of an outbox task: yields False when the message must not run (done,
+    failed or given up, or another delivery of it is running right now), True otherwise.
+
+    A PostgreSQL advisory lock (session level, so the task keeps its own durable transactions)
+    makes a redelivered copy wait its turn instead of running twice in parallel.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, message_id])
+        locked = cursor.fetchone()[0]
+    if not locked:
+        yield False
+        return
+    try:
+        status = (
+            OutboxMessage.objects.filter(pk=message_id).values_list("status", flat=True).first()
+        )
+        yield status in (OutboxMessage.Status.PENDING, OutboxMessage.Status.SENT)
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, message_id])
+        except Exception:  # the connection is gone, and the lock with it
+            logger.debug("advisory unlock of outbox %s failed", message_id, exc_info=True)
+
+
+def confirm(message_id: int) -> None:
+    """The task of ``message_id`` ran to the end: the message is done."""
+    OutboxMessage.objects.filter(pk=message_id).exclude(status=OutboxMessage.Status.DONE).update(
+        status=OutboxMessage.Status.DONE, done_at=timezone.now(), last_error=""
+    )
+
+
+def backoff_seconds(failures: int) -> int:
+    """Seconds before the next attempt after ``failures`` failed runs: base * 2^(n-1), capped."""
+    base, cap = settings.OUTBOX_BACKOFF_BASE, settings.OUTBOX_BACKOFF_MAX
+    return int(min(cap, base * 2 ** max(0, failures - 1)))
+
+
+def record_failure(message_id: int, error: BaseException) -> None:
+    """The task raised: send it again after an exponentially growing pause, or give up."""
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or message.status == OutboxMessage.Status.DONE:
+            return
+        message.failures += 1
+        message.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if message.failures >= settings.OUTBOX_MAX_ATTEMPTS:
+            message.status = OutboxMessage.Status.FAILED
+            logger.error("giving up on %s after %s failures: %s", message, message.failures, error)
+        else:
+            message.status = OutboxMessage.Status.PENDING
+            message.next_attempt_at = timezone.now() + timedelta(
+                seconds=backoff_seconds(message.failures)
+            )
+        message.save(update_fields=["failures", "last_error", "status", "next_attempt_at"])
+
+
+# --- the relay: send what is due, again what was lost ------------------------------------------
+
+
+def _due(now, older_than: timedelta):
+    return OutboxMessage.objects.filter(
+        status=OutboxMessage.Status.PENDING, created_at__lte=now - older_than
+    ).filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+
+def requeue_unconfirmed(*, sent_before) -> int:
+    """Messages handed to the broker before ``sent_before`` whose task has not run (the broker
+    lost them, or the worker died): pending again, for the relay to send."""
+    return OutboxMessage.objects.filter(
+        status=OutboxMessage.Status.SENT, sent_at__lt=sent_before
+    ).update(status=OutboxMessage.Status.PENDING)
+
+
 def outbox_sweep(*, older_than: timedelta | None = None, limit: int = 500) -> int:
-    """Publish pending messages older than ``older_than``; returns how many were sent."""
+    """Publish pending messages that are due (older than ``older_than``, default
+    ``OUTBOX_RETRY_AFTER``, and past their back-off); first put back to pending what was sent
+    more than ``OUTBOX_CONFIRM_AFTER`` seconds ago and never confirmed. Stops at the first broker
+    failure (the broker is down: the next pass tries again). Returns how many were sent."""
+    now = timezone.now()
     older_than = (
         older_than if older_than is not None else timedelta(seconds=settings.OUTBOX_RETRY_AFTER)
     )
-    cutoff = timezone.now() - older_than
+    requeue_unconfirmed(sent_before=now - timedelta(seconds=settings.OUTBOX_CONFIRM_AFTER))
     pending = list(
-        OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING, created_at__lte=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
+        _due(now, older_than).order_by("created_at").values_list("pk", flat=True)[:limit]
     )
-    return sum(1 for pk in pending if publish(pk))
+    sent = 0
+    for pk in pending:
+        if publish(pk, force=True):
+            sent += 1
+        elif OutboxMessage.objects.filter(pk=pk, status=OutboxMessage.Status.PENDING).exists():
+            break  # the broker did not take it: stop this pass
+    return sent
+
+
+def oldest_pending_age(now=None) -> float | None:
+    """Seconds since the oldest message that has not run yet was created (None: nothing waits)."""
+    now = now or timezone.now()
+    oldest = (
+        OutboxMessage.objects.filter(
+            status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.SENT]
+        )
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return None if oldest is None else max(0.0, (now - oldest).total_seconds())
+
+
+def outbox_prune(*, older_than: timedelta | None = None) -> int:
+    """Delete done messages older than the retention period; returns how many."""
+    older_than = older_than or timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    deleted, _ = OutboxMessage.objects.filter(
+        status=OutboxMessage.Status.DONE, done_at__lt=timezone.now() - older_than
+    ).delete()
+    return deleted

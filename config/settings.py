@@ -24,15 +24,26 @@ if (BASE_DIR / ".env").exists():
 
 DEBUG = env.bool("DEBUG", default=False)
 TESTING = os.environ.get("CLAIMS_TESTING") == "1"
+# "development" (manage.py and `make run` set it) or "production" (the default: gunicorn, Celery,
+# compose). Development has a generated secret key, embedded servers and plain HTTP; production
+# takes every setting from the environment and refuses to start without them. DEBUG (Django's
+# debug pages) is separate and off unless asked for, in either.
+ENVIRONMENT = env.str("CLAIMS_ENV", default="production")
+if ENVIRONMENT not in ("development", "production"):
+    raise ImproperlyConfigured(
+        f"CLAIMS_ENV must be development or production, not {ENVIRONMENT!r}."
+    )
+DEVELOPMENT = ENVIRONMENT == "development" or TESTING
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY and TESTING:
     from django.core.management.utils import get_random_secret_key
 
     SECRET_KEY = get_random_secret_key()
 if not SECRET_KEY:
-    if not DEBUG:
+    if not (DEBUG or DEVELOPMENT):
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set: set it in the environment (or DEBUG=true for development)."
+            "SECRET_KEY is not set: production takes it from the environment "
+            "(for development, run manage.py or `make run`, or set CLAIMS_ENV=development)."
         )
     # Development only: a random key kept in the project's (git-ignored) data folder.
     from django.core.management.utils import get_random_secret_key
@@ -42,6 +53,13 @@ if not SECRET_KEY:
         _key_file.parent.mkdir(parents=True, exist_ok=True)
         _key_file.write_text(get_random_secret_key())
     SECRET_KEY = _key_file.read_text().strip()
+if not (DEVELOPMENT or DEBUG):
+    _missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"{' and '.join(_missing)} not set: production takes its servers from the environment "
+            "(development starts embedded ones)."
+        )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -59,15 +77,23 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
+    "knox",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
+    "accounts.apps.AccountsConfig",
     "config.apps.ConfigAppConfig",
     "coverage.apps.CoverageConfig",
     "policies.apps.PoliciesConfig",
     "claims.apps.ClaimsConfig",
     "claims.vendors.apps.VendorsConfig",
     "claims.money.apps.MoneyConfig",
+    "claims.events.apps.EventsConfig",
     "claims.portal.apps.PortalConfig",
     "privacy.apps.PrivacyConfig",
 ]
@@ -80,9 +106,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "language.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
+    # Last: turns a locked-out sign-in into the 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -111,8 +142,13 @@ DATABASES = {"default": env.db_url("DATABASE_URL")}
 # A Unix socket directory travels percent-encoded in the host part of the URL.
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+# Persistent connections (seconds), checked before reuse: no connect per request, and a
+# connection broken by a database restart is noticed and replaced at the next request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+    "DATABASE_CONNECT_TIMEOUT", default=3
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -144,12 +180,49 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Documents in S3-compatible object storage (MinIO, AWS S3, ...) when a bucket is configured, so
+# web and worker processes share no disk; else on local disk (MEDIA_ROOT). Either way the files
+# are private and reach a user only through the app's authorised download views.
+DOCUMENTS_S3_BUCKET = env.str("DOCUMENTS_S3_BUCKET", default="")
+if DOCUMENTS_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": DOCUMENTS_S3_BUCKET,
+            "endpoint_url": env.str("DOCUMENTS_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("DOCUMENTS_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("DOCUMENTS_S3_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env.str("DOCUMENTS_S3_REGION", default="eu-central-1"),
+            "location": env.str("DOCUMENTS_S3_PREFIX", default="documents"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+        },
+    }
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Email: SMTP from the environment (EMAIL_URL, e.g. smtp+tls://user:password@mail.example.com:587);
+# the console backend (mails, password-reset links included, printed to the log) only with DEBUG.
+_email = env.email_url("EMAIL_URL") if env.str("EMAIL_URL", default="") else {}
+EMAIL_BACKEND = _email.get("EMAIL_BACKEND") or env.str("EMAIL_BACKEND", default=(
+    "django.core.mail.backends.console.EmailBackend" if DEBUG or DEVELOPMENT
+    else "django.core.mail.backends.smtp.EmailBackend"))
+EMAIL_HOST = _email.get("EMAIL_HOST") or env.str("EMAIL_HOST", default="")
+EMAIL_PORT = _email.get("EMAIL_PORT") or env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = (_email.get("EMAIL_HOST_PASSWORD")
+                       or env.str("EMAIL_HOST_PASSWORD", default=""))
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", env.bool("EMAIL_USE_TLS", default=True))
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False) and not EMAIL_USE_TLS
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".data" / "mail"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="claims@example.com")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -163,18 +236,25 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# A request must never hang on a broker that is down: fail fast and leave the work in the outbox.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A request must never hang on a broker that is down or frozen: every Redis use times out in about
+# 1 s, and the work stays in the outbox (see config/outbox.py).
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=1.0)
+# The cache answers in milliseconds when Redis is well; it fails open (config/cache.py).
+REDIS_CACHE_TIMEOUT = env.float("REDIS_CACHE_TIMEOUT", default=0.3)
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
     "max_retries": 0,
     "visibility_timeout": 3600,
 }
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "config.outbox_sweep", "schedule": timedelta(seconds=60)},
+    "outbox-prune": {"task": "config.outbox_prune", "schedule": timedelta(hours=24)},
     "policies-expire-due": {"task": "policies.policy_expire_due", "schedule": timedelta(days=1)},
     "claims-activities-escalate-overdue": {
         "task": "claims.activities_escalate_overdue",
@@ -188,9 +268,33 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-retention-sweep": {"task": "privacy.retention_sweep", "schedule": timedelta(days=1)},
     "privacy-exports-expire": {
         "task": "privacy.data_exports_expire", "schedule": timedelta(hours=1)},
+    "events-reports-register": {
+        "task": "events.event_reports_register", "schedule": timedelta(seconds=5),
+    },
 }
-# Seconds a pending outbox message waits before the sweep sends it again.
-OUTBOX_RETRY_AFTER = env.int("OUTBOX_RETRY_AFTER", default=30)
+# The outbox (config/outbox.py, config/relay.py). Seconds a pending message waits before the beat's
+# sweep sends it (the publish after commit usually has); the workers' relay sends after
+# OUTBOX_RELAY_GRACE seconds, checking every OUTBOX_RELAY_INTERVAL seconds (0: no relay thread).
+OUTBOX_RETRY_AFTER = env.int("OUTBOX_RETRY_AFTER", default=5)
+OUTBOX_RELAY_INTERVAL = env.float("OUTBOX_RELAY_INTERVAL", default=1.0)
+OUTBOX_RELAY_GRACE = env.float("OUTBOX_RELAY_GRACE", default=2.0)
+# Seconds after which a message handed to the broker but never confirmed by its task is sent again.
+OUTBOX_CONFIRM_AFTER = env.int("OUTBOX_CONFIRM_AFTER", default=120)
+# After a failed publish, a process sends nothing itself for this long (the relay does).
+OUTBOX_BREAKER_SECONDS = env.float("OUTBOX_BREAKER_SECONDS", default=10.0)
+# Publish after commit from a thread of the process, so no response waits on the broker (the
+# tests publish inline, to see the result at once).
+OUTBOX_PUBLISH_IN_BACKGROUND = env.bool("OUTBOX_PUBLISH_IN_BACKGROUND", default=not TESTING)
+# A task that raised is retried after base * 2^(n-1) seconds (capped), at most MAX_ATTEMPTS times.
+OUTBOX_BACKOFF_BASE = env.int("OUTBOX_BACKOFF_BASE", default=10)
+OUTBOX_BACKOFF_MAX = env.int("OUTBOX_BACKOFF_MAX", default=3600)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=14)
+# /healthz: a worker is alive when its heartbeat is younger than WORKER_HEARTBEAT_STALE seconds;
+# the outbox is late when a message has waited longer than OUTBOX_LATE_AFTER seconds.
+WORKER_HEARTBEAT_INTERVAL = env.float("WORKER_HEARTBEAT_INTERVAL", default=5.0)
+WORKER_HEARTBEAT_STALE = env.int("WORKER_HEARTBEAT_STALE", default=30)
+OUTBOX_LATE_AFTER = env.int("OUTBOX_LATE_AFTER", default=300)
 # Seconds a pending payment waits before the payments sweep enqueues its task again.
 PAYMENT_RETRY_AFTER = env.int("PAYMENT_RETRY_AFTER", default=120)
 # Test-only: seconds the payment task waits inside its transaction (to kill a worker mid-task).
@@ -200,11 +304,17 @@ PAYMENT_EXECUTE_DELAY = env.int("PAYMENT_EXECUTE_DELAY", default=0) if TESTING e
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes "not signed in" a 401, not a 403.
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "knox.auth.TokenAuthentication",
+        "accounts.authentication.VerifiedSessionAuthentication",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "claims.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Page numbers, 50 a page, with a count that never scans the whole table (claims.pagination).
+    "DEFAULT_PAGINATION_CLASS": "claims.pagination.EstimatedCountPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -218,6 +328,10 @@ SPECTACULAR_SETTINGS = {
         "Idempotency-Key header."
     ),
     "VERSION": "1.0.0",
+    # Swagger UI from our own static files (works without internet and under the CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
@@ -236,7 +350,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# --- Cache (login rate limits) -------------------------------------------------------------------
+# --- Cache --------------------------------------------------------------------------------------
 
 
 def _cache_location(url: str) -> str:
@@ -248,19 +362,51 @@ def _cache_location(url: str) -> str:
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-         "LOCATION": _cache_location(REDIS_URL), "KEY_PREFIX": "claims"}
+        {"BACKEND": "config.cache.FailOpenRedisCache",
+         "LOCATION": _cache_location(REDIS_URL), "KEY_PREFIX": "claims",
+         "OPTIONS": {"socket_timeout": REDIS_CACHE_TIMEOUT,
+                     "socket_connect_timeout": REDIS_CACHE_TIMEOUT}}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# Failed sign-ins per IP address and username before further attempts are refused for a while.
-LOGIN_FAILURES_ALLOWED = env.int("LOGIN_FAILURES_ALLOWED", default=5)
-LOGIN_FAILURES_WINDOW_SECONDS = env.int("LOGIN_FAILURES_WINDOW_SECONDS", default=15 * 60)
+
+# --- Sign-in: backends, login limits (django-axes), API tokens (knox), two-factor (django-otp) ---
+AUTHENTICATION_BACKENDS = [
+    # First: a locked-out name or address never reaches the password check.
+    "accounts.backends.LoginLimitBackend",
+    "accounts.backends.NormalisedUsernameBackend",
+]
+# Failed sign-ins allowed per user name and, separately, per IP address before further attempts
+# are refused for LOGIN_FAILURES_WINDOW_SECONDS. Kept in the database (no cache to fail open).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURES_ALLOWED", default=5)
+AXES_COOLOFF_TIME = timedelta(seconds=env.int("LOGIN_FAILURES_WINDOW_SECONDS", default=15 * 60))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.usernames.axes_username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+# The client's address is REMOTE_ADDR unless a trusted proxy count is configured (a header such
+# as X-Forwarded-For is set by the client and would let it pick a fresh address per attempt).
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=None) if env.str(
+    "AXES_PROXY_COUNT", default="") else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+AXES_VERBOSE = False
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_IDLE_DAYS", default=30)),
+    "AUTO_REFRESH": True,  # the expiry moves on with each use: it counts idle days
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": None,
+}
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Claims")
 
 # --- Security (production: DEBUG off) ------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-if not DEBUG:
+if not (DEBUG or DEVELOPMENT):
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -268,6 +414,39 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Development without DEBUG (the friendly error pages): static files straight from the apps.
+WHITENOISE_USE_FINDERS = DEVELOPMENT
+WHITENOISE_AUTOREFRESH = DEVELOPMENT and not TESTING
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles and images from our own origin only, no
+# inline scripts anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Templates still carry small style attributes and blocks; scripts are strictly files.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+if not (DEBUG or DEVELOPMENT) and EMAIL_BACKEND.endswith("console.EmailBackend"):
+    raise ImproperlyConfigured(
+        "The console email backend prints password-reset links to the log: set EMAIL_URL (or "
+        "EMAIL_HOST and friends) for production, or DEBUG=true for development."
+    )
+if not (DEBUG or DEVELOPMENT) and EMAIL_BACKEND.endswith("smtp.EmailBackend") and not EMAIL_HOST:
+    raise ImproperlyConfigured(
+        "No email server is configured: set EMAIL_URL (e.g. smtp+tls://user:password@host:587) "
+        "or EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD."
+    )
 
 LOGGING = {
     "version": 1,
@@ -288,6 +467,12 @@ PRIVACY_VENDOR_CONTACT_GRACE_DAYS = env.int("PRIVACY_VENDOR_CONTACT_GRACE_DAYS",
 
 # Uploads: size limit in bytes for a claim document.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Office documents are ZIP archives: bounds on what they may unpack to (zip bombs).
+DOCUMENT_ZIP_MAX_TOTAL_BYTES = env.int("DOCUMENT_ZIP_MAX_TOTAL_BYTES", default=100 * 1024 * 1024)
+DOCUMENT_ZIP_MAX_MEMBER_BYTES = env.int("DOCUMENT_ZIP_MAX_MEMBER_BYTES",
+                                        default=50 * 1024 * 1024)
+DOCUMENT_ZIP_MAX_RATIO = env.int("DOCUMENT_ZIP_MAX_RATIO", default=100)
+DOCUMENT_ZIP_MAX_MEMBERS = env.int("DOCUMENT_ZIP_MAX_MEMBERS", default=2000)
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

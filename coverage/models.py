@@ -59,6 +59,10 @@ class Product(BilingualName):
         default=Decimal("0.10"),
         help_text="Fraction off every year's premium for the multi-year term.",
     )
+    minimum_premium = models.DecimalField(
+        **MONEY, null=True, blank=True,
+        help_text="No insurance year's premium goes below this (cyber: 145.80 from the seed).",
+    )
     emergency_hotline = models.CharField(max_length=40, blank=True)
     policy_number_prefix = models.CharField(
         max_length=10, blank=True, help_text="Policy numbers start with this, e.g. CY-2026-000123."
@@ -132,6 +136,19 @@ class CostCategory(BilingualName):
     deductible_exempt = models.BooleanField(
         default=False, help_text="No deductible is taken from this category (emergency assistance)."
     )
+    insurer_cost = models.BooleanField(
+        default=False,
+        help_text="At the insurer's own cost (checking liability or a warning letter, defending "
+        "an unjustified claim): no deductible, payable from the liability check and the defence.",
+    )
+    erodes_sum_insured = models.BooleanField(
+        default=True,
+        help_text="Counts against the sum insured and the annual aggregate (untick: paid on top).",
+    )
+    requires_agreement = models.BooleanField(
+        default=False,
+        help_text="Approved only after a recorded agreement (who, when, police report): ransom.",
+    )
     description = models.TextField(blank=True)
 
     class Meta:
@@ -177,6 +194,11 @@ class LossType(BilingualName):
         default=False, help_text="A third party claims against the insured (claimant named)."
     )
     modules = models.ManyToManyField(Module, related_name="loss_types")
+    security_relevant = models.BooleanField(
+        default=False,
+        help_text="Certified IT security could have prevented it (hacking, ransomware, DDoS, data "
+        "theft): the IT-security discount's proof is asked in such a claim.",
+    )
 
     class Meta:
         ordering = ["name_en"]

@@ -3,7 +3,9 @@
 Per insurance year: the rate cells of the base module and the chosen add-ons (at the revenue band
 and sum insured) added up, times the deductible's premium factor, times (1 - IT-security discount)
 in the first discount years when it is chosen, times (1 - multi-year discount) for the multi-year
-term; rounded half-up to cents per year. ``premium_years`` is the arithmetic alone (no database);
+term; a short first year (expiry moved to 1 January) pro rata by days (*assumed*); rounded half-up
+to cents per year and never below the product's minimum premium (cyber: 145.80, the seed's
+floor). ``premium_years`` is the arithmetic alone (no database);
 ``quote_premium`` looks the numbers up in the catalogue and refuses what is not offered.
 """
 
@@ -11,7 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 from django.db.models import Q
 
@@ -44,12 +48,16 @@ class Quote:
     annual_base: Decimal
     years: tuple[YearPremium, ...]
     total: Decimal
+    expiry_date: date | None = None
 
     def as_dict(self) -> dict:
-        return {
+        result = {
             "years": [{"year": item.year, "premium": fmt(item.premium)} for item in self.years],
             "total": fmt(self.total),
         }
+        if self.expiry_date is not None:
+            result["expiry_date"] = self.expiry_date.isoformat()
+        return result
 
 
 def premium_years(
@@ -61,9 +69,12 @@ def premium_years(
     it_security_discount_years: int,
     multi_year_term: int,
     multi_year_discount: Decimal,
+    minimum_premium: Decimal | None = None,
+    first_year_fraction: Fraction | None = None,
 ) -> list[Decimal]:
     """The premium of every insurance year of the term; ``it_security_discount`` is the fraction
-    off (zero when the discount is not chosen)."""
+    off (zero when the discount is not chosen); ``first_year_fraction`` the share of a full year
+    a short first year has; no year below ``minimum_premium``."""
     premiums = []
     for year in range(1, term_years + 1):
         premium = annual_base * deductible_factor
@@ -71,8 +82,36 @@ def premium_years(
             premium *= ONE - it_security_discount
         if term_years == multi_year_term:
             premium *= ONE - multi_year_discount
-        premiums.append(money(premium))
+        if year == 1 and first_year_fraction is not None and first_year_fraction < 1:
+            premium = premium * first_year_fraction.numerator / first_year_fraction.denominator
+        premium = money(premium)
+        if minimum_premium is not None and premium < minimum_premium:
+            premium = money(minimum_premium)
+        premiums.append(premium)
     return premiums
+
+
+def industry_refusal(*, industry: str, unattended_automated_production: bool) -> str | None:
+    """The seed's reason an industry is not quoted online (None: it is)."""
+    from policies.models import Industry
+
+    if industry == Industry.MANUFACTURING and unattended_automated_production:
+        return ("manufacturing with unattended automated production is not sold through the "
+                "online calculator; refer to the broker.")
+    if industry == Industry.FINANCIAL_ADVICE:
+        return "financial advisers get a separate application form; refer to the broker."
+    return None
+
+
+def first_year_fraction(*, start_date: date, term_years: int) -> tuple[date, Fraction]:
+    """With the expiry moved to 1 January: the expiry and the first (short) year's share of a
+    full year, by days."""
+    expiry = date(start_date.year + term_years, 1, 1)
+    if start_date.month == 1 and start_date.day == 1:
+        return expiry, Fraction(1)
+    year_end = date(start_date.year + 1, 1, 1)
+    days_in_year = (year_end - date(start_date.year, 1, 1)).days
+    return expiry, Fraction((year_end - start_date).days, days_in_year)
 
 
 def _amount(value, *, field: str) -> Decimal:
@@ -123,8 +162,28 @@ def quote_premium(
     deductible,
     term_years: int,
     it_security_discount: bool,
+    industry: str | None = None,
+    unattended_automated_production: bool = False,
+    expiry_january_first: bool = False,
+    start_date: date | None = None,
 ) -> Quote:
-    """The premium per insurance year and in total; raises ``QuoteError`` naming the field."""
+    """The premium per insurance year and in total; raises ``QuoteError`` naming the field.
+    ``industry``: refused with the seed's reason where it is not sold online;
+    ``expiry_january_first``: the expiry moved to 1 January (a short first year from
+    ``start_date``, default today)."""
+    if industry is not None:
+        from policies.models import Industry
+
+        if industry not in Industry.values:
+            raise QuoteError("industry", f"unknown industry {industry!r}; choose "
+                             + ", ".join(Industry.values) + ".")
+        refusal = industry_refusal(
+            industry=industry, unattended_automated_production=bool(
+                unattended_automated_production))
+        if refusal:
+            raise QuoteError("industry", refusal)
+    if not isinstance(expiry_january_first, bool):
+        raise QuoteError("expiry_january_first", "give true or false.")
     revenue = _amount(revenue, field="revenue")
     sum_insured = _amount(sum_insured, field="sum_insured")
     deductible = _amount(deductible, field="deductible")
@@ -174,7 +233,19 @@ def quote_premium(
             )
         annual_base += cell.annual_premium
 
+    expiry, fraction = None, None
+    if expiry_january_first:
+        from django.utils import timezone
+
+        start = start_date or timezone.localdate()
+        if not isinstance(start, date):
+            raise QuoteError("start_date", "give a date (YYYY-MM-DD).")
+        if start.year + term_years > date.max.year:
+            raise QuoteError("start_date", f"{start.isoformat()} is too far in the future.")
+        expiry, fraction = first_year_fraction(start_date=start, term_years=term_years)
     premiums = premium_years(
+        minimum_premium=product.minimum_premium,
+        first_year_fraction=fraction,
         annual_base=annual_base,
         deductible_factor=options[deductible].premium_factor,
         term_years=term_years,
@@ -190,4 +261,5 @@ def quote_premium(
             for year, premium in enumerate(premiums, start=1)
         ),
         total=money(sum(premiums, ZERO)),
+        expiry_date=expiry,
     )

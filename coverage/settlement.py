@@ -48,6 +48,8 @@ class SettlementTerms:
     deductible_rule: str = STANDARD
     first_8_hours_loss: Decimal | None = None
     deductible_exempt: frozenset[str] = frozenset()
+    # Paid on top of the sum insured and the aggregate (catalogue: not ``erodes_sum_insured``).
+    outside_limits: frozenset[str] = frozenset()
     sublimits: Mapping[str, Decimal] = field(default_factory=dict)
     category_names: Mapping[str, str] = field(default_factory=dict)
 
@@ -83,6 +85,12 @@ class SettlementResult:
     limited_by: tuple[str, ...]
     categories: tuple[CategoryBreakdown, ...]
     steps: tuple[str, ...]
+    outside_limits: Decimal = ZERO  # of ``payable``: paid on top of the sum insured
+
+    @property
+    def committing(self) -> Decimal:
+        """What of ``payable`` is committed against the annual aggregate."""
+        return self.payable - self.outside_limits
 
     def to_dict(self) -> dict[str, object]:
         """The preview's output: amounts as strings with two places, ``limited_by`` sorted."""
@@ -102,6 +110,7 @@ def calculate_settlement(
     series_deductible_taken: Decimal = ZERO,
     series_paid_before: Decimal = ZERO,
     series_sublimit_used: Mapping[str, Decimal] | None = None,
+    outside_paid_before: Decimal = ZERO,
 ) -> SettlementResult:
     """Settle one claim.
 
@@ -110,7 +119,9 @@ def calculate_settlement(
     claim. A series of related claims is one loss event and shares one deductible, one per-loss
     limit and the sublimits: ``series_deductible_taken`` is the deductible the other claims of the
     series bore, ``series_paid_before`` their claim totals and ``series_sublimit_used`` what they
-    had covered per category (``CategoryBreakdown.covered``).
+    had covered per category (``CategoryBreakdown.covered``). Categories in
+    ``terms.outside_limits`` are paid in full on top of the sum insured and the aggregate, no
+    deductible taken; ``outside_paid_before`` is what of them was already paid on this claim.
     """
     sum_insured = _amount("sum_insured", terms.sum_insured)
     if sum_insured == ZERO:
@@ -123,6 +134,8 @@ def calculate_settlement(
         raise SettlementInputError("aggregate_factor", f"must be from 1 to {MAX_AGGREGATE_FACTOR}")
     first_8_hours_loss = _first_8_hours_loss(terms)
     exempt = _exempt(terms.deductible_exempt)
+    outside = _exempt(terms.outside_limits, "outside_limits")
+    outside_paid_before = _amount("outside_paid_before", outside_paid_before)
     sublimits = {
         code: _amount(f"sublimits.{code}", value)
         for code, value in _mapping("sublimits", terms.sublimits).items()
@@ -158,11 +171,14 @@ def calculate_settlement(
             text += f", sublimit {_eur(sublimit)}{used_note}, {_eur(uncovered)} not covered"
         elif sublimit is not None:
             text += f", within the sublimit of {_eur(sublimit)}{used_note}"
-        if code in exempt:
+        if code in outside:
+            text += ", paid on top of the sum insured"
+        elif code in exempt:
             text += ", no deductible"
         steps.append(text)
     claimed = money(sum((c.claimed for c in categories), ZERO))
     covered = money(sum((c.covered for c in categories), ZERO))
+    covered_outside = money(sum((c.covered for c in categories if c.category in outside), ZERO))
     uncovered = money(claimed - covered)
     steps.append(
         f"Covered {_eur(covered)} of {_eur(claimed)} claimed"
@@ -172,9 +188,10 @@ def calculate_settlement(
     # 2. Deductible: once per loss event (shared by a series), only on non-exempt costs.
     effective = chosen if first_8_hours_loss is None else max(chosen, first_8_hours_loss)
     still_open = max(money(effective - series_deductible_taken), ZERO)
-    non_exempt = money(sum((c.covered for c in categories if not c.deductible_exempt), ZERO))
+    non_exempt = money(sum((c.covered for c in categories
+                            if not c.deductible_exempt and c.category not in outside), ZERO))
     deductible = min(still_open, non_exempt)
-    after_deductible = money(covered - deductible)
+    after_deductible = money(covered - covered_outside - deductible)
     steps.append(
         _deductible_step(
             chosen, first_8_hours_loss, effective, series_deductible_taken, non_exempt, deductible
@@ -218,6 +235,10 @@ def calculate_settlement(
         steps.append(f"{aggregate_text}; {_eur(due - payable)} not payable")
     else:
         steps.append(f"{aggregate_text}; {_eur(aggregate_remaining)} left after this payment")
+    outside_due = max(money(covered_outside - outside_paid_before), ZERO)
+    if outside_due:
+        steps.append(f"On top of the sum insured: {_eur(outside_due)}")
+    payable = money(payable + outside_due)
     steps.append(f"Payable {_eur(payable)}")
 
     return SettlementResult(
@@ -234,6 +255,7 @@ def calculate_settlement(
         limited_by=tuple(sorted(limited_by)),
         categories=tuple(categories),
         steps=tuple(steps),
+        outside_limits=outside_due,
     )
 
 
@@ -325,10 +347,10 @@ def _first_8_hours_loss(terms: SettlementTerms) -> Decimal | None:
     return _amount("first_8_hours_loss", terms.first_8_hours_loss)
 
 
-def _exempt(codes: object) -> frozenset[str]:
+def _exempt(codes: object, name: str = "deductible_exempt") -> frozenset[str]:
     if isinstance(codes, str) or not isinstance(codes, frozenset | set | list | tuple):
-        raise SettlementInputError("deductible_exempt", "must be a set of category codes")
-    return frozenset(_category("deductible_exempt", code) for code in codes)
+        raise SettlementInputError(name, "must be a set of category codes")
+    return frozenset(_category(name, code) for code in codes)
 
 
 def _claimed_by_category(lines: Sequence[CostLine]) -> dict[str, Decimal]:

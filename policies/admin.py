@@ -18,12 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from coverage.models import Module
 from privacy.admin_actions import PersonalDataActions
 
+from .dependencies import policy_dependencies_set
 from .models import (
     CoverageSection,
     InsuranceYearAccount,
     Policy,
+    PolicyDependency,
     Policyholder,
     PolicyNumberCounter,
+    PolicyPremium,
 )
 from .selectors import aggregate_overview
 from .services import policy_cancel, policy_create
@@ -125,6 +128,32 @@ class SectionInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
 
 
+class PremiumInline(ReadOnlyMixin, admin.TabularInline):
+    model = PolicyPremium
+    fields = ["year", "starts_on", "ends_on", "premium", "it_security_discount", "change_reason"]
+    readonly_fields = fields
+    extra = 0
+    verbose_name_plural = "premium per insurance year"
+
+
+class DependencyAddInline(admin.TabularInline):
+    """Asked when the policy is sold: the IT providers and software the business depends on."""
+
+    model = PolicyDependency
+    fields = ["kind", "name"]
+    extra = 3
+    verbose_name_plural = "IT providers and software the policyholder depends on"
+
+
+class DependencyInline(ReadOnlyMixin, admin.TabularInline):
+    model = PolicyDependency
+    fields = ["kind", "name", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    verbose_name_plural = ("IT providers and software the policyholder depends on (kept up to "
+                           "date by the policyholder in the portal, or through the API)")
+
+
 class CancelForm(forms.Form):
     cancelled_from = forms.DateField(
         help_text="No cover for losses from this date (DD.MM.YYYY or YYYY-MM-DD).",
@@ -173,8 +202,9 @@ class PolicyAdmin(admin.ModelAdmin):
         return [*POLICY_TERMS, "status", "cancelled_from", "created_at", "aggregate_table"]
 
     def get_inline_instances(self, request, obj=None):
-        inline = SectionAddInline if obj is None else SectionInline
-        return [inline(self.model, self.admin_site)]
+        inlines = [SectionAddInline, DependencyAddInline] if obj is None else [
+            SectionInline, PremiumInline, DependencyInline]
+        return [inline(self.model, self.admin_site) for inline in inlines]
 
     @admin.display(description=_("aggregate accounts"))
     def aggregate_table(self, policy: Policy) -> str:
@@ -208,8 +238,12 @@ class PolicyAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         """Sell the policy through ``policy_create`` (form and inline were validated with the
         same rules, so it does not refuse here)."""
-        sections = {}
+        sections, dependencies = {}, []
         for formset in formsets:
+            if formset.model is PolicyDependency:
+                dependencies = [form.cleaned_data for form in formset.forms
+                                if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+                continue
             for section_form in formset.forms:
                 data = section_form.cleaned_data
                 if data and not data.get("DELETE"):
@@ -228,13 +262,16 @@ class PolicyAdmin(admin.ModelAdmin):
             number=data["number"] or None,
             created_by=request.user,
         )
+        if dependencies:
+            policy_dependencies_set(policy=policy, dependencies=dependencies, by=request.user)
         obj = form.instance
         for field in Policy._meta.concrete_fields:
             setattr(obj, field.attname, getattr(policy, field.attname))
         obj._state.adding = False
         obj._state.db = policy._state.db
         for formset in formsets:
-            formset.new_objects = list(policy.sections.all())
+            formset.new_objects = list(policy.sections.all() if formset.model is CoverageSection
+                                       else policy.it_dependencies.all())
             formset.changed_objects = []
             formset.deleted_objects = []
 
@@ -305,3 +342,21 @@ class PolicyNumberCounterAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["prefix", "year", "last_value"]
     list_filter = ["prefix", "year"]
     search_fields = ["prefix"]
+
+
+@admin.register(PolicyPremium)
+class PolicyPremiumAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["policy", "year", "starts_on", "ends_on", "premium", "it_security_discount"]
+    list_filter = ["it_security_discount"]
+    search_fields = ["policy__number"]
+
+
+@admin.register(PolicyDependency)
+class PolicyDependencyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Who depends on which provider or software (search "CloudHost"); the lists change when a
+    policy is sold, in the portal and through the API, always audited."""
+
+    list_display = ["name", "kind", "policy", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "policy__number", "policy__policyholder__company_name"]
+    list_select_related = ["policy"]

@@ -31,6 +31,7 @@ POLICYHOLDERS = [
         "street": "Maximilianstraße 12",
         "postcode": "86150",
         "city": "Augsburg",
+        "region": "DE-BY",
     },
     {
         "username": "jonas.weber",
@@ -44,6 +45,7 @@ POLICYHOLDERS = [
         "street": "Leopoldstraße 40",
         "postcode": "80802",
         "city": "München",
+        "region": "DE-BY",
     },
     {
         "username": "lena.fischer",
@@ -57,6 +59,7 @@ POLICYHOLDERS = [
         "street": "Friedrichstraße 101",
         "postcode": "10117",
         "city": "Berlin",
+        "region": "DE-BE",
     },
     {
         "username": "mehmet.yilmaz",
@@ -70,6 +73,7 @@ POLICYHOLDERS = [
         "street": "Am Sandtorkai 7",
         "postcode": "20457",
         "city": "Hamburg",
+        "region": "DE-HH",
     },
 ]
 

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from coverage.models import MONEY, Module, Product
 
@@ -43,6 +45,36 @@ class Industry(models.TextChoices):
     FINANCIAL_ADVICE = "financial_advice", "Financial advice and brokerage"
 
 
+class Region(models.TextChoices):
+    """Federal states (ISO 3166-2): their public holidays count for the policyholder's deadlines."""
+
+    DE_BW = "DE-BW", "Baden-Württemberg"
+    DE_BY = "DE-BY", "Bayern"
+    DE_BE = "DE-BE", "Berlin"
+    DE_BB = "DE-BB", "Brandenburg"
+    DE_HB = "DE-HB", "Bremen"
+    DE_HH = "DE-HH", "Hamburg"
+    DE_HE = "DE-HE", "Hessen"
+    DE_MV = "DE-MV", "Mecklenburg-Vorpommern"
+    DE_NI = "DE-NI", "Niedersachsen"
+    DE_NW = "DE-NW", "Nordrhein-Westfalen"
+    DE_RP = "DE-RP", "Rheinland-Pfalz"
+    DE_SL = "DE-SL", "Saarland"
+    DE_SN = "DE-SN", "Sachsen"
+    DE_ST = "DE-ST", "Sachsen-Anhalt"
+    DE_SH = "DE-SH", "Schleswig-Holstein"
+    DE_TH = "DE-TH", "Thüringen"
+    AT_1 = "AT-1", "Burgenland"
+    AT_2 = "AT-2", "Kärnten"
+    AT_3 = "AT-3", "Niederösterreich"
+    AT_4 = "AT-4", "Oberösterreich"
+    AT_5 = "AT-5", "Salzburg"
+    AT_6 = "AT-6", "Steiermark"
+    AT_7 = "AT-7", "Tirol"
+    AT_8 = "AT-8", "Vorarlberg"
+    AT_9 = "AT-9", "Wien"
+
+
 class Policyholder(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -65,12 +97,23 @@ class Policyholder(models.Model):
     postcode = models.CharField(max_length=20, blank=True)
     city = models.CharField(max_length=100, blank=True)
     country = models.CharField(max_length=2, default="DE")
+    region = models.CharField(
+        "federal state", max_length=5, choices=Region.choices, blank=True,
+        help_text="Where known: its public holidays move the policyholder's deadlines.",
+    )
 
     class Meta:
         ordering = ["company_name"]
 
     def __str__(self) -> str:
         return self.company_name
+
+    def clean(self):
+        super().clean()
+        if self.region and not self.region.startswith(f"{self.country}-"):
+            raise ValidationError(
+                {"region": f"{self.get_region_display()} is not a state of {self.country}."}
+            )
 
 
 class ITSecurityCriterion(models.TextChoices):
@@ -254,3 +297,58 @@ class PolicyNumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last_value}"
+
+
+class PolicyPremium(models.Model):
+    """The premium of one insurance year of a sold policy, as quoted at the sale; a later change
+    (e.g. the IT-security discount lost after a claim) updates it with the reason and an audit
+    row holding the difference."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="premiums")
+    year = models.PositiveSmallIntegerField()
+    starts_on = models.DateField()
+    ends_on = models.DateField(help_text="Exclusive: the first day of the next insurance year.")
+    premium = models.DecimalField(**MONEY)
+    it_security_discount = models.BooleanField(
+        default=False, help_text="The IT-security discount is in this year's premium.")
+    change_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["policy", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "year"], name="policy_premium_year_once"),
+            models.CheckConstraint(condition=Q(premium__gte=0), name="policy_premium_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy.number} year {self.year}: {self.premium:,.2f}"
+
+
+class PolicyDependency(models.Model):
+    """An IT provider or a piece of software the policyholder's business depends on (asked when
+    the policy is sold, kept up to date in the portal): who a provider outage or a flaw in that
+    software would hit, before any claim comes in."""
+
+    class Kind(models.TextChoices):
+        PROVIDER = "provider", _("IT provider (cloud, hosting, managed services)")
+        SOFTWARE = "software", _("Software")
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="it_dependencies")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["policy", "kind", "name"]
+        verbose_name = _("IT dependency")
+        verbose_name_plural = _("IT dependencies")
+        constraints = [
+            models.UniqueConstraint(
+                "policy", "kind", Lower("name"), name="policy_dependency_once"
+            ),
+        ]
+        indexes = [models.Index(Lower("name"), name="policy_dependency_name")]
+
+    def __str__(self) -> str:
+        return f"{self.policy.number}: {self.name} ({self.get_kind_display()})"

@@ -121,17 +121,23 @@ class AccountOverview:
 
 def aggregate_overview(*, policy: Policy) -> list[AccountOverview]:
     """Per section and insurance year: annual aggregate limit, committed and remaining."""
+    return aggregate_overviews(policies=[policy])[policy.pk]
+
+
+def aggregate_overviews(*, policies) -> dict[int, list[AccountOverview]]:
+    """``aggregate_overview`` of several policies in one query: policy id -> its overview."""
+    overviews: dict[int, list[AccountOverview]] = {policy.pk: [] for policy in policies}
     accounts = (
-        InsuranceYearAccount.objects.filter(section__policy=policy)
+        InsuranceYearAccount.objects.filter(section__policy__in=list(overviews))
         .select_related("section__module", "section__policy")
         .annotate(base_first=Case(
             When(section__module__kind=Module.Kind.BASE, then=Value(0)), default=Value(1),
             output_field=IntegerField(),
         ))
-        .order_by("base_first", "section__module__name_en", "year")
+        .order_by("section__policy_id", "base_first", "section__module__name_en", "year")
     )
-    return [
-        AccountOverview(
+    for account in accounts:
+        overviews[account.section.policy_id].append(AccountOverview(
             section=account.section,
             insurance_year=account.year,
             starts_on=account.starts_on,
@@ -139,6 +145,5 @@ def aggregate_overview(*, policy: Policy) -> list[AccountOverview]:
             limit=account.limit,
             committed=account.committed,
             remaining=account.remaining,
-        )
-        for account in accounts
-    ]
+        ))
+    return overviews

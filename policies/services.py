@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.usernames import username_taken
 from config.audit import audit_record
 from coverage.models import Module, Product
 
@@ -24,6 +25,7 @@ from .models import (
     PolicyNumberCounter,
     add_years,
 )
+from .premiums import policy_premiums_store
 from .validation import combination_errors, module_error, policy_errors, sum_insured_error
 
 
@@ -154,6 +156,7 @@ def policy_create(
                 )
                 for year, starts_on, ends_on in insurance_years
             )
+        premiums = policy_premiums_store(policy=policy)
         audit_record(
             actor=created_by,
             action="policy.created",
@@ -169,6 +172,7 @@ def policy_create(
                 "sections": {module.code: amount for module, amount in chosen},
                 "it_security_discount": it_security_discount,
                 "it_security_criterion": policy.it_security_criterion,
+                "premiums": {row.year: row.premium for row in premiums},
             },
         )
     return policy
@@ -249,6 +253,7 @@ def policyholder_create(
     postcode: str = "",
     city: str = "",
     country: str = "DE",
+    region: str = "",
     unattended_automated_production: bool = False,
     username: str | None = None,
     password: str | None = None,
@@ -267,10 +272,11 @@ def policyholder_create(
         postcode=postcode,
         city=city,
         country=country,
+        region=region,
     )
     policyholder.full_clean(exclude=["user"])
     User = get_user_model()
-    if username and User.objects.filter(username=username).exists():
+    if username and username_taken(username):
         raise ValidationError({"username": [f"The username {username} is already taken."]})
     with transaction.atomic():
         if username:

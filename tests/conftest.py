@@ -25,3 +25,24 @@ def _english_unless_told(settings):
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _emails_sent_in_process(request, monkeypatch):
+    """Outside the integration tests no worker runs: an email's task runs in this process when its
+    outbox message is published after commit (as a worker would run it), so ``mail.outbox`` shows
+    what a user receives. Other tasks go to the broker as in production."""
+    if request.node.get_closest_marker("integration"):
+        return
+    from config import outbox
+    from config.models import OutboxMessage
+
+    publish = outbox.publish
+
+    def publish_or_send(message_id, **kwargs):
+        name = OutboxMessage.objects.filter(pk=message_id).values_list("task_name", flat=True)
+        if name.first() == "config.email_send":
+            return outbox.run_in_process(message_id)
+        return publish(message_id, **kwargs)
+
+    monkeypatch.setattr(outbox, "publish", publish_or_send)

@@ -8,6 +8,7 @@ from django.contrib import admin
 
 from claims.admin import others  # noqa: F401 - registers the model admins
 from claims.admin.claim import ClaimAdminBase
+from claims.events.admin import ClaimEventsMixin
 from claims.models import Claim
 from claims.money.admin import ClaimMoneyMixin
 from claims.vendors.admin import ClaimVendorJobsMixin
@@ -15,5 +16,6 @@ from privacy.admin import ClaimPrivacyMixin
 
 
 @admin.register(Claim)
-class ClaimAdmin(ClaimPrivacyMixin, ClaimVendorJobsMixin, ClaimMoneyMixin, ClaimAdminBase):
+class ClaimAdmin(ClaimPrivacyMixin, ClaimEventsMixin, ClaimVendorJobsMixin, ClaimMoneyMixin,
+                 ClaimAdminBase):
     pass

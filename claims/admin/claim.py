@@ -4,6 +4,7 @@ coverage check, audit, activities and permissions hold whichever button is press
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -17,7 +18,7 @@ from django_fsm.admin import FSMAdminMixin
 from claims import roles
 from claims.admin import display
 from claims.admin.actions import ClaimActionsMixin
-from claims.admin.filters import WorkQueueFilter
+from claims.admin.filters import AdjusterListFilter, WorkQueueFilter
 from claims.admin.forms import ClaimAddForm, ClaimChangeForm, DenyForm, ReopenForm, WithdrawForm
 from claims.admin.inlines import (
     ActivityInline,
@@ -29,7 +30,14 @@ from claims.admin.inlines import (
 from claims.exceptions import ClaimsError
 from claims.models import TRANSITION_NAMES, Claim, ClaimDocument, ClaimNote, ClaimState
 from claims.models import InformationRequest as Request
-from claims.selectors import adjusters, claim_audit_history, claims_for_queue
+from claims.pagination import EstimatedCountPaginator
+from claims.selectors import (
+    adjusters,
+    claim_audit_history,
+    claims_for_queue,
+    claims_search,
+    with_open_information,
+)
 from claims.services import (
     claim_assign,
     claim_report,
@@ -62,16 +70,46 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
                     "loss_type", "loss_date", "reported_at", "assigned_adjuster", "next_due",
                     "flags"]
     list_filter = [WorkQueueFilter, "state", "policy__product", "loss_type",
-                   ("assigned_adjuster", admin.RelatedOnlyFieldListFilter), "emergency"]
+                   ("assigned_adjuster", AdjusterListFilter), "emergency"]
     search_fields = ["number", "policy__number", "policy__policyholder__company_name",
                      "policy__policyholder__contact_name", "claimant_name"]
-    ordering = ["-emergency", "reported_at"]
+    ordering = ["-emergency", "reported_at", "id"]
     list_per_page = 50
+    # No whole-table counts: the total is exact up to 1,000 claims, estimated above.
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
     # --- list ---------------------------------------------------------------------------------
 
     def get_queryset(self, request):
-        return claims_for_queue(now=timezone.now())
+        match = getattr(request, "resolver_match", None)
+        if match is None or match.url_name == "claims_claim_changelist":
+            return claims_for_queue(now=timezone.now())
+        # One claim (its page, downloads, transitions): no work-queue figures to compute.
+        return with_open_information(Claim.objects.select_related(
+            "policy__policyholder", "policy__product", "loss_type", "assigned_adjuster"))
+
+    def get_object(self, request, object_id, from_field=None):
+        """Read once per GET (the page, the FSM buttons and the audit history all ask)."""
+        if request.method != "GET":
+            return super().get_object(request, object_id, from_field)
+        cache = request.__dict__.setdefault("_claims_admin_objects", {})
+        key = (object_id, from_field)
+        if key not in cache:
+            cache[key] = super().get_object(request, object_id, from_field)
+        return cache[key]
+
+    def action_checkbox(self, obj):
+        """The row's checkbox as the admin's widget renders it, written directly (rendering the
+        widget's template 50 times was a fifth of the list's time)."""
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html('<input type="checkbox" name="{}" value="{}" class="action-select" '
+                           'aria-label="{}">', helpers.ACTION_CHECKBOX_NAME, obj.pk, label)
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return claims_search(queryset, search_term), False
 
     @admin.display(description="!", ordering="-emergency")
     def emergency_flag(self, claim):
@@ -103,7 +141,7 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("flags"))
     def flags(self, claim):
         marks = []
-        if claim.awaiting_info:
+        if claim.awaiting_information:
             marks.append("awaiting information")
         if claim.duplicate_flag_open:
             marks.append("possible duplicate")

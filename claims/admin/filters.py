@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from claims.models import FINAL_STATES
-from claims.selectors import claims_with_overdue_activities
+from claims.models import FINAL_STATES, InformationRequest
+from claims.selectors import adjusters, claims_with_overdue_activities
+
+
+class AdjusterListFilter(admin.RelatedFieldListFilter):
+    """The assigned adjuster, chosen from the active adjusters (not from a scan of every claim,
+    as ``RelatedOnlyFieldListFilter`` would do)."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(user.pk, user.get_full_name() or user.get_username()) for user in adjusters()]
 
 
 class WorkQueueFilter(admin.SimpleListFilter):
@@ -36,7 +45,8 @@ class WorkQueueFilter(admin.SimpleListFilter):
             overdue = claims_with_overdue_activities(now=timezone.now()).values("pk")
             return queryset.filter(pk__in=overdue)
         if value == "awaiting":
-            return queryset.filter(information_requests__status="open").distinct()
+            return queryset.filter(Exists(InformationRequest.objects.filter(
+                claim=OuterRef("pk"), status=InformationRequest.Status.OPEN)))
         if value == "duplicates":
             return queryset.filter(
                 possible_duplicate_of__isnull=False, duplicate_reviewed_at__isnull=True

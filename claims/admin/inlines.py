@@ -21,6 +21,12 @@ class AppendOnlyInline(admin.TabularInline):
     extra = 1
     can_delete = False
     show_change_link = False
+    # What the rows show (people, and the claim in each row's name), fetched with the rows.
+    related_people: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.select_related(*self.related_people) if self.related_people else queryset
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -34,6 +40,7 @@ class ClaimNoteInline(AppendOnlyInline):
     form = NoteInlineForm
     fields = ["created_at", "author", "visibility", "text"]
     readonly_fields = ["created_at", "author"]
+    related_people = ("author", "claim")
     verbose_name = _("note")
     verbose_name_plural = _("notes (append-only)")
 
@@ -43,6 +50,7 @@ class ClaimDocumentListInline(AppendOnlyInline):
     extra = 0
     fields = ["download", "doc_type", "content_type", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
+    related_people = ("uploaded_by", "claim")
     verbose_name = _("document")
     verbose_name_plural = _("documents")
 
@@ -71,6 +79,7 @@ class InformationRequestInline(AppendOnlyInline):
     form = InformationRequestInlineForm
     fields = ["kind", "question", "due_date", "status", "answer", "requested_by", "closed_at"]
     readonly_fields = ["kind", "status", "answer", "requested_by", "closed_at"]
+    related_people = ("requested_by", "claim")
     verbose_name = _("information request")
     verbose_name_plural = _("information requests to the policyholder")
 
@@ -81,6 +90,7 @@ class ActivityInline(AppendOnlyInline):
     fields = ["activity_title", "opened_in_state", "due", "completed_at", "completion_note",
               "escalated_at", "escalated_to"]
     readonly_fields = fields
+    related_people = ("escalated_to", "claim")
     verbose_name_plural = _("activities")
 
     @admin.display(description=_("title"))

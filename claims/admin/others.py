@@ -148,6 +148,13 @@ class AdjusterProfileAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        # Administrators only, and never their own limit (segregation of duties).
+        return request.user.is_superuser and (obj is None or obj.user_id != request.user.pk)
+
     def get_readonly_fields(self, request, obj=None):
         return ["user"] if obj is not None else []
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
 import django_filters
+from django import forms
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
 from claims.models import Claim, ClaimState
@@ -11,12 +15,41 @@ from policies.models import InsuranceYearAccount, Policy
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
 class IdFilter(django_filters.NumberFilter):
-    """An id: documented as a positive 64-bit integer."""
+    """An id: a positive 64-bit integer (``0.6``, ``0`` or ``2**63`` are refused with 400, as
+    the schema says)."""
+
+    field_class = forms.IntegerField
+    bounds = {"min_value": 1, "max_value": 2**63 - 1}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**self.bounds, **kwargs})
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": 32767})
-class YearFilter(django_filters.NumberFilter):
+class YearFilter(IdFilter):
     """An insurance year (1, 2, 3...)."""
+
+    bounds = {"min_value": 1, "max_value": 32767}
+
+
+class StrictBooleanField(forms.Field):
+    """``true`` or ``false`` (as the schema says); anything else, empty included, is a 400."""
+
+    VALUES = {"true": True, "True": True, "false": False, "False": False}
+
+    def to_python(self, value):
+        if value is None:
+            return None
+        if value not in self.VALUES:
+            raise forms.ValidationError("Use true or false.", code="invalid")
+        return self.VALUES[value]
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -27,17 +60,30 @@ class ClaimFilter(django_filters.FilterSet):
                                           help_text="Loss type code.")
     adjuster = IdFilter(field_name="assigned_adjuster_id",
                                            help_text="Id of the assigned adjuster.")
-    unassigned = django_filters.BooleanFilter(field_name="assigned_adjuster",
-                                              lookup_expr="isnull")
-    emergency = django_filters.BooleanFilter()
+    unassigned = StrictBooleanFilter(field_name="assigned_adjuster", lookup_expr="isnull")
+    emergency = StrictBooleanFilter()
     policy = IdFilter(field_name="policy_id")
-    reported_after = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__gte")
-    reported_before = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte")
+    reported_after = django_filters.DateFilter(
+        method="filter_reported_after", help_text="Reported on or after this day (local time).")
+    reported_before = django_filters.DateFilter(
+        method="filter_reported_before", help_text="Reported on or before this day (local time).")
 
     class Meta:
         model = Claim
         fields = ["state", "product", "loss_type", "adjuster", "unassigned", "emergency",
                   "policy", "reported_after", "reported_before"]
+
+    # Compared with the local day's boundaries (not a cast of the column), so an index serves it.
+    def filter_reported_after(self, queryset, name, value):
+        return queryset.filter(reported_at__gte=day_start(value))
+
+    def filter_reported_before(self, queryset, name, value):
+        return queryset.filter(reported_at__lt=day_start(value + timedelta(days=1)))
+
+
+def day_start(day: date) -> datetime:
+    """00:00 of ``day`` in the current time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class PolicyFilter(django_filters.FilterSet):

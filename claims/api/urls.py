@@ -1,16 +1,30 @@
 """URLs of the API under /api/ (the vendor API has its own under /api/vendor/)."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import auth, claims, me, money, policies
+from accounts import api as auth
+
+from .views import (
+    claims,
+    me,
+    money,
+    money_doors,
+    policies,
+    quotes,
+    vendor_jobs,
+    whoami,
+)
 
 app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("auth/token/", auth.ObtainToken.as_view(), name="token"),
+    path("whoami/", whoami.WhoAmI.as_view(), name="whoami"),
+    path("auth/tokens/", auth.TokenList.as_view(), name="tokens"),
+    path("auth/tokens/<str:token_id>/", auth.TokenRevoke.as_view(), name="token-revoke"),
     # policyholders
     path("me/policies/", me.MyPolicyList.as_view(), name="my-policies"),
     path("me/policies/<int:pk>/", me.MyPolicyDetail.as_view(), name="my-policy"),
@@ -28,7 +42,7 @@ urlpatterns = [
     path("claims/<int:pk>/", claims.ClaimDetail.as_view(), name="claim"),
     path("claims/<int:pk>/transitions/<slug:transition>/", claims.ClaimTransition.as_view(),
          name="claim-transition"),
-    path("claims/<int:pk>/vendor-jobs/", claims.ClaimVendorJobList.as_view(),
+    path("claims/<int:pk>/vendor-jobs/", vendor_jobs.ClaimVendorJobs.as_view(),
          name="claim-vendor-jobs"),
     path("claims/<int:pk>/cost-lines/", money.CostLineList.as_view(), name="claim-cost-lines"),
     path("claims/<int:pk>/reserves/", money.ReserveList.as_view(), name="claim-reserves"),
@@ -38,6 +52,36 @@ urlpatterns = [
          name="claim-settlements"),
     path("claims/<int:pk>/settlements/<int:settlement_pk>/approve/",
          money.SettlementApprove.as_view(), name="claim-settlement-approve"),
+    path("claims/<int:pk>/settlements/<int:settlement_pk>/refuse/",
+         money_doors.SettlementRefuse.as_view(), name="claim-settlement-refuse"),
+    path("claims/<int:pk>/settlements/<int:settlement_pk>/payments/",
+         money_doors.SettlementPayments.as_view(), name="claim-settlement-payments"),
+    path("claims/<int:pk>/payments/", money_doors.ClaimPayments.as_view(),
+         name="claim-payments"),
+    path("claims/<int:pk>/deductible-owed/", money_doors.DeductibleOwed.as_view(),
+         name="claim-deductible-owed"),
+    path("claims/<int:pk>/interruption-assessments/",
+         money_doors.InterruptionAssessmentList.as_view(), name="claim-interruption-assessments"),
+    path("claims/<int:pk>/ransom-agreements/", money_doors.RansomAgreementList.as_view(),
+         name="claim-ransom-agreements"),
+    path("claims/<int:pk>/security-proof-decisions/",
+         money_doors.SecurityProofDecisionList.as_view(), name="claim-security-proof-decisions"),
+    path("premium-quote/", quotes.PremiumQuote.as_view(), name="premium-quote"),
+    path("authority-levels/", money_doors.AuthorityLevelList.as_view(), name="authority-levels"),
+    path("vendor-jobs/<int:pk>/", vendor_jobs.AdjusterJobDetail.as_view(), name="vendor-job"),
+    path("vendor-jobs/<int:pk>/approve-quote/", vendor_jobs.JobApproveQuote.as_view(),
+         name="vendor-job-approve-quote"),
+    path("vendor-jobs/<int:pk>/reject-quote/", vendor_jobs.JobRejectQuote.as_view(),
+         name="vendor-job-reject-quote"),
+    path("vendor-jobs/<int:pk>/accept-invoice/", vendor_jobs.JobAcceptInvoice.as_view(),
+         name="vendor-job-accept-invoice"),
+    path("vendor-jobs/<int:pk>/reject-invoice/", vendor_jobs.JobRejectInvoice.as_view(),
+         name="vendor-job-reject-invoice"),
+    path("vendor-jobs/<int:pk>/cancel/", vendor_jobs.JobCancel.as_view(),
+         name="vendor-job-cancel"),
+    path("vendor-organisations/", vendor_jobs.VendorOrganisationList.as_view(),
+         name="vendor-organisations"),
+    path("vendor-services/", vendor_jobs.VendorServiceList.as_view(), name="vendor-services"),
     path("policies/", policies.PolicyList.as_view(), name="policies"),
     path("policies/<int:pk>/", policies.PolicyDetail.as_view(), name="policy"),
     path("accounts/", policies.AccountList.as_view(), name="accounts"),

@@ -80,7 +80,12 @@ class Activity(models.Model):
     class Meta:
         ordering = ["due_at", "id"]
         verbose_name_plural = "activities"
-        indexes = [models.Index(fields=["completed_at", "due_at"])]
+        indexes = [
+            models.Index(fields=["completed_at", "due_at"]),
+            # A claim's open activities by due time (the work queue's "next due" and "overdue").
+            models.Index(fields=["claim", "due_at"], condition=models.Q(completed_at__isnull=True),
+                         name="activity_open_by_claim_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.claim})"

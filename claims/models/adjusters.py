@@ -21,8 +21,9 @@ class AdjusterProfile(models.Model):
         help_text="Overdue activities of this adjuster's claims are escalated to them.",
     )
     approval_limit = models.DecimalField(
-        **MONEY, default=Decimal("10000.00"), validators=[MinValueValidator(Decimal("0.00"))],
-        help_text="Settlements up to this amount may be approved alone.",
+        **MONEY, null=True, blank=True, default=None,
+        validators=[MinValueValidator(Decimal("0.00"))],
+        help_text="A personal limit below the authority level's (empty: the level's limit).",
     )
 
     class Meta:

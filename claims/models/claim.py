@@ -59,7 +59,8 @@ def is_third_party_claim(claim: Claim) -> bool:
 
 
 class ClaimNumberCounter(models.Model):
-    """The last claim number given out in a year; bumped with one locking upsert."""
+    """The last claim number given out in a year by the old locking counter; numbers now come
+    from a PostgreSQL sequence per year (``claims.services.numbering``), which starts after it."""
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
@@ -157,8 +158,19 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-emergency", "reported_at"]
-        indexes = [models.Index(fields=["policy", "loss_date"])]
+        ordering = ["-emergency", "reported_at", "id"]
+        indexes = [
+            models.Index(fields=["policy", "loss_date"]),
+            # The work queue's order, alone and after the usual filters (keyset-friendly).
+            models.Index(fields=["-emergency", "reported_at", "id"], name="claim_queue_order_idx"),
+            models.Index(fields=["state", "-emergency", "reported_at", "id"],
+                         name="claim_state_queue_idx"),
+            models.Index(fields=["assigned_adjuster", "-emergency", "reported_at", "id"],
+                         name="claim_adjuster_queue_idx"),
+            models.Index(fields=["reported_at"], name="claim_reported_at_idx"),
+            # the duplicate check reads a policy's most recent claims
+            models.Index(fields=["policy", "-reported_at"], name="claim_policy_recent"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(estimated_amount__isnull=True) | Q(estimated_amount__gte=0),
@@ -190,11 +202,17 @@ class Claim(ConcurrentTransitionMixin, models.Model):
 
     @property
     def awaiting_information(self) -> bool:
+        """An information request is open (read from ``open_information_due`` when the queryset
+        annotated it: ``claims.selectors.with_open_information``)."""
+        if "open_information_due" in self.__dict__:
+            return self.open_information_due is not None
         return self.information_requests.filter(status="open").exists()
 
     @property
     def information_due_date(self):
         """The earliest due date of the open information requests (None if none is open)."""
+        if "open_information_due" in self.__dict__:
+            return self.open_information_due
         return (
             self.information_requests.filter(status="open")
             .order_by("due_date")

@@ -72,6 +72,11 @@ class InformationRequest(models.Model):
 
     class Meta:
         ordering = ["requested_at", "id"]
+        indexes = [
+            # A claim's open requests by due date ("awaiting information", "due by").
+            models.Index(fields=["claim", "due_date"], condition=Q(status="open"),
+                         name="inforequest_open_by_claim_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="answered") | ~Q(answer=""),

@@ -24,29 +24,38 @@ from claims.exceptions import ClaimsError
 from claims.models import Claim
 from claims.money.models import (
     OPEN_SETTLEMENT_STATES,
+    AuthorityLevel,
     CostLine,
     LedgerEntry,
     PayeeKind,
     Payment,
+    RansomAgreement,
     ReserveKind,
+    SecurityProofDecision,
     Settlement,
 )
+from claims.money.payees import payee_split
 from claims.money.selectors import (
     cost_lines_for,
+    insured_share,
+    interruption_warning,
     money_sections,
-    payee_split,
     policy_aggregate,
     reserves_current,
     settlement_preview,
 )
 from claims.money.services import (
     cost_line_add,
+    deductible_receivable_settle,
+    interruption_assess,
+    ransom_agreement_record,
     reserve_set,
+    security_proof_decide,
     settlement_approve,
     settlement_propose,
     settlement_refuse,
 )
-from coverage.models import CostCategory
+from coverage.models import CostCategory, DeductibleRule
 from coverage.settlement import SettlementInputError
 from language.forms import MoneyField
 from policies.admin import PolicyAdmin
@@ -88,6 +97,39 @@ class ProposeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = claim.policy.sections.select_related("module")
         self.fields["section"].initial = claim.coverage_section_id
+
+
+class InterruptionForm(forms.Form):
+    section = forms.ModelChoiceField(queryset=CoverageSection.objects.none())
+    first_8_hours_loss = forms.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, label=_("Loss of the first 8 hours"),
+        help_text=_("The deductible of a business interruption is at least this."))
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, claim: Claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = claim.policy.sections.filter(
+            module__deductible_rule=DeductibleRule.FIRST_8_HOURS).select_related("module")
+
+
+class RansomForm(forms.Form):
+    agreed_by_name = forms.CharField(label=_("Who at the insurer agreed"))
+    agreed_at = forms.DateTimeField(label=_("When"), help_text=_("e.g. 12.03.2026 14:30"))
+    police_report_reference = forms.CharField(label=_("Police report reference"))
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeductibleForm(forms.Form):
+    how = forms.ChoiceField(choices=[("received", _("Received from the insured")),
+                                     ("written_off", _("Written off"))])
+    amount = forms.DecimalField(max_digits=14, decimal_places=2, required=False,
+                                help_text=_("Empty: all that is owed."))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SecurityProofForm(forms.Form):
+    outcome = forms.ChoiceField(choices=SecurityProofDecision.Outcome.choices)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DecideForm(forms.Form):
@@ -145,15 +187,34 @@ class ClaimMoneyMixin:
         payments = Payment.objects.filter(claim=claim)
         if payments:
             parts.append(format_html("<h3>Payments</h3>{}", _table(
-                ["#", "Payee", "Amount", "Status", "Reference", "Paid at"],
-                [(p.pk, f"{p.payee_name} ({p.get_payee_kind_display()})", _eur(p.amount),
-                  p.get_status_display(), p.external_reference or "-",
+                ["#", "Settlement", "Payee", "Amount", "Status", "Reference", "Paid at"],
+                [(p.pk, p.settlement_id, f"{p.payee_name} ({p.get_payee_kind_display()})",
+                  _eur(p.amount), p.get_status_display(), p.external_reference or "-",
                   f"{p.paid_at:%d.%m.%Y %H:%M}" if p.paid_at else "-") for p in payments])))
+        share = insured_share(claim=claim)
+        if share.deducted or share.owed:
+            parts.append(format_html(
+                "<h3>The insured's deductible</h3><p>Deducted from its payments {}; owed by the "
+                "insured {} (received {}, written off {}); <strong>still owed {}</strong>.{}</p>",
+                _eur(share.deducted), _eur(share.owed), _eur(share.received),
+                _eur(share.written_off), _eur(share.still_owed),
+                format_html(' <a href="{}">Record received or written off</a>',
+                            reverse("admin:money_deductible_settle", args=[claim.pk]))
+                if share.still_owed else ""))
+        agreements = RansomAgreement.objects.filter(claim=claim)
+        if agreements:
+            parts.append(format_html("<h3>Ransom agreements</h3>{}", _table(
+                ["Agreed by", "When", "Police report", "Recorded by"],
+                [(a.agreed_by_name, f"{a.agreed_at:%d.%m.%Y %H:%M}", a.police_report_reference,
+                  a.recorded_by) for a in agreements])))
         return format_html_join("", "{}", ((part,) for part in parts))
 
     def _money_links(self, claim) -> str:
         links = [("money_cost_line_add", "Add a cost line"),
                  ("money_reserve_set", "Change a reserve"),
+                 ("money_interruption_assess", "Record the first 8 hours' loss"),
+                 ("money_ransom_agreement", "Record a ransom agreement"),
+                 ("money_security_proof", "Decide on the IT-security proof"),
                  ("money_settlement_propose", "Propose a settlement")]
         return format_html("<p>{}</p>", format_html_join(" | ", '<a href="{}">{}</a>', (
             (reverse(f"admin:{name}", args=[claim.pk]), label) for name, label in links)))
@@ -181,16 +242,21 @@ class ClaimMoneyMixin:
               _eur(row.sublimit) if row.sublimit is not None else "-", _eur(row.covered),
               _eur(row.uncovered), "exempt" if row.deductible_exempt else "applies")
              for row in result.categories])
-        shares = payee_split(claim=claim, section=section, payable=result.payable)
+        split = payee_split(claim=claim, section=section, result=result)
         return format_html(
             "{}{}<h4>Settlement preview</h4>{}<ol>{}</ol><p><strong>Payable {}</strong> "
-            "(deductible {}, aggregate left after it {}{}).</p><p>Who is paid what: {}</p>",
+            "(deductible {}, aggregate left after it {}{}).</p><p>Who is paid what: {}</p>"
+            "<p>The insured's share: {} deducted from its payments, {} owed by the insured.</p>"
+            "{}",
             head, line_table, categories,
             format_html_join("", "<li>{}</li>", ((step,) for step in result.steps)),
             _eur(result.payable), _eur(result.deductible), _eur(result.aggregate_remaining),
             f"; limited by {', '.join(result.limited_by)}" if result.limited_by else "",
-            format_html_join(", ", "{} {}", ((s.payee_name, _eur(s.amount)) for s in shares))
-            or "-",
+            format_html_join(", ", "{} {}", ((s.payee_name, _eur(s.amount))
+                                             for s in split.shares)) or "-",
+            _eur(split.deducted), _eur(split.still_owed),
+            format_html("<p class='errornote'>{}</p>", warning) if (
+                warning := interruption_warning(claim=claim, section=section)) else "",
         )
 
     # --- pages --------------------------------------------------------------------------------
@@ -204,6 +270,14 @@ class ClaimMoneyMixin:
                  name="money_reserve_set"),
             path("<int:claim_id>/money/propose/", view(self.propose_view),
                  name="money_settlement_propose"),
+            path("<int:claim_id>/money/interruption/", view(self.interruption_view),
+                 name="money_interruption_assess"),
+            path("<int:claim_id>/money/ransom/", view(self.ransom_view),
+                 name="money_ransom_agreement"),
+            path("<int:claim_id>/money/deductible/", view(self.deductible_view),
+                 name="money_deductible_settle"),
+            path("<int:claim_id>/money/security-proof/", view(self.security_proof_view),
+                 name="money_security_proof"),
             path("<int:claim_id>/money/settlements/<int:settlement_id>/", view(self.decide_view),
                  name="money_settlement_decide"),
             *super().get_urls(),
@@ -247,6 +321,49 @@ class ClaimMoneyMixin:
             reserve_set(claim=claim, section=d["section"], kind=d["kind"], level=d["level"],
                         reason=d["reason"], by=request.user) and "Reserve recorded."))
 
+    def interruption_view(self, request, claim_id):
+        claim = self._claim(request, claim_id)
+        form = InterruptionForm(request.POST or None, claim=claim)
+        return self._form_page(
+            request, claim, form, f"First 8 hours of the business interruption of {claim}",
+            lambda d: interruption_assess(
+                claim=claim, section=d["section"], first_8_hours_loss=d["first_8_hours_loss"],
+                reason=d["reason"], by=request.user) and "First 8 hours' loss recorded.")
+
+    def ransom_view(self, request, claim_id):
+        claim = self._claim(request, claim_id)
+        form = RansomForm(request.POST or None)
+        return self._form_page(
+            request, claim, form, f"Ransom agreement for {claim}",
+            lambda d: ransom_agreement_record(
+                claim=claim, agreed_by_name=d["agreed_by_name"], agreed_at=d["agreed_at"],
+                police_report_reference=d["police_report_reference"], note=d["note"],
+                by=request.user) and "Ransom agreement recorded.")
+
+    def deductible_view(self, request, claim_id):
+        claim = self._claim(request, claim_id)
+        form = DeductibleForm(request.POST or None)
+        return self._form_page(
+            request, claim, form, f"Deductible owed by the insured on {claim}",
+            lambda d: deductible_receivable_settle(
+                claim=claim, how=d["how"], amount=d["amount"], reason=d["reason"],
+                by=request.user) and "Recorded.")
+
+    def security_proof_view(self, request, claim_id):
+        claim = self._claim(request, claim_id)
+        form = SecurityProofForm(request.POST or None)
+
+        def decide(data):
+            decision = security_proof_decide(claim=claim, outcome=data["outcome"],
+                                             reason=data["reason"], by=request.user)
+            if decision.discount_lost_from_year:
+                return (f"Recorded: the policy loses the IT-security discount from insurance "
+                        f"year {decision.discount_lost_from_year} on (premium "
+                        f"+{_eur(decision.premium_difference)}).")
+            return "Recorded: the proof was provided."
+
+        return self._form_page(request, claim, form, f"IT-security proof in {claim}", decide)
+
     def propose_view(self, request, claim_id):
         claim = self._claim(request, claim_id)
         form = ProposeForm(request.POST or None, claim=claim)
@@ -272,7 +389,9 @@ class ClaimMoneyMixin:
                 cut = " (cut by the annual aggregate)" if "aggregate" in result.limited_by else ""
                 return f"Settlement {result.pk} approved: {_eur(result.approved_amount)}{cut}."
             if result.state == "pending_team_lead":
-                return f"Settlement {result.pk} is above your approval limit: a team lead decides."
+                level = result.required_level.name if result.required_level else "higher"
+                return (f"Settlement {result.pk} is above your approval limit: waiting for "
+                        f"the {level} level.")
             return f"Settlement {result.pk} refused: {result.refusal_reason}"
 
         title = (f"Settlement {settlement.pk} of {claim}: {settlement.get_state_display()}, "
@@ -348,3 +467,68 @@ class CostLineAdmin(ReadOnlyAdmin):
     list_filter = ["source", "payee_kind", "category"]
     search_fields = ["claim__number", "payee_name"]
     list_select_related = ["claim", "category", "created_by"]
+
+
+@admin.register(AuthorityLevel)
+class AuthorityLevelAdmin(admin.ModelAdmin):
+    """Financial authority is data only an administrator (superuser) changes; staff may read it."""
+
+    list_display = ["rank", "name", "group", "approval_limit"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        from config.audit import audit_record
+
+        before = AuthorityLevel.objects.filter(pk=obj.pk).values_list(
+            "approval_limit", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        audit_record(actor=request.user, action="money.authority_level_changed", obj=obj,
+                     from_value=before, to_value=obj.approval_limit,
+                     payload={"name": obj.name, "group": obj.group.name, "rank": obj.rank})
+
+
+@admin.register(RansomAgreement)
+class RansomAgreementAdmin(ReadOnlyAdmin):
+    list_display = ["claim", "agreed_by_name", "agreed_at", "police_report_reference",
+                    "recorded_by", "created_at"]
+    search_fields = ["claim__number", "police_report_reference"]
+
+
+@admin.register(SecurityProofDecision)
+class SecurityProofDecisionAdmin(ReadOnlyAdmin):
+    list_display = ["claim", "outcome", "discount_lost_from_year", "premium_difference",
+                    "decided_by", "decided_at"]
+    list_filter = ["outcome"]
+    search_fields = ["claim__number"]
+
+
+# Nobody changes their own authority (DOMAIN.md, "Authority"): on one's own user page the groups,
+# permissions and superuser flag are read-only, for administrators too.
+def _own_user_admin():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.admin import UserAdmin
+
+    User = get_user_model()
+    base = type(admin.site._registry.get(User)) if admin.site.is_registered(User) else UserAdmin
+
+    class OwnAuthorityReadOnlyUserAdmin(base):
+        def get_readonly_fields(self, request, obj=None):
+            fields = list(super().get_readonly_fields(request, obj))
+            if obj is not None and obj.pk == request.user.pk:
+                fields += ["groups", "user_permissions", "is_superuser", "is_staff"]
+            return fields
+
+    if admin.site.is_registered(User):
+        admin.site.unregister(User)
+    admin.site.register(User, OwnAuthorityReadOnlyUserAdmin)
+
+
+_own_user_admin()

@@ -5,15 +5,24 @@ PostgreSQL trigger (migration 0002) refuses UPDATE and DELETE, and a correction 
 
 The ledger invariant, checked by ``manage.py check_ledger``, per insurance-year account:
 ``account.committed == sum(commitment and reversal entries)``, ``committed <= limit`` and
-``paid (sum of payment entries) <= committed``. Payment entries do not change ``committed``: they
-record that committed money left the house.
+``paid (sum of payment entries) <= committed + deductible advanced (owed and offset entries)``.
+Payment entries do not change ``committed``: they record that money left the house.
+
+The deductible is the insured's (DOMAIN.md, "Who pays the deductible"): a vendor or a claimant is
+paid the covered amount in full; what the insured's own payments cannot absorb is a receivable,
+``deductible_owed`` (+), reduced by ``deductible_offset`` (taken from a later payment to the
+insured on the same loss event), ``deductible_received``, ``deductible_written_off`` and
+``deductible_reversed`` (its payment was cancelled) entries (-). Per claim, what is owed never
+goes below zero. Only ``claims.money.ledger.ledger_post`` writes entries.
 """
 
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django_fsm import FSMField, transition
@@ -121,7 +130,7 @@ class InterruptionAssessment(models.Model):
 
 class SettlementState(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
-    PENDING_TEAM_LEAD = "pending_team_lead", "Waiting for a team lead's approval"
+    PENDING_TEAM_LEAD = "pending_team_lead", "Waiting for a higher authority's approval"
     APPROVED = "approved", "Approved (committed)"
     PAID = "paid", "Paid"
     REFUSED = "refused", "Refused"
@@ -153,6 +162,10 @@ class Settlement(models.Model):
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         help_text="The adjuster whose approval limit the amount exceeded.",
     )
+    required_level = models.ForeignKey(
+        "money.AuthorityLevel", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text="Escalated: the lowest authority level that may approve it.",
+    )
     decided_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         help_text="Who approved or refused it.",
@@ -173,8 +186,8 @@ class Settlement(models.Model):
                 condition=Q(proposed_payable__gte=0), name="settlement_payable_not_negative"
             ),
             models.CheckConstraint(
-                condition=~Q(state__in=["approved", "paid"]) | Q(approved_amount__gt=0),
-                name="settlement_approved_has_amount",
+                condition=~Q(state__in=["approved", "paid"]) | Q(approved_amount__gte=0),
+                name="settlement_approved_has_amount_v2",
             ),
             models.CheckConstraint(
                 condition=~Q(state="refused") | ~Q(refusal_reason=""),
@@ -216,6 +229,13 @@ class LedgerEntry(models.Model):
         COMMITMENT = "commitment", "Commitment"
         PAYMENT = "payment", "Payment"
         REVERSAL = "reversal", "Reversal of a commitment"
+        DEDUCTIBLE_OWED = "deductible_owed", "Deductible owed by the insured"
+        DEDUCTIBLE_OFFSET = "deductible_offset", "Deductible taken from a payment to the insured"
+        DEDUCTIBLE_RECEIVED = "deductible_received", "Deductible received from the insured"
+        DEDUCTIBLE_WRITTEN_OFF = "deductible_written_off", "Deductible written off"
+        DEDUCTIBLE_REVERSED = "deductible_reversed", "Deductible owed reversed (payment cancelled)"
+        OUTSIDE_LIMITS = "outside_limits", "Paid on top of the sum insured (does not erode it)"
+        SUBLIMIT_USE = "sublimit_use", "Use of a per-loss sublimit (no money moves)"
 
     account = models.ForeignKey(
         InsuranceYearAccount, on_delete=models.PROTECT, related_name="ledger_entries"
@@ -230,7 +250,11 @@ class LedgerEntry(models.Model):
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
-    kind = models.CharField(max_length=12, choices=Kind.choices)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    category = models.ForeignKey(
+        "catalogue.CostCategory", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text="Sublimit use: the category whose sublimit is used.",
+    )
     amount = models.DecimalField(**MONEY, help_text="Signed: a reversal is negative.")
     idempotency_key = models.CharField(max_length=120, unique=True)
     reason = models.TextField(blank=True)
@@ -246,8 +270,12 @@ class LedgerEntry(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="reversal", amount__lt=0, reverses__isnull=False)
-                | (Q(kind__in=["commitment", "payment"], amount__gt=0)),
-                name="ledger_entry_sign_by_kind",
+                | Q(kind__in=["commitment", "payment", "deductible_owed", "outside_limits"],
+                    amount__gt=0)
+                | Q(kind__in=["deductible_offset", "deductible_received",
+                              "deductible_written_off", "deductible_reversed"], amount__lt=0)
+                | Q(kind="sublimit_use", category__isnull=False),
+                name="ledger_entry_sign_by_kind_v3",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="payment") | Q(payment__isnull=False),
@@ -304,3 +332,92 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"Payment {self.pk}: {self.amount:,.2f} to {self.payee_name} ({self.status})"
+
+
+RECEIVABLE_KINDS = [
+    LedgerEntry.Kind.DEDUCTIBLE_OWED, LedgerEntry.Kind.DEDUCTIBLE_OFFSET,
+    LedgerEntry.Kind.DEDUCTIBLE_RECEIVED, LedgerEntry.Kind.DEDUCTIBLE_WRITTEN_OFF,
+    LedgerEntry.Kind.DEDUCTIBLE_REVERSED,
+]
+# Cash that may leave on top of ``committed``: the deductible advanced for the insured, and
+# costs paid on top of the sum insured.
+ADVANCE_KINDS = [LedgerEntry.Kind.DEDUCTIBLE_OWED, LedgerEntry.Kind.DEDUCTIBLE_OFFSET,
+                 LedgerEntry.Kind.OUTSIDE_LIMITS]
+
+
+class AuthorityLevel(models.Model):
+    """Financial authority is data (DOMAIN.md, "Authority"): a group of staff and the largest
+    settlement its members may approve alone (empty: without limit). Only administrators edit
+    this table; a user's limit is the highest level of the groups they are in."""
+
+    name = models.CharField(max_length=60, unique=True)
+    group = models.OneToOneField("auth.Group", on_delete=models.PROTECT, related_name="authority")
+    approval_limit = models.DecimalField(
+        **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0.00"))],
+        help_text="Empty: without limit.",
+    )
+    rank = models.PositiveSmallIntegerField(unique=True, help_text="1 is the lowest level.")
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        limit = "no limit" if self.approval_limit is None else f"{self.approval_limit:,.2f}"
+        return f"{self.name} ({limit})"
+
+    def may_approve(self, amount: Decimal) -> bool:
+        return self.approval_limit is None or amount <= self.approval_limit
+
+
+class RansomAgreement(models.Model):
+    """The insurer's agreement to a ransom ("where nothing else helps and after agreement"),
+    recorded before a ransom cost line can be approved."""
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT,
+                              related_name="ransom_agreements")
+    agreed_by_name = models.CharField(max_length=200, help_text="Who at the insurer agreed.")
+    agreed_at = models.DateTimeField(help_text="When the agreement was given.")
+    police_report_reference = models.CharField(max_length=100)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(agreed_by_name=""), name="ransom_agreed_by"),
+            models.CheckConstraint(condition=~Q(police_report_reference=""),
+                                   name="ransom_police_report"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Ransom agreed by {self.agreed_by_name} ({self.police_report_reference})"
+
+
+class SecurityProofDecision(models.Model):
+    """The adjuster's decision on the IT-security discount's proof asked in a claim: provided,
+    missing or negative. Missing or negative: the policy loses the discount from the next
+    insurance year on (*assumed* consequence), the premium difference recorded here."""
+
+    class Outcome(models.TextChoices):
+        PROVIDED = "provided", "Proof provided"
+        MISSING = "missing", "Proof missing"
+        NEGATIVE = "negative", "Proof negative (the criterion was not met)"
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT,
+                              related_name="security_proof_decisions")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    reason = models.TextField()
+    discount_lost_from_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    premium_difference = models.DecimalField(**MONEY, default=Decimal("0.00"))
+    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="security_proof_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.claim})"

@@ -7,15 +7,15 @@ from the database (terms of the section, lines, what is committed, what a series
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from django.db.models import Q, Sum
 
 from claims.exceptions import ClaimValidationError
 from claims.models import Claim, ClaimSection
 from claims.money.models import (
+    ADVANCE_KINDS,
     CostLine,
     InterruptionAssessment,
     LedgerEntry,
@@ -27,7 +27,7 @@ from claims.money.models import (
 )
 from coverage import settlement as calc
 from coverage.models import CostCategory, DeductibleRule, ModuleCostCategory
-from coverage.money import CENT, ZERO, money
+from coverage.money import ZERO, money
 from policies.models import CoverageSection, InsuranceYearAccount, Policy
 
 COMMITTING = [LedgerEntry.Kind.COMMITMENT, LedgerEntry.Kind.REVERSAL]
@@ -81,12 +81,26 @@ def settlement_terms(*, claim: Claim, section: CoverageSection) -> calc.Settleme
         aggregate_factor=section.aggregate_factor,
         deductible_rule=module.deductible_rule,
         first_8_hours_loss=first_8_hours_loss,
-        deductible_exempt=frozenset(c.code for c in categories if c.deductible_exempt),
+        deductible_exempt=frozenset(
+            c.code for c in categories if c.deductible_exempt or c.insurer_cost
+        ),
+        outside_limits=frozenset(c.code for c in categories if not c.erodes_sum_insured),
         sublimits={
             link.category.code: link.sublimit for link in links if link.sublimit is not None
         },
         category_names={c.code: c.name for c in categories},
     )
+
+
+def interruption_warning(*, claim: Claim, section: CoverageSection) -> str:
+    """A warning when a business-interruption section has no first-8-hours assessment yet (its
+    deductible is then only the chosen one)."""
+    if section.module.deductible_rule != DeductibleRule.FIRST_8_HOURS:
+        return ""
+    if InterruptionAssessment.objects.filter(claim=claim, section=section).exists():
+        return ""
+    return (f"No assessment of the first 8 hours' loss for {section.module.name} yet: the "
+            f"deductible is at least the loss of the first 8 hours; record it before approving.")
 
 
 def cost_lines_for(*, claim: Claim, section: CoverageSection):
@@ -123,21 +137,21 @@ class SeriesFigures:
 
 
 def series_figures(*, claim: Claim, section: CoverageSection) -> SeriesFigures:
+    """What the rest of the loss event used: the deductible borne by the claim's other sections
+    and by the other claims of its series (one loss event, one deductible, read from the ledger),
+    and, on the same section, the series' per-loss limit and sublimits."""
+    from claims.money.payees import deductible_borne
+
+    deductible = deductible_borne(claim=claim, section=section, others_only=True)
     if claim.series_id is None:
-        return SeriesFigures()
+        return SeriesFigures(deductible_taken=deductible)
     others = Claim.objects.filter(series_id=claim.series_id).exclude(pk=claim.pk)
-    latest: dict[int, Settlement] = {}
-    decided = Q(state__in=SETTLED_STATES) | Q(
-        state=SettlementState.REFUSED, deductible_taken__isnull=False
-    )  # refused as nothing was due: its costs still bore (part of) the deductible
-    rows = Settlement.objects.filter(decided, claim__in=others, section=section)
-    for settlement in rows.order_by("decided_at", "id"):
-        latest[settlement.claim_id] = settlement
-    deductible = sum((s.deductible_taken or ZERO for s in latest.values()), ZERO)
-    used: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for settlement in latest.values():
-        for row in settlement.explanation.get("categories", []):
-            used[row["category"]] += Decimal(row["covered"])
+    used = {
+        row["category__code"]: row["total"]
+        for row in LedgerEntry.objects.filter(
+            claim__in=others, settlement__section=section, kind=LedgerEntry.Kind.SUBLIMIT_USE
+        ).values("category__code").annotate(total=Sum("amount"))
+    }
     paid_before = LedgerEntry.objects.filter(
         claim__in=others, account__section=section, kind__in=COMMITTING
     ).aggregate(total=Sum("amount"))["total"] or ZERO
@@ -175,6 +189,9 @@ def settlement_preview(
         series_deductible_taken=series.deductible_taken,
         series_paid_before=series.paid_before,
         series_sublimit_used=series.sublimit_used,
+        outside_paid_before=money(LedgerEntry.objects.filter(
+            claim=claim, settlement__section=section, kind=LedgerEntry.Kind.OUTSIDE_LIMITS,
+        ).aggregate(total=Sum("amount"))["total"] or ZERO),
     )
 
 
@@ -198,42 +215,6 @@ def explanation(result: calc.SettlementResult) -> dict:
         ],
         "steps": list(result.steps),
     }
-
-
-@dataclass(frozen=True)
-class PayeeShare:
-    payee_kind: str
-    payee_name: str
-    claimed: Decimal
-    amount: Decimal
-    vendor_id: int | None = None
-
-
-def payee_split(*, claim: Claim, section: CoverageSection, payable: Decimal) -> list[PayeeShare]:
-    """Who is paid what: ``payable`` shared in proportion to each payee's net claimed costs, in
-    whole cents rounded down; the cents left over go to the largest share (then the first)."""
-    claimed: dict[tuple[str, str], Decimal] = {}
-    vendors: dict[tuple[str, str], int | None] = {}
-    for line in cost_lines_for(claim=claim, section=section):
-        key = (line.payee_kind, line.payee_name)
-        claimed[key] = claimed.get(key, ZERO) + line.amount
-        vendors[key] = vendors.get(key) or line.vendor_id
-    weights = {key: amount for key, amount in claimed.items() if amount > 0}
-    total = sum(weights.values(), ZERO)
-    if payable <= 0 or total <= 0:
-        return []
-    shares = {
-        key: (payable * amount / total).quantize(CENT, rounding=ROUND_DOWN)
-        for key, amount in weights.items()
-    }
-    largest = max(weights, key=lambda key: weights[key])
-    shares[largest] += payable - sum(shares.values(), ZERO)
-    return [
-        PayeeShare(kind, name, money(weights[(kind, name)]), money(shares[(kind, name)]),
-                   vendors[(kind, name)])
-        for kind, name in weights
-        if shares[(kind, name)] > 0
-    ]
 
 
 def reserves_current(*, claim: Claim, section: CoverageSection) -> dict[str, Decimal]:
@@ -262,6 +243,7 @@ class AccountFigures:
     account: InsuranceYearAccount
     ledger_committed: Decimal
     paid: Decimal
+    advanced: Decimal = ZERO  # deductible advanced for the insured (owed and offset entries)
 
     @property
     def remaining(self) -> Decimal:
@@ -277,6 +259,7 @@ def account_figures(*, accounts) -> list[AccountFigures]:
         .annotate(
             committed=Sum("amount", filter=Q(kind__in=COMMITTING)),
             paid=Sum("amount", filter=Q(kind=LedgerEntry.Kind.PAYMENT)),
+            advanced=Sum("amount", filter=Q(kind__in=ADVANCE_KINDS)),
         )
     )
     by_account = {row["account_id"]: row for row in sums}
@@ -285,6 +268,7 @@ def account_figures(*, accounts) -> list[AccountFigures]:
             account=account,
             ledger_committed=money(by_account.get(account.pk, {}).get("committed") or ZERO),
             paid=money(by_account.get(account.pk, {}).get("paid") or ZERO),
+            advanced=money(by_account.get(account.pk, {}).get("advanced") or ZERO),
         )
         for account in accounts
     ]
@@ -302,3 +286,45 @@ def policy_aggregate(*, policy: Policy) -> list[AccountFigures]:
 def payments_due(*, claim: Claim) -> bool:
     """Whether any payment of the claim is still to be made."""
     return Payment.objects.filter(claim=claim, status=Payment.Status.PENDING).exists()
+
+
+@dataclass(frozen=True)
+class InsuredShare:
+    """The insured's share of the deductible on a claim (or one settlement): taken from its
+    payments, owed, and what of the owed was received or written off."""
+
+    deducted: Decimal
+    owed: Decimal
+    received: Decimal
+    written_off: Decimal
+    still_owed: Decimal
+
+
+def insured_share(*, claim: Claim, settlement: Settlement | None = None) -> InsuredShare:
+    entries = LedgerEntry.objects.filter(claim=claim)
+    if settlement is not None:
+        entries = entries.filter(settlement=settlement)
+    sums = entries.aggregate(
+        owed=Sum("amount", filter=Q(kind=LedgerEntry.Kind.DEDUCTIBLE_OWED)),
+        offset=Sum("amount", filter=Q(kind=LedgerEntry.Kind.DEDUCTIBLE_OFFSET)),
+        received=Sum("amount", filter=Q(kind=LedgerEntry.Kind.DEDUCTIBLE_RECEIVED)),
+        written_off=Sum("amount", filter=Q(kind=LedgerEntry.Kind.DEDUCTIBLE_WRITTEN_OFF)),
+        reversed=Sum("amount", filter=Q(kind=LedgerEntry.Kind.DEDUCTIBLE_REVERSED)),
+    )
+    value = {key: money(amount or ZERO) for key, amount in sums.items()}
+    settlements = [settlement] if settlement is not None else Settlement.objects.filter(
+        claim=claim, state__in=SETTLED_STATES)
+    deducted_here = ZERO
+    for row in settlements:
+        for payee in (row.explanation or {}).get("payees", []):
+            if "deducted" in payee:
+                deducted_here += Decimal(payee["deducted"])
+    owed = money(value["owed"] + value["reversed"])
+    return InsuredShare(
+        deducted=money(deducted_here),
+        owed=owed,
+        received=-value["received"],
+        written_off=-value["written_off"],
+        still_owed=max(money(owed + value["offset"] + value["received"]
+                             + value["written_off"]), ZERO),
+    )

@@ -9,14 +9,15 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from claims.amounts import AmountFormField
+from claims.api.serializers.common import TEXT_MAX
 from claims.exceptions import ClaimValidationError
 from claims.services.report import claim_report_validate
 from claims.uploads import EXTENSIONS, inspect_upload
 from coverage.models import LossType
-from language.forms import MoneyField
 from policies.models import Policyholder
 
 from .selectors import loss_types_by_policy, reportable_policies
@@ -91,42 +92,49 @@ class ReportForm(forms.Form):
 
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
     policy = PolicyChoiceField(
-        queryset=None, label=gettext_lazy(
+        queryset=None, label=_(
             "Which policy?"), widget=forms.RadioSelect, empty_label=None
     )
     loss_type = LossTypeChoiceField(
-        queryset=LossType.objects.none(), label=gettext_lazy(
+        queryset=LossType.objects.none(), label=_(
             "What happened?"), widget=forms.RadioSelect,
         empty_label=None,
     )
     loss_date = forms.DateField(
-        label=gettext_lazy("When did it happen?"),
+        label=_("When did it happen?"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=gettext_lazy("The day of the incident, or the day you first noticed it."),
+        help_text=_("The day of the incident, or the day you first noticed it."),
     )
     description = forms.CharField(
-        label=gettext_lazy("Tell us what happened"), widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=gettext_lazy("What you saw, what is affected, what you have done so far."),
+        max_length=10000,
+        label=_("Tell us what happened"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What you saw, what is affected, what you have done so far."),
     )
     emergency = forms.BooleanField(
-        required=False, label=gettext_lazy("Our systems are down right now (emergency)"),
-        help_text=gettext_lazy("We treat the claim as an emergency and call you within the hour."),
+        required=False, label=_("Our systems are down right now (emergency)"),
+        help_text=_("We treat the claim as an emergency and call you within the hour."),
     )
-    estimated_amount = MoneyField(
-        required=False, min_value=0, max_digits=14, decimal_places=2,
-        label=gettext_lazy("Estimated amount in € (if you know it)"),
+    estimated_amount = AmountFormField(
+        required=False,
+        label=_("Estimated amount in € (if you know it)"),
         help_text=pgettext_lazy("money input", "For example 1.400,50"),
     )
     claimant_name = forms.CharField(
-        required=False, max_length=200, label=gettext_lazy(
+        required=False, max_length=200, label=_(
             "Who claims against you? (name or company)")
     )
-    claimant_email = forms.EmailField(required=False, label=gettext_lazy("Their email address"))
+    claimant_email = forms.EmailField(required=False, label=_("Their email address"))
     claimant_address = forms.CharField(
-        required=False, label=gettext_lazy(
-            "Their postal address"), widget=forms.Textarea(attrs={"rows": 3})
+        max_length=2000,
+        required=False, label=_("Their postal address"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    documents = MultipleFileField(required=False, label=gettext_lazy("Evidence"))
+    first_8_hours_loss = AmountFormField(
+        required=False,
+        label=_("Business interruption: what did you lose in the first 8 hours? (€)"),
+        help_text=_("Only if your business stood still: the profit lost in the first 8 hours of "
+                    "the interruption. Your business-interruption deductible is at least this."),
+    )
+    documents = MultipleFileField(required=False, label=_("Evidence"))
 
     def __init__(self, *args, holder: Policyholder, **kwargs):
         super().__init__(*args, **kwargs)
@@ -188,25 +196,25 @@ def add_service_errors(form: forms.Form, error: ClaimValidationError) -> None:
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=gettext_lazy(
-        "Your answer"), widget=forms.Textarea(attrs={"rows": 4}))
-    documents = MultipleFileField(required=False, label=gettext_lazy("Attach documents"))
+    answer = forms.CharField(max_length=TEXT_MAX, label=_("Your answer"),
+                             widget=forms.Textarea(attrs={"rows": 4}))
+    documents = MultipleFileField(required=False, label=_("Attach documents"))
 
 
 class DocumentsForm(forms.Form):
-    documents = MultipleFileField(label=gettext_lazy("Add documents"))
+    documents = MultipleFileField(label=_("Add documents"))
 
 
 class MessageForm(forms.Form):
     text = forms.CharField(
-        label=gettext_lazy(
+        label=_(
             "Your message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
 
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label=gettext_lazy(
+        label=_(
             "Why do you withdraw the claim?"), widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )

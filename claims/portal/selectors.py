@@ -21,6 +21,7 @@ from claims.models import (
     ClaimState,
     InformationRequest,
 )
+from claims.selectors import with_open_information
 from config.models import AuditEntry
 from coverage.models import CostCategory, LossType, Module
 from policies.models import CoverageSection, Policy, Policyholder
@@ -47,7 +48,7 @@ def holder_policies(*, holder: Policyholder) -> QuerySet[Policy]:
     )
     return (
         Policy.objects.filter(policyholder=holder)
-        .select_related("product")
+        .select_related("product", "policyholder")
         .prefetch_related(Prefetch("sections", queryset=sections, to_attr="ordered_sections"))
         .order_by("-start_date", "number")
     )
@@ -63,7 +64,8 @@ def holder_policy(*, holder: Policyholder, pk: int) -> Policy:
 
 
 def holder_claims(*, holder: Policyholder) -> QuerySet[Claim]:
-    return (
+    """The caller's claims, newest first, with the due date of open questions annotated."""
+    return with_open_information(
         Claim.objects.filter(policy__policyholder=holder)
         .select_related("policy__product", "loss_type")
         .order_by("-reported_at", "-id")
@@ -72,6 +74,12 @@ def holder_claims(*, holder: Policyholder) -> QuerySet[Claim]:
 
 def open_claims(*, holder: Policyholder) -> QuerySet[Claim]:
     return holder_claims(holder=holder).exclude(state__in=FINAL_STATES + [ClaimState.DENIED])
+
+
+def finished_claims(*, holder: Policyholder) -> QuerySet[Claim]:
+    """The caller's claims that are over (closed, withdrawn, denied): the complement of
+    ``open_claims``."""
+    return holder_claims(holder=holder).filter(state__in=FINAL_STATES + [ClaimState.DENIED])
 
 
 def holder_claim(*, holder: Policyholder, pk: int) -> Claim:
@@ -220,6 +228,8 @@ class SettlementStatement:
     steps: list[str]
     categories: list[dict]
     payments: list
+    deducted: str | None = None  # the insured's deductible taken from its payment
+    owed: str | None = None  # the deductible the insured owes (advanced to a vendor/claimant)
 
 
 def _categories(explanation: dict) -> list[dict]:
@@ -228,6 +238,25 @@ def _categories(explanation: dict) -> list[dict]:
     names = {category.code: category.name for category in
              CostCategory.objects.filter(code__in=[row.get("category") for row in rows])}
     return [{**row, "name": names.get(row.get("category"), row.get("category"))} for row in rows]
+
+
+def _payee_figure(explanation: dict, key: str) -> str | None:
+    """The insured's deducted or owed amount of a settlement's payees (None when zero)."""
+    from decimal import Decimal
+
+    total = sum((Decimal(row[key]) for row in explanation.get("payees") or []
+                 if isinstance(row, dict) and row.get(key)), Decimal("0.00"))
+    return f"{total:,.2f}" if total else None
+
+
+def deductible_owed_by_insured(*, claim: Claim):
+    """What the policyholder still owes on the claim (its deductible), or None."""
+    if not apps.is_installed("claims.money"):
+        return None
+    from claims.money.selectors import insured_share
+
+    share = insured_share(claim=claim)
+    return share if share.still_owed else None
 
 
 def settlement_statements(*, claim: Claim) -> list[SettlementStatement]:
@@ -263,5 +292,7 @@ def settlement_statements(*, claim: Claim) -> list[SettlementStatement]:
             payments=[
                 payment for payment in settlement.payments.all() if payment.status != "cancelled"
             ],
+            deducted=_payee_figure(explanation, "deducted"),
+            owed=_payee_figure(explanation, "owed"),
         ))
     return statements

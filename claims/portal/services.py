@@ -11,7 +11,7 @@ from django.db import transaction
 
 from claims.exceptions import PermissionDeniedError
 from claims.models import Claim, ClaimDocument, ClaimNote
-from claims.notifications import email_after_commit
+from claims.portal import notifications
 from claims.services import claim_report, note_add
 from claims.services.documents import document_store, files_removed_on_error, inspect_all
 from claims.services.tx import batch
@@ -44,6 +44,7 @@ def portal_claim_report(
     *, holder: Policyholder, user, submission_token: UUID, policy: Policy, loss_type,
     loss_date, description: str, emergency: bool, estimated_amount=None, claimant_name: str = "",
     claimant_email: str = "", claimant_address: str = "", documents: Sequence = (),
+    first_8_hours_loss=None,
 ) -> tuple[Claim, bool]:
     """Report an incident with its evidence, all or nothing; returns ``(claim, created)``.
 
@@ -71,6 +72,10 @@ def portal_claim_report(
                            written=written)
             for upload, info in inspected
         ]
+        if first_8_hours_loss is not None:
+            from claims.money.services.lines import interruption_stated
+
+            interruption_stated(claim=claim, first_8_hours_loss=first_8_hours_loss, by=user)
         audit_record(
             actor=user, action=SUBMITTED, obj=claim, to_value=claim.state,
             payload={"submission_token": str(submission_token),
@@ -101,10 +106,5 @@ def portal_message_send(*, claim: Claim, user, text: str) -> ClaimNote:
         note = note_add(
             claim=claim, text=text, author=user, visibility=ClaimNote.Visibility.POLICYHOLDER
         )
-        adjuster = claim.assigned_adjuster
-        email_after_commit(
-            subject=f"Claim {claim.number}: a message from the policyholder",
-            body=f"{claim.policy.policyholder} wrote:\n\n{note.text}\n",
-            recipients=[adjuster.email] if adjuster else [],
-        )
+        notifications.policyholder_wrote(claim=claim, note=note)
     return note

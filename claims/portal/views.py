@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from claims.exceptions import ClaimsError, ClaimValidationError
 from claims.models import WITHDRAWABLE_STATES, ClaimState, InformationRequest
 from claims.services import claim_transition, information_request_answer
-from policies.selectors import aggregate_overview
+from policies.selectors import aggregate_overview, aggregate_overviews
 
 from . import selectors
 from .forms import (
@@ -36,6 +36,8 @@ from .services import (
     portal_message_send,
 )
 
+HOME_OPEN_CLAIMS = 50
+HOME_EARLIER_CLAIMS = 20
 TOKENS = "portal_report_tokens"
 KEEP_TOKENS = 20
 
@@ -63,15 +65,17 @@ def _hotline(claim) -> str:
 @policyholder_required
 def home(request, *, holder):
     policies = list(selectors.holder_policies(holder=holder))
-    open_claims = list(selectors.open_claims(holder=holder))
-    other_claims = list(
-        selectors.holder_claims(holder=holder).exclude(pk__in=[c.pk for c in open_claims])
-    )
+    # Bounded, whatever the history: the newest open claims and the latest earlier ones (every
+    # claim stays on its policy's page).
+    open_claims = list(selectors.open_claims(holder=holder)[:HOME_OPEN_CLAIMS])
+    other_claims = list(selectors.finished_claims(holder=holder)[:HOME_EARLIER_CLAIMS + 1])
+    overviews = aggregate_overviews(policies=policies)
     return render(request, "portal/home.html", {
         "holder": holder,
-        "policies": [(policy, aggregate_overview(policy=policy)) for policy in policies],
+        "policies": [(policy, overviews[policy.pk]) for policy in policies],
         "open_claims": [(claim, next_step(claim=claim)) for claim in open_claims],
-        "other_claims": other_claims,
+        "other_claims": other_claims[:HOME_EARLIER_CLAIMS],
+        "more_claims": len(other_claims) > HOME_EARLIER_CLAIMS,
     })
 
 
@@ -144,6 +148,7 @@ def report(request, *, holder):
                     emergency=data["emergency"], estimated_amount=data["estimated_amount"],
                     claimant_name=data["claimant_name"], claimant_email=data["claimant_email"],
                     claimant_address=data["claimant_address"], documents=data["documents"],
+                    first_8_hours_loss=data.get("first_8_hours_loss"),
                 )
             except ClaimValidationError as error:
                 add_service_errors(form, error)
@@ -192,6 +197,7 @@ def _claim_page(request, claim, *, answer_forms=None, documents_form=None,
         "timeline": selectors.claim_timeline(claim=claim, user=request.user),
         "documents": selectors.visible_documents(claim=claim, user=request.user),
         "statements": selectors.settlement_statements(claim=claim),
+        "deductible_owed": selectors.deductible_owed_by_insured(claim=claim),
         "closed": claim.state in (ClaimState.CLOSED, ClaimState.WITHDRAWN),
         "may_withdraw": claim.state in WITHDRAWABLE_STATES,
         "documents_form": documents_form or DocumentsForm(),

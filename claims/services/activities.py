@@ -20,23 +20,32 @@ from config.audit import audit_record
 logger = logging.getLogger(__name__)
 
 
-def activity_due_at(*, template: ActivityTemplate, emergency: bool, now: datetime) -> datetime:
+def activity_due_at(
+    *, template: ActivityTemplate, emergency: bool, now: datetime, holder=None
+) -> datetime:
+    """When an activity opened ``now`` is due: clock hours for an emergency, else business days
+    (the public holidays of the policyholder's country and federal state)."""
     if emergency and template.emergency_hours:
         return now + timedelta(hours=template.emergency_hours)
-    return business_days_after(now, template.business_days)
+    return business_days_after(
+        now, template.business_days, country=getattr(holder, "country", "DE"),
+        region=getattr(holder, "region", ""),
+    )
 
 
 def activities_open_for_state(*, claim: Claim, now: datetime) -> list[Activity]:
     """Complete the open activities of earlier states and open the current state's defaults.
     Runs inside the caller's transaction."""
     Activity.objects.filter(
-        claim=claim, completed_at__isnull=True, information_request__isnull=True
+        claim=claim, completed_at__isnull=True, information_request__isnull=True,
+        template__isnull=False,  # follow-ups of their own (e.g. collecting a deductible) stay
     ).update(completed_at=now, completion_note=f"Superseded: the claim moved to {claim.state}.")
     templates = ActivityTemplate.objects.filter(state=claim.state, active=True)
     return [
         Activity.objects.create(
             claim=claim, template=template, title=template.title, opened_in_state=claim.state,
-            due_at=activity_due_at(template=template, emergency=claim.emergency, now=now),
+            due_at=activity_due_at(template=template, emergency=claim.emergency, now=now,
+                                   holder=claim.policy.policyholder),
         )
         for template in templates
     ]

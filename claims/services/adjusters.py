@@ -13,21 +13,27 @@ from coverage.money import money
 
 
 def adjuster_profile_set(
-    *, user, team_lead, approval_limit: Decimal, by
+    *, user, team_lead, approval_limit: Decimal | None, by
 ) -> AdjusterProfile:
-    """Create or change an adjuster's profile (team leads and superusers only)."""
-    if not (roles.is_team_lead(by) or getattr(by, "is_superuser", False)):
-        raise PermissionDeniedError("Only team leads set up adjusters.")
+    """Create or change an adjuster's profile: administrators only, and never their own
+    (segregation of duties: nobody raises their own approval limit). The approval limit is
+    personal and only lowers the authority level's limit (levels are data only an administrator
+    edits: ``money.AuthorityLevel``)."""
+    if not getattr(by, "is_superuser", False) or not getattr(by, "is_active", False):
+        raise PermissionDeniedError("Only administrators set up adjusters and approval limits.")
+    if by.pk == user.pk:
+        raise PermissionDeniedError("Nobody changes their own profile or approval limit; ask "
+                                    "another administrator.")
     errors = {}
     if not roles.is_adjuster(user):
         errors["user"] = "The user is not in the group adjusters."
     if team_lead is not None and not roles.is_team_lead(team_lead):
         errors["team_lead"] = "The team lead must be in the group team_leads."
-    if approval_limit is None or money(approval_limit) < 0:
+    if approval_limit is not None and money(approval_limit) < 0:
         errors["approval_limit"] = "The approval limit cannot be negative."
     if errors:
         raise ClaimValidationError(errors)
-    limit = money(approval_limit)
+    limit = None if approval_limit is None else money(approval_limit)
     with business_action():
         profile, created = AdjusterProfile.objects.select_for_update().get_or_create(
             user=user, defaults={"team_lead": team_lead, "approval_limit": limit}

@@ -85,9 +85,11 @@ def _store_sections(*, claim: Claim, cover) -> None:
 
 
 def _it_security_proof_relevant(*, claim: Claim, cover) -> bool:
-    """The discount was granted for the insurance year of the loss, and not asked for yet."""
+    """The discount was granted for the insurance year of the loss, the loss type is one the
+    certified security could have prevented (catalogue: ``security_relevant``), and the proof
+    was not asked for yet."""
     policy = claim.policy
-    if not policy.it_security_discount:
+    if not policy.it_security_discount or not claim.loss_type.security_relevant:
         return False
     if cover.insurance_year > policy.product.it_security_discount_years:
         return False

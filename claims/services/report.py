@@ -6,22 +6,23 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
-from claims import roles
+from claims import notifications, roles
 from claims.exceptions import ClaimValidationError, PermissionDeniedError
 from claims.models import Claim
-from claims.notifications import email_after_commit
 from claims.selectors import adjusters
 from claims.services.activities import activities_open_for_state
 from claims.services.duplicates import find_possible_duplicate
 from claims.services.numbering import claim_number_next
 from claims.services.tx import business_action
 from config.audit import audit_record
+from config.outbox import enqueue
 from coverage.money import money
-from language.services import in_language_of
 from policies.models import Policy
+
+# No policy of ours (first sold in the 2020s) covers a loss before this day; it also keeps the
+# date arithmetic (duplicate windows, deadlines) far from the ends of the calendar.
+EARLIEST_LOSS_DATE = date(1990, 1, 1)
 
 
 def claim_report_validate(
@@ -31,6 +32,9 @@ def claim_report_validate(
     errors: dict[str, str] = {}
     if loss_date > today:
         errors["loss_date"] = "The loss date cannot be in the future."
+    elif loss_date < EARLIEST_LOSS_DATE:
+        errors["loss_date"] = (f"The loss date cannot be before "
+                               f"{EARLIEST_LOSS_DATE:%d.%m.%Y}; check the year.")
     if not description.strip():
         errors["description"] = "Describe what happened."
     if estimated_amount is not None and estimated_amount < 0:
@@ -91,31 +95,15 @@ def claim_report(
             claim_id=claim.pk,
         )
         activities_open_for_state(claim=claim, now=now)
-        _notify(claim)
+        notifications.claim_received(claim=claim)
+        if claim.emergency:
+            notifications.emergency_reported(
+                claim=claim, adjuster_emails=[user.email for user in adjusters()]
+            )
+            if policy.product.emergency_hotline:
+                # The 24/7 hotline: a forensics job is proposed at once (the vendors app's task).
+                enqueue("vendors.emergency_job_propose", claim_id=claim.pk)
+        # Cyber events: the events app's task suggests the claim for the declared events whose
+        # window and identifiers it matches (it returns at once when no event covers the date).
+        enqueue("events.claim_suggest_events", claim_id=claim.pk)
     return claim
-
-
-def _notify(claim: Claim) -> None:
-    holder = claim.policy.policyholder
-    with in_language_of(holder.user, email=holder.email):
-        email_after_commit(
-            subject=_("Your claim %(number)s has been received") % {"number": claim.number},
-            body=_("Dear %(name)s,\n\nwe have received your claim %(number)s (loss of %(date)s, "
-                   "%(loss_type)s) and will contact you shortly.\n") % {
-                "name": holder.contact_name or holder.company_name, "number": claim.number,
-                "date": date_format(claim.loss_date, "SHORT_DATE_FORMAT"),
-                "loss_type": claim.loss_type.name},
-            recipients=[holder.email],
-        )
-    if claim.emergency:
-        for adjuster in adjusters():
-            with in_language_of(adjuster):
-                email_after_commit(
-                    subject=_("EMERGENCY claim %(number)s: first contact within the hour")
-                    % {"number": claim.number},
-                    body=_("%(company)s reported an emergency (%(loss_type)s) under policy "
-                           "%(policy)s.\n\n%(description)s\n") % {
-                        "company": holder.company_name, "loss_type": claim.loss_type.name,
-                        "policy": claim.policy.number, "description": claim.description},
-                    recipients=[adjuster.email],
-                )

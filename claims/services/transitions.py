@@ -9,18 +9,17 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
+from claims import notifications
 from claims.exceptions import ClaimValidationError, PermissionDeniedError, TransitionConflict
 from claims.models import TRANSITION_NAMES, Claim, ClaimState, DenialReason
-from claims.notifications import email_after_commit
 from claims.services.activities import activities_open_for_state
 from claims.services.coverage_check import run_coverage_check
 from claims.services.tx import business_action
+from claims.vendors.rules import claim_jobs_cancel
 from claims.vendors.rules import claim_transition_check as vendor_jobs_check
 from config.audit import audit_record
-from language.services import in_language_of
 
 REASON_REQUIRED = {"deny", "withdraw", "reopen"}
 # Claim states that follow the money: only the money services take these transitions.
@@ -116,8 +115,9 @@ def claim_transition(
             )
             if claim.state == ClaimState.LIABILITY_CHECK:
                 run_coverage_check(claim=claim, by=by, now=now)
+            claim_jobs_cancel(claim=claim, transition=transition, by=by)
             activities_open_for_state(claim=claim, now=now)
-            _notify(claim=claim, transition=transition)
+            notifications.claim_state_changed(claim=claim, source=from_state, target=claim.state)
     except ConcurrentTransition as error:
         claim.refresh_from_db()
         raise TransitionConflict(
@@ -127,25 +127,3 @@ def claim_transition(
         claim.refresh_from_db()
         raise
     return claim
-
-
-def _notify(*, claim: Claim, transition: str) -> None:
-    """Tell the policyholder about the decisions that concern them (after commit)."""
-    holder = claim.policy.policyholder
-    if transition not in ("deny", "withdraw", "mark_paid"):
-        return
-    with in_language_of(holder.user, email=holder.email):
-        number = {"number": claim.number}
-        if transition == "deny":
-            subject = _("Your claim %(number)s: decision") % number
-            body = _("We are sorry: we cannot cover claim %(number)s.\nReason: %(reason)s.\n\n"
-                     "%(text)s\n") % {**number, "reason": claim.get_denial_reason_display(),
-                                      "text": claim.denial_text}
-        elif transition == "withdraw":
-            subject = _("Your claim %(number)s has been withdrawn") % number
-            body = _("Claim %(number)s was withdrawn: %(reason)s\n") % {
-                **number, "reason": claim.withdrawal_reason}
-        else:
-            subject = _("Your claim %(number)s has been paid") % number
-            body = _("The settlement of claim %(number)s has been paid.\n") % number
-        email_after_commit(subject=subject, body=body, recipients=[holder.email])

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
+from accounts.roles_admin import MembershipFormSet, memberships_save
 from claims import roles
 from claims.exceptions import ClaimsError
 from claims.models import Claim
@@ -37,9 +39,27 @@ class VendorServiceAdmin(admin.ModelAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Who signs in as the organisation: administrators only, never themselves (see
+    ``accounts.roles_admin``); each change is audited."""
+
     model = VendorMembership
     extra = 1
     raw_id_fields = ["user"]
+    formset = MembershipFormSet
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.acting_user = request.user
+        return formset
 
 
 @admin.register(VendorOrganisation)
@@ -50,6 +70,12 @@ class VendorOrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "contact_name", "contact_email"]
     filter_horizontal = ["services"]
     inlines = [MembershipInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is VendorMembership:
+            memberships_save(formset=formset, by=request.user)
+        else:
+            super().save_formset(request, form, formset, change)
 
     @admin.display(description=_("services"))
     def service_list(self, organisation):
@@ -95,7 +121,8 @@ def _document_link(document):
 @admin.register(VendorJob)
 class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
     fsm_fields = ["state"]
-    fsm_forms = {"approve_overrun": ReasonForm, "cancel": ReasonForm}
+    fsm_forms = {"approve_overrun": ReasonForm, "cancel": ReasonForm,
+                 "reject_quote": ReasonForm, "reject_invoice": ReasonForm}
     fsm_transition_not_allowed_msg = "You are not allowed to '{transition_name}' this job."
     change_form_template = "admin/vendors/vendorjob/change_form.html"
     fsm_transition_form_template = "admin/vendors/vendorjob/transition_form.html"
@@ -110,7 +137,7 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
               "decline_reason", "estimate", "approved_estimate", "approved_by",
               "progress_percent", "report", "completed_at", "invoice_amount", "invoice_check",
               "invoice", "overrun_reason", "overrun_approved_by", "cost_line_ref",
-              "accepted_for_payment_by", "cancel_reason"]
+              "accepted_for_payment_by", "cancel_reason", "rejection_reason"]
     readonly_fields = fields
 
     def get_fsm_block_label(self, fsm_field_name):
@@ -162,6 +189,10 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
                 job=obj, reason=data.get("reason", ""), by=request.user),
             "accept_for_payment": lambda: services.vendor_job_accept_for_payment(
                 job=obj, by=request.user),
+            "reject_quote": lambda: services.vendor_job_reject_quote(
+                job=obj, reason=data.get("reason", ""), by=request.user),
+            "reject_invoice": lambda: services.vendor_job_reject_invoice(
+                job=obj, reason=data.get("reason", ""), by=request.user),
             "cancel": lambda: services.vendor_job_cancel(job=obj, reason=data.get("reason", ""),
                                                          by=request.user),
         }
@@ -255,6 +286,15 @@ class VendorJobInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        """The jobs with what their rows show, in a fixed number of queries."""
+        latest = VendorProgressUpdate.objects.filter(job=OuterRef("pk")).order_by(
+            "-created_at", "-id")[:1]
+        return super().get_queryset(request).select_related(
+            "service", "organisation", "claim"
+        ).annotate(latest_percent=Subquery(latest.values("percent")),
+                   latest_text=Subquery(latest.values("text")))
+
     @admin.display(description=_("job"))
     def job_link(self, job):
         url = reverse("admin:vendors_vendorjob_change", args=[job.pk])
@@ -262,6 +302,10 @@ class VendorJobInline(admin.TabularInline):
 
     @admin.display(description=_("latest progress"))
     def latest_progress(self, job):
+        if hasattr(job, "latest_percent"):  # annotated by get_queryset
+            if job.latest_percent is None:
+                return "-"
+            return f"{job.latest_percent} %: {job.latest_text}"
         update = job.progress_updates.order_by("-created_at", "-id").first()
         return f"{update.percent} %: {update.text}" if update else "-"
 

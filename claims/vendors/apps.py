@@ -10,5 +10,3 @@ class VendorsConfig(AppConfig):
     verbose_name = "Vendors"
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self) -> None:
-        from claims.vendors import signals  # noqa: F401 - connects the emergency hook

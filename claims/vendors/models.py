@@ -176,6 +176,8 @@ class VendorJob(ConcurrentTransitionMixin, models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(blank=True)
     cancel_reason = models.TextField(blank=True)
+    rejection_reason = models.TextField(
+        blank=True, help_text="Why the adjuster last rejected the quote or the invoice.")
     estimate = models.DecimalField(**MONEY, null=True, blank=True)
     quoted_at = models.DateTimeField(null=True, blank=True)
     approved_estimate = models.DecimalField(**MONEY, null=True, blank=True)
@@ -217,7 +219,10 @@ class VendorJob(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["-emergency", "-requested_at", "-id"]
         indexes = [models.Index(fields=["organisation", "state"]),
-                   models.Index(fields=["state", "accept_deadline"])]
+                   models.Index(fields=["state", "accept_deadline"]),
+                   # A vendor's job list in its order.
+                   models.Index(fields=["organisation", "-emergency", "-requested_at", "-id"],
+                                name="vendorjob_org_order_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(state=J.DECLINED) | ~Q(decline_reason=""),
@@ -329,9 +334,22 @@ class VendorJob(ConcurrentTransitionMixin, models.Model):
     def cancel(self):
         """The adjuster cancels an open job."""
 
+    @transition(field=state, source=J.QUOTED, target=J.ACCEPTED, permission=is_adjuster,
+                custom={"label": "Reject quote", "admin": True,
+                        "help_text": "Needs a reason; the vendor may send a new quote."})
+    def reject_quote(self):
+        """The adjuster does not consent to the quote; the vendor may quote again."""
+
+    @transition(field=state, source=J.INVOICED, target=J.COMPLETED, permission=is_adjuster,
+                custom={"label": "Reject invoice", "admin": True,
+                        "help_text": "Needs a reason; the vendor may send a corrected invoice."})
+    def reject_invoice(self):
+        """The adjuster rejects the invoice; the vendor may send a corrected one."""
+
 
 VENDOR_TRANSITIONS = ("accept", "decline", "quote", "start_work", "complete", "invoice")
-ADJUSTER_TRANSITIONS = ("approve_quote", "approve_overrun", "accept_for_payment", "cancel")
+ADJUSTER_TRANSITIONS = ("approve_quote", "approve_overrun", "accept_for_payment", "cancel",
+                        "reject_quote", "reject_invoice")
 
 
 class VendorProgressUpdate(models.Model):
@@ -364,3 +382,12 @@ class VendorProgressUpdate(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Progress updates are append-only.")
+
+
+# A vendor that declined a job, or let it pass to another vendor, no longer sees whom it was for.
+CONTACT_HIDDEN_STATES = frozenset({JobState.DECLINED, JobState.ESCALATED})
+
+
+def contact_visible(job) -> bool:
+    """Whether the vendor of ``job`` may see the policyholder's contact details."""
+    return job.state not in CONTACT_HIDDEN_STATES

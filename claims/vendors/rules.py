@@ -26,3 +26,39 @@ def claim_transition_check(*, claim: Claim, transition: str) -> None:
                 f"The claim leaves mitigation only when its vendor jobs are done or cancelled; "
                 f"still open: {names}."
             )
+
+
+# Transitions that end the claim's need for vendors: their open jobs are cancelled.
+ENDING_TRANSITIONS = {"withdraw": "withdrawn", "deny": "denied", "close": "closed"}
+
+
+def claim_jobs_cancel(*, claim: Claim, transition: str, by) -> list:
+    """Cancel the open vendor jobs of a claim that was withdrawn, denied or closed, each audited
+    and its vendor told (after commit). Runs inside the claim transition's transaction."""
+    if transition not in ENDING_TRANSITIONS:
+        return []
+    from django.utils import timezone
+
+    from config.audit import audit_record
+
+    from .models import OPEN_STATES
+    from .services.common import notify_vendor
+
+    reason = f"The claim was {ENDING_TRANSITIONS[transition]}."
+    cancelled = []
+    for job in claim.vendor_jobs.select_for_update().filter(state__in=OPEN_STATES).order_by("pk"):
+        from_state = job.state
+        job.cancel()
+        job.cancel_reason = reason
+        job.closed_at = timezone.now()
+        job.save()
+        audit_record(
+            actor=by, action="vendor_job.cancel", obj=job, from_value=from_state,
+            to_value=job.state, reason=reason,
+            payload={"organisation": job.organisation.name, "service": job.service.code,
+                     "claim_transition": transition},
+            claim_id=claim.pk,
+        )
+        notify_vendor(job, "job cancelled", f"The job was cancelled: {reason}\n")
+        cancelled.append(job)
+    return cancelled

@@ -11,9 +11,9 @@ from datetime import timedelta
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.twofactor import needs_two_factor
 from claims.services import document_add, information_request_create
 from tests.claims.conftest import report, walk
 from tests.claims.factories import (
@@ -24,6 +24,7 @@ from tests.claims.factories import (
     make_team_lead,
 )
 from tests.factories import SuperuserFactory
+from tests.otp import api_token, staff_login
 from tests.vendors.factories import PDF, make_job, make_org, make_vendor_user
 
 ROLES = ("anonymous", "holder_a", "holder_b", "vendor_x", "vendor_y", "adjuster", "team_lead",
@@ -47,8 +48,9 @@ class Seed:
         user = self.users[role]
         if user.is_authenticated:
             if token:
-                key, _ = Token.objects.get_or_create(user=user)
-                client.credentials(HTTP_AUTHORIZATION=f"Token {key.key}")
+                client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
+            elif needs_two_factor(user):
+                staff_login(client, user)
             else:
                 client.force_login(user)
         return client

@@ -24,6 +24,7 @@ from config.models import AuditEntry
 from tests.claims.conftest import report
 from tests.claims.factories import UserFactory
 from tests.claims.html_forms import form_data
+from tests.otp import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def messages_of(response):
 
 @pytest.fixture
 def adjuster_client(client, adjuster):
-    client.force_login(adjuster)
+    staff_login(client, adjuster)
     return client
 
 
@@ -128,7 +129,7 @@ def test_staff_who_are_not_adjusters_see_no_buttons_and_cannot_move_claims(
     clerk = UserFactory(username="clerk", is_staff=True)
     clerk.user_permissions.add(*Permission.objects.filter(
         codename__in=["view_claim", "change_claim"]))
-    client.force_login(clerk)
+    staff_login(client, clerk)
     page = client.get(change_url(reported_claim))
     assert page.status_code == 200
     assert "Move the claim" not in page.content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from decimal import Decimal
+from difflib import SequenceMatcher
 
 import pytest
 from django.utils import timezone
@@ -159,3 +160,39 @@ def test_reports_in_a_new_year_start_a_new_sequence(cyber_policy, holder_user):
     claim = report(cyber_policy, holder_user, now=next_year,
                    loss_date=timezone.localdate() - timedelta(days=1))
     assert claim.number == f"{now.year + 1}-00001"
+
+
+def test_only_the_policys_most_recent_claims_are_compared(cyber_policy, holder_user, settings,
+                                                          monkeypatch):
+    from claims.services import duplicates
+
+    settings.CLAIMS_DUPLICATE_MAX_CANDIDATES = 3
+    oldest = report(cyber_policy, holder_user, description=DESCRIPTION, days_ago=3)
+    for number in range(3):
+        report(cyber_policy, holder_user, days_ago=3,
+               description=f"Burst water pipe number {number} flooded the basement archive")
+    compared = []
+    monkeypatch.setattr(duplicates, "SequenceMatcher", lambda *args, **kwargs: compared.append(
+        args[2]) or SequenceMatcher(*args, **kwargs))
+    claim = report(cyber_policy, holder_user, description=DESCRIPTION, days_ago=2)
+    assert len(compared) == 3  # not the fourth, oldest claim
+    assert claim.possible_duplicate_of is None  # the oldest one is beyond the recent ones
+    assert oldest.description.lower() not in compared
+
+
+def test_the_duplicate_check_costs_the_same_on_a_policy_with_many_claims(
+        cyber_policy, holder_user, settings, django_assert_max_num_queries):
+    from claims.services.duplicates import find_possible_duplicate
+
+    settings.CLAIMS_DUPLICATE_MAX_CANDIDATES = 10
+    first = report(cyber_policy, holder_user, description=DESCRIPTION, days_ago=3)
+    Claim.objects.bulk_create([
+        Claim(number=f"X-{n}", policy=cyber_policy, loss_type=first.loss_type,
+              loss_date=first.loss_date, reported_at=first.reported_at - timedelta(days=1),
+              description=f"Unrelated story {n} about a stolen laptop", reported_by=holder_user)
+        for n in range(200)
+    ])
+    claim = Claim(policy=cyber_policy, loss_date=first.loss_date, description=DESCRIPTION)
+    with django_assert_max_num_queries(1):
+        duplicate, similarity = find_possible_duplicate(claim=claim)
+    assert duplicate == first and similarity == Decimal("1.0")

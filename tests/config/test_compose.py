@@ -51,3 +51,12 @@ def test_beat_schedule_names_registered_tasks():
     app.loader.import_default_modules()
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks, entry["task"]
+
+
+def test_documents_go_to_the_minio_bucket_shared_by_web_and_workers():
+    assert "minio" in SERVICES and "healthcheck" in SERVICES["minio"]
+    for name in ["web", "worker", "beat"]:
+        environment = SERVICES[name]["environment"]
+        assert environment["DOCUMENTS_S3_BUCKET"] == "claims-documents"
+        assert environment["DOCUMENTS_S3_ENDPOINT_URL"] == "http://minio:9000"
+        assert "volumes" not in SERVICES[name], f"{name} must not need a shared disk"

@@ -168,3 +168,88 @@ def test_premium_years_match_the_reference_model(base, factor, term, discount):
         reference_premium(base, factor, year, term, discount) for year in range(1, term + 1)
     ]
     assert all(premium == premium.quantize(D("0.01")) for premium in years)
+
+
+# --- Money v2: the floor, the industry, the 1 January expiry ---------------------------------
+
+from datetime import date  # noqa: E402
+
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+from coverage.models import DeductibleOption, Module, RevenueBand, SumInsuredOption  # noqa: E402
+
+MINIMUM = D("145.80")
+
+
+def test_the_seeds_cheapest_combination_with_deductible_5000_stays_at_the_floor(cyber):
+    result = quote(cyber, deductible="5000", term_years=3, it_security_discount=True)
+    # 180.00 x 0.85 x 0.9 x 0.9 = 123.93 and 180.00 x 0.85 x 0.9 = 137.70 before the floor
+    assert premiums(result) == [MINIMUM, MINIMUM, MINIMUM]
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_no_cyber_quote_goes_below_the_minimum_premium(cyber, data):
+    band = data.draw(st.sampled_from(list(RevenueBand.objects.filter(product=cyber))))
+    revenue = band.lower if band.upper is None else data.draw(
+        st.sampled_from([band.lower, band.upper]))
+    sums = list(SumInsuredOption.objects.filter(product=cyber).values_list("amount", flat=True))
+    deductibles = list(DeductibleOption.objects.filter(product=cyber).values_list("amount",
+                                                                                  flat=True))
+    addons = list(Module.objects.filter(product=cyber, kind="addon").values_list("code",
+                                                                                 flat=True))
+    start = data.draw(st.dates(min_value=date(2025, 1, 1), max_value=date(2030, 12, 31)))
+    result = quote(
+        cyber, revenue=str(revenue), sum_insured=str(data.draw(st.sampled_from(sums))),
+        deductible=str(data.draw(st.sampled_from(deductibles))),
+        addons=data.draw(st.lists(st.sampled_from(addons), unique=True)),
+        term_years=data.draw(st.sampled_from([1, 3])),
+        it_security_discount=data.draw(st.booleans()),
+        expiry_january_first=data.draw(st.booleans()), start_date=start,
+    )
+    assert all(premium >= MINIMUM for premium in premiums(result))
+
+
+@pytest.mark.parametrize(("industry", "unattended", "words"), [
+    ("manufacturing", True, "unattended automated production is not sold"),
+    ("financial_advice", False, "separate application form"),
+])
+def test_industries_the_seed_excludes_are_refused_with_its_reason(cyber, industry, unattended,
+                                                                   words):
+    with pytest.raises(QuoteError, match=words) as error:
+        quote(cyber, industry=industry, unattended_automated_production=unattended)
+    assert error.value.field == "industry"
+    assert premiums(quote(cyber, industry="manufacturing")) == [D("180.00")]
+
+
+def test_an_expiry_moved_to_1_january_makes_a_short_first_year(cyber):
+    result = quote(cyber, term_years=3, expiry_january_first=True,
+                   start_date=date(2026, 7, 2))  # 183 of 365 days in the first year
+    assert result.expiry_date == date(2029, 1, 1)
+    # 162.00 x 183/365 = 81.22 pro rata, held at the floor
+    assert premiums(result) == [MINIMUM, D("162.00"), D("162.00")]
+    longer = quote(cyber, term_years=1, expiry_january_first=True, start_date=date(2026, 2, 1),
+                   addons=["cyber_bi"], sum_insured="500000")
+    assert longer.expiry_date == date(2027, 1, 1)
+    assert premiums(longer)[0] > MINIMUM
+
+
+def test_the_quote_api_holds_the_floor_and_refuses_an_excluded_industry(db):
+    from rest_framework.test import APIClient
+
+    from tests.claims.factories import UserFactory
+
+    client = APIClient()
+    client.force_login(UserFactory(username="prospect"))
+    body = {"product": "cyber", "revenue": "80000", "sum_insured": "100000",
+            "deductible": "5000", "term_years": 3, "it_security_discount": True,
+            "expiry_january_first": True, "start_date": "2026-07-02"}
+    response = client.post("/api/premium-quote/", body, format="json")
+    assert response.status_code == 200, response.content
+    assert [row["premium"] for row in response.json()["years"]] == ["145.80"] * 3
+    assert response.json()["expiry_date"] == "2029-01-01"
+    refused = client.post("/api/premium-quote/", {**body, "industry": "financial_advice"},
+                          format="json")
+    assert refused.status_code == 400
+    assert "separate application form" in refused.json()["error"]["fields"]["industry"][0]

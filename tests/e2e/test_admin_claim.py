@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from claims.models import Claim, ClaimState
@@ -19,6 +20,7 @@ from tests.claims.factories import (
     make_policy,
     make_team_lead,
 )
+from tests.otp import current_code, totp_device
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +45,7 @@ def test_adjuster_moves_a_reported_claim_to_the_liability_check(
               "/change/")
     page.fill("#id_username", "adjuster")
     page.fill("#id_password", PASSWORD)
+    page.fill("#id_otp_token", current_code(totp_device(User.objects.get(username="adjuster"))))
     page.click("input[type=submit]")
     page.wait_for_url(claim_url)
     assert reported_claim.number in page.inner_text("#content")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from claims.services import claim_report, claim_transition
@@ -20,6 +21,7 @@ from tests.claims.factories import (
     make_policy,
     make_team_lead,
 )
+from tests.otp import current_code, totp_device  # noqa: E402
 from tests.vendors.factories import PDF, make_org, service
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -51,7 +53,9 @@ def _sign_in(page, url, username):
     page.fill("#id_password", PASSWORD)
     if page.get_by_role("button", name="Sign in").count():  # the site's login page
         page.get_by_role("button", name="Sign in").click()
-    else:  # the admin's
+    else:  # the admin's, with the staff member's current authenticator code
+        user = get_user_model().objects.get(username=username)
+        page.fill("#id_otp_token", current_code(totp_device(user)))
         page.click("input[type=submit]")
 
 

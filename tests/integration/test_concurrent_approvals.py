@@ -16,8 +16,8 @@ from claims.money.models import LedgerEntry, Settlement
 from claims.money.services import cost_line_add, settlement_approve, settlement_propose
 from claims.notifications import muted
 from policies.models import InsuranceYearAccount
-from tests.claims.factories import PolicyholderFactory, UserFactory, make_adjuster, make_policy
-from tests.money.conftest import category, claim_in_settlement, set_limit
+from tests.claims.factories import PolicyholderFactory, UserFactory, make_policy
+from tests.money.conftest import category, claim_in_settlement, make_head_of_claims
 
 pytestmark = [
     pytest.mark.integration,
@@ -28,8 +28,7 @@ APPROVALS = 50
 
 
 def test_fifty_parallel_approvals_never_exceed_the_aggregate_and_none_is_lost():
-    lead = make_adjuster("chief")
-    set_limit(lead, "1000000.00")
+    lead = make_head_of_claims("chief")  # authority without limit
     holder_user = UserFactory(username="holder")
     holder = PolicyholderFactory(user=holder_user)
     policy = make_policy(holder=holder, product="cyber", created_by=lead,

@@ -44,11 +44,32 @@ def adjuster(team_lead):
     return make_adjuster("adj", team_lead=team_lead)  # approval limit 10,000.00
 
 
+def make_head_of_claims(username: str):
+    from django.contrib.auth.models import Group
+
+    lead = make_team_lead(username)
+    lead.groups.add(Group.objects.get(name="heads_of_claims"))
+    AdjusterProfile.objects.filter(user=lead).update(approval_limit=None)
+    return lead
+
+
+def make_claims_manager(username: str):
+    from django.contrib.auth.models import Group
+
+    lead = make_team_lead(username)
+    lead.groups.add(Group.objects.get(name="claims_managers"))
+    AdjusterProfile.objects.filter(user=lead).update(approval_limit=None)
+    return lead
+
+
 @pytest.fixture
 def chief(db):
-    lead = make_team_lead("chief")
-    set_limit(lead, "5000000.00")
-    return lead
+    return make_head_of_claims("chief")
+
+
+@pytest.fixture
+def claims_manager(db):
+    return make_claims_manager("manager")
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.urls import reverse
 from claims.money.models import CostLine, Settlement
 from claims.money.services import cost_line_add, settlement_approve, settlement_propose
 from tests.money.conftest import category
+from tests.otp import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_the_claim_page_shows_the_statement_and_adds_a_cost_line(client, claim, adjuster):
     cost_line_add(claim=claim, category=category("forensics"), amount=Decimal("8000"),
                   payee_kind="policyholder", by=adjuster)
-    client.force_login(adjuster)
+    staff_login(client, adjuster)
 
     page = client.get(reverse("admin:claims_claim_change", args=[claim.pk]))
 
@@ -36,7 +37,7 @@ def test_the_claim_page_shows_the_statement_and_adds_a_cost_line(client, claim, 
 def test_proposing_and_approving_from_the_claim_page(client, claim, adjuster):
     cost_line_add(claim=claim, category=category("forensics"), amount=Decimal("3000"),
                   payee_kind="policyholder", by=adjuster)
-    client.force_login(adjuster)
+    staff_login(client, adjuster)
     client.post(reverse("admin:money_settlement_propose", args=[claim.pk]),
                 {"section": claim.coverage_section_id})
     settlement = Settlement.objects.get(claim=claim)
@@ -55,7 +56,7 @@ def test_the_policy_page_shows_committed_and_paid_per_insurance_year(
     cost_line_add(claim=claim, category=category("forensics"), amount=Decimal("3000"),
                   payee_kind="policyholder", by=adjuster)
     settlement_approve(settlement=settlement_propose(claim=claim, by=adjuster), by=adjuster)
-    client.force_login(chief)
+    staff_login(client, chief)
 
     page = client.get(reverse("admin:policies_policy_change", args=[claim.policy_id]))
 

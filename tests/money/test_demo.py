@@ -1,5 +1,6 @@
 """The demo money loads after the other demos, and loading it again adds nothing."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -23,3 +24,28 @@ def test_demo_money_shows_every_settlement_state_and_is_idempotent():
     out = StringIO()
     call_command("check_ledger", stdout=out)
     assert out.getvalue().startswith("Ledger OK")
+
+
+def test_demo_money_v2_shows_each_new_rule():
+    from claims.demo_money_v2 import DEFENDED, LARGE, LOST_KEY, TWO_SECTIONS
+    from claims.models import Claim
+    from claims.money.models import InterruptionAssessment as Assessment
+    from claims.money.selectors import insured_share
+
+    out = StringIO()
+    call_command("demo_data", stdout=out)
+
+    assert "claimsmanager" in out.getvalue() and "headofclaims" in out.getvalue()
+    lost_key = Claim.objects.get(description=LOST_KEY)
+    assert insured_share(claim=lost_key).still_owed == Decimal("1000.00")
+    two = Claim.objects.get(description=TWO_SECTIONS)
+    assert Assessment.objects.filter(claim=two).exists()
+    assert two.settlements.filter(state="paid").count() == 2
+    defended = Claim.objects.get(description=DEFENDED)
+    assert defended.state == "closed"
+    assert defended.payments.get().amount == Decimal("4300.00")
+    large = Claim.objects.get(description=LARGE)
+    assert large.settlements.get().decided_by.username == "claimsmanager"
+    check = StringIO()
+    call_command("check_ledger", stdout=check)
+    assert check.getvalue().startswith("Ledger OK")

@@ -21,7 +21,8 @@ from claims.money.models import (
     Settlement,
     SettlementState,
 )
-from claims.money.selectors import payee_split, reserves_current, settlement_preview
+from claims.money.payees import payee_split
+from claims.money.selectors import reserves_current, settlement_preview
 from claims.money.services import (
     cost_line_add,
     interruption_assess,
@@ -109,7 +110,8 @@ def test_only_adjusters_add_cost_lines(claim, holder_user):
         add(claim, "forensics", "100.00", holder_user)
 
 
-def test_vendor_lines_name_the_vendor_and_the_payable_is_split_between_payees(claim, adjuster):
+def test_the_vendor_is_paid_in_full_and_the_deductible_is_taken_from_the_insured(
+        claim, adjuster):
     class Vendor:
         name = "Recover GmbH"
 
@@ -117,11 +119,16 @@ def test_vendor_lines_name_the_vendor_and_the_payable_is_split_between_payees(cl
         source="vendor_invoice", source_job=17)
     add(claim, "restoration", "3000.00", adjuster)
 
-    shares = payee_split(claim=claim, section=claim.coverage_section, payable=D("8000.00"))
+    result = settlement_preview(claim=claim)
+    split = payee_split(claim=claim, section=claim.coverage_section, result=result)
 
-    assert [(s.payee_name, s.amount) for s in shares] == [
-        ("Recover GmbH", D("5333.34")), ("Pixel & Code GmbH", D("2666.66"))
+    assert result.payable == D("8000.00")
+    assert [(s.payee_name, s.amount, s.deducted) for s in split.shares] == [
+        ("Recover GmbH", D("6000.00"), D("0.00")),
+        ("Pixel & Code GmbH", D("2000.00"), D("1000.00")),
     ]
+    assert (split.deductible_owed, split.deducted, split.still_owed) == (
+        D("0.00"), D("1000.00"), D("0.00"))
     assert CostLine.objects.get(payee_kind="vendor").source_job_id == 17
 
 
@@ -283,7 +290,7 @@ def test_business_interruption_takes_the_first_8_hours_as_deductible(claim, adju
 
 def test_a_payment_task_run_twice_pays_once_and_the_last_payment_pays_the_claim(claim, adjuster):
     add(claim, "forensics", "3000.00", adjuster, payee="vendor", vendor="Forensik AG")
-    add(claim, "restoration", "1000.00", adjuster)
+    add(claim, "restoration", "2000.00", adjuster)  # the insured receives 1,000.00 of it
     settlement = settlement_approve(settlement=settlement_propose(claim=claim, by=adjuster),
                                     by=adjuster)
     first, second = Payment.objects.filter(settlement=settlement).order_by("pk")

@@ -13,6 +13,7 @@ from config.models import AuditEntry
 from coverage.models import Module
 from policies.models import InsuranceYearAccount, Policy
 from tests.factories import PolicyFactory, PolicyholderFactory, SuperuserFactory
+from tests.otp import staff_login
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -20,7 +21,7 @@ D = Decimal
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(SuperuserFactory())
+    staff_login(client, SuperuserFactory())
     return client
 
 
@@ -116,6 +117,8 @@ def sale_form(holder, product, sections, **fields):
         "sections-INITIAL_FORMS": "0",
         "sections-MIN_NUM_FORMS": "0",
         "sections-MAX_NUM_FORMS": "1000",
+        "it_dependencies-TOTAL_FORMS": "0",
+        "it_dependencies-INITIAL_FORMS": "0",
         **fields,
     }
     for index, (code, amount) in enumerate(sections.items()):
@@ -138,6 +141,20 @@ def test_a_policy_sold_in_the_admin_gets_its_sections_and_accounts(admin_client,
     assert policy.sections.count() == 2
     assert InsuranceYearAccount.objects.filter(section__policy=policy).count() == 6
     assert AuditEntry.objects.filter(action="policy.created", object_id=str(policy.pk)).exists()
+
+
+def test_the_sale_asks_for_the_providers_and_software_the_business_depends_on(admin_client,
+                                                                             cyber):
+    data = sale_form(PolicyholderFactory(), cyber, {"cyber_own_damage": "250000"},
+                     **{"it_dependencies-TOTAL_FORMS": "2",
+                        "it_dependencies-0-kind": "provider", "it_dependencies-0-name": "CloudHost",
+                        "it_dependencies-1-kind": "software", "it_dependencies-1-name": "DATEV"})
+    response = admin_client.post(reverse("admin:policies_policy_add"), data)
+    assert response.status_code == 302, response.context["errors"]
+    policy = Policy.objects.get()
+    assert sorted(policy.it_dependencies.values_list("kind", "name")) == [
+        ("provider", "CloudHost"), ("software", "DATEV")]
+    assert AuditEntry.objects.filter(action="policy.dependencies_set").exists()
 
 
 def test_the_add_page_renders(admin_client):

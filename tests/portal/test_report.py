@@ -146,9 +146,14 @@ def test_two_simultaneous_submits_of_one_form_create_one_claim(holder, holder_us
 @pytest.mark.parametrize(("changes", "field", "message"), [
     ({"loss_date": "2999-01-01"}, "loss_date", "The date cannot be in the future."),
     ({"estimated_amount": "-5"}, "estimated_amount", "greater than or equal to 0"),
-    ({"estimated_amount": "a lot"}, "estimated_amount", "is not an amount"),
-    ({"estimated_amount": "12,345"}, "estimated_amount", "is ambiguous"),
-    ({"estimated_amount": "12,3456"}, "estimated_amount", "at most 2 decimal places"),
+    ({"estimated_amount": "a lot"}, "estimated_amount", "Enter an amount in digits 0-9"),
+    ({"estimated_amount": "12.345"}, "estimated_amount", "at most two decimals"),
+    ({"estimated_amount": "\uff11\uff12\uff13"}, "estimated_amount", "Enter an amount in digits"),
+    ({"estimated_amount": "\u0661\u0662\u0663"}, "estimated_amount", "Enter an amount in digits"),
+    ({"estimated_amount": "1_000"}, "estimated_amount", "Enter an amount in digits"),
+    ({"estimated_amount": "1e2"}, "estimated_amount", "Enter an amount in digits"),
+    ({"estimated_amount": "100000000.01"}, "estimated_amount", "100000000"),
+    ({"loss_date": "0001-01-01"}, "loss_date", "cannot be before 01.01.1990"),
     ({"description": ""}, "description", "This field is required."),
     ({"loss_type": None}, "loss_type", "This field is required."),
 ])

@@ -89,18 +89,70 @@ def hold_a(seed):
                                    by=seed.users["adjuster"]).pk}
 
 
+def no_event(seed):
+    return {"pk": 999999}
+
+
+def policy_a(seed):
+    return {"pk": seed.policy_a.pk}
+
+
+# Cyber events (claims.events): an absent event is a 404 for the roles that may ask at all.
+EVENT_ROUTES = {
+    "events_api:events": ("api", None, {"GET": adjuster_api(200), "POST": adjuster_api(400)}),
+    "events_api:event": ("api", no_event, {"GET": adjuster_api(404),
+                                           "PATCH": adjuster_api(404)}),
+    "events_api:event-close": ("api", no_event, {"POST": adjuster_api(404)}),
+    "events_api:event-claims": ("api", no_event, {"GET": adjuster_api(404),
+                                                  "POST": adjuster_api(404)}),
+    "events_api:event-claim-unlink": (
+        "api", lambda s: {"pk": 999999, "claim_pk": s.claim_a.pk}, {"POST": adjuster_api(404)}),
+    "events_api:event-suggestions": ("api", no_event, {"GET": adjuster_api(404),
+                                                       "POST": adjuster_api(404)}),
+    "events_api:event-suggestion-decide": (
+        "api", lambda s: {"pk": 999999, "suggestion_pk": 1, "decision": "confirm"},
+        {"POST": adjuster_api(404)}),
+    "events_api:event-bulk": ("api", lambda s: {"pk": 999999, "action": "note"},
+                              {"POST": adjuster_api(404)}),
+    "events_api:event-dashboard": ("api", no_event, {"GET": adjuster_api(404)}),
+    "events_api:vendor-capacity": (
+        "api", lambda s: {"organisation_pk": s.job_x.organisation_id},
+        {"PUT": adjuster_api(400)}),
+    "events_api:policy-dependencies": ("api", policy_a, {"GET": adjuster_api(200),
+                                                         "PUT": adjuster_api(400)}),
+    "events_api:my-events": ("api", None, {"GET": holder_api(200)}),
+    "events_api:my-event-report": ("api", no_event, {"POST": holder_api(404)}),
+    "events_api:my-event-report-detail": ("api", no_event, {"GET": holder_api(404)}),
+    "events_api:my-policy-dependencies": ("api", policy_a, {"GET": holder_api(200, 404),
+                                                            "PUT": holder_api(400, 404)}),
+    "events_portal:report": ("page", no_event, {"GET": portal(404), "POST": portal(404)}),
+    "events_portal:received": ("page", no_event, {"GET": portal(404)}),
+    "events_portal:dependencies": ("page", policy_a, {"GET": portal(200, 404),
+                                                      "POST": portal(302, 404)}),
+}
+
+
 # name -> (kind, kwargs, {method: {role: status}}). Kind "api": authentication and permission
 # come before the method check (a method not listed: 401/403 as for the first listed method,
 # else 405); "page": the method is checked first (405 for everyone); "any": every method alike.
 EXPECTED = {
     "home": ("any", None, {"*": row(302)}),
     "healthz": ("any", None, {"*": row(200)}),
+    "two_factor": ("page", None, {
+        "GET": row(302, adjuster=200, team_lead=200, admin=200),
+        "POST": row(302, adjuster=200, team_lead=200, admin=200)}),
+    "api_tokens": ("page", None, {"GET": row(200, anonymous=302),
+                                  "POST": row(404, anonymous=302)}),
     # the language switcher: anyone may choose a language (the cookie; a user's choice is kept)
     "set_language": ("page", None, {"POST": row(302)}),
     # --- the API: schema, token ------------------------------------------------------------
     "api:schema": ("api", None, {"GET": row(200, anonymous=401)}),
     "api:docs": ("api", None, {"GET": row(200, anonymous=401)}),
     "api:token": ("api", None, {"POST": row(400)}),
+    "api:whoami": ("api", None, {"GET": row(200, anonymous=401)}),
+    "api:tokens": ("api", None, {"GET": row(200, anonymous=401)}),
+    "api:token-revoke": ("api", lambda s: {"token_id": "absent"},
+                         {"DELETE": row(404, anonymous=401)}),
     # --- policyholders ---------------------------------------------------------------------
     "api:my-policies": ("api", None, {"GET": holder_api(200)}),
     "api:my-policy": ("api", lambda s: {"pk": s.policy_a.pk}, {"GET": holder_api(200, 404)}),
@@ -125,7 +177,8 @@ EXPECTED = {
         "api", lambda s: {"pk": s.claim_a.pk, "transition": "deny"},
         {"POST": adjuster_api(400)},
     ),
-    "api:claim-vendor-jobs": ("api", claim_a, {"GET": adjuster_api(200)}),
+    "api:claim-vendor-jobs": ("api", claim_a, {"GET": adjuster_api(200),
+                                               "POST": adjuster_api(400)}),
     "api:claim-cost-lines": ("api", claim_a, {"GET": adjuster_api(200),
                                               "POST": adjuster_api(400)}),
     "api:claim-reserves": ("api", claim_a, {"GET": adjuster_api(200),
@@ -137,6 +190,33 @@ EXPECTED = {
         "api", lambda s: {"pk": s.claim_a.pk, "settlement_pk": 999999},
         {"POST": adjuster_api(404)},
     ),
+    "api:claim-settlement-refuse": (
+        "api", lambda s: {"pk": s.claim_a.pk, "settlement_pk": 999999},
+        {"POST": adjuster_api(404)},
+    ),
+    "api:claim-settlement-payments": (
+        "api", lambda s: {"pk": s.claim_a.pk, "settlement_pk": 999999},
+        {"GET": adjuster_api(404)},
+    ),
+    "api:claim-payments": ("api", claim_a, {"GET": adjuster_api(200)}),
+    "api:claim-deductible-owed": ("api", claim_a, {"GET": adjuster_api(200),
+                                                   "POST": adjuster_api(400)}),
+    "api:claim-interruption-assessments": ("api", claim_a, {"GET": adjuster_api(200),
+                                                            "POST": adjuster_api(400)}),
+    "api:claim-ransom-agreements": ("api", claim_a, {"GET": adjuster_api(200),
+                                                     "POST": adjuster_api(400)}),
+    "api:claim-security-proof-decisions": ("api", claim_a, {"GET": adjuster_api(200),
+                                                            "POST": adjuster_api(400)}),
+    "api:authority-levels": ("api", None, {"GET": adjuster_api(200)}),
+    "api:premium-quote": ("api", None, {"POST": row(400, anonymous=401)}),
+    "api:vendor-job": ("api", job_x, {"GET": adjuster_api(200)}),
+    "api:vendor-job-approve-quote": ("api", job_x, {"POST": adjuster_api(409)}),
+    "api:vendor-job-reject-quote": ("api", job_x, {"POST": adjuster_api(400)}),
+    "api:vendor-job-accept-invoice": ("api", job_x, {"POST": adjuster_api(409)}),
+    "api:vendor-job-reject-invoice": ("api", job_x, {"POST": adjuster_api(400)}),
+    "api:vendor-job-cancel": ("api", job_x, {"POST": adjuster_api(400)}),
+    "api:vendor-organisations": ("api", None, {"GET": adjuster_api(200)}),
+    "api:vendor-services": ("api", None, {"GET": adjuster_api(200)}),
     "api:policies": ("api", None, {"GET": adjuster_api(200)}),
     "api:policy": ("api", lambda s: {"pk": s.policy_a.pk}, {"GET": adjuster_api(200)}),
     "api:accounts": ("api", None, {"GET": adjuster_api(200)}),
@@ -199,6 +279,7 @@ EXPECTED = {
     "privacy_portal:export_request": ("page", None, {"POST": portal(302)}),
     "privacy_portal:export_download": ("page", export_a, {"GET": portal(302, 404)}),
     "privacy_portal:erasure_request": ("page", None, {"POST": portal(400)}),
+    **EVENT_ROUTES,
 }
 
 
@@ -226,6 +307,12 @@ def test_every_route_of_the_resolver_is_in_the_matrix():
 def test_authorization_matrix(name, db):
     kind, kwargs, methods = EXPECTED[name]
     seed = make_seed()
+    if name == "healthz":  # a worker is alive, so the health check answers 200 to everyone
+        from django.utils import timezone
+
+        from config.models import WorkerHeartbeat
+
+        WorkerHeartbeat.objects.create(hostname="matrix@test", seen_at=timezone.now())
     url = reverse(name, kwargs=kwargs(seed) if kwargs else None)
     wrong = []
     for role in ROLES:

@@ -7,14 +7,19 @@ from decimal import Decimal
 
 from django.test import Client
 
+from accounts.twofactor import needs_two_factor
 from claims.vendors.models import VendorJob
 from tests.claims.factories import PASSWORD
+from tests.otp import staff_login
 from tests.vendors.factories import make_document, make_job, make_org
 
 
 def login(user) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    if needs_two_factor(user):
+        staff_login(client, user)
+    else:
+        assert client.login(username=user.username, password=PASSWORD)
     return client
 
 

@@ -7,13 +7,13 @@ import json
 from decimal import Decimal
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from claims.models import ClaimNote
 from claims.services import note_add
 from claims.vendors import services
 from claims.vendors.models import VendorJob
+from tests.otp import api_token
 from tests.vendors.factories import PDF, make_job
 
 ENDPOINTS = [
@@ -30,8 +30,7 @@ ENDPOINTS = [
 
 def client_for(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

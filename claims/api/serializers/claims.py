@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from claims.amounts import AmountField
 from claims.models import Claim, ClaimDocument, InformationRequest
 from claims.portal.selectors import reportable_policies
 from coverage.models import LossType
 from policies.models import Policy
 
-from .common import MONEY, StrictInputSerializer
+from .common import TEXT_MAX, StrictInputSerializer
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -71,8 +70,7 @@ class ClaimReportSerializer(StrictInputSerializer):
     loss_date = serializers.DateField()
     description = serializers.CharField(max_length=10000)
     emergency = serializers.BooleanField(default=False)
-    estimated_amount = serializers.DecimalField(**MONEY, required=False, allow_null=True,
-                                                min_value=Decimal("0"))
+    estimated_amount = AmountField(required=False, allow_null=True)
     claimant_name = serializers.CharField(max_length=200, required=False, allow_blank=True,
                                           default="")
     claimant_email = serializers.EmailField(required=False, allow_blank=True, default="")
@@ -95,7 +93,7 @@ class InformationRequestSerializer(serializers.ModelSerializer):
 
 
 class AnswerSerializer(StrictInputSerializer):
-    answer = serializers.CharField(max_length=20000)
+    answer = serializers.CharField(max_length=TEXT_MAX)
 
 
 class DocumentSerializer(serializers.ModelSerializer):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rest_framework import serializers
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+# The longest reason, note or answer a person writes (a 1 MB "reason" is refused).
+TEXT_MAX = 5000
 
 
 class ErrorBodySerializer(serializers.Serializer):
@@ -34,4 +36,4 @@ class StrictInputSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(StrictInputSerializer):
-    reason = serializers.CharField(allow_blank=False, trim_whitespace=True)
+    reason = serializers.CharField(allow_blank=False, trim_whitespace=True, max_length=TEXT_MAX)

@@ -3,16 +3,20 @@ a section must be one of the claim's policy."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.db.models import Sum
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from claims.amounts import MAX_AMOUNT, MAX_CLAIM_TOTAL, AmountField
 from claims.money.models import CostLine, PayeeKind, ReserveChange, ReserveKind, Settlement
 from claims.vendors.models import VendorOrganisation
 from coverage.models import CostCategory
 from policies.models import CoverageSection
 
-from .common import MONEY, StrictInputSerializer
+from .common import TEXT_MAX, StrictInputSerializer
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -45,13 +49,25 @@ class CostLineSerializer(serializers.ModelSerializer):
 class CostLineInputSerializer(StrictInputSerializer):
     category = serializers.SlugRelatedField(slug_field="code",
                                             queryset=CostCategory.objects.all())
-    amount = serializers.DecimalField(**MONEY)
+    amount = AmountField(min_value=-MAX_AMOUNT,
+                         help_text="Negative: a correction of an earlier line (give a reason).")
     payee_kind = serializers.ChoiceField(choices=PayeeKind.choices)
     vendor = serializers.PrimaryKeyRelatedField(
         queryset=VendorOrganisation.objects.all(), required=False, allow_null=True
     )
     section = ClaimSectionField(required=False, allow_null=True)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="",
+                                   max_length=TEXT_MAX)
+
+    def validate_amount(self, amount):
+        claim = self.context.get("claim")
+        if claim is not None:
+            total = claim.cost_lines.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+            if abs(total + amount) > MAX_CLAIM_TOTAL:
+                raise serializers.ValidationError(
+                    f"The claim's cost lines would total {total + amount:,.2f}; the maximum is "
+                    f"{MAX_CLAIM_TOTAL:,.2f}.")
+        return amount
 
 
 class ReserveSerializer(serializers.ModelSerializer):
@@ -64,8 +80,8 @@ class ReserveSerializer(serializers.ModelSerializer):
 
 class ReserveInputSerializer(StrictInputSerializer):
     kind = serializers.ChoiceField(choices=ReserveKind.choices)
-    level = serializers.DecimalField(**MONEY)
-    reason = serializers.CharField()
+    level = AmountField()
+    reason = serializers.CharField(max_length=TEXT_MAX)
     section = ClaimSectionField(required=False, allow_null=True)
 
 
@@ -98,3 +114,6 @@ class SettlementPreviewSerializer(serializers.Serializer):
     aggregate_left = serializers.CharField()
     categories = serializers.ListField(child=serializers.DictField())
     steps = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="E.g. a business-interruption section without a first-8-hours assessment.")

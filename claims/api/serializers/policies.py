@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from policies.models import CoverageSection, InsuranceYearAccount, Policy
+from policies.models import CoverageSection, InsuranceYearAccount, Policy, PolicyPremium
 
 from .common import MONEY
 
@@ -38,23 +38,50 @@ class AccountSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PremiumSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PolicyPremium
+        fields = ["year", "starts_on", "ends_on", "premium", "it_security_discount",
+                  "change_reason"]
+        read_only_fields = fields
+
+
 class PolicySerializer(serializers.ModelSerializer):
     product = serializers.CharField(source="product.code", read_only=True)
     product_name = serializers.CharField(source="product.name", read_only=True)
     policyholder = serializers.CharField(source="policyholder.company_name", read_only=True)
     sections = SectionSerializer(many=True, read_only=True)
+    premiums = PremiumSerializer(many=True, read_only=True,
+                                 help_text="The premium of every insurance year.")
     aggregate = serializers.SerializerMethodField()
 
     class Meta:
         model = Policy
         fields = ["id", "number", "policyholder", "product", "product_name", "status",
                   "start_date", "expiry_date", "cancelled_from", "deductible", "sections",
-                  "aggregate"]
+                  "premiums", "aggregate"]
         read_only_fields = fields
 
     @extend_schema_field(AccountSerializer(many=True))
     def get_aggregate(self, policy: Policy) -> list[dict]:
-        accounts = InsuranceYearAccount.objects.filter(section__policy=policy).select_related(
-            "section__module"
-        ).order_by("section__module__kind", "section__module__name_en", "year")
-        return AccountSerializer(accounts, many=True).data
+        return AccountSerializer(self._accounts_by_policy(policy).get(policy.pk, []),
+                                 many=True).data
+
+    def _accounts_by_policy(self, policy: Policy) -> dict[int, list]:
+        """The accounts of every policy being serialized, read in one query (not one per
+        policy) and kept in the context for the other policies of the list."""
+        cached = self.context.get("_accounts_by_policy")
+        if cached is not None and policy.pk in cached:
+            return cached
+        many = self.parent.instance if isinstance(self.parent, serializers.ListSerializer) else None
+        policies = list(many) if many is not None else [policy]
+        by_policy: dict[int, list] = {item.pk: [] for item in policies}
+        accounts = InsuranceYearAccount.objects.filter(
+            section__policy__in=list(by_policy)
+        ).select_related("section__module").order_by(
+            "section__module__kind", "section__module__name_en", "year"
+        )
+        for account in accounts:
+            by_policy[account.section.policy_id].append(account)
+        self.context["_accounts_by_policy"] = by_policy
+        return by_policy

@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from claims.api.parsers import JSONParser
 from claims.models import Claim, ClaimDocument, InformationRequest
 from claims.portal import selectors
 from claims.services import (
@@ -61,7 +62,8 @@ class MyPolicyList(PolicyholderMixin, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Policy.objects.none()
-        return selectors.holder_policies(holder=self.holder).prefetch_related("sections__module")
+        return selectors.holder_policies(holder=self.holder).prefetch_related(
+            "sections__module", "premiums")
 
 
 @extend_schema(tags=["policyholder"], responses={200: PolicySerializer, **errors(*READ_ONE)})
@@ -69,7 +71,8 @@ class MyPolicyDetail(PolicyholderMixin, generics.RetrieveAPIView):
     serializer_class = PolicySerializer
 
     def get_queryset(self):
-        return selectors.holder_policies(holder=self.holder).prefetch_related("sections__module")
+        return selectors.holder_policies(holder=self.holder).prefetch_related(
+            "sections__module", "premiums")
 
 
 class MyClaimList(PolicyholderMixin, generics.ListCreateAPIView):

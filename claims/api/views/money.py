@@ -12,7 +12,12 @@ from rest_framework.views import APIView
 
 from claims.money import services as money
 from claims.money.models import CostLine, ReserveChange, Settlement
-from claims.money.selectors import explanation, settlement_preview
+from claims.money.selectors import (
+    claim_section,
+    explanation,
+    interruption_warning,
+    settlement_preview,
+)
 from config.api import error_response
 from policies.models import CoverageSection
 
@@ -108,12 +113,15 @@ class SettlementPreview(ClaimMoneyMixin, APIView):
         section = None
         raw = request.query_params.get("section")
         if raw:
-            if not raw.isdigit():
+            if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
                 return error_response(status_code=400, code="invalid",
                                       message="The request is not valid; see the fields.",
                                       fields={"section": ["A whole number."]})
             section = get_object_or_404(CoverageSection, pk=int(raw), policy_id=claim.policy_id)
-        return Response(explanation(settlement_preview(claim=claim, section=section)))
+        result = settlement_preview(claim=claim, section=section)
+        section = claim_section(claim=claim, section=section)
+        warning = interruption_warning(claim=claim, section=section)
+        return Response({**explanation(result), "warnings": [warning] if warning else []})
 
 
 class SettlementList(ClaimMoneyMixin, generics.ListAPIView):

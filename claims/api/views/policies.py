@@ -16,7 +16,7 @@ from .common import READ, READ_ONE, errors
 
 def _policies():
     return Policy.objects.select_related("product", "policyholder").prefetch_related(
-        "sections__module"
+        "sections__module", "premiums"
     ).order_by("-start_date", "number")
 
 

@@ -1,4 +1,4 @@
-"""What the money services share: who may act, approval limits, locks in a fixed order."""
+"""What the money services share: who may act, financial authority, locks in a fixed order."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from decimal import Decimal
 from claims import roles
 from claims.exceptions import PermissionDeniedError
 from claims.models import AdjusterProfile
+from claims.money.models import AuthorityLevel
 from coverage.money import ZERO
 from policies.models import InsuranceYearAccount
 
@@ -17,12 +18,38 @@ def require_adjuster(by, doing: str) -> None:
         raise PermissionDeniedError(f"Only adjusters {doing}.")
 
 
-def approval_limit(user) -> Decimal:
-    """The user's financial authority (0.00 without an adjuster profile)."""
-    limit = (
+def authority_level(user) -> AuthorityLevel | None:
+    """The highest authority level of the groups ``user`` is in (None: no authority)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return AuthorityLevel.objects.filter(group__user=user).order_by("-rank").first()
+
+
+def approval_limit(user) -> Decimal | None:
+    """The user's financial authority: their authority level's limit (None: without limit),
+    lowered by a personal limit on their adjuster profile where one is set; 0.00 without a
+    level."""
+    level = authority_level(user)
+    if level is None:
+        return ZERO
+    personal = (
         AdjusterProfile.objects.filter(user=user).values_list("approval_limit", flat=True).first()
     )
-    return limit if limit is not None else ZERO
+    limits = [limit for limit in (level.approval_limit, personal) if limit is not None]
+    return min(limits) if limits else None
+
+
+def may_approve(user, amount: Decimal) -> bool:
+    limit = approval_limit(user)
+    return limit is None or amount <= limit
+
+
+def level_needed(amount: Decimal) -> AuthorityLevel | None:
+    """The lowest authority level that may approve ``amount``."""
+    for level in AuthorityLevel.objects.order_by("rank"):
+        if level.may_approve(amount):
+            return level
+    return None
 
 
 def lock_accounts(account_ids: Iterable[int]) -> dict[int, InsuranceYearAccount]:

@@ -190,3 +190,28 @@ def interruption_assess(
             reason=reason.strip(), payload={"section": section.module.code}, claim_id=locked.pk,
         )
     return row
+
+
+def interruption_stated(*, claim: Claim, first_8_hours_loss: Decimal, by
+                        ) -> InterruptionAssessment | None:
+    """The policyholder's own figure for the first 8 hours, given in the report: recorded as the
+    first assessment of each business-interruption section that covers the loss (the adjuster
+    records their own later; the latest counts). Inside the report's transaction."""
+    loss = _amount(first_8_hours_loss, "first_8_hours_loss")
+    if loss < 0:
+        raise ClaimValidationError({"first_8_hours_loss": "Cannot be negative."})
+    sections = CoverageSection.objects.filter(
+        policy=claim.policy, module__deductible_rule=DeductibleRule.FIRST_8_HOURS,
+        module__loss_types=claim.loss_type,
+    ).select_related("module")
+    row = None
+    for section in sections:
+        row = InterruptionAssessment.objects.create(
+            claim=claim, section=section, first_8_hours_loss=loss, created_by=by,
+            reason="Stated by the policyholder in the report.",
+        )
+        audit_record(
+            actor=by, action="money.interruption_stated", obj=row, to_value=loss,
+            payload={"section": section.module.code}, claim_id=claim.pk,
+        )
+    return row

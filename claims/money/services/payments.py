@@ -20,21 +20,22 @@ from django.utils import timezone
 
 from claims.exceptions import ClaimValidationError, TransitionConflict
 from claims.models import Claim, ClaimState
+from claims.money.ledger import ledger_post
 from claims.money.models import (
+    ADVANCE_KINDS,
     OPEN_SETTLEMENT_STATES,
     LedgerEntry,
     Payment,
     Settlement,
     SettlementState,
 )
+from claims.money.payees import receivable_open
+from claims.money.services.claim_state import claim_follow_money
 from claims.money.services.common import lock_accounts, require_adjuster
-from claims.notifications import email_after_commit
-from claims.services.activities import activities_open_for_state
 from claims.services.tx import business_action
 from config.audit import audit_record
 from config.outbox import enqueue
 from coverage.money import ZERO
-from policies.models import InsuranceYearAccount
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def payment_execute(*, payment_id: int) -> Payment | None:
         return None
     now = timezone.now()
     with business_action():
-        lock_accounts([row["account_id"]])
+        accounts = lock_accounts([row["account_id"]])
         claim = Claim.objects.select_for_update().get(pk=row["claim_id"])
         payment = Payment.objects.select_for_update().get(pk=payment_id)
         if payment.status != Payment.Status.PENDING:
@@ -59,9 +60,9 @@ def payment_execute(*, payment_id: int) -> Payment | None:
         payment.status = Payment.Status.PAID
         payment.paid_at = now
         payment.save(update_fields=["external_reference", "status", "paid_at"])
-        LedgerEntry.objects.create(
-            account_id=payment.account_id, claim=claim, settlement=settlement, payment=payment,
-            kind=LedgerEntry.Kind.PAYMENT, amount=payment.amount,
+        ledger_post(
+            account=accounts[row["account_id"]], claim_id=claim.pk, settlement_id=settlement.pk,
+            payment=payment, kind=LedgerEntry.Kind.PAYMENT, amount=payment.amount,
             idempotency_key=f"paid:{payment.idempotency_key}",
             reason=f"Paid to {payment.payee_name} ({payment.external_reference})",
         )
@@ -99,21 +100,8 @@ def _after_payments(*, claim: Claim, settlement: Settlement, now, cause) -> None
         return
     if not Payment.objects.filter(claim=claim, status=Payment.Status.PAID).exists():
         return
-    from_state = claim.state
-    claim.mark_paid()
-    claim.save(update_fields=["state", "updated_at"])
-    audit_record(
-        actor=None, action="claim.transition", obj=claim, from_value=from_state,
-        to_value=claim.state, reason="The last payment of the claim was made.",
-        payload={"transition": "mark_paid", "cause": cause._meta.label_lower, "id": cause.pk},
-        claim_id=claim.pk,
-    )
-    activities_open_for_state(claim=claim, now=now)
-    email_after_commit(
-        subject=f"Your claim {claim.number} has been paid",
-        body=f"The settlement of claim {claim.number} has been paid.\n",
-        recipients=[claim.policy.policyholder.email],
-    )
+    claim_follow_money(claim=claim, transition="mark_paid", by=None, now=now,
+                       reason="The last payment of the claim was made.", cause=cause)
 
 
 def payments_sweep(*, older_than: timedelta | None = None, limit: int = 500) -> int:
@@ -160,7 +148,11 @@ def reversal_record(*, entry: LedgerEntry, by, reason: str) -> LedgerEntry:
         payments = Payment.objects.select_for_update().filter(settlement=settlement)
         paid = payments.filter(status=Payment.Status.PAID).aggregate(
             total=Sum("amount"))["total"] or ZERO
-        amount = entry.amount - paid
+        advanced = LedgerEntry.objects.filter(
+            settlement=settlement, kind__in=ADVANCE_KINDS
+        ).aggregate(total=Sum("amount"))["total"] or ZERO
+        unpaid = entry.amount + advanced - paid
+        amount = min(entry.amount, unpaid)
         if amount <= 0:
             raise ClaimValidationError(
                 "The commitment is paid in full: money paid out is recovered, not reversed."
@@ -168,15 +160,20 @@ def reversal_record(*, entry: LedgerEntry, by, reason: str) -> LedgerEntry:
         cancelled = payments.filter(status=Payment.Status.PENDING).update(
             status=Payment.Status.CANCELLED
         )
-        reversal = LedgerEntry.objects.create(
-            account=account, claim=claim, settlement=settlement, reverses=entry,
+        reversal = ledger_post(
+            account=account, claim_id=claim.pk, settlement_id=settlement.pk, reverses=entry,
             kind=LedgerEntry.Kind.REVERSAL, amount=-amount,
-            idempotency_key=f"reversal:{entry.idempotency_key}", reason=reason.strip(),
-            created_by=by,
+            idempotency_key=f"reversal:{entry.idempotency_key}", reason=reason.strip(), by=by,
         )
-        InsuranceYearAccount.objects.filter(pk=account.pk).update(
-            committed=F("committed") - amount
-        )
+        owed_back = min(unpaid - amount, max(advanced, ZERO),
+                        receivable_open(claims=[claim]).get(claim.pk, ZERO))
+        if owed_back > 0:  # the advanced deductible was not paid out either: nothing is owed
+            ledger_post(
+                account=account, claim_id=claim.pk, settlement_id=settlement.pk,
+                kind=LedgerEntry.Kind.DEDUCTIBLE_REVERSED, amount=-owed_back,
+                idempotency_key=f"deductible-reversed:{entry.idempotency_key}",
+                reason=reason.strip(), by=by,
+            )
         audit_record(
             actor=by, action="money.commitment_reversed", obj=reversal, from_value=entry.amount,
             to_value=paid, reason=reason.strip(),

@@ -4,44 +4,80 @@ account under its row lock, in one durable transaction), or refused.
 Approval re-computes the settlement from the figures read under the lock, so whatever happens in
 parallel, ``committed`` never exceeds the limit: the amount is cut to what is left (``aggregate``
 in ``limited_by``), or, with nothing left, the settlement is refused with the reason recorded.
-Financial authority: above the approver's ``approval_limit`` a proposal waits for a team lead
-(``pending_team_lead``); a team lead's own limit applies too.
+
+A claim's sections are settled one after the other; the claim moves to settled once every section
+with cost lines is decided. Checking liability, checking a warning letter and defending (cost
+categories at the insurer's cost) are settled from the liability check and the defence too.
+
+Financial authority is data (``AuthorityLevel``): above the approver's limit a proposal waits
+(``pending_team_lead``) for the lowest level that may approve it (``required_level``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import Sum
 from django.utils import timezone
 
-from claims import roles
 from claims.exceptions import ClaimValidationError, PermissionDeniedError, TransitionConflict
 from claims.models import Claim, ClaimSection, ClaimState
+from claims.money.ledger import ledger_post
 from claims.money.models import (
     OPEN_SETTLEMENT_STATES,
+    CostLine,
     LedgerEntry,
     Payment,
+    RansomAgreement,
     Settlement,
     SettlementState,
 )
+from claims.money.payees import PayeeSplit, loss_event_claims, payee_split
 from claims.money.selectors import (
     claim_section,
     explanation,
     net_lines,
-    payee_split,
     settlement_account,
     settlement_preview,
 )
-from claims.money.services.common import approval_limit, lock_accounts, require_adjuster
-from claims.services.transitions import claim_transition, money_driven
-from claims.services.tx import batch, business_action
+from claims.money.services.claim_state import claim_follow_money
+from claims.money.services.common import (
+    approval_limit,
+    level_needed,
+    lock_accounts,
+    require_adjuster,
+)
+from claims.services.tx import business_action
 from config.audit import audit_record
 from config.outbox import enqueue
+from coverage.models import CostCategory
 from coverage.settlement import AGGREGATE
 from policies.models import CoverageSection, InsuranceYearAccount
 
 APPROVABLE_CLAIM_STATES = [ClaimState.SETTLEMENT, ClaimState.SETTLED]
+# Checks and defence at the insurer's cost are settled here too (DOMAIN.md, "Defence").
+INSURER_COST_STATES = [ClaimState.LIABILITY_CHECK, ClaimState.DEFENDING]
+
+
+def _insurer_cost_only(*, claim: Claim, section: CoverageSection) -> bool:
+    codes = {line.category for line in net_lines(claim=claim, section=section)}
+    insurer = set(CostCategory.objects.filter(insurer_cost=True).values_list("code", flat=True))
+    return bool(codes) and codes <= insurer
+
+
+def _check_claim_state(*, claim: Claim, section: CoverageSection, states, doing: str) -> None:
+    if claim.state in states:
+        return
+    if claim.state in INSURER_COST_STATES and _insurer_cost_only(claim=claim, section=section):
+        return
+    state = ClaimState(claim.state).label.lower()
+    if claim.state in INSURER_COST_STATES:
+        raise TransitionConflict(
+            f"The claim is {state}: only costs at the insurer's cost (checking liability or a "
+            f"warning letter, defence) are {doing} now."
+        )
+    raise TransitionConflict(f"A settlement is {doing} in the settlement state; the claim is "
+                             f"{state}.")
 
 
 def settlement_propose(
@@ -49,18 +85,16 @@ def settlement_propose(
 ) -> Settlement:
     """Propose the settlement the calculation gives now (one open proposal per section)."""
     require_adjuster(by, "propose settlements")
-    if claim.state != ClaimState.SETTLEMENT:
-        state = ClaimState(claim.state).label.lower()
-        raise TransitionConflict(f"A settlement is proposed in the settlement state; the claim "
-                                 f"is {state}.")
     section = claim_section(claim=claim, section=section)
+    _check_claim_state(claim=claim, section=section, states=APPROVABLE_CLAIM_STATES,
+                       doing="proposed")
     account = settlement_account(claim=claim, section=section)
     if not net_lines(claim=claim, section=section):
         raise ClaimValidationError("Add the claim's cost lines first: there is nothing to settle.")
     with business_action():
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
-        if locked.state != ClaimState.SETTLEMENT:
-            raise TransitionConflict("The claim left the settlement state meanwhile.")
+        if locked.state != claim.state:
+            raise TransitionConflict("The claim changed its state meanwhile; reload it.")
         open_one = Settlement.objects.filter(
             claim=locked, section=section, state__in=OPEN_SETTLEMENT_STATES
         ).first()
@@ -86,75 +120,131 @@ def settlement_propose(
 class _Decision:
     action: str  # "approved", "escalated" or "refused"
     reason: str = ""
+    level: object = None
 
 
 def settlement_approve(*, settlement: Settlement, by) -> Settlement:
     """Approve ``settlement`` as ``by``: commit the payable amount re-computed under the account's
-    row lock, write the ledger, the payments and the audit, move the claim to settled, enqueue
-    the payments (published after commit). Returns the settlement re-read, in its new state:
-    approved, pending_team_lead (above ``by``'s approval limit) or refused (nothing left to
-    commit, the reason recorded). Raises PermissionDeniedError / TransitionConflict with
-    nothing changed."""
+    row lock, write the ledger (commitment, the deductible owed by the insured and what is taken
+    from the insured's payments), the payments and the audit; move the claim to settled once every
+    section is decided; enqueue the payments (published after commit). Returns the settlement
+    re-read, in its new state: approved, pending_team_lead (above ``by``'s authority, waiting for
+    the lowest level that may approve it) or refused (nothing to pay, the reason recorded).
+    Raises PermissionDeniedError / TransitionConflict with nothing changed."""
     require_adjuster(by, "approve settlements")
     claim = settlement.claim
-    series_accounts = (
-        ClaimSection.objects.filter(claim__series_id=claim.series_id, section=settlement.section)
-        .exclude(account=None)
-        .values_list("account_id", flat=True)
-        if claim.series_id
-        else []
-    )
+    event = loss_event_claims(claim)
+    event_accounts = [
+        *ClaimSection.objects.filter(claim__in=event).exclude(account=None)
+        .values_list("account_id", flat=True),
+        *Claim.objects.filter(pk__in=event).exclude(coverage_account=None)
+        .values_list("coverage_account_id", flat=True),
+        *Settlement.objects.filter(claim__in=event).values_list("account_id", flat=True),
+    ]
     now = timezone.now()
     with business_action():
-        accounts = lock_accounts([settlement.account_id, *series_accounts])
+        accounts = lock_accounts([settlement.account_id, *event_accounts])
         account = accounts[settlement.account_id]
         claim = Claim.objects.select_for_update().get(pk=settlement.claim_id)
         locked = Settlement.objects.select_for_update().select_related("section__module").get(
             pk=settlement.pk
         )
         _check_open(locked=locked, claim=claim, by=by)
+        _check_ransom(claim=claim, section=locked.section)
         result = settlement_preview(
             claim=claim, section=locked.section, aggregate_committed=account.committed
         )
-        decision = _decide(locked=locked, result=result, by=by)
+        split = payee_split(claim=claim, section=locked.section, result=result)
+        decision = _decide(locked=locked, result=result, split=split, by=by)
         from_state = locked.state
         locked.limited_by = list(result.limited_by)
-        locked.explanation = explanation(result)
+        locked.explanation = {**explanation(result), "payees": _payees_json(split)}
         if decision.action == "escalated":
             locked.escalate()
             locked.escalated_by = by
+            locked.required_level = decision.level
             locked.save()
             audit_record(
                 actor=by, action="money.settlement_escalated", obj=locked,
                 from_value=from_state, to_value=locked.state, reason=decision.reason,
-                payload={"payable": result.payable}, claim_id=claim.pk,
+                payload={"payable": result.payable,
+                         "required_level": getattr(decision.level, "name", None)},
+                claim_id=claim.pk,
             )
         elif decision.action == "refused":
             locked.refuse()
             locked.refusal_reason = decision.reason
-            locked.deductible_taken = result.deductible  # borne by this claim's costs
+            locked.deductible_taken = result.deductible  # a decision: nothing is due
             locked.decided_by, locked.decided_at = by, now
             locked.save()
+            _sublimit_use(locked=locked, claim=claim, account=account, result=result, by=by)
             audit_record(
                 actor=by, action="money.settlement_refused", obj=locked, from_value=from_state,
                 to_value=locked.state, reason=decision.reason,
                 payload={"limited_by": list(result.limited_by)}, claim_id=claim.pk,
             )
         else:
-            _commit(locked=locked, claim=claim, account=account, result=result, by=by, now=now)
+            _commit(locked=locked, claim=claim, account=account, result=result, split=split,
+                    by=by, now=now)
             audit_record(
                 actor=by, action="money.settlement_approved", obj=locked,
                 from_value=from_state, to_value=locked.state,
                 reason="; ".join(result.steps[-2:]),
                 payload={"amount": result.payable, "limited_by": list(result.limited_by),
-                         "account": account.pk, "committed_after": account.committed},
+                         "account": account.pk, "committed_after": account.committed,
+                         "deductible_owed": split.deductible_owed,
+                         "deducted": split.deducted, "paid_out": split.cash},
                 claim_id=claim.pk,
             )
-            if claim.state == ClaimState.SETTLEMENT:
-                # batch(): joins this transaction, one durable transaction in all
-                with batch(), money_driven():
-                    claim_transition(claim=claim, transition="approve_settlement", by=by)
+        _claim_after_decision(claim=claim, by=by, now=now)
     return Settlement.objects.get(pk=settlement.pk)
+
+
+def _payees_json(split: PayeeSplit) -> list[dict]:
+    return [
+        {"payee_kind": share.payee_kind, "payee_name": share.payee_name,
+         "covered": f"{share.covered:.2f}", "amount": f"{share.amount:.2f}",
+         "deducted": f"{share.deducted:.2f}"}
+        for share in split.shares
+    ] + ([{"payee_kind": "policyholder", "payee_name": "deductible owed by the insured",
+           "owed": f"{split.still_owed:.2f}"}] if split.still_owed else [])
+
+
+def sections_to_decide(*, claim: Claim) -> list[CoverageSection]:
+    """The sections of ``claim`` with cost lines that have no decision yet."""
+    section_ids = set(CostLine.objects.filter(claim=claim).values_list("section_id", flat=True))
+    pending = []
+    for section in CoverageSection.objects.filter(pk__in=section_ids).order_by("pk"):
+        if not net_lines(claim=claim, section=section):
+            continue
+        settlements = Settlement.objects.filter(claim=claim, section=section)
+        if settlements.filter(state__in=OPEN_SETTLEMENT_STATES).exists():
+            pending.append(section)
+            continue
+        decided = settlements.filter(state__in=[SettlementState.APPROVED, SettlementState.PAID])
+        refused_as_nothing_due = settlements.filter(state=SettlementState.REFUSED,
+                                                    deductible_taken__isnull=False)
+        if not (decided.exists() or refused_as_nothing_due.exists()):
+            pending.append(section)
+    return pending
+
+
+def _claim_after_decision(*, claim: Claim, by, now) -> None:
+    """The claim is settled once every section with cost lines is decided and something was
+    approved; with nothing left to pay it is paid at once."""
+    if claim.state != ClaimState.SETTLEMENT or sections_to_decide(claim=claim):
+        return
+    approved = Settlement.objects.filter(
+        claim=claim, state__in=[SettlementState.APPROVED, SettlementState.PAID]
+    )
+    if not approved.exists():
+        return
+    claim_follow_money(claim=claim, transition="approve_settlement", by=by, now=now,
+                       reason="Every section of the claim is decided.")
+    if not (Payment.objects.filter(claim=claim, status=Payment.Status.PENDING).exists()
+            or approved.filter(state=SettlementState.APPROVED).exists()):
+        claim_follow_money(claim=claim, transition="mark_paid", by=None, now=now,
+                           reason="Nothing is left to pay.")
 
 
 def _check_open(*, locked: Settlement, claim: Claim, by) -> None:
@@ -162,18 +252,25 @@ def _check_open(*, locked: Settlement, claim: Claim, by) -> None:
         raise TransitionConflict(
             f"Settlement {locked.pk} is already {SettlementState(locked.state).label.lower()}."
         )
-    if locked.state == SettlementState.PENDING_TEAM_LEAD and not roles.is_team_lead(by):
-        raise PermissionDeniedError(
-            f"Settlement {locked.pk} is above an adjuster's approval limit: "
-            "a team lead approves it."
+    _check_claim_state(claim=claim, section=locked.section, states=APPROVABLE_CLAIM_STATES,
+                       doing="approved")
+
+
+def _check_ransom(*, claim: Claim, section: CoverageSection) -> None:
+    """A ransom is approved only after a recorded agreement (who, when, police report)."""
+    needs = set(CostCategory.objects.filter(requires_agreement=True).values_list("code",
+                                                                                flat=True))
+    lines = {line.category for line in net_lines(claim=claim, section=section)}
+    if lines & needs and not RansomAgreement.objects.filter(claim=claim).exists():
+        raise TransitionConflict(
+            "A ransom is paid only after agreement: record who at the insurer agreed, when, and "
+            "the police report reference first."
         )
-    if claim.state not in APPROVABLE_CLAIM_STATES:
-        state = ClaimState(claim.state).label.lower()
-        raise TransitionConflict(f"The claim is {state}: its settlement cannot be approved.")
 
 
-def _decide(*, locked: Settlement, result, by) -> _Decision:
-    if result.payable <= 0:
+def _decide(*, locked: Settlement, result, split: PayeeSplit, by) -> _Decision:
+    nothing = split.cash <= 0 and not split.deductible_owed and not split.offsets
+    if result.payable <= 0 and (nothing or AGGREGATE in result.limited_by):
         if AGGREGATE in result.limited_by:
             return _Decision("refused", (
                 f"Nothing left to commit: the annual aggregate of the insurance year is "
@@ -182,50 +279,95 @@ def _decide(*, locked: Settlement, result, by) -> _Decision:
         return _Decision("refused", "Nothing is due: everything payable on this claim is "
                                     "already committed, or the deductible takes it all.")
     limit = approval_limit(by)
-    if result.payable <= limit:
+    if limit is None or result.payable <= limit:
         return _Decision("approved")
+    level = level_needed(result.payable)
     if locked.state == SettlementState.PROPOSED:
+        who = f"a {level.name.lower()}" if level is not None else "a higher authority"
         return _Decision("escalated", (
             f"{result.payable:,.2f} is above the approval limit of {limit:,.2f} of "
-            f"{by.get_username()}: waiting for a team lead's approval."
-        ))
+            f"{by.get_username()}: waiting for the approval of {who}."
+        ), level)
     raise PermissionDeniedError(
-        f"{result.payable:,.2f} is above your approval limit of {limit:,.2f}: a team lead with a "
-        "higher limit approves it."
+        f"{result.payable:,.2f} is above your approval limit of {limit:,.2f}: "
+        f"{f'a {level.name.lower()}' if level is not None else 'a higher authority'} approves it."
     )
 
 
-def _commit(*, locked: Settlement, claim: Claim, account: InsuranceYearAccount, result, by,
-            now) -> None:
+def _commit(*, locked: Settlement, claim: Claim, account: InsuranceYearAccount, result,
+            split: PayeeSplit, by, now) -> None:
     """Commit ``result.payable`` on the locked account: ledger, account, payments, outbox."""
     amount = result.payable
-    if account.committed + amount > account.limit:  # cannot happen: payable <= aggregate left
-        raise TransitionConflict("The annual aggregate would be exceeded; nothing was committed.")
     locked.approve()
     locked.approved_amount = amount
     locked.deductible_taken = result.deductible
     locked.decided_by, locked.decided_at = by, now
     locked.save()
-    LedgerEntry.objects.create(
-        account=account, claim=claim, settlement=locked, kind=LedgerEntry.Kind.COMMITMENT,
-        amount=amount, idempotency_key=f"commitment:{locked.idempotency_key}", created_by=by,
-        reason=f"Settlement {locked.pk} approved",
-    )
-    InsuranceYearAccount.objects.filter(pk=account.pk).update(committed=F("committed") + amount)
-    account.refresh_from_db(fields=["committed"])
-    for index, share in enumerate(payee_split(claim=claim, section=locked.section,
-                                              payable=amount)):
+    key = locked.idempotency_key
+    if result.committing > 0:
+        ledger_post(account=account, claim_id=claim.pk, settlement_id=locked.pk,
+                    kind=LedgerEntry.Kind.COMMITMENT, amount=result.committing,
+                    idempotency_key=f"commitment:{key}", by=by,
+                    reason=f"Settlement {locked.pk} approved")
+    if result.outside_limits > 0:
+        ledger_post(account=account, claim_id=claim.pk, settlement_id=locked.pk,
+                    kind=LedgerEntry.Kind.OUTSIDE_LIMITS, amount=result.outside_limits,
+                    idempotency_key=f"outside-limits:{key}", by=by,
+                    reason=f"Settlement {locked.pk}: paid on top of the sum insured")
+    if split.deductible_owed > 0:
+        ledger_post(account=account, claim_id=claim.pk, settlement_id=locked.pk,
+                    kind=LedgerEntry.Kind.DEDUCTIBLE_OWED, amount=split.deductible_owed,
+                    idempotency_key=f"deductible-owed:{key}", by=by,
+                    reason=f"Deductible of settlement {locked.pk}: the insured's share")
+    for claim_id, taken in split.offsets:
+        ledger_post(account=account, claim_id=claim_id, settlement_id=locked.pk,
+                    kind=LedgerEntry.Kind.DEDUCTIBLE_OFFSET, amount=-taken,
+                    idempotency_key=f"deductible-offset:{key}:{claim_id}", by=by,
+                    reason=f"Deductible taken from the insured's payment of settlement "
+                           f"{locked.pk}")
+    _sublimit_use(locked=locked, claim=claim, account=account, result=result, by=by)
+    created = 0
+    for index, share in enumerate(split.shares):
+        if share.amount <= 0:
+            continue
         payment = Payment.objects.create(
             settlement=locked, claim=claim, account=account, payee_kind=share.payee_kind,
             payee_name=share.payee_name, vendor_id=share.vendor_id, amount=share.amount,
-            idempotency_key=f"payment:{locked.idempotency_key}:{index}", attempts=1,
-            last_enqueued_at=now,
+            idempotency_key=f"payment:{key}:{index}", attempts=1, last_enqueued_at=now,
         )
         enqueue("money.payment_execute", payment_id=payment.pk)
+        created += 1
+    if not created:  # the deductible took it all: nothing leaves the house
+        locked.mark_paid()
+        locked.save(update_fields=["state"])
+    if split.still_owed > 0:
+        from claims.money.services.receivables import receivable_activity_open
+
+        receivable_activity_open(claim=claim, now=now)
+
+
+def _sublimit_use(*, locked: Settlement, claim: Claim, account, result, by) -> None:
+    """Record on the ledger what the claim's section now uses of each per-loss sublimit (the
+    change since its earlier settlements): a series reads its sublimit use from here."""
+    used_before = {
+        row["category_id"]: row["total"]
+        for row in LedgerEntry.objects.filter(
+            claim=claim, settlement__section=locked.section,
+            kind=LedgerEntry.Kind.SUBLIMIT_USE,
+        ).values("category_id").annotate(total=Sum("amount"))
+    }
+    codes = {row.category: row for row in result.categories if row.sublimit is not None}
+    for category in CostCategory.objects.filter(code__in=codes).order_by("pk"):
+        delta = codes[category.code].covered - used_before.get(category.pk, 0)
+        if delta:
+            ledger_post(account=account, claim_id=claim.pk, settlement_id=locked.pk,
+                        kind=LedgerEntry.Kind.SUBLIMIT_USE, amount=delta, category=category,
+                        idempotency_key=f"sublimit:{locked.idempotency_key}:{category.code}",
+                        by=by, reason=f"Sublimit of {category.name} used")
 
 
 def settlement_refuse(*, settlement: Settlement, by, reason: str) -> Settlement:
-    """Refuse an open settlement (a team lead declining, or a proposal to redo)."""
+    """Refuse an open settlement (a higher authority declining, or a proposal to redo)."""
     require_adjuster(by, "refuse settlements")
     if not reason.strip():
         raise ClaimValidationError({"reason": "Say why the settlement is refused."})

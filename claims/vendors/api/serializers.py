@@ -8,6 +8,9 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from claims.amounts import AmountField
+from claims.api.serializers.common import TEXT_MAX, StrictInputSerializer
+
 from ..models import VendorJob, VendorProgressUpdate
 
 
@@ -66,8 +69,9 @@ class JobDetailSerializer(JobListSerializer):
 
     class Meta(JobListSerializer.Meta):
         fields = [*JobListSerializer.Meta.fields, "scope", "estimate", "approved_estimate",
-                  "decline_reason", "cancel_reason", "invoice_amount", "report_document",
-                  "invoice_document", "claim", "contact_note", "progress_updates", "actions"]
+                  "decline_reason", "cancel_reason", "rejection_reason", "invoice_amount",
+                  "report_document", "invoice_document", "claim", "contact_note",
+                  "progress_updates", "actions"]
 
     def _contact(self, job: VendorJob):
         from privacy.least_data import vendor_job_contact
@@ -87,26 +91,25 @@ class JobDetailSerializer(JobListSerializer):
         return vendor_actions_available(job)
 
 
-class DeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+class DeclineSerializer(StrictInputSerializer):
+    reason = serializers.CharField(max_length=TEXT_MAX)
 
 
-class QuoteSerializer(serializers.Serializer):
-    estimate = serializers.DecimalField(max_digits=14, decimal_places=2,
-                                        min_value=Decimal("0.01"))
-    scope = serializers.CharField()
+class QuoteSerializer(StrictInputSerializer):
+    estimate = AmountField(min_value=Decimal("0.01"))
+    scope = serializers.CharField(max_length=TEXT_MAX)
 
 
-class ProgressSerializer(serializers.Serializer):
+class ProgressSerializer(StrictInputSerializer):
     percent = serializers.IntegerField(min_value=0, max_value=100)
-    text = serializers.CharField()
+    text = serializers.CharField(max_length=TEXT_MAX)
     visible_to_policyholder = serializers.BooleanField(default=False)
 
 
-class ReportSerializer(serializers.Serializer):
+class ReportSerializer(StrictInputSerializer):
     file = serializers.FileField()
 
 
-class InvoiceSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+class InvoiceSerializer(StrictInputSerializer):
+    amount = AmountField(min_value=Decimal("0.01"))
     file = serializers.FileField()

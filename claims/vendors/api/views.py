@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from claims.api.parsers import JSONParser
 from privacy.models import AccessLogEntry
 from privacy.services import access_record
 
@@ -26,7 +26,6 @@ STATE_FILTER = OpenApiParameter("state", str, enum=JobState.values,
 
 class VendorJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                        viewsets.GenericViewSet):
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsVendor]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     filter_backends: list = []

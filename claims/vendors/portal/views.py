@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.exceptions import ClaimsError, ClaimValidationError
+from claims.pagination import EstimatedCountPaginator
 from privacy.least_data import vendor_job_contact
 from privacy.models import AccessLogEntry
 from privacy.services import access_record
@@ -23,6 +24,8 @@ from ..models import VendorJob
 from ..selectors import jobs_for_user, progress_updates
 from .actions import vendor_actions_available
 from .forms import ACTION_FORMS, StateFilterForm
+
+JOBS_PER_PAGE = 50
 
 SUCCESS = {
     "accept": _("You accepted the job."),
@@ -53,8 +56,9 @@ def job_list(request):
     form = StateFilterForm(request.GET or None)
     state = form.cleaned_data["state"] if form.is_valid() else ""
     jobs = jobs_for_user(user=request.user, state=state or None)
+    page = EstimatedCountPaginator(jobs, JOBS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "vendors/portal/job_list.html", {
-        "jobs": jobs, "filter_form": form, "state": state,
+        "jobs": page.object_list, "page": page, "filter_form": form, "state": state,
         "organisation": request.user.vendor_membership.organisation,
     })
 

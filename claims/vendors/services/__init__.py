@@ -2,9 +2,12 @@
 
 from .adjuster_actions import (
     vendor_job_accept_for_payment,
+    vendor_job_accept_invoice,
     vendor_job_approve_overrun,
     vendor_job_approve_quote,
     vendor_job_cancel,
+    vendor_job_reject_invoice,
+    vendor_job_reject_quote,
 )
 from .requests import (
     emergency_job_propose,
@@ -27,6 +30,9 @@ __all__ = [
     "jobs_escalate_unaccepted",
     "vendor_job_accept",
     "vendor_job_accept_for_payment",
+    "vendor_job_accept_invoice",
+    "vendor_job_reject_invoice",
+    "vendor_job_reject_quote",
     "vendor_job_approve_overrun",
     "vendor_job_approve_quote",
     "vendor_job_cancel",

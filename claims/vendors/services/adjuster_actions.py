@@ -10,7 +10,7 @@ from django.utils import timezone
 from claims.exceptions import ClaimValidationError
 from coverage.models import ModuleCostCategory
 
-from ..models import VendorJob
+from ..models import JobState, VendorJob
 from .common import (
     check_transition,
     composite_action,
@@ -101,3 +101,45 @@ def vendor_job_cancel(*, job: VendorJob, reason: str, by) -> VendorJob:
     notify_policyholder(job, f"{job.service} cancelled",
                         f"The {job.service} job by {job.organisation} was cancelled.\n")
     return job
+
+
+def vendor_job_reject_quote(*, job: VendorJob, reason: str, by) -> VendorJob:
+    """No consent to the quote: the vendor is told why and may send a new one."""
+    check_transition(job, "reject_quote", by)
+    if not reason.strip():
+        raise ClaimValidationError({"reason": "Give the reason the quote is rejected."})
+    with job_action(job=job, transition="reject_quote", by=by, reason=reason.strip(),
+                    payload={"estimate": job.estimate}):
+        job.rejection_reason = reason.strip()
+    notify_vendor(job, "quote rejected",
+                  f"Your quote was rejected: {job.rejection_reason}\nYou may send a new one.\n")
+    return job
+
+
+def vendor_job_reject_invoice(*, job: VendorJob, reason: str, by) -> VendorJob:
+    """The invoice is not accepted: the vendor is told why and may send a corrected one."""
+    check_transition(job, "reject_invoice", by)
+    if not reason.strip():
+        raise ClaimValidationError({"reason": "Give the reason the invoice is rejected."})
+    with job_action(job=job, transition="reject_invoice", by=by, reason=reason.strip(),
+                    payload={"invoice_amount": job.invoice_amount}):
+        job.rejection_reason = reason.strip()
+    notify_vendor(job, "invoice rejected",
+                  f"Your invoice of {job.invoice_amount:,.2f} EUR was rejected: "
+                  f"{job.rejection_reason}\nYou may send a corrected invoice.\n")
+    return job
+
+
+def vendor_job_accept_invoice(*, job: VendorJob, by, reason: str = "") -> VendorJob:
+    """Accept the invoice for payment; above the tolerance only with ``reason`` (recorded as the
+    approval of the overrun first)."""
+    if job.state == JobState.INVOICED and job.invoice_over_tolerance and not job.overrun_approved:
+        if not reason.strip():
+            limit = job.invoice_limit
+            raise ClaimValidationError({"reason": (
+                f"The invoice of {job.invoice_amount:,.2f} is above the tolerance of "
+                f"{limit:,.2f}: give the reason you accept it.")})
+        with composite_action():  # both or neither
+            vendor_job_approve_overrun(job=job, reason=reason, by=by)
+            return vendor_job_accept_for_payment(job=job, by=by)
+    return vendor_job_accept_for_payment(job=job, by=by)

@@ -3,22 +3,25 @@ audit row, and the emails after commit."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
 from claims.exceptions import PermissionDeniedError, TransitionConflict
-from claims.notifications import email_after_commit
-from claims.selectors import adjusters
 from claims.services.tx import batch, business_action
 from config.audit import audit_record
-from language.services import language_for_email
 
 from ..models import JobState, VendorJob, is_job_vendor
+from ..notifications import (  # noqa: F401 - the job services' emails
+    adjuster_emails,
+    notify_adjuster,
+    notify_policyholder,
+    notify_vendor,
+    vendor_emails,
+)
 
 CONDITION_MESSAGES = {
     "start_work": gettext_lazy("A vendor who is not on the panel needs the adjuster's approval "
@@ -93,59 +96,6 @@ def job_action(
         if job.pk:
             job.refresh_from_db()
         raise
-
-
-def adjuster_emails(job: VendorJob) -> list[str]:
-    """The claim's adjuster; every adjuster while none is assigned."""
-    assigned = job.claim.assigned_adjuster
-    if assigned is not None:
-        return [assigned.email]
-    return [user.email for user in adjusters()]
-
-
-def vendor_emails(job: VendorJob) -> list[str]:
-    organisation = job.organisation
-    members = organisation.memberships.filter(user__is_active=True).values_list(
-        "user__email", flat=True)
-    return [organisation.contact_email, *members]
-
-
-Text = str | Callable[[], str]
-
-
-def _in_each_language(recipients: list[str], compose: Callable[[], tuple[str, str]]) -> None:
-    """One email per recipient language; ``compose`` runs with that language active."""
-    by_language: dict[str, list[str]] = {}
-    for address in recipients:
-        if address:
-            by_language.setdefault(language_for_email(address), []).append(address)
-    for language, addresses in sorted(by_language.items()):
-        with translation.override(language):
-            subject, body = compose()
-            email_after_commit(subject=subject, body=body, recipients=addresses)
-
-
-def _text(value: Text) -> str:
-    return value() if callable(value) else str(value)
-
-
-def notify_adjuster(job: VendorJob, subject: Text, body: Text) -> None:
-    _in_each_language(adjuster_emails(job), lambda: (
-        _("Claim %(number)s: %(subject)s") % {"number": job.claim.number,
-                                              "subject": _text(subject)}, _text(body)))
-
-
-def notify_policyholder(job: VendorJob, subject: Text, body: Text) -> None:
-    holder = job.claim.policy.policyholder
-    _in_each_language([holder.email], lambda: (
-        _("Your claim %(number)s: %(subject)s") % {"number": job.claim.number,
-                                                   "subject": _text(subject)}, _text(body)))
-
-
-def notify_vendor(job: VendorJob, subject: Text, body: Text) -> None:
-    _in_each_language(vendor_emails(job), lambda: (
-        _("Job %(job)s (claim %(number)s): %(subject)s") % {
-            "job": job.pk, "number": job.claim.number, "subject": _text(subject)}, _text(body)))
 
 
 @contextmanager

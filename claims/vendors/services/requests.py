@@ -100,16 +100,9 @@ def emergency_job_propose(*, claim_id: int, now: datetime | None = None) -> Vend
 
 
 def _no_vendor_left(*, claim: Claim, service: VendorService) -> None:
-    from claims.notifications import email_after_commit
-    from claims.selectors import adjusters
+    from ..notifications import no_vendor_left
 
-    email_after_commit(
-        subject=f"Claim {claim.number}: no {service} vendor available",
-        body=f"No further vendor offers {service} for the emergency claim {claim.number}; "
-             f"commission one by hand.\n",
-        recipients=[claim.assigned_adjuster.email] if claim.assigned_adjuster
-        else [user.email for user in adjusters()],
-    )
+    no_vendor_left(claim=claim, service=service)
 
 
 def offer_next_vendor(*, job: VendorJob, now: datetime | None = None) -> VendorJob | None:

@@ -10,9 +10,17 @@ from django.test.utils import override_settings
 from claims.services.tx import batch
 
 # Each module has ``load(stdout) -> list[tuple[role, username, password]]``; order matters.
-DEMO_MODULES = ["policies.demo", "claims.demo", "claims.demo_vendors", "claims.demo_money"]
-DEMO_MODULES.append("privacy.demo")  # data protection: a pseudonymised legacy file, an export
-DEMO_MODULES.append("language.demo")  # languages: an English policyholder and team lead
+DEMO_MODULES = [
+    "policies.demo",
+    "claims.demo",
+    "claims.demo_vendors",
+    "claims.demo_money",
+    "claims.demo_money_v2",
+    "privacy.demo",  # data protection: a pseudonymised legacy file, an export
+    "claims.events.demo",
+    "accounts.demo",
+    "language.demo",  # languages: an English policyholder and team lead
+]
 
 
 class Command(BaseCommand):
@@ -38,6 +46,6 @@ class Command(BaseCommand):
             seen.add(username)
             self.stdout.write(f"  {role:<40} {username:<22} {password}")
         self.stdout.write(
-            "Adjusters and team leads: http://127.0.0.1:8000/admin/   "
+            "Adjusters and team leads: /admin/   "
             "Policyholders: /portal/   Vendors: /vendor/ and /api/vendor/   Health: /healthz"
         )

@@ -1,15 +1,18 @@
 """``manage.py check_ledger``: the independent auditor of the money.
 
 Per insurance-year account: ``committed == sum(commitment and reversal entries)``,
-``committed <= limit`` and ``paid (payment entries) <= committed``; per payment: a paid payment
-has exactly one payment entry of its amount. One line per breach and exit status 1; otherwise a
-summary line and exit status 0.
+``committed <= limit`` and ``paid (payment entries) <= committed + the deductible advanced for the
+insured (deductible owed and offset entries)``; per claim: the deductible owed by the insured
+(owed less offset, received, written-off and reversed entries) is never negative, and no more was
+offset, received or written off than was owed, and no sublimit use below zero; per payment: a
+paid payment has exactly one payment entry of its amount. One line per breach and exit status
+1; otherwise a summary line and exit status 0.
 """
 
 from django.core.management.base import BaseCommand
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
-from claims.money.models import LedgerEntry, Payment
+from claims.money.models import RECEIVABLE_KINDS, LedgerEntry, Payment
 from claims.money.selectors import account_figures
 from coverage.money import ZERO
 from policies.models import InsuranceYearAccount
@@ -32,9 +35,32 @@ class Command(BaseCommand):
             if account.committed > account.limit:
                 breaches.append(f"{name}: committed {account.committed:.2f} > limit "
                                 f"{account.limit:.2f}")
-            if row.paid > account.committed:
+            if row.paid > account.committed + row.advanced:
                 breaches.append(f"{name}: paid {row.paid:.2f} > committed "
-                                f"{account.committed:.2f}")
+                                f"{account.committed:.2f} + advanced or paid on top "
+                                f"{row.advanced:.2f}")
+        receivables = (
+            LedgerEntry.objects.filter(kind__in=RECEIVABLE_KINDS).values("claim_id")
+            .annotate(total=Sum("amount"), owed=Sum("amount", filter=Q(
+                kind=LedgerEntry.Kind.DEDUCTIBLE_OWED)))
+            .order_by("claim_id")
+        )
+        receivable_total = ZERO
+        for row in receivables:
+            receivable_total += row["total"]
+            if row["total"] < 0:
+                breaches.append(f"claim {row['claim_id']}: deductible owed by the insured is "
+                                f"{row['total']:.2f} (more settled than the "
+                                f"{row['owed'] or ZERO:.2f} owed)")
+        sublimit_rows = (
+            LedgerEntry.objects.filter(kind=LedgerEntry.Kind.SUBLIMIT_USE)
+            .values("claim_id", "category__code").annotate(total=Sum("amount"))
+            .order_by("claim_id", "category__code")
+        )
+        for row in sublimit_rows:
+            if row["total"] < 0:
+                breaches.append(f"claim {row['claim_id']}: sublimit use of "
+                                f"{row['category__code']} is {row['total']:.2f}")
         booked = {
             row["payment_id"]: (row["count"], row["total"])
             for row in LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAYMENT)
@@ -55,5 +81,6 @@ class Command(BaseCommand):
         paid = sum((row.paid for row in figures), ZERO)
         self.stdout.write(
             f"Ledger OK: {len(figures)} accounts, committed {committed:.2f}, paid {paid:.2f}, "
+            f"deductible owed by insureds {receivable_total:.2f}, "
             f"{LedgerEntry.objects.count()} entries."
         )

@@ -1,0 +1,70 @@
+"""What the benchmarks share: a seeded database of a given size, reused between runs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789abcdef"
+
+
+def _admin_url(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/postgres"))
+
+
+def bench_database_url(size: int) -> str:
+    """``<DATABASE_URL's database>_bench<size>`` on the same server (or BENCH_DATABASE_URL)."""
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
+    if not os.environ.get("DATABASE_URL"):
+        sys.path.insert(0, str(ROOT))
+        from config import embedded
+
+        embedded.ensure_servers(ROOT)
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    name = parts.path.lstrip("/") or "claims"
+    return urlunsplit(parts._replace(path=f"/{name}_bench{size}"))
+
+
+def ensure_database(url: str) -> None:
+    """Create the database of ``url`` if it is absent."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = _admin_url(url)
+    # psycopg reads a Unix socket directory from the (percent-encoded) host part as well.
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(database_url: str) -> None:
+    """Point this process at ``database_url`` (migrated) with the bench's secret key."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["SECRET_KEY"] = BENCH_SECRET_KEY
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def seeded_database(size: int) -> str:
+    """A migrated database holding the seeded book of ``size`` claims; returns its URL."""
+    url = bench_database_url(size)
+    ensure_database(url)
+    setup_django(url)
+    from bench.seed import seed
+
+    seed(size)
+    return url

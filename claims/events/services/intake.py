@@ -1,0 +1,136 @@
+"""Surge intake: a policyholder reports a loss under an open event.
+
+The request checks the input (the event's rules and the report service's own validation) and
+stores one ``EventReport`` row: cheap, and never waiting on the claim-number lock that every
+report takes. The stored row is the queue: the periodic task ``events.event_reports_register``
+(beat, every few seconds) registers what was received through the same report service and rules
+as any other claim (numbering, duplicate check, activities, audit, the confirmation email) and
+links the claim to the event, one transaction per report. Without a broker (tasks eager, the
+development server) a report is registered right after its commit.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from claims.exceptions import (
+    ClaimsError,
+    ClaimValidationError,
+    PermissionDeniedError,
+    TransitionConflict,
+)
+from claims.models import Claim
+from claims.notifications import email_after_commit
+from claims.services import claim_report
+from claims.services.report import claim_report_validate
+from claims.services.tx import batch, business_action
+from coverage.money import money
+from policies.models import Policy
+
+from ..models import CyberEvent, EventClaim, EventReport
+from ..selectors import event_report_loss_types
+from .links import link_record
+
+
+def event_report_validate(*, event: CyberEvent, policy: Policy, loss_type, loss_date: date,
+                          description: str, estimated_amount, user) -> None:
+    """The event's rules and the report service's own checks, before anything is stored."""
+    if policy.policyholder.user_id != user.pk:
+        raise PermissionDeniedError("This is not your policy.")
+    if not event.is_open:
+        raise TransitionConflict(f"{event} is closed: please report through the usual form.")
+    errors = {}
+    if loss_type not in event_report_loss_types(event):
+        errors["loss_type"] = f"Choose the cause of {event} (one of its loss types)."
+    # Whether the policy covers the loss is the coverage check's question (at the liability
+    # check), as for every report; the portal's form already offers only covered causes.
+    first, _last = event.window()
+    if loss_date < first:
+        errors["loss_date"] = f"{event} began on {first:%d.%m.%Y}; the loss cannot be earlier."
+    try:
+        claim_report_validate(loss_type=loss_type, loss_date=loss_date, description=description,
+                              estimated_amount=estimated_amount, claimant_name="",
+                              claimant_email="", claimant_address="",
+                              today=timezone.localdate())
+    except ClaimValidationError as error:
+        errors.update({field: " ".join(messages) for field, messages in error.errors.items()})
+    if errors:
+        raise ClaimValidationError(errors)
+
+
+def event_report_submit(*, event: CyberEvent, user, policy: Policy, loss_type, loss_date: date,
+                        description: str, emergency: bool = False,
+                        estimated_amount: Decimal | None = None,
+                        submission_token: UUID | None = None) -> tuple[EventReport, bool]:
+    """Receive a report under the event; returns ``(report, created)``. A form sent twice
+    (same ``submission_token``) returns the first report."""
+    estimate = money(estimated_amount) if estimated_amount is not None else None
+    event_report_validate(event=event, policy=policy, loss_type=loss_type, loss_date=loss_date,
+                          description=description, estimated_amount=estimate, user=user)
+    with business_action():
+        if submission_token is not None:
+            earlier = EventReport.objects.filter(reported_by=user,
+                                                 submission_token=submission_token).first()
+            if earlier is not None:
+                return earlier, False
+        report = EventReport.objects.create(
+            event=event, reported_by=user, policy=policy, loss_type=loss_type,
+            loss_date=loss_date, description=description.strip(), emergency=emergency,
+            estimated_amount=estimate, submission_token=submission_token,
+        )
+        if settings.CELERY_TASK_ALWAYS_EAGER:  # no worker and no beat: register at once
+            transaction.on_commit(lambda: event_report_register(report_id=report.pk))
+    return report, True
+
+
+def event_report_register(*, report_id: int) -> Claim | None:
+    """The worker's half: the claim through ``claim_report``, linked to the event, in one
+    transaction. Idempotent: a report is registered once. A report the rules refuse now (the
+    policy was cancelled meanwhile, ...) is marked failed and the policyholder is told."""
+    with business_action(), batch():
+        report = (EventReport.objects.select_for_update(skip_locked=True)
+                  .select_related("event", "policy__policyholder", "loss_type", "reported_by")
+                  .filter(pk=report_id).first())
+        if report is None or report.status != EventReport.Status.RECEIVED:
+            return report.claim if report is not None else None
+        try:
+            with transaction.atomic():
+                claim = claim_report(
+                    policy=report.policy, loss_type=report.loss_type,
+                    loss_date=report.loss_date, description=report.description,
+                    reported_by=report.reported_by, emergency=report.emergency,
+                    estimated_amount=report.estimated_amount, now=report.received_at,
+                )
+                link_record(event=report.event, claim=claim, by=report.reported_by,
+                            source=EventClaim.Source.REPORT)
+        except ClaimsError as error:
+            report.status, report.error = EventReport.Status.FAILED, error.message
+            report.processed_at = timezone.now()
+            report.save(update_fields=["status", "error", "processed_at"])
+            holder = report.policy.policyholder
+            email_after_commit(
+                subject=f"Your report under {report.event} could not be registered",
+                body=f"{error.message}\n\nPlease report through the portal's usual form or "
+                     "call us.\n",
+                recipients=[holder.email],
+            )
+            return None
+        report.status, report.claim = EventReport.Status.REGISTERED, claim
+        report.processed_at = timezone.now()
+        report.save(update_fields=["status", "claim", "processed_at"])
+    return claim
+
+
+
+def event_reports_register(*, limit: int = 2000) -> int:
+    """Register the received reports, oldest first (the beat task; several may run at once:
+    each report is locked, a locked one is left to the other). Returns how many."""
+    received = EventReport.objects.filter(status=EventReport.Status.RECEIVED).order_by(
+        "received_at", "pk").values_list("pk", flat=True)[:limit]
+    return sum(1 for pk in list(received) if event_report_register(report_id=pk) is not None)

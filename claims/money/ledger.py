@@ -1,0 +1,52 @@
+"""The one writer of the money invariant.
+
+``ledger_post`` writes a ledger row and, for a commitment or a reversal, moves the account's
+``committed`` by the same amount in the same transaction. The caller holds the account's row lock
+(``lock_accounts``, pk order) and runs inside its business transaction; the idempotency key makes a
+repeated post an error, never a second movement.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+
+from claims.exceptions import TransitionConflict
+from claims.money.models import LedgerEntry
+from policies.models import InsuranceYearAccount
+
+COMMITTING = (LedgerEntry.Kind.COMMITMENT, LedgerEntry.Kind.REVERSAL)
+
+
+def ledger_post(
+    *,
+    account: InsuranceYearAccount,
+    claim_id: int,
+    settlement_id: int,
+    kind: str,
+    amount: Decimal,
+    idempotency_key: str,
+    by=None,
+    reason: str = "",
+    payment=None,
+    reverses: LedgerEntry | None = None,
+    category=None,
+) -> LedgerEntry:
+    """Append one entry; a commitment or reversal moves ``account.committed`` with it."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("ledger_post runs inside the caller's business transaction.")
+    if kind in COMMITTING and account.committed + amount > account.limit:
+        raise TransitionConflict("The annual aggregate would be exceeded; nothing was committed.")
+    entry = LedgerEntry.objects.create(
+        account=account, claim_id=claim_id, settlement_id=settlement_id, kind=kind,
+        amount=amount, idempotency_key=idempotency_key, created_by=by, reason=reason,
+        payment=payment, reverses=reverses, category=category,
+    )
+    if kind in COMMITTING:
+        InsuranceYearAccount.objects.filter(pk=account.pk).update(
+            committed=F("committed") + amount
+        )
+        account.refresh_from_db(fields=["committed"])
+    return entry

@@ -1,0 +1,16 @@
+"""The money app's emails, called explicitly by its services; each is a task through the outbox
+(see ``claims.notifications``). The "paid" email is written here and nowhere else."""
+
+from __future__ import annotations
+
+from claims.models import Claim
+from claims.notifications import email_after_commit
+
+
+def claim_paid(*, claim: Claim) -> None:
+    """To the policyholder: the last payment of the claim was made."""
+    email_after_commit(
+        subject=f"Your claim {claim.number} has been paid",
+        body=f"The settlement of claim {claim.number} has been paid.\n",
+        recipients=[claim.policy.policyholder.email],
+    )

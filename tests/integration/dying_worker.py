@@ -1,0 +1,33 @@
+"""A Celery worker that dies (SIGKILL) the moment a task's transaction has committed: at the first
+after-commit publish of an outbox message. ``python -m tests.integration.dying_worker ARGS`` takes
+the arguments of ``celery worker``. It shows what a crash right after a commit leaves behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+
+def main(argv: list[str]) -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["OUTBOX_RELAY_INTERVAL"] = "0"  # no relay: only the after-commit publish
+    django.setup()
+    from config import outbox
+    from config.celery import app
+
+    publish = outbox.publish
+
+    def die_after_commit(message_id: int, *, force: bool = False):
+        if not force:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return publish(message_id, force=force)
+
+    outbox.publish = die_after_commit
+    app.worker_main(["worker", *argv])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
