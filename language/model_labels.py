@@ -117,8 +117,10 @@ def model_strings() -> list[str]:
 
 
 def render_module() -> str:
-    lines = ['"""Written by `manage.py model_strings`: the model labels the admin shows, for',
+    lines = ["# ruff: noqa: E501",
+             '"""Written by `manage.py model_strings`: the model labels the admin shows, for',
              'makemessages (see language/model_labels.py). Do not edit."""', "",
+
              "from django.utils.translation import gettext_noop", "", "MODEL_STRINGS = ["]
     for text in model_strings():
         lines.append(f"    gettext_noop({text!r}),")
