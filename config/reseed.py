@@ -17,7 +17,7 @@ from django.db.models.signals import post_migrate
 RESEEDS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("catalogue", "catalogue.Product", [
         # 0002's loader and 0003's prefixes, on today's bilingual tables
-        ("coverage.migrations.0004_bilingual_catalogue_names", "reload_after_flush"),
+        ("coverage.migrations.0006_bilingual_catalogue_names", "reload_after_flush"),
     ]),
     ("claims", "claims.ActivityTemplate", [
         ("claims.migrations.0002_groups_templates_holidays", "load"),

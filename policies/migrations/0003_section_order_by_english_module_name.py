@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('policies', '0002_policy_numbers_and_cancellation'),
-        ('catalogue', '0004_bilingual_catalogue_names'),
+        ('catalogue', '0006_bilingual_catalogue_names'),
     ]
 
     operations = [

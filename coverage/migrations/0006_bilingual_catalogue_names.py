@@ -35,6 +35,8 @@ CATEGORIES = {
     "damages": "Schadenersatz an Dritte",
     "defence_costs": "Abwehrkosten (Anwälte, Sachverständige, Zeugen, Gericht, Reisen)",
     "project_costs": "Eigene aufgewendete Projektkosten (z. B. Subunternehmer)",
+    "liability_check": "Prüfung der Haftung (Schuldfrage)",
+    "warning_letter_check": "Prüfung einer Abmahnung",
 }
 LOSS_TYPES = {
     "pure_financial_loss": (
@@ -103,6 +105,10 @@ class _RenamingManager:
         return self._manager.create(**{RENAMED.get(key, key): value
                                        for key, value in fields.items()})
 
+    def get_or_create(self, defaults=None, **lookup):
+        defaults = {RENAMED.get(key, key): value for key, value in (defaults or {}).items()}
+        return self._manager.get_or_create(defaults=defaults, **lookup)
+
     def __getattr__(self, name):
         return getattr(self._manager, name)
 
@@ -134,13 +140,16 @@ def reload_after_flush(apps, schema_editor):
                                                                   schema_editor)
     import_module("coverage.migrations.0003_product_policy_number_prefix").set_prefixes(
         apps, schema_editor)
+    import_module("coverage.migrations.0004_category_flags_and_security_relevant_loss_types").load(
+        _RenamingApps(apps), schema_editor)
+    import_module("coverage.migrations.0005_minimum_premium").load(apps, schema_editor)
     german_names(apps, schema_editor)
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("catalogue", "0003_product_policy_number_prefix"),
+        ("catalogue", "0005_minimum_premium"),
     ]
 
     operations = [
