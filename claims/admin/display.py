@@ -68,9 +68,9 @@ def coverage_result(claim: Claim) -> SafeString:
             "deductible": format_amount(section.deductible)}
     css = "claim-covered" if claim.coverage_covered else "claim-not-covered"
     return format_html(
-        '<div class="claim-coverage {}"><strong>{}</strong> ({}) &middot; {}'
+        '<div class="claim-coverage {}"><strong>{}</strong> <code>{}</code> &middot; {}'
         "<br>{}</div>",
-        css, verdict, claim.coverage_code,
+        css, verdict, "" if claim.coverage_covered else claim.coverage_code,
         _("checked %(when)s") % {"when": date_format(
             timezone.localtime(claim.coverage_checked_at), "SHORT_DATETIME_FORMAT")},
         message,

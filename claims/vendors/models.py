@@ -242,7 +242,9 @@ class VendorJob(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Job {self.pk}: {self.service} by {self.organisation} on {self.claim}"
+        return gettext("Job %(job)s: %(service)s by %(vendor)s on %(claim)s") % {
+            "job": self.pk, "service": self.service, "vendor": self.organisation,
+            "claim": self.claim}
 
     # --- money -------------------------------------------------------------------------------
 
