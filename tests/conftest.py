@@ -15,19 +15,6 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _english_unless_told(settings):
-    """The product defaults to German; most older tests read English text, so tests run in
-    English unless they ask for German (``settings.LANGUAGE_CODE = "de"``, an ``Accept-Language``
-    header, ``translation.override("de")`` or a user's stored language)."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    translation.activate("en")
-    yield
-    translation.deactivate()
-
-
-@pytest.fixture(autouse=True)
 def _emails_sent_in_process(request, monkeypatch):
     """Outside the integration tests no worker runs: an email's task runs in this process when its
     outbox message is published after commit (as a worker would run it), so ``mail.outbox`` shows
@@ -46,3 +33,43 @@ def _emails_sent_in_process(request, monkeypatch):
         return publish(message_id, **kwargs)
 
     monkeypatch.setattr(outbox, "publish", publish_or_send)
+
+
+@pytest.fixture(autouse=True)
+def _staff_force_login_is_two_factor(monkeypatch):
+    """``client.force_login(staff)`` stands for a staff member who signed in with password AND
+    second factor (the admin's login form verifies it; ``tests.otp.staff_login`` tests that door):
+    the session carries the verified TOTP device, as django-otp's own login leaves it. Two-factor
+    stays enforced: ``force_login(user, second_factor=False)`` is a password-only session, which
+    the admin and the API refuse."""
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None, *, second_factor=True):
+        original(self, user, backend)
+        from accounts.twofactor import needs_two_factor
+
+        if second_factor and needs_two_factor(user):
+            from django_otp import DEVICE_ID_SESSION_KEY
+
+            from tests.otp import totp_device
+
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+            session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_told(settings):
+    """The product defaults to German; most older tests read English text, so tests run in
+    English unless they ask for German (``settings.LANGUAGE_CODE = "de"``, an ``Accept-Language``
+    header, ``translation.override("de")`` or a user's stored language)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    translation.activate("en")
+    yield
+    translation.deactivate()

@@ -127,3 +127,22 @@ def test_the_admin_shows_german_formats(adjuster, claim):
                                HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert f"{claim.loss_date:%d.%m.%Y}" in page
     assert "Änderungsprotokoll" in page and "Schaden weiterführen" in page
+
+
+def test_vendor_job_emails_are_written_in_each_recipients_language(
+        settings, claim, org_a, vendor_a, holder_user, django_capture_on_commit_callbacks):
+    from claims.vendors.services import vendor_job_progress_add
+    from tests.vendors.factories import make_job
+
+    settings.LANGUAGE_CODE = "de"  # adjusters without a choice read German
+    language_set(user=holder_user, language="de")
+    job = make_job(claim, org_a, state="accepted")
+    mail.outbox.clear()
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        vendor_job_progress_add(job=job, percent=40, text="NAS isoliert", by=vendor_a,
+                                visible_to_policyholder=True)
+    holder_mail = [m for m in mail.outbox if claim.policy.policyholder.email in m.to]
+    assert holder_mail[0].subject == (f"Ihr Schaden {claim.number}: Fortschritt der "
+                                      "Spezialisten")
+    adjuster_mail = [m for m in mail.outbox if claim.policy.policyholder.email not in m.to]
+    assert adjuster_mail and all(m.subject.startswith("Schaden ") for m in adjuster_mail)
