@@ -212,14 +212,15 @@ WITH c AS (
 STEPS = [
     ("policyholders", """
 INSERT INTO policies_policyholder (id, company_name, contact_name, email, phone, industry,
-  unattended_automated_production, annual_revenue, street, postcode, city, country, user_id)
+  unattended_automated_production, annual_revenue, street, postcode, city, country, region,
+  user_id)
 SELECT %(policies_policyholder_base)s + p,
   (ARRAY['Schmidt','Müller','Weber','Wagner','Becker','Hoffmann','Koch','Richter'])[1 + p %% 8]
     || ' ' || (ARRAY['IT-Beratung','Software GmbH','Digital KG','Consulting','Webdesign',
                      'Systemhaus'])[1 + p %% 6] || ' ' || p,
   'Kontakt ' || p, 'holder' || p || '@example.com', '+49 89 ' || p, 'it_services', false,
   (50000 + (p %% 40) * 10000)::numeric(14,2), 'Hauptstraße ' || (p %% 200),
-  lpad((10000 + (p * 37) %% 89999)::text, 5, '0'), 'München', 'DE',
+  lpad((10000 + (p * 37) %% 89999)::text, 5, '0'), 'München', 'DE', 'DE-BY',
   CASE WHEN p = 1 THEN %(holder_user)s END
 FROM generate_series(1, %(np)s) AS p
 """),
@@ -375,7 +376,8 @@ INSERT INTO vendors_vendorjob (state, scope, emergency, requested_at, accept_dea
   approved_at, progress_percent, completed_at, invoice_amount, invoiced_at, overrun_reason,
   overrun_approved_at, cost_line_ref, accepted_for_payment_at, closed_at, updated_at,
   accepted_for_payment_by_id, approved_by_id, claim_id, escalated_from_id, invoice_document_id,
-  overrun_approved_by_id, report_document_id, requested_by_id, organisation_id, service_id)
+  overrun_approved_by_id, report_document_id, requested_by_id, organisation_id, service_id,
+  rejection_reason)
 SELECT CASE WHEN c.state = 'mitigation' THEN
          (ARRAY['requested', 'accepted', 'in_progress', 'in_progress'])[1 + c.id / 200 %% 4]
        ELSE 'completed' END,
@@ -389,7 +391,7 @@ SELECT CASE WHEN c.state = 'mitigation' THEN
   NULL, NULL, '', NULL, NULL, NULL, NULL, c.updated_at, NULL, NULL, c.id, NULL, NULL, NULL, NULL,
   coalesce(c.assigned_adjuster_id, %(lead)s),
   (%(orgs)s::bigint[])[1 + (c.id / 20) %% array_length(%(orgs)s::bigint[], 1)],
-  (%(services)s::bigint[])[1 + c.id %% array_length(%(services)s::bigint[], 1)]
+  (%(services)s::bigint[])[1 + c.id %% array_length(%(services)s::bigint[], 1)], ''
 FROM claims_claim c
 WHERE c.id > %(claims_claim_base)s AND c.state IN ('mitigation', 'settlement', 'settled', 'paid')
 """),
