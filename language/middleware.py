@@ -13,6 +13,8 @@ class UserLanguageMiddleware:
 
     def __call__(self, request):
         session = getattr(request, "session", None)
+        if request.path.startswith("/api/"):
+            session = None  # the API answers in the request's language (Accept-Language)
         try:
             language = (session.get(SESSION_KEY)
                         if session is not None and session.session_key else None)
