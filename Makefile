@@ -16,9 +16,7 @@ $(STAMP): pyproject.toml
 
 ## Translations are compiled here (locale/*/LC_MESSAGES/django.po -> .mo; needs gettext's msgfmt).
 install: $(STAMP)
-	SECRET_KEY=compilemessages-only DATABASE_URL=postgres://unused@localhost/unused \
-	  EMAIL_URL=smtp://compilemessages-only:25 \
-	  $(BIN)/python manage.py compilemessages --locale de --locale en --ignore '.venv' -v 0
+	$(BIN)/python manage.py compilemessages --locale de --locale en --ignore .venv -v 0
 
 ## Run the app with demo data on the embedded default (or on DATABASE_URL / REDIS_URL if set):
 ## development settings, the first free port from PORT (printed), DEBUG=true for debug pages.
