@@ -14,7 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
+## Translations are compiled here (locale/*/LC_MESSAGES/django.po -> .mo; needs gettext's msgfmt).
 install: $(STAMP)
+	$(BIN)/python manage.py compilemessages --locale de --locale en --ignore .venv -v 0
 
 ## Run the app with demo data on the embedded default (or on DATABASE_URL / REDIS_URL if set):
 ## development settings, the first free port from PORT (printed), DEBUG=true for debug pages.

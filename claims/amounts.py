@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from django import forms
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from coverage.money import money
+from language.forms import MoneyField
 
 # Far above any sum insured (the largest is a few million): one cost line, reserve, estimate or
 # invoice of more is a typing error, and refusing it keeps every total within the columns.
@@ -65,8 +65,9 @@ class AmountField(serializers.Field):
         return None if value is None else f"{money(value):.2f}"
 
 
-class AmountFormField(forms.DecimalField):
-    """A form amount: ASCII digits, a point or comma before at most two decimals."""
+class AmountFormField(MoneyField):
+    """A form amount: the one money field (language.forms.MoneyField: 1400,50, 1.400,50 and
+    1400.50; no ambiguous or non-ASCII digits), between 0 and ``MAX_AMOUNT`` unless told."""
 
     def __init__(self, *, min_value=Decimal("0"), max_value=MAX_AMOUNT, **kwargs):
         kwargs.setdefault("max_digits", 14)
@@ -74,6 +75,5 @@ class AmountFormField(forms.DecimalField):
         super().__init__(min_value=min_value, max_value=max_value, **kwargs)
 
     def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        return _parse(str(value), _FORM)
+        value = super().to_python(value)
+        return None if value is None else (value if value != 0 else Decimal("0.00"))

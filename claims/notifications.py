@@ -11,8 +11,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from claims.models import Claim, ClaimState
 from config.mail import email_enqueue
+from language.services import in_language_of
 
 _muted: ContextVar[bool] = ContextVar("claims_notifications_muted", default=False)
 
@@ -39,42 +44,54 @@ def _holder_name(claim: Claim) -> str:
     return holder.contact_name or holder.company_name
 
 
+def _to_holder(claim: Claim):
+    """Inside: the policyholder's language (their choice, else German)."""
+    holder = claim.policy.policyholder
+    return in_language_of(holder.user, email=holder.email)
+
+
 def claim_received(*, claim: Claim) -> None:
     """To the policyholder: the report has arrived."""
-    email_after_commit(
-        subject=f"Your claim {claim.number} has been received",
-        body=(
-            f"Dear {_holder_name(claim)},\n\n"
-            f"we have received your claim {claim.number} (loss of {claim.loss_date:%d.%m.%Y}, "
-            f"{claim.loss_type.name}) and will contact you shortly.\n"
-        ),
-        recipients=[claim.policy.policyholder.email],
-    )
+    with _to_holder(claim):
+        email_after_commit(
+            subject=_("Your claim %(number)s has been received") % {"number": claim.number},
+            body=_("Dear %(name)s,\n\nwe have received your claim %(number)s (loss of %(date)s, "
+                   "%(loss_type)s) and will contact you shortly.\n") % {
+                "name": _holder_name(claim), "number": claim.number,
+                "date": date_format(claim.loss_date, "SHORT_DATE_FORMAT"),
+                "loss_type": claim.loss_type.name},
+            recipients=[claim.policy.policyholder.email],
+        )
 
 
 def emergency_reported(*, claim: Claim, adjuster_emails: Iterable[str]) -> None:
-    """To every adjuster: an emergency needs first contact within the hour."""
-    email_after_commit(
-        subject=f"EMERGENCY claim {claim.number}: first contact within the hour",
-        body=(
-            f"{claim.policy.policyholder.company_name} reported an emergency "
-            f"({claim.loss_type.name}) under policy {claim.policy.number}.\n\n{claim.description}\n"
-        ),
-        recipients=adjuster_emails,
-    )
+    """To every adjuster (each in their language): an emergency needs first contact within the
+    hour."""
+    for address in sorted(set(adjuster_emails)):
+        with in_language_of(email=address):
+            email_after_commit(
+                subject=_("EMERGENCY claim %(number)s: first contact within the hour")
+                % {"number": claim.number},
+                body=_("%(company)s reported an emergency (%(loss_type)s) under policy "
+                       "%(policy)s.\n\n%(description)s\n") % {
+                    "company": claim.policy.policyholder.company_name,
+                    "loss_type": claim.loss_type.name, "policy": claim.policy.number,
+                    "description": claim.description},
+                recipients=[address],
+            )
 
 
 S = ClaimState
 # States whose email is written by the money notifications (the payment is the news).
 ANNOUNCED_ELSEWHERE = {S.PAID}
 STATE_SUBJECTS = {
-    S.LIABILITY_CHECK: "we are checking cover and liability",
-    S.MITIGATION: "specialists are at work",
-    S.DEFENDING: "we defend you against the claim",
-    S.SETTLEMENT: "we are preparing the settlement",
-    S.SETTLED: "the settlement is approved",
-    S.CLOSED: "the claim is closed",
-    S.REOPENED: "the claim has been reopened",
+    S.LIABILITY_CHECK: gettext_lazy("we are checking cover and liability"),
+    S.MITIGATION: gettext_lazy("specialists are at work"),
+    S.DEFENDING: gettext_lazy("we defend you against the claim"),
+    S.SETTLEMENT: gettext_lazy("we are preparing the settlement"),
+    S.SETTLED: gettext_lazy("the settlement is approved"),
+    S.CLOSED: gettext_lazy("the claim is closed"),
+    S.REOPENED: gettext_lazy("the claim has been reopened"),
 }
 
 
@@ -82,38 +99,49 @@ def claim_state_changed(*, claim: Claim, source: str, target: str) -> None:
     """To the policyholder, once per state change (called by ``claim_transition``)."""
     if source == target or target in ANNOUNCED_ELSEWHERE:
         return
-    holder = claim.policy.policyholder
-    if target == S.DENIED:
-        subject = f"Your claim {claim.number}: decision"
-        body = (
-            f"We are sorry: we cannot cover claim {claim.number}.\n"
-            f"Reason: {claim.get_denial_reason_display()}.\n\n{claim.denial_text}\n"
-        )
-    elif target == S.WITHDRAWN:
-        subject = f"Your claim {claim.number} has been withdrawn"
-        body = f"Claim {claim.number} was withdrawn: {claim.withdrawal_reason}\n"
-    elif target in STATE_SUBJECTS:
-        from claims.portal.next_steps import next_step_text
-
-        subject = f"Your claim {claim.number}: {STATE_SUBJECTS[target]}"
-        body = (
-            f"Dear {_holder_name(claim)},\n\n"
-            f"your claim {claim.number} is now: {S(target).label}.\n"
-            f"What happens next: {next_step_text(claim=claim, state=target)}\n\n"
-            "You can follow the claim in the portal.\n"
-        )
-    else:
+    if target not in (S.DENIED, S.WITHDRAWN, *STATE_SUBJECTS):
         return
-    email_after_commit(subject=subject, body=body, recipients=[holder.email])
+    holder = claim.policy.policyholder
+    with _to_holder(claim):
+        number = {"number": claim.number}
+        if target == S.DENIED:
+            subject = _("Your claim %(number)s: decision") % number
+            body = _("We are sorry: we cannot cover claim %(number)s.\nReason: %(reason)s.\n\n"
+                     "%(text)s\n") % {**number, "reason": claim.get_denial_reason_display(),
+                                      "text": claim.denial_text}
+        elif target == S.WITHDRAWN:
+            subject = _("Your claim %(number)s has been withdrawn") % number
+            body = _("Claim %(number)s was withdrawn: %(reason)s\n") % {
+                **number, "reason": claim.withdrawal_reason}
+        else:
+            from claims.portal.next_steps import next_step_text
+
+            subject = _("Your claim %(number)s: %(subject)s") % {
+                **number, "subject": STATE_SUBJECTS[target]}
+            body = _("Dear %(name)s,\n\nyour claim %(number)s is now: %(state)s.\n"
+                     "What happens next: %(next)s\n\nYou can follow the claim in the portal.\n"
+                     ) % {"name": _holder_name(claim), **number, "state": S(target).label,
+                          "next": next_step_text(claim=claim, state=target)}
+        email_after_commit(subject=str(subject), body=str(body), recipients=[holder.email])
 
 
 def policyholder_message(*, claim: Claim, text: str, adjuster_emails: Iterable[str]) -> None:
-    """To the claim's adjuster, or to every adjuster while nobody is assigned: the policyholder
-    wrote; the message waits in the queue "Messages from policyholders"."""
+    """To the claim's adjuster, or to every adjuster while nobody is assigned (each in their
+    language): the policyholder wrote; the message waits in the queue "Messages from
+    policyholders"."""
     adjuster = claim.assigned_adjuster
-    email_after_commit(
-        subject=f"Claim {claim.number}: a message from the policyholder",
-        body=(f"{claim.policy.policyholder} wrote on claim {claim.number}"
-              f"{'' if adjuster else ' (no adjuster assigned yet)'}:\n\n{text}\n"),
-        recipients=[adjuster.email] if adjuster else adjuster_emails,
-    )
+    recipients = [adjuster.email] if adjuster else sorted(set(adjuster_emails))
+    for address in recipients:
+        with in_language_of(adjuster if adjuster else None, email=address):
+            if adjuster:
+                body = _("%(holder)s wrote on claim %(number)s:\n\n%(text)s\n")
+            else:
+                body = _("%(holder)s wrote on claim %(number)s (no adjuster assigned yet):"
+                         "\n\n%(text)s\n")
+            email_after_commit(
+                subject=_("Claim %(number)s: a message from the policyholder") % {
+                    "number": claim.number},
+                body=body % {"holder": claim.policy.policyholder, "number": claim.number,
+                             "text": text},
+                recipients=[address],
+            )

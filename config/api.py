@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -45,7 +46,7 @@ def exception_handler(exc, context):
     if isinstance(exc, ConcurrentTransition):
         return error_response(
             status_code=status.HTTP_409_CONFLICT, code="concurrent_change",
-            message="Someone else changed this at the same moment; reload and try again.",
+            message=_("Someone else changed this at the same moment; reload and try again."),
         )
     if isinstance(exc, TransitionNotAllowed):
         return error_response(
@@ -78,7 +79,7 @@ def exception_handler(exc, context):
         return None
     detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
     if isinstance(exc, exceptions.ValidationError):
-        message = "The request is not valid; see the fields."
+        message = _("The request is not valid; see the fields.")
         fields = _fields(detail) if isinstance(detail, dict) else {"non_field_errors": [
             str(item) for item in (detail if isinstance(detail, list) else [detail])
         ]}
@@ -98,7 +99,7 @@ def not_found(request, exception=None):
         from django.http import JsonResponse
 
         return JsonResponse(
-            {"error": {"code": "not_found", "message": "Not found.", "fields": {}}}, status=404
+            {"error": {"code": "not_found", "message": _("Not found."), "fields": {}}}, status=404
         )
     from django.views.defaults import page_not_found
 

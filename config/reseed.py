@@ -16,8 +16,8 @@ from django.db.models.signals import post_migrate
 # ``RunPython`` forward functions reload the data, in order)
 RESEEDS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("catalogue", "catalogue.Product", [
-        ("coverage.migrations.0002_catalogue_data", "load"),
-        ("coverage.migrations.0003_product_policy_number_prefix", "set_prefixes"),
+        # 0002's loader and 0003's prefixes, on today's bilingual tables
+        ("coverage.migrations.0006_bilingual_catalogue_names", "reload_after_flush"),
     ]),
     ("claims", "claims.ActivityTemplate", [
         ("claims.migrations.0002_groups_templates_holidays", "load"),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/api-tokens/", account_views.api_tokens, name="api_tokens"),
     path("accounts/two-factor/", two_factor_views.two_factor, name="two_factor"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("language.urls")),
     path("admin/", admin.site.urls),
     path("api/vendor/", include("claims.vendors.api.urls")),
     path("api/privacy/", include("privacy.api.urls")),

@@ -2,6 +2,7 @@
 cells, loss types, the options to choose from and the rate table."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     CostCategory,
@@ -18,7 +19,8 @@ from .models import (
 
 class ModuleInline(admin.TabularInline):
     model = Module
-    fields = ["code", "name", "short_name", "kind", "requires", "deductible_rule", "third_party"]
+    fields = ["code", "name_de", "name_en", "short_name", "kind", "requires", "deductible_rule",
+              "third_party"]
     show_change_link = True
     extra = 0
 
@@ -44,7 +46,7 @@ class ProductAdmin(admin.ModelAdmin):
         "name", "code", "aggregate_factor", "it_security_discount", "it_security_discount_years",
         "multi_year_term", "multi_year_discount", "policy_number_prefix",
     ]
-    search_fields = ["name", "code"]
+    search_fields = ["name_de", "name_en", "code"]
     inlines = [ModuleInline, SumInsuredOptionInline, DeductibleOptionInline, RevenueBandInline]
 
 
@@ -55,7 +57,7 @@ class ModuleCostCategoryInline(admin.TabularInline):
     autocomplete_fields = ["category"]
     extra = 0
 
-    @admin.display(boolean=True, description="no deductible")
+    @admin.display(boolean=True, description=_("no deductible"))
     def deductible_exempt(self, link: ModuleCostCategory) -> bool:
         return link.category.deductible_exempt if link.category_id else False
 
@@ -82,7 +84,7 @@ class ModuleAdmin(admin.ModelAdmin):
     ]
     list_filter = ["product", "kind", "deductible_rule", "third_party",
                    "recoveries_reinstate_aggregate"]
-    search_fields = ["name", "code", "short_name"]
+    search_fields = ["name_de", "name_en", "code", "short_name"]
     list_select_related = ["product", "requires__product"]
     inlines = [ModuleCostCategoryInline, RateCellInline]
 
@@ -91,14 +93,15 @@ class ModuleAdmin(admin.ModelAdmin):
 class CostCategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "deductible_exempt"]
     list_filter = ["deductible_exempt"]
-    search_fields = ["name", "code"]
+    search_fields = ["name_de", "name_en", "code"]
 
 
 @admin.register(ModuleCostCategory)
 class ModuleCostCategoryAdmin(admin.ModelAdmin):
     list_display = ["module", "category", "sublimit"]
     list_filter = ["module__product", "module", "category__deductible_exempt"]
-    search_fields = ["module__code", "module__name", "category__code", "category__name"]
+    search_fields = ["module__code", "module__name_en", "module__name_de", "category__code",
+                     "category__name_en", "category__name_de"]
     list_select_related = ["module__product", "category"]
 
 
@@ -106,13 +109,13 @@ class ModuleCostCategoryAdmin(admin.ModelAdmin):
 class LossTypeAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "third_party", "covering_modules"]
     list_filter = ["third_party", "modules__product", "modules"]
-    search_fields = ["name", "code", "plain_description"]
+    search_fields = ["name_de", "name_en", "code", "plain_description_de", "plain_description_en"]
     filter_horizontal = ["modules"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("modules")
 
-    @admin.display(description="covered by")
+    @admin.display(description=_("covered by"))
     def covering_modules(self, loss_type: LossType) -> str:
         return ", ".join(module.code for module in loss_type.modules.all())
 
@@ -142,5 +145,5 @@ class RevenueBandAdmin(admin.ModelAdmin):
 class RateCellAdmin(admin.ModelAdmin):
     list_display = ["module", "revenue_band", "sum_insured", "annual_premium"]
     list_filter = ["module__product", "module", "revenue_band", "sum_insured"]
-    search_fields = ["module__code", "module__name"]
+    search_fields = ["module__code", "module__name_en", "module__name_de"]
     list_select_related = ["module", "revenue_band__product"]

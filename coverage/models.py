@@ -6,13 +6,48 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class Product(models.Model):
+def _in_language(obj, field: str) -> str:
+    """The German text when German is active and one is given, else the English."""
+    if (get_language() or "de").startswith("de"):
+        return getattr(obj, f"{field}_de") or getattr(obj, f"{field}_en")
+    return getattr(obj, f"{field}_en") or getattr(obj, f"{field}_de")
+
+
+def localized_name(path: str = ""):
+    """An expression for ``<path>name`` in the active language, for queries (``values``,
+    ``order_by``, aggregates): the German name when German is active and one is given, else the
+    English (and the other way round)."""
+    first, second = ("de", "en") if (get_language() or "de").startswith("de") else ("en", "de")
+    return Coalesce(NullIf(F(f"{path}name_{first}"), Value("")), F(f"{path}name_{second}"))
+
+
+class BilingualName(models.Model):
+    """``name`` reads in the active language (German and English names are both stored);
+    assigning ``name`` sets the English name."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        return _in_language(self, "name")
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self.name_en = value
+
+
+class Product(BilingualName):
     code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=100)
+    name_en = models.CharField("name (English)", max_length=100)
+    name_de = models.CharField("name (German)", max_length=100, blank=True)
     aggregate_factor = models.PositiveSmallIntegerField(
         default=2, help_text="Annual aggregate = sum insured x this factor ('2x maximised')."
     )
@@ -44,7 +79,7 @@ class Product(models.Model):
     )
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_en"]
 
     def __str__(self) -> str:
         return self.name
@@ -55,14 +90,15 @@ class DeductibleRule(models.TextChoices):
     FIRST_8_HOURS = "first_8_hours", "Loss of the first 8 hours, at least the chosen deductible"
 
 
-class Module(models.Model):
+class Module(BilingualName):
     class Kind(models.TextChoices):
         BASE = "base", "Base cover"
         ADDON = "addon", "Add-on"
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="modules")
     code = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=120)
+    name_en = models.CharField("name (English)", max_length=120)
+    name_de = models.CharField("name (German)", max_length=120, blank=True)
     short_name = models.CharField(max_length=20, blank=True, help_text="e.g. DCD, RPC")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     requires = models.ForeignKey(
@@ -90,7 +126,7 @@ class Module(models.Model):
     )
 
     class Meta:
-        ordering = ["product", "kind", "name"]
+        ordering = ["product", "kind", "name_en"]
 
     def __str__(self) -> str:
         return f"{self.product.name}: {self.name}"
@@ -108,9 +144,10 @@ class Module(models.Model):
                 )
 
 
-class CostCategory(models.Model):
+class CostCategory(BilingualName):
     code = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=120)
+    name_en = models.CharField("name (English)", max_length=120)
+    name_de = models.CharField("name (German)", max_length=120, blank=True)
     deductible_exempt = models.BooleanField(
         default=False, help_text="No deductible is taken from this category (emergency assistance)."
     )
@@ -130,7 +167,7 @@ class CostCategory(models.Model):
     description = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_en"]
         verbose_name_plural = "cost categories"
 
     def __str__(self) -> str:
@@ -159,12 +196,16 @@ class ModuleCostCategory(models.Model):
         return f"{self.module.code}/{self.category.code}{limit}"
 
 
-class LossType(models.Model):
+class LossType(BilingualName):
     code = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=120)
-    plain_description = models.CharField(
-        max_length=200, help_text="How a policyholder would say it, shown in the portal."
+    name_en = models.CharField("name (English)", max_length=120)
+    name_de = models.CharField("name (German)", max_length=120, blank=True)
+    plain_description_en = models.CharField(
+        "plain description (English)", max_length=200,
+        help_text="How a policyholder would say it, shown in the portal."
     )
+    plain_description_de = models.CharField(
+        "plain description (German)", max_length=200, blank=True)
     third_party = models.BooleanField(
         default=False, help_text="A third party claims against the insured (claimant named)."
     )
@@ -176,10 +217,18 @@ class LossType(models.Model):
     )
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_en"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def plain_description(self) -> str:
+        return _in_language(self, "plain_description")
+
+    @plain_description.setter
+    def plain_description(self, value: str) -> None:
+        self.plain_description_en = value
 
 
 class SumInsuredOption(models.Model):

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from coverage.models import Module
 from privacy.admin_actions import PersonalDataActions
@@ -116,7 +117,7 @@ class SectionAddInline(admin.TabularInline):
         if db_field.name == "module":
             kwargs["queryset"] = Module.objects.select_related("product")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-    verbose_name_plural = "modules sold (base module and add-ons) with their sums insured"
+    verbose_name_plural = _("modules sold (base module and add-ons) with their sums insured")
 
 
 class SectionInline(ReadOnlyMixin, admin.TabularInline):
@@ -193,8 +194,8 @@ class PolicyAdmin(admin.ModelAdmin):
             return [(None, {"fields": POLICY_TERMS})]
         return [
             (None, {"fields": POLICY_TERMS}),
-            ("Status", {"fields": ["status", "cancelled_from", "created_at"]}),
-            ("Annual aggregate per insurance year", {"fields": ["aggregate_table"]}),
+            (_("Status"), {"fields": ["status", "cancelled_from", "created_at"]}),
+            (_("Annual aggregate per insurance year"), {"fields": ["aggregate_table"]}),
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -207,7 +208,7 @@ class PolicyAdmin(admin.ModelAdmin):
             SectionInline, PremiumInline, DependencyInline]
         return [inline(self.model, self.admin_site) for inline in inlines]
 
-    @admin.display(description="aggregate accounts")
+    @admin.display(description=_("aggregate accounts"))
     def aggregate_table(self, policy: Policy) -> str:
         rows = format_html_join(
             "",
@@ -276,7 +277,7 @@ class PolicyAdmin(admin.ModelAdmin):
             formset.changed_objects = []
             formset.deleted_objects = []
 
-    @admin.action(description="Cancel the selected policies")
+    @admin.action(description=_("Cancel the selected policies"))
     def cancel_policies(self, request, queryset):
         form = CancelForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():

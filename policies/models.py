@@ -224,7 +224,7 @@ class CoverageSectionQuerySet(models.QuerySet):
         return self.select_related("module").order_by(
             Case(When(module__kind=Module.Kind.BASE, then=Value(0)), default=Value(1),
                  output_field=IntegerField()),
-            "module__name",
+            "module__name_en",
         )
 
 
@@ -240,7 +240,7 @@ class CoverageSection(models.Model):
     objects = CoverageSectionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["policy", "module__kind", "module__name"]
+        ordering = ["policy", "module__kind", "module__name_en"]
         constraints = [
             models.UniqueConstraint(fields=["policy", "module"], name="section_module_once"),
         ]

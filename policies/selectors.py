@@ -123,7 +123,7 @@ def aggregate_overviews(*, policies) -> dict[int, list[AccountOverview]]:
             When(section__module__kind=Module.Kind.BASE, then=Value(0)), default=Value(1),
             output_field=IntegerField(),
         ))
-        .order_by("section__policy_id", "base_first", "section__module__name", "year")
+        .order_by("section__policy_id", "base_first", "section__module__name_en", "year")
     )
     for account in accounts:
         overviews[account.section.policy_id].append(AccountOverview(

@@ -60,3 +60,16 @@ def _staff_force_login_is_two_factor(monkeypatch):
             session.save()
 
     monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_told(settings):
+    """The product defaults to German; most older tests read English text, so tests run in
+    English unless they ask for German (``settings.LANGUAGE_CODE = "de"``, an ``Accept-Language``
+    header, ``translation.override("de")`` or a user's stored language)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    translation.activate("en")
+    yield
+    translation.deactivate()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
 from claims import roles
 from claims.admin.forms import SeriesLinkForm
@@ -40,35 +41,36 @@ class ClaimActionsMixin:
         for failure in failed:
             self.message_user(request, failure, messages.ERROR)
 
-    @admin.action(description="Assign to me", permissions=["adjuster"])
+    @admin.action(description=_("Assign to me"), permissions=["adjuster"])
     def assign_to_me(self, request, queryset):
         self._each(request, queryset, "Assigned to you",
                    lambda claim: claim_assign(claim=claim, adjuster=request.user, by=request.user))
 
-    @admin.action(description="Run the coverage check again", permissions=["adjuster"])
+    @admin.action(description=_("Run the coverage check again"), permissions=["adjuster"])
     def rerun_coverage_check(self, request, queryset):
         self._each(request, queryset, "Coverage checked",
                    lambda claim: claim_coverage_check(claim=claim, by=request.user))
 
-    @admin.action(description="Confirm: duplicate of the flagged claim", permissions=["adjuster"])
+    @admin.action(description=_("Confirm: duplicate of the flagged claim"),
+                  permissions=["adjuster"])
     def confirm_duplicate(self, request, queryset):
         self._each(request, queryset, "Confirmed as duplicates",
                    lambda claim: claim_duplicate_resolve(claim=claim, is_duplicate=True,
                                                          by=request.user))
 
-    @admin.action(description="Dismiss the duplicate flag", permissions=["adjuster"])
+    @admin.action(description=_("Dismiss the duplicate flag"), permissions=["adjuster"])
     def dismiss_duplicate(self, request, queryset):
         self._each(request, queryset, "Duplicate flag dismissed",
                    lambda claim: claim_duplicate_resolve(claim=claim, is_duplicate=False,
                                                          by=request.user))
 
-    @admin.action(description="Remove from their series", permissions=["adjuster"])
+    @admin.action(description=_("Remove from their series"), permissions=["adjuster"])
     def unlink_from_series(self, request, queryset):
         self._each(request, queryset, "Removed from their series",
                    lambda claim: claim_series_unlink(claim=claim, by=request.user,
                                                      reason="Unlinked in the admin."))
 
-    @admin.action(description="Link as one series (one cause)", permissions=["adjuster"])
+    @admin.action(description=_("Link as one series (one cause)"), permissions=["adjuster"])
     def link_as_series(self, request, queryset):
         claims = list(queryset.order_by("pk"))
         form = SeriesLinkForm(request.POST if "apply" in request.POST else None)

@@ -10,8 +10,9 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
 from claims import roles
@@ -62,7 +63,7 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
 
     fsm_fields = ["state"]
     fsm_forms = {"deny": DenyForm, "withdraw": WithdrawForm, "reopen": ReopenForm}
-    fsm_transition_not_allowed_msg = "You are not allowed to '{transition_name}' this claim."
+    fsm_transition_not_allowed_msg = _("You are not allowed to “{transition_name}” this claim.")
     change_form_template = "admin/claims/claim/change_form.html"
     fsm_transition_form_template = "admin/claims/claim/transition_form.html"
     form = ClaimChangeForm
@@ -87,7 +88,8 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
             return claims_for_queue(now=timezone.now())
         # One claim (its page, downloads, transitions): no work-queue figures to compute.
         return with_open_information(Claim.objects.select_related(
-            "policy__policyholder", "policy__product", "loss_type", "assigned_adjuster"))
+            "policy__policyholder", "policy__product", "loss_type", "assigned_adjuster",
+            "coverage_account", "coverage_section__module"))
 
     def get_object(self, request, object_id, from_field=None):
         """Read once per GET (the page, the FSM buttons and the audit history all ask)."""
@@ -116,29 +118,29 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
         return format_html('<strong class="claim-overdue">{}</strong>',
                            "EMERGENCY") if claim.emergency else ""
 
-    @admin.display(description="state", ordering="state")
+    @admin.display(description=_("state"), ordering="state")
     def state_label(self, claim):
         return ClaimState(claim.state).label
 
-    @admin.display(description="policyholder", ordering="policy__policyholder__company_name")
+    @admin.display(description=_("policyholder"), ordering="policy__policyholder__company_name")
     def policyholder(self, claim):
         return claim.policy.policyholder
 
-    @admin.display(description="product", ordering="policy__product__name")
+    @admin.display(description=_("product"), ordering="policy__product__name_en")
     def product(self, claim):
         return claim.policy.product
 
-    @admin.display(description="next due", ordering="next_due_at")
+    @admin.display(description=_("next due"), ordering="next_due_at")
     def next_due(self, claim):
         if claim.next_due_at is None:
             return ""
-        text = f"{timezone.localtime(claim.next_due_at):%d.%m.%Y %H:%M}"
+        text = date_format(timezone.localtime(claim.next_due_at), "SHORT_DATETIME_FORMAT")
         if claim.overdue_count:
             return format_html('<strong class="claim-overdue">{} ({} overdue)</strong>', text,
                                claim.overdue_count)
         return text
 
-    @admin.display(description="flags")
+    @admin.display(description=_("flags"))
     def flags(self, claim):
         marks = []
         if claim.awaiting_information:
@@ -155,15 +157,15 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
         if obj is None:
             return [(None, {"fields": ADD_FIELDS})]
         return [
-            ("Claim", {"fields": ["number", "state_overview", "policy", "loss_type",
+            (_("Claim"), {"fields": ["number", "state_overview", "policy", "loss_type",
                                   "loss_date", "reported_at", "reported_by", "emergency",
                                   "estimated_amount", "assigned_adjuster", "description"]}),
-            ("Claimant", {"fields": ["claimant_name", "claimant_email", "claimant_address"]}),
-            ("Coverage check", {"fields": ["coverage_result"]}),
-            ("Policy and its sections", {"fields": ["policy_overview"]}),
-            ("Decision", {"fields": ["decision"]}),
-            ("Related claims (series)", {"fields": ["series_overview"]}),
-            ("Possible duplicate", {"fields": ["duplicate_overview"]}),
+            (_("Claimant"), {"fields": ["claimant_name", "claimant_email", "claimant_address"]}),
+            (_("Coverage check"), {"fields": ["coverage_result"]}),
+            (_("Policy and its sections"), {"fields": ["policy_overview"]}),
+            (_("Decision"), {"fields": ["decision"]}),
+            (_("Related claims (series)"), {"fields": ["series_overview"]}),
+            (_("Possible duplicate"), {"fields": ["duplicate_overview"]}),
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -197,32 +199,32 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="state")
+    @admin.display(description=_("state"))
     def state_overview(self, claim):
         return display.state_badges(claim)
 
-    @admin.display(description="result")
+    @admin.display(description=_("result"))
     def coverage_result(self, claim):
         return display.coverage_result(claim)
 
-    @admin.display(description="policy")
+    @admin.display(description=_("policy"))
     def policy_overview(self, claim):
         return display.policy_overview(claim)
 
-    @admin.display(description="decision")
+    @admin.display(description=_("decision"))
     def decision(self, claim):
         if claim.denial_reason:
-            return format_html("Denied: <strong>{}</strong>. {}",
+            return format_html("{} <strong>{}</strong>. {}", _("Denied:"),
                                claim.get_denial_reason_display(), claim.denial_text)
         if claim.withdrawal_reason:
-            return format_html("Withdrawn: {}", claim.withdrawal_reason)
+            return format_html("{} {}", _("Withdrawn:"), claim.withdrawal_reason)
         return "-"
 
-    @admin.display(description="series")
+    @admin.display(description=_("series"))
     def series_overview(self, claim):
         return display.series_overview(claim)
 
-    @admin.display(description="duplicate check")
+    @admin.display(description=_("duplicate check"))
     def duplicate_overview(self, claim):
         return display.duplicate_overview(claim)
 
@@ -284,18 +286,19 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
     # --- transitions: the FSM buttons call claim_transition -----------------------------------
 
     def get_fsm_block_label(self, fsm_field_name):
-        return "Move the claim"
+        return _("Move the claim")
 
     def response_change(self, request, obj):
         name = request.POST.get(self.fsm_post_param)
         if name and name not in TRANSITION_NAMES:
-            self.message_user(request, f"Unknown transition {name!r}.", messages.ERROR)
+            self.message_user(request, _("Unknown transition “%(name)s”.") % {"name": name},
+                              messages.ERROR)
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
     def fsm_transition_view(self, request, object_id, transition_name, **kwargs):
         if transition_name not in TRANSITION_NAMES:
-            raise Http404(f"Unknown transition {transition_name!r}.")
+            raise Http404(_("Unknown transition “%(name)s”.") % {"name": transition_name})
         return super().fsm_transition_view(request, object_id, transition_name, **kwargs)
 
     def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None):
@@ -309,7 +312,8 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
             self.message_user(request, f"{label}: {error.message}", messages.ERROR)
             return False
         self.message_user(
-            request, f"{label}: done. The claim is now {ClaimState(obj.state).label.lower()}.",
+            request, _("%(action)s: done. The claim is now %(state)s.") % {
+                "action": label, "state": str(ClaimState(obj.state).label).lower()},
             messages.SUCCESS,
         )
         return True
@@ -327,7 +331,7 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
     def document_download(self, request, object_id, document_id):
         claim = self.get_object(request, object_id)
         if claim is None:
-            raise Http404("No such claim.")
+            raise Http404(_("No such claim."))
         if not (self.has_view_permission(request, claim) and roles.is_adjuster(request.user)
                 or request.user.is_superuser):
             raise PermissionDenied

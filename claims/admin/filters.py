@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from claims.models import FINAL_STATES, InformationRequest
 from claims.selectors import (
@@ -23,7 +24,7 @@ class AdjusterListFilter(admin.RelatedFieldListFilter):
 
 
 class WorkQueueFilter(admin.SimpleListFilter):
-    title = "work queue"
+    title = _("work queue")
     parameter_name = "queue"
 
     def lookups(self, request, model_admin):
@@ -65,7 +66,7 @@ class WorkQueueFilter(admin.SimpleListFilter):
 
 
 class ActivityStatusFilter(admin.SimpleListFilter):
-    title = "status"
+    title = _("status")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):

@@ -7,8 +7,11 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from claims.admin.forms import DocumentInlineForm, InformationRequestInlineForm, NoteInlineForm
 from claims.models import Activity, ClaimDocument, ClaimNote, InformationRequest
@@ -47,8 +50,8 @@ class ClaimNoteInline(AppendOnlyInline):
     fields = ["created_at", "author", "visibility", "text"]
     readonly_fields = ["created_at", "author"]
     related_people = ("author", "claim")
-    verbose_name = "note"
-    verbose_name_plural = "notes (append-only)"
+    verbose_name = _("note")
+    verbose_name_plural = _("notes (append-only)")
 
 
 class ClaimDocumentListInline(AppendOnlyInline):
@@ -57,13 +60,13 @@ class ClaimDocumentListInline(AppendOnlyInline):
     fields = ["download", "doc_type", "content_type", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
     related_people = ("uploaded_by", "claim")
-    verbose_name = "document"
-    verbose_name_plural = "documents"
+    verbose_name = _("document")
+    verbose_name_plural = _("documents")
 
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="file")
+    @admin.display(description=_("file"))
     def download(self, document):
         url = reverse("admin:claims_claim_document", args=[document.claim_id, document.pk])
         return format_html('<a href="{}">{}</a>', url, document.original_name)
@@ -73,8 +76,8 @@ class ClaimDocumentAddInline(AppendOnlyInline):
     model = ClaimDocument
     form = DocumentInlineForm
     fields = ["doc_type", "file"]
-    verbose_name = "new document"
-    verbose_name_plural = "add documents (PDF, images, text/CSV, Word, Excel)"
+    verbose_name = _("new document")
+    verbose_name_plural = _("add documents (PDF, images, text/CSV, Word, Excel)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).none()
@@ -86,25 +89,31 @@ class InformationRequestInline(AppendOnlyInline):
     fields = ["kind", "question", "due_date", "status", "answer", "requested_by", "closed_at"]
     readonly_fields = ["kind", "status", "answer", "requested_by", "closed_at"]
     related_people = ("requested_by", "claim")
-    verbose_name = "information request"
-    verbose_name_plural = "information requests to the policyholder"
+    verbose_name = _("information request")
+    verbose_name_plural = _("information requests to the policyholder")
 
 
 class ActivityInline(AppendOnlyInline):
     model = Activity
     extra = 0
-    fields = ["title", "opened_in_state", "due", "completed_at", "completion_note",
+    fields = ["activity_title", "opened_in_state", "due", "completed_at", "completion_note",
               "escalated_at", "escalated_to"]
     readonly_fields = fields
     related_people = ("escalated_to", "claim")
-    verbose_name_plural = "activities"
+    verbose_name_plural = _("activities")
+
+    @admin.display(description=_("title"))
+    def activity_title(self, activity):
+        """The seeded templates' titles are in the catalogue (claims/activity_titles.py)."""
+        return gettext(activity.title)
 
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="due")
+    @admin.display(description=_("due"))
     def due(self, activity):
-        text = f"{timezone.localtime(activity.due_at):%d.%m.%Y %H:%M}"
+        text = date_format(timezone.localtime(activity.due_at), "SHORT_DATETIME_FORMAT")
         if activity.completed_at is None and activity.due_at < timezone.now():
-            return format_html('<strong class="claim-overdue">{} OVERDUE</strong>', text)
+            return format_html('<strong class="claim-overdue">{} {}</strong>', text,
+                               _("OVERDUE"))
         return text if activity.completed_at is None else mark_safe(f"<s>{text}</s>")

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from claims import roles
 from claims.admin.display import claim_link
@@ -47,18 +48,18 @@ class ActivityAdmin(ReadOnlyAdmin):
     list_select_related = ["claim", "escalated_to"]
     actions = ["mark_done"]
 
-    @admin.display(description="claim", ordering="claim__number")
+    @admin.display(description=_("claim"), ordering="claim__number")
     def claim_number(self, activity):
         return claim_link(activity.claim)
 
-    @admin.display(description="overdue", boolean=True)
+    @admin.display(description=_("overdue"), boolean=True)
     def is_overdue(self, activity):
         return activity.completed_at is None and activity.due_at < timezone.now()
 
     def has_adjuster_permission(self, request):
         return roles.is_adjuster(request.user)
 
-    @admin.action(description="Mark as done", permissions=["adjuster"])
+    @admin.action(description=_("Mark as done"), permissions=["adjuster"])
     def mark_done(self, request, queryset):
         for activity in queryset:
             try:
@@ -85,7 +86,7 @@ class InformationRequestAdmin(admin.ModelAdmin):
                        "requested_at", "closed_by", "closed_at"]
     form = AnswerForm
 
-    @admin.display(description="claim", ordering="claim__number")
+    @admin.display(description=_("claim"), ordering="claim__number")
     def claim_number(self, request_):
         return claim_link(request_.claim)
 
@@ -116,7 +117,7 @@ class InformationRequestAdmin(admin.ModelAdmin):
 class ClaimSeriesAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "created_by", "created_at", "claim_numbers"]
 
-    @admin.display(description="claims")
+    @admin.display(description=_("claims"))
     def claim_numbers(self, series):
         return ", ".join(series.claims.values_list("number", flat=True))
 

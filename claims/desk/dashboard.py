@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from claims.models import FINAL_STATES, Activity, Claim, ClaimNote, ClaimState
 from claims.money.models import Payment, ReserveChange
+from coverage.models import localized_name
 from coverage.money import ZERO, money
 from policies.models import InsuranceYearAccount
 
@@ -123,13 +124,13 @@ def paid_and_incurred_per_month(*, now) -> list[Bar]:
 
 def aggregate_used() -> list[dict]:
     rows = (InsuranceYearAccount.objects
-            .annotate(calendar_year=ExtractYear("starts_on"))
-            .values("section__policy__product_id", "section__policy__product__name",
-                    "calendar_year")
+            .annotate(calendar_year=ExtractYear("starts_on"),
+                      product_name=localized_name("section__policy__product__"))
+            .values("section__policy__product_id", "product_name", "calendar_year")
             .annotate(limit=Sum("limit"), committed=Sum("committed"))
-            .order_by("section__policy__product__name", "calendar_year"))
+            .order_by("product_name", "calendar_year"))
     return [{
-        "product": r["section__policy__product__name"], "year": r["calendar_year"],
+        "product": r["product_name"], "year": r["calendar_year"],
         "limit": r["limit"], "committed": r["committed"],
         "percent": round(100 * r["committed"] / r["limit"]) if r["limit"] else 0,
         "percent_capped": min(100, round(100 * r["committed"] / r["limit"])) if r["limit"] else 0,

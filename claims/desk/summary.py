@@ -35,7 +35,7 @@ class DeskSummary:
 
 def claim_desk_summary(*, claim: Claim) -> DeskSummary:
     now = timezone.now()
-    sections = list(claim.policy.sections.select_related("module").order_by("module__name"))
+    sections = list(claim.policy.sections.base_first())
     latest = (ReserveChange.objects.filter(claim=claim)
               .order_by("section_id", "kind", "-created_at", "-id")
               .distinct("section_id", "kind").values_list("kind", "level"))

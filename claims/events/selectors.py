@@ -228,7 +228,8 @@ def _exposure(event: CyberEvent) -> list[ExposureRow]:
     remaining = ExpressionWrapper(F("limit") - F("committed"), output_field=MONEY_FIELD)
     rows = (
         exposure_accounts(event=event)
-        .values(product=F("section__policy__product__name"), module=F("section__module__name"))
+        .values(product=F("section__policy__product__name_en"),
+                module=F("section__module__name_en"))
         .annotate(policies=Count("section__policy", distinct=True), limit_sum=Sum("limit"),
                   committed_sum=Sum("committed"), remaining_sum=Sum(remaining))
         .order_by("product", "module")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 
 from claims.models.claim import Claim, ClaimState
 from claims.models.records import InformationRequest
@@ -42,7 +43,7 @@ class ActivityTemplate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_state_display()}: {self.title}"
+        return f"{self.get_state_display()}: {gettext(self.title)}"
 
 
 class Activity(models.Model):
@@ -88,7 +89,7 @@ class Activity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.claim})"
+        return f"{gettext(self.title)} ({self.claim})"
 
     @property
     def is_open(self) -> bool:

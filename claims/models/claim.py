@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from claims import roles
@@ -231,16 +232,16 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=[S.REPORTED, S.REOPENED], target=S.LIABILITY_CHECK,
         permission=may_decide,
-        custom={"label": "Start liability check", "admin": True,
-                "help_text": "Runs the coverage check and opens the liability decision."},
+        custom={"label": _("Start liability check"), "admin": True,
+                "help_text": _("Runs the coverage check and opens the liability decision.")},
     )
     def start_liability_check(self):
         """Reported (or reopened) -> liability and coverage check."""
 
     @transition(
         field=state, source=S.LIABILITY_CHECK, target=S.DENIED, permission=may_decide,
-        custom={"label": "Deny claim", "admin": True,
-                "help_text": "Needs a reason from the list and an explanation."},
+        custom={"label": _("Deny claim"), "admin": True,
+                "help_text": _("Needs a reason from the list and an explanation.")},
     )
     def deny(self):
         """Liability check -> denied."""
@@ -248,16 +249,16 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=S.LIABILITY_CHECK, target=S.DEFENDING, permission=may_decide,
         conditions=[is_third_party_claim],
-        custom={"label": "Defend unjustified claim", "admin": True,
-                "help_text": "Passive legal protection: fend off the third party's claim."},
+        custom={"label": _("Defend unjustified claim"), "admin": True,
+                "help_text": _("Passive legal protection: fend off the third party's claim.")},
     )
     def defend(self):
         """Liability check -> defending an unjustified third-party claim."""
 
     @transition(
         field=state, source=S.LIABILITY_CHECK, target=S.MITIGATION, permission=may_decide,
-        custom={"label": "Start mitigation (vendors)", "admin": True,
-                "help_text": "Vendors keep the damage small (forensics, data recovery, ...)."},
+        custom={"label": _("Start mitigation (vendors)"), "admin": True,
+                "help_text": _("Vendors keep the damage small (forensics, data recovery, ...).")},
     )
     def start_mitigation(self):
         """Liability check -> mitigation."""
@@ -265,7 +266,7 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=[S.LIABILITY_CHECK, S.MITIGATION], target=S.SETTLEMENT,
         permission=may_decide,
-        custom={"label": "Go to settlement", "admin": True},
+        custom={"label": _("Go to settlement"), "admin": True},
     )
     def start_settlement(self):
         """Liability check or mitigation -> settlement."""
@@ -273,7 +274,7 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=S.SETTLEMENT, target=S.SETTLED, permission=may_decide,
         # Driven by the money: settlement_approve moves the claim here, never a bare button.
-        custom={"label": "Approve settlement", "admin": False},
+        custom={"label": _("Approve settlement"), "admin": False},
     )
     def approve_settlement(self):
         """Settlement -> settled (approved)."""
@@ -281,7 +282,7 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=S.SETTLED, target=S.PAID, permission=may_decide,
         # Driven by the money: the last executed payment moves the claim here.
-        custom={"label": "Record payment", "admin": False},
+        custom={"label": _("Record payment"), "admin": False},
     )
     def mark_paid(self):
         """Settled -> paid."""
@@ -306,22 +307,22 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=[S.PAID, S.DENIED, S.DEFENDING], target=S.CLOSED,
         permission=may_decide,
-        custom={"label": "Close claim", "admin": True},
+        custom={"label": _("Close claim"), "admin": True},
     )
     def close(self):
         """Paid, denied or defended -> closed."""
 
     @transition(
         field=state, source=WITHDRAWABLE_STATES, target=S.WITHDRAWN, permission=may_withdraw,
-        custom={"label": "Withdraw claim", "admin": True,
-                "help_text": "The policyholder withdraws the claim; needs a reason."},
+        custom={"label": _("Withdraw claim"), "admin": True,
+                "help_text": _("The policyholder withdraws the claim; needs a reason.")},
     )
     def withdraw(self):
         """Any state before settlement -> withdrawn (policyholder or adjuster)."""
 
     @transition(
         field=state, source=S.CLOSED, target=S.REOPENED, permission=may_decide,
-        custom={"label": "Reopen claim", "admin": True, "help_text": "Needs a reason."},
+        custom={"label": _("Reopen claim"), "admin": True, "help_text": _("Needs a reason.")},
     )
     def reopen(self):
         """Closed -> reopened (then back to the liability check)."""

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +66,8 @@ from claims.money.services import (
 )
 from coverage.models import CostCategory, DeductibleRule
 from coverage.settlement import SettlementInputError
+from language.forms import MoneyField
+from language.money import format_amount
 from policies.admin import PolicyAdmin
 from policies.models import CoverageSection, Policy
 
@@ -72,8 +75,8 @@ from policies.models import CoverageSection, Policy
 class CostLineForm(forms.Form):
     section = forms.ModelChoiceField(queryset=CoverageSection.objects.none())
     category = forms.ModelChoiceField(queryset=CostCategory.objects.all())
-    amount = forms.DecimalField(max_digits=14, decimal_places=2,
-                                help_text="Negative: a correction of earlier lines.")
+    amount = MoneyField(max_digits=14, decimal_places=2, label=_("amount"),
+                        help_text=_("Negative: a correction of earlier lines."))
     payee_kind = forms.ChoiceField(choices=[c for c in PayeeKind.choices if c[0] != "vendor"],
                                    label="payee")
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -94,8 +97,8 @@ class CostLineForm(forms.Form):
 class ReserveForm(forms.Form):
     section = forms.ModelChoiceField(queryset=CoverageSection.objects.none())
     kind = forms.ChoiceField(choices=ReserveKind.choices)
-    level = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0,
-                               help_text="The new reserve level.")
+    level = MoneyField(max_digits=14, decimal_places=2, min_value=0, label=_("level"),
+                       help_text=_("The new reserve level."))
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, claim: Claim, **kwargs):
@@ -153,12 +156,13 @@ class DecideForm(forms.Form):
 
 
 def _eur(value) -> str:
-    return f"{value:,.2f}"
+    """An amount as the reader reads it (1.400,50 in German; the table says €)."""
+    return format_amount(value, currency=False)
 
 
 def _local(moment) -> str:
     """A point in time as the adjuster reads it: in the site's time zone (Europe/Berlin)."""
-    return f"{timezone.localtime(moment):%d.%m.%Y %H:%M}"
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 LIMIT_LABELS = {"sublimit": _("sublimit"), "per_loss": _("per-loss limit"),
@@ -185,14 +189,14 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
         if obj is not None:
-            fieldsets.append(("Money: settlement statement", {"fields": ["money_statement"]}))
+            fieldsets.append((_("Money: settlement statement"), {"fields": ["money_statement"]}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "money_statement"] if obj is not None else fields
 
-    @admin.display(description="statement")
+    @admin.display(description=_("statement"))
     def money_statement(self, claim):
         parts = [self._money_links(claim)]
         for section in money_sections(claim=claim):
@@ -200,50 +204,56 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
         settlements = Settlement.objects.filter(claim=claim).select_related(
             "section__module", "proposed_by", "decided_by")
         if settlements:
-            parts.append(format_html("<h3>Settlements</h3>{}", _table(
-                ["#", "Section", "State", "Proposed", "Approved", "Limited by", "Proposed by",
-                 "Decided by", "Reason", ""],
+            parts.append(format_html("<h3>{}</h3>{}", _("Settlements"), _table(
+                ["#", _("Section"), _("State"), _("Proposed"), _("Approved"), _("Limited by"),
+                 _("Proposed by"), _("Decided by"), _("Reason"), ""],
                 [(s.pk, s.section.module.name, s.get_state_display(), _eur(s.proposed_payable),
                   _eur(s.approved_amount) if s.approved_amount is not None else "-",
                   _limits(s.limited_by) or "-", s.proposed_by, s.decided_by or "-",
                   s.refusal_reason or "-",
-                  format_html('<a href="{}">approve or refuse</a>',
-                              reverse("admin:money_settlement_decide", args=[claim.pk, s.pk]))
+                  format_html('<a href="{}">{}</a>',
+                              reverse("admin:money_settlement_decide", args=[claim.pk, s.pk]),
+                              _("approve or refuse"))
                   if s.state in OPEN_SETTLEMENT_STATES else "")
                  for s in settlements])))
         payments = Payment.objects.filter(claim=claim)
         if payments:
-            parts.append(format_html("<h3>Payments</h3>{}", _table(
-                ["#", "Settlement", "Payee", "Amount", "Status", "Reference", "Paid at"],
+            parts.append(format_html("<h3>{}</h3>{}", _("Payments"), _table(
+                ["#", _("Settlement"), _("Payee"), _("Amount"), _("Status"), _("Reference"),
+                 _("Paid at")],
                 [(p.pk, p.settlement_id, f"{p.payee_name} ({p.get_payee_kind_display()})",
                   _eur(p.amount), p.get_status_display(), p.external_reference or "-",
                   _local(p.paid_at) if p.paid_at else "-") for p in payments])))
         share = insured_share(claim=claim)
         if share.deducted or share.owed:
             parts.append(format_html(
-                "<h3>The insured's deductible</h3><p>Deducted from its payments {}; owed by the "
-                "insured {} (received {}, written off {}); <strong>still owed {}</strong>.{}</p>",
-                _eur(share.deducted), _eur(share.owed), _eur(share.received),
-                _eur(share.written_off), _eur(share.still_owed),
-                format_html(' <a href="{}">Record received or written off</a>',
-                            reverse("admin:money_deductible_settle", args=[claim.pk]))
+                "<h3>{}</h3><p>{}{}</p>", _("The insured's deductible"),
+                _("Deducted from its payments %(deducted)s; owed by the insured %(owed)s "
+                  "(received %(received)s, written off %(written_off)s); still owed "
+                  "%(still_owed)s.") % {
+                    "deducted": _eur(share.deducted), "owed": _eur(share.owed),
+                    "received": _eur(share.received), "written_off": _eur(share.written_off),
+                    "still_owed": _eur(share.still_owed)},
+                format_html(' <a href="{}">{}</a>',
+                            reverse("admin:money_deductible_settle", args=[claim.pk]),
+                            _("Record received or written off"))
                 if share.still_owed else ""))
         parts.append(claim_financials_html(claim))
         agreements = RansomAgreement.objects.filter(claim=claim)
         if agreements:
-            parts.append(format_html("<h3>Ransom agreements</h3>{}", _table(
-                ["Agreed by", "When", "Police report", "Recorded by"],
+            parts.append(format_html("<h3>{}</h3>{}", _("Ransom agreements"), _table(
+                [_("Agreed by"), _("When"), _("Police report"), _("Recorded by")],
                 [(a.agreed_by_name, _local(a.agreed_at), a.police_report_reference,
                   a.recorded_by) for a in agreements])))
         return format_html_join("", "{}", ((part,) for part in parts))
 
     def _money_links(self, claim) -> str:
-        links = [("money_cost_line_add", "Add a cost line"),
-                 ("money_reserve_set", "Change a reserve"),
-                 ("money_interruption_assess", "Record the first 8 hours' loss"),
-                 ("money_ransom_agreement", "Record a ransom agreement"),
-                 ("money_security_proof", "Decide on the IT-security proof"),
-                 ("money_settlement_propose", "Propose a settlement")]
+        links = [("money_cost_line_add", _("Add a cost line")),
+                 ("money_reserve_set", _("Change a reserve")),
+                 ("money_interruption_assess", _("Record the first 8 hours' loss")),
+                 ("money_ransom_agreement", _("Record a ransom agreement")),
+                 ("money_security_proof", _("Decide on the IT-security proof")),
+                 ("money_settlement_propose", _("Propose a settlement"))]
         return format_html("<p>{}</p>", format_html_join(" | ", '<a href="{}">{}</a>', (
             (reverse(f"admin:{name}", args=[claim.pk]), label) for name, label in links)))
 
@@ -251,39 +261,50 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
         lines = cost_lines_for(claim=claim, section=section)
         reserves = reserves_current(claim=claim, section=section)
         head = format_html(
-            "<h3>{}: sum insured {} per loss, deductible {}</h3><p>Reserves: loss {}, expense {}"
-            "</p>", section.module.name, _eur(section.sum_insured), _eur(section.deductible),
-            _eur(reserves["loss"]), _eur(reserves["expense"]))
+            "<h3>{}</h3><p>{}</p>",
+            _("%(module)s: sum insured %(sum)s per loss, deductible %(deductible)s") % {
+                "module": section.module.name, "sum": format_amount(section.sum_insured),
+                "deductible": format_amount(section.deductible)},
+            _("Reserves: loss %(loss)s, expense %(expense)s") % {
+                "loss": format_amount(reserves["loss"]),
+                "expense": format_amount(reserves["expense"])})
         if not lines:
-            return format_html("{}<p>No cost lines yet.</p>", head)
+            return format_html("{}<p>{}</p>", head, _("No cost lines yet."))
         line_table = _table(
-            ["Category", "Amount", "Payee", "Source", "Reason", "By"],
+            [_("Category"), _("Amount"), _("Payee"), _("Source"), _("Reason"), _("By")],
             [(line.category.name, _eur(line.amount), line.payee_name, line.get_source_display(),
               line.reason or "-", line.created_by) for line in lines])
         try:
             result = settlement_preview(claim=claim, section=section)
         except (ClaimsError, SettlementInputError) as error:
-            return format_html("{}{}<p>Preview not possible: {}</p>", head, line_table, error)
-        names = dict(CostCategory.objects.values_list("code", "name"))
+            return format_html("{}{}<p>{} {}</p>", head, line_table,
+                               _("Preview not possible:"), error)
+        names = {c.code: c.name for c in CostCategory.objects.all()}
         categories = _table(
-            ["Category", "Claimed", "Sublimit", "Covered", "Not covered", "Deductible"],
+            [_("Category"), _("Claimed"), _("Sublimit"), _("Covered"), _("Not covered"),
+             _("Deductible")],
             [(names.get(row.category, row.category), _eur(row.claimed),
               _eur(row.sublimit) if row.sublimit is not None else "-", _eur(row.covered),
-              _eur(row.uncovered), "exempt" if row.deductible_exempt else "applies")
+              _eur(row.uncovered), _("exempt") if row.deductible_exempt else _("applies"))
              for row in result.categories])
         split = payee_split(claim=claim, section=section, result=result)
         return format_html(
-            "{}{}<h4>Settlement preview</h4>{}<ol>{}</ol><p><strong>Payable {}</strong> "
-            "(deductible {}, aggregate left after it {}{}).</p><p>Who is paid what: {}</p>"
-            "<p>The insured's share: {} deducted from its payments, {} owed by the insured.</p>"
-            "{}",
-            head, line_table, categories,
+            "{}{}<h4>{}</h4>{}<ol>{}</ol><p><strong>{}</strong> ({}{}).</p><p>{} {}</p>"
+            "<p>{}</p>{}",
+            head, line_table, _("Settlement preview"), categories,
             format_html_join("", "<li>{}</li>", ((step,) for step in result.steps)),
-            _eur(result.payable), _eur(result.deductible), _eur(result.aggregate_remaining),
-            f"; limited by {_limits(result.limited_by)}" if result.limited_by else "",
-            format_html_join(", ", "{} {}", ((s.payee_name, _eur(s.amount))
+            _("Payable %(amount)s") % {"amount": format_amount(result.payable)},
+            _("deductible %(deductible)s, aggregate left after it %(left)s") % {
+                "deductible": format_amount(result.deductible),
+                "left": format_amount(result.aggregate_remaining)},
+            (_("; limited by %(limits)s") % {"limits": _limits(result.limited_by)})
+            if result.limited_by else "",
+            _("Who is paid what:"),
+            format_html_join(", ", "{} {}", ((s.payee_name, format_amount(s.amount))
                                              for s in split.shares)) or "-",
-            _eur(split.deducted), _eur(split.still_owed),
+            _("The insured's share: %(deducted)s deducted from its payments, %(owed)s owed by "
+              "the insured.") % {"deducted": format_amount(split.deducted),
+                                 "owed": format_amount(split.still_owed)},
             format_html("<p class='errornote'>{}</p>", warning) if (
                 warning := interruption_warning(claim=claim, section=section)) else "",
         )
@@ -458,7 +479,7 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
 class MoneyPolicyAdmin(PolicyAdmin):
     actions = [*PolicyAdmin.actions, loss_run_action("pdf"), loss_run_action("csv")]
 
-    @admin.display(description="aggregate accounts")
+    @admin.display(description=_("aggregate accounts"))
     def aggregate_table(self, policy: Policy) -> str:
         return format_html("{}{}", self._aggregate_accounts(policy),
                            policy_financials_html(policy))

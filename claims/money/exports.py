@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claim
 from claims.money.financials import claim_figures
+from coverage.models import localized_name
 from coverage.money import ZERO
 
 CURRENCY = "EUR"
@@ -93,12 +94,15 @@ def bordereau(*, month: date, product_code: str = "") -> Export:
         claims = claims.filter(policy__product__code=product_code)
     states = dict(Claim._meta.get_field("state").choices)
     qs = claim_figures(claims, month_start=start, month_end=end).annotate(
+        product_name=localized_name("policy__product__"),
+        module_name=localized_name("coverage_section__module__"),
+        loss_type_name=localized_name("loss_type__"),
         agg_used=F("coverage_account__committed"),
         agg_left=F("coverage_account__limit") - F("coverage_account__committed"),
     ).order_by("pk").values_list(
-        "policy__number", "policy__policyholder__company_name", "policy__product__name",
-        "coverage_section__module__name", "number", "loss_date", "reported_at",
-        "loss_type__name", "state", "closed_at", "fin_paid_month", "fin_paid", "fin_reserve",
+        "policy__number", "policy__policyholder__company_name", "product_name",
+        "module_name", "number", "loss_date", "reported_at",
+        "loss_type_name", "state", "closed_at", "fin_paid_month", "fin_paid", "fin_reserve",
         "fin_recovered", "fin_incurred", "fin_deductible", "agg_used", "agg_left",
     )
 
@@ -133,9 +137,12 @@ def loss_run(*, policyholder_id: int | None = None, policy_id: int | None = None
     if policyholder_id:
         claims = claims.filter(policy__policyholder_id=policyholder_id)
     states = dict(Claim._meta.get_field("state").choices)
-    qs = claim_figures(claims).order_by("loss_date", "pk").values_list(
-        "number", "policy__number", "coverage_section__module__name", "loss_date",
-        "reported_at", "closed_at", "loss_type__name", "state", "fin_paid", "fin_reserve",
+    qs = claim_figures(claims).annotate(
+        module_name=localized_name("coverage_section__module__"),
+        loss_type_name=localized_name("loss_type__"),
+    ).order_by("loss_date", "pk").values_list(
+        "number", "policy__number", "module_name", "loss_date",
+        "reported_at", "closed_at", "loss_type_name", "state", "fin_paid", "fin_reserve",
         "fin_recovered", "fin_incurred", "fin_deductible",
     )
 

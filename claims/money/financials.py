@@ -46,6 +46,7 @@ from claims.money.models import (
     SettlementState,
 )
 from config.audit import audit_record
+from coverage.models import localized_name
 from coverage.money import ZERO, money
 
 CLOSE_REASON = "Claim closed: reserve set to zero."
@@ -247,7 +248,7 @@ def claim_financials(*, claim: Claim) -> dict:
     rows = _section_rows([claim.pk])
     names = dict(
         CoverageSection.objects.filter(pk__in=[s for _, s in rows])
-        .values_list("pk", "module__name")
+        .annotate(label=localized_name("module__")).values_list("pk", "label")
     )
     total = Figures(label=_("Claim total"), claims=1)
     sections = []
@@ -266,7 +267,8 @@ def policy_financials(*, policy) -> dict:
     rows = _section_rows(list(years))
     from policies.models import CoverageSection
 
-    names = dict(CoverageSection.objects.filter(policy=policy).values_list("pk", "module__name"))
+    names = dict(CoverageSection.objects.filter(policy=policy).annotate(
+        label=localized_name("module__")).values_list("pk", "label"))
     by_year: dict[tuple, Figures] = {}
     total = Figures(label=_("Policy total"), claims=len(claims))
     claims_in: dict[tuple, set] = {}
@@ -286,14 +288,15 @@ def policy_financials(*, policy) -> dict:
 def product_financials(*, claims: QuerySet | None = None) -> list[dict]:
     """Per product: the book's figures (one aggregate query over the annotated claims)."""
     qs = claim_figures(claims if claims is not None else Claim.objects.all())
-    rows = qs.order_by().values("policy__product__name").annotate(
+    rows = qs.order_by().annotate(product_name=localized_name("policy__product__")).values(
+        "product_name").annotate(
         claims=Sum(Value(1)), paid=Sum("fin_paid"), loss_reserve=Sum("fin_loss_reserve"),
         expense_reserve=Sum("fin_expense_reserve"), recovered=Sum("fin_recovered"),
         recovery_reserve=Sum("fin_recovery_reserve"),
     )
     out = []
     for row in rows:
-        fig = Figures(label=row["policy__product__name"], claims=row["claims"],
+        fig = Figures(label=row["product_name"], claims=row["claims"],
                       paid=row["paid"], loss_reserve=row["loss_reserve"],
                       expense_reserve=row["expense_reserve"], recovered=row["recovered"],
                       recovery_reserve=row["recovery_reserve"])

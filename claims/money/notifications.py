@@ -1,16 +1,23 @@
 """The money app's emails, called explicitly by its services; each is a task through the outbox
-(see ``claims.notifications``). The "paid" email is written here and nowhere else."""
+(see ``claims.notifications``). The "paid" email is written here and nowhere else, in the
+policyholder's language."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from claims.models import Claim
 from claims.notifications import email_after_commit
+from language.services import in_language_of
 
 
 def claim_paid(*, claim: Claim) -> None:
     """To the policyholder: the last payment of the claim was made."""
-    email_after_commit(
-        subject=f"Your claim {claim.number} has been paid",
-        body=f"The settlement of claim {claim.number} has been paid.\n",
-        recipients=[claim.policy.policyholder.email],
-    )
+    holder = claim.policy.policyholder
+    with in_language_of(holder.user, email=holder.email):
+        email_after_commit(
+            subject=_("Your claim %(number)s has been paid") % {"number": claim.number},
+            body=_("The settlement of claim %(number)s has been paid.\n") % {
+                "number": claim.number},
+            recipients=[holder.email],
+        )

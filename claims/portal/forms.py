@@ -8,7 +8,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from claims.amounts import AmountFormField
 from claims.api.serializers.common import TEXT_MAX
@@ -29,10 +31,12 @@ def max_files() -> int:
 
 
 def upload_help() -> str:
-    return (
-        f"PDF, images (PNG, JPEG, GIF), text, CSV, Word or Excel; up to "
-        f"{filesizeformat(settings.DOCUMENT_MAX_BYTES)} per file, {max_files()} files at most."
-    )
+    return _("PDF, images (PNG, JPEG, GIF), text, CSV, Word or Excel; up to %(size)s per file, "
+             "%(count)d files at most.") % {"size": filesizeformat(settings.DOCUMENT_MAX_BYTES),
+                                            "count": max_files()}
+
+
+lazy_upload_help = lazy(upload_help, str)()
 
 
 class MultipleFileInput(forms.FileInput):
@@ -45,7 +49,7 @@ class MultipleFileField(forms.FileField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        kwargs.setdefault("help_text", upload_help())
+        kwargs.setdefault("help_text", lazy_upload_help)
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -55,7 +59,8 @@ class MultipleFileField(forms.FileField):
                 raise ValidationError(self.error_messages["required"], code="required")
             return []
         if len(uploads) > max_files():
-            raise ValidationError(f"At most {max_files()} files at once, please.", code="too_many")
+            raise ValidationError(_("At most %(count)d files at once, please.")
+                                  % {"count": max_files()}, code="too_many")
         problems = []
         for upload in uploads:
             try:
@@ -69,7 +74,8 @@ class MultipleFileField(forms.FileField):
 
 class PolicyChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, policy):
-        return f"{policy.product.name}, policy {policy.number}"
+        return _("%(product)s, policy %(number)s") % {"product": policy.product.name,
+                                                      "number": policy.number}
 
 
 class LossTypeChoiceField(forms.ModelChoiceField):
@@ -86,46 +92,49 @@ class ReportForm(forms.Form):
 
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
     policy = PolicyChoiceField(
-        queryset=None, label="Which policy?", widget=forms.RadioSelect, empty_label=None
+        queryset=None, label=_(
+            "Which policy?"), widget=forms.RadioSelect, empty_label=None
     )
     loss_type = LossTypeChoiceField(
-        queryset=LossType.objects.none(), label="What happened?", widget=forms.RadioSelect,
+        queryset=LossType.objects.none(), label=_(
+            "What happened?"), widget=forms.RadioSelect,
         empty_label=None,
     )
     loss_date = forms.DateField(
-        label="When did it happen?", widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The day of the incident, or the day you first noticed it.",
+        label=_("When did it happen?"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The day of the incident, or the day you first noticed it."),
     )
     description = forms.CharField(
         max_length=10000,
-        label="Tell us what happened", widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What you saw, what is affected, what you have done so far.",
+        label=_("Tell us what happened"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What you saw, what is affected, what you have done so far."),
     )
     emergency = forms.BooleanField(
-        required=False, label="Our systems are down right now (emergency)",
-        help_text="We treat the claim as an emergency and call you within the hour.",
+        required=False, label=_("Our systems are down right now (emergency)"),
+        help_text=_("We treat the claim as an emergency and call you within the hour."),
     )
     estimated_amount = AmountFormField(
         required=False,
-        label="Estimated amount in EUR (if you know it)",
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
+        label=_("Estimated amount in € (if you know it)"),
+        help_text=pgettext_lazy("money input", "For example 1.400,50"),
     )
     claimant_name = forms.CharField(
-        required=False, max_length=200, label="Who claims against you? (name or company)"
+        required=False, max_length=200, label=_(
+            "Who claims against you? (name or company)")
     )
-    claimant_email = forms.EmailField(required=False, label="Their email address")
+    claimant_email = forms.EmailField(required=False, label=_("Their email address"))
     claimant_address = forms.CharField(
         max_length=2000,
-        required=False, label="Their postal address", widget=forms.Textarea(attrs={"rows": 3})
+        required=False, label=_("Their postal address"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    first_8_hours_loss = forms.DecimalField(
-        required=False, min_value=0, max_digits=14, decimal_places=2,
-        label=_("Business interruption: what did you lose in the first 8 hours? (EUR)"),
+    first_8_hours_loss = AmountFormField(
+        required=False,
+        label=_("Business interruption: what did you lose in the first 8 hours? (€)"),
         help_text=_("Only if your business stood still: the profit lost in the first 8 hours of "
                     "the interruption. Your business-interruption deductible is at least this."),
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
     )
-    documents = MultipleFileField(required=False, label="Evidence")
+    documents = MultipleFileField(required=False, label=_("Evidence"))
 
     def __init__(self, *args, holder: Policyholder, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,7 +144,7 @@ class ReportForm(forms.Form):
         self.covered = loss_types_by_policy(policies=list(policies))
         self.fields["loss_type"].queryset = LossType.objects.filter(
             modules__sections__policy__in=policies
-        ).distinct().order_by("third_party", "name")
+        ).distinct().order_by("third_party", "name_en")
         self.fields["loss_date"].widget.attrs["max"] = timezone.localdate().isoformat()
         # Not optional but conditional: a claim from a third party needs its name and one way
         # to reach them (email or postal address); the labels say so instead of "(optional)".
@@ -149,7 +158,7 @@ class ReportForm(forms.Form):
     def clean_loss_date(self):
         loss_date = self.cleaned_data["loss_date"]
         if loss_date > timezone.localdate():
-            raise ValidationError("The date cannot be in the future.")
+            raise ValidationError(_("The date cannot be in the future."))
         return loss_date
 
     def clean(self):
@@ -159,8 +168,9 @@ class ReportForm(forms.Form):
             if loss_type.pk not in self.covered.get(policy.pk, set()):
                 self.add_error(
                     "loss_type",
-                    f"Your policy {policy.number} ({policy.product.name}) does not cover this. "
-                    "Choose the policy that does, or call us if you are unsure.",
+                    _("Your policy %(number)s (%(product)s) does not cover this. Choose the policy "
+                      "that does, or call us if you are unsure.") % {
+                        "number": policy.number, "product": policy.product.name},
                 )
             elif "loss_date" in data and "description" in data:
                 self._service_rules(data, loss_type)
@@ -194,23 +204,25 @@ def add_service_errors(form: forms.Form, error: ClaimValidationError) -> None:
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(max_length=TEXT_MAX, label="Your answer",
+    answer = forms.CharField(max_length=TEXT_MAX, label=_("Your answer"),
                              widget=forms.Textarea(attrs={"rows": 4}))
-    documents = MultipleFileField(required=False, label="Attach documents")
+    documents = MultipleFileField(required=False, label=_("Attach documents"))
 
 
 class DocumentsForm(forms.Form):
-    documents = MultipleFileField(label="Add documents")
+    documents = MultipleFileField(label=_("Add documents"))
 
 
 class MessageForm(forms.Form):
     text = forms.CharField(
-        label="Your message", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=_(
+            "Your message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
 
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label="Why do you withdraw the claim?", widget=forms.Textarea(attrs={"rows": 3}),
+        label=_(
+            "Why do you withdraw the claim?"), widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )

@@ -1,6 +1,6 @@
 """The portal's emails, called explicitly by the portal services: a message from the policyholder
-goes to the claim's adjuster. (State-change emails are the claims app's, sent by
-``claim_transition`` through ``claims.notifications``.)"""
+goes to the claim's adjuster, in the adjuster's language. (State-change emails are the claims
+app's, sent by ``claim_transition`` through ``claims.notifications``.)"""
 
 from __future__ import annotations
 

@@ -9,6 +9,8 @@ from datetime import datetime
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from claims.models import (
     FINAL_STATES,
@@ -31,7 +33,7 @@ def policyholder_of(user) -> Policyholder:
     """The caller's policyholder record; a login without one has no portal (404)."""
     holder = getattr(user, "policyholder", None) if user.is_authenticated else None
     if holder is None:
-        raise Http404("No policyholder record for this login.")
+        raise Http404(_("No policyholder record for this login."))
     return holder
 
 
@@ -122,7 +124,7 @@ class TimelineEntry:
 def _transition_title(entry: AuditEntry) -> str:
     labels = dict(ClaimState.choices)
     target = labels.get(entry.to_value, entry.to_value)
-    return f"Status: {target}"
+    return _("Status: %(state)s") % {"state": target}
 
 
 def _transition_text(entry: AuditEntry, claim: Claim) -> str:
@@ -137,27 +139,27 @@ def _transition_text(entry: AuditEntry, claim: Claim) -> str:
 def _from_audit(entry: AuditEntry, claim: Claim, user) -> TimelineEntry | None:
     action = entry.action
     if action == "claim.reported":
-        return TimelineEntry(entry.created_at, "Incident reported", kind="state")
+        return TimelineEntry(entry.created_at, _("Incident reported"), kind="state")
     if action == "claim.transition":
         return TimelineEntry(
             entry.created_at, _transition_title(entry), _transition_text(entry, claim), "state"
         )
     if action == "information_request.opened":
-        return TimelineEntry(entry.created_at, "Your adjuster asked a question", entry.reason,
+        return TimelineEntry(entry.created_at, _("Your adjuster asked a question"), entry.reason,
                              "question")
     if action == "information_request.answered":
-        return TimelineEntry(entry.created_at, "Question answered", entry.reason, "answer")
+        return TimelineEntry(entry.created_at, _("Question answered"), entry.reason, "answer")
     if action == "information_request.cancelled":
-        return TimelineEntry(entry.created_at, "A question was withdrawn; no answer is needed",
+        return TimelineEntry(entry.created_at, _("A question was withdrawn; no answer is needed"),
                              kind="question")
     if action == "claim.document_added" and entry.actor_id == user.pk:
-        return TimelineEntry(entry.created_at, "Document added",
+        return TimelineEntry(entry.created_at, _("Document added"),
                              str(entry.payload.get("name", "")), "document")
     return None
 
 
 def _note_entry(note: ClaimNote, user) -> TimelineEntry:
-    who = "You wrote" if note.author_id == user.pk else "Message from your adjuster"
+    who = _("You wrote") if note.author_id == user.pk else _("Message from your adjuster")
     return TimelineEntry(note.created_at, who, note.text, "note")
 
 
@@ -188,7 +190,9 @@ def vendor_progress(*, claim: Claim) -> list[TimelineEntry]:
     return [
         TimelineEntry(
             update.created_at,
-            f"{update.job.service.name} by {update.job.organisation.name}: {update.percent} % done",
+            _("%(service)s by %(vendor)s: %(percent)s %% done") % {
+                "service": update.job.service.label, "vendor": update.job.organisation.name,
+                "percent": update.percent},
             update.text, "vendor",
         )
         for update in updates
@@ -198,9 +202,10 @@ def vendor_progress(*, claim: Claim) -> list[TimelineEntry]:
 # --- the settlement statement --------------------------------------------------------------------
 
 LIMIT_WORDS = {
-    "sublimit": "A sublimit per loss event applied to a cost category.",
-    "per_loss": "The sum insured per loss event applied.",
-    "aggregate": "The annual maximum (2x the sum insured per insurance year) applied.",
+    "sublimit": gettext_lazy("A sublimit per loss event applied to a cost category."),
+    "per_loss": gettext_lazy("The sum insured per loss event applied."),
+    "aggregate": gettext_lazy(
+        "The annual maximum (2x the sum insured per insurance year) applied."),
 }
 
 
@@ -224,10 +229,8 @@ class SettlementStatement:
 def _categories(explanation: dict) -> list[dict]:
     """The per-category rows of the explanation with the categories' names."""
     rows = [row for row in explanation.get("categories") or [] if isinstance(row, dict)]
-    names = dict(
-        CostCategory.objects.filter(code__in=[row.get("category") for row in rows])
-        .values_list("code", "name")
-    )
+    names = {category.code: category.name for category in
+             CostCategory.objects.filter(code__in=[row.get("category") for row in rows])}
     return [{**row, "name": names.get(row.get("category"), row.get("category"))} for row in rows]
 
 
@@ -269,7 +272,7 @@ def settlement_statements(*, claim: Claim) -> list[SettlementStatement]:
             uncovered=explanation.get("uncovered"),
             deductible=settlement.deductible_taken,
             payable=settlement.approved_amount,
-            limits=[LIMIT_WORDS.get(code, str(code)) for code in settlement.limited_by or []],
+            limits=[str(LIMIT_WORDS.get(code, code)) for code in settlement.limited_by or []],
             steps=[str(step) for step in steps] if isinstance(steps, list) else [],
             categories=_categories(explanation),
             payments=[

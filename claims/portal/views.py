@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims.exceptions import ClaimsError, ClaimValidationError
@@ -137,8 +139,8 @@ def report(request, *, holder):
         if earlier is not None:
             return redirect("portal:report_done", pk=earlier.pk)
         if not _token_issued(request, token):
-            form.add_error(None, "This form has expired. Please check your entries and send it "
-                                 "again.")
+            form.add_error(None, _("This form has expired. Please check your entries and send "
+                                   "it again."))
         else:
             try:
                 claim, _created = portal_claim_report(
@@ -161,8 +163,8 @@ def report(request, *, holder):
     form.data = form.data.copy()
     form.data["submission_token"] = _issue_token(request)
     if request.FILES:
-        form.add_error(None, "For your safety, files are not kept when the form has errors: "
-                             "please choose them again.")
+        form.add_error(None, _("For your safety, files are not kept when the form has errors: "
+                               "please choose them again."))
     return _report_page(request, form, status=400)
 
 
@@ -221,7 +223,7 @@ def answer(request, pk, request_pk, *, holder):
         item = selectors.holder_open_request(claim=claim, pk=request_pk)
     except Http404:
         if claim.information_requests.filter(pk=request_pk).exists():
-            messages.info(request, "This question has already been answered or withdrawn.")
+            messages.info(request, _("This question has already been answered or withdrawn."))
             return redirect("portal:claim", pk=claim.pk)
         raise
     form = AnswerForm(request.POST, request.FILES, prefix=f"q{item.pk}")
@@ -237,7 +239,7 @@ def answer(request, pk, request_pk, *, holder):
             messages.error(request, error.message)
             return redirect("portal:claim", pk=claim.pk)
         else:
-            messages.success(request, "Thank you: your answer has been sent to your adjuster.")
+            messages.success(request, _("Thank you: your answer has been sent to your adjuster."))
             return redirect("portal:claim", pk=claim.pk)
     return _claim_page(request, claim, answer_forms={item.pk: form}, status=400)
 
@@ -257,7 +259,10 @@ def documents_add(request, pk, *, holder):
         except ClaimsError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"{len(added)} document(s) added to claim {claim.number}.")
+            messages.success(request, ngettext(
+                "%(count)d document added to claim %(number)s.",
+                "%(count)d documents added to claim %(number)s.", len(added),
+            ) % {"count": len(added), "number": claim.number})
             return redirect("portal:claim", pk=claim.pk)
     return _claim_page(request, claim, documents_form=form, status=400)
 
@@ -275,7 +280,7 @@ def message(request, pk, *, holder):
         except ClaimsError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Your message has been sent to your adjuster.")
+            messages.success(request, _("Your message has been sent to your adjuster."))
             return redirect("portal:claim", pk=claim.pk)
     return _claim_page(request, claim, message_form=form, status=400)
 
@@ -296,7 +301,8 @@ def withdraw(request, pk, *, holder):
         except ClaimsError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"Claim {claim.number} has been withdrawn.")
+            messages.success(request, _("Claim %(number)s has been withdrawn.")
+                             % {"number": claim.number})
             return redirect("portal:claim", pk=claim.pk)
     return _claim_page(request, claim, withdraw_form=form, status=400)
 
@@ -309,7 +315,7 @@ def document_download(request, pk, document_pk, *, holder):
         pk=document_pk
     ).first()
     if document is None:
-        raise Http404("No such document on this claim.")
+        raise Http404(_("No such document on this claim."))
     response = FileResponse(
         document.file.open("rb"), as_attachment=True, filename=document.original_name,
         content_type=document.content_type,

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from claims import roles
 from claims.exceptions import ClaimValidationError, PermissionDeniedError, TransitionConflict
@@ -16,6 +18,7 @@ from claims.services.activities import activities_close_for_request, activity_op
 from claims.services.documents import document_store, files_removed_on_error, inspect_all
 from claims.services.tx import business_action
 from config.audit import audit_record
+from language.services import in_language_of
 
 
 def information_request_open(
@@ -32,11 +35,13 @@ def information_request_open(
         reason=question, payload={"kind": kind, "due_date": due_date}, claim_id=claim.pk,
     )
     holder = claim.policy.policyholder
-    email_after_commit(
-        subject=f"Claim {claim.number}: we need information from you",
-        body=f"{question}\n\nPlease answer in the portal by {due_date:%d.%m.%Y}.\n",
-        recipients=[holder.email],
-    )
+    with in_language_of(holder.user, email=holder.email):
+        email_after_commit(
+            subject=_("Claim %(number)s: we need information from you") % {"number": claim.number},
+            body=_("%(question)s\n\nPlease answer in the portal by %(date)s.\n") % {
+                "question": question, "date": date_format(due_date, "SHORT_DATE_FORMAT")},
+            recipients=[holder.email],
+        )
     return request
 
 
@@ -102,11 +107,13 @@ def information_request_answer(
             claim_id=claim.pk,
         )
         adjuster = claim.assigned_adjuster
-        email_after_commit(
-            subject=f"Claim {claim.number}: the policyholder answered",
-            body=f"Question: {request.question}\n\nAnswer: {request.answer}\n",
-            recipients=[adjuster.email] if adjuster else [],
-        )
+        with in_language_of(adjuster):
+            email_after_commit(
+                subject=_("Claim %(number)s: the policyholder answered") % {"number": claim.number},
+                body=_("Question: %(question)s\n\nAnswer: %(answer)s\n") % {
+                    "question": request.question, "answer": request.answer},
+                recipients=[adjuster.email] if adjuster else [],
+            )
     return request
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition
 
 from claims import notifications
@@ -27,7 +29,9 @@ REASON_REQUIRED = {"deny", "withdraw", "reopen"}
 MONEY_DRIVEN = {
     "approve_settlement", "mark_paid", "payment_reversed", "payment_reissued",
 }
-CONDITION_MESSAGES = {"defend": "Only a third party's claim against the insured can be defended."}
+CONDITION_MESSAGES = {
+    "defend": gettext_lazy("Only a third party's claim against the insured can be defended."),
+}
 
 
 def transition_label(name: str) -> str:
@@ -80,8 +84,8 @@ def claim_transition(
                          condition_messages=CONDITION_MESSAGES, system=money and by is None)
     if transition in MONEY_DRIVEN and not money:
         raise TransitionConflict(
-            f"'{transition_label(transition)}' follows the money: approve the claim's settlement "
-            "(the payments then move it on) instead."
+            _("'%(action)s' follows the money: approve the claim's settlement (the payments then "
+              "move it on) instead.") % {"action": transition_label(transition)}
         )
     vendor_jobs_check(claim=claim, transition=transition)
     fields = _inputs(transition, reason, payload)

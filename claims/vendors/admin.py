@@ -78,11 +78,11 @@ class VendorOrganisationAdmin(admin.ModelAdmin):
         else:
             super().save_formset(request, form, formset, change)
 
-    @admin.display(description="services")
+    @admin.display(description=_("services"))
     def service_list(self, organisation):
         return ", ".join(service.name for service in organisation.services.all())
 
-    @admin.display(description="regions")
+    @admin.display(description=_("regions"))
     def region_list(self, organisation):
         return "nationwide" if organisation.nationwide else ", ".join(organisation.regions)
 
@@ -103,7 +103,7 @@ class ProgressUpdateInline(admin.TabularInline):
     can_delete = False
     fields = ["created_at", "percent", "text", "visible_to_policyholder", "author"]
     readonly_fields = fields
-    verbose_name_plural = "progress updates (append-only)"
+    verbose_name_plural = _("progress updates (append-only)")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -144,20 +144,20 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
     def get_fsm_block_label(self, fsm_field_name):
         return "Adjuster's decision"
 
-    @admin.display(description="claim")
+    @admin.display(description=_("claim"))
     def claim_link(self, job):
         url = reverse("admin:claims_claim_change", args=[job.claim_id])
         return format_html('<a href="{}">{}</a>', url, job.claim.number)
 
-    @admin.display(description="final report")
+    @admin.display(description=_("final report"))
     def report(self, job):
         return _document_link(job.report_document)
 
-    @admin.display(description="invoice document")
+    @admin.display(description=_("invoice document"))
     def invoice(self, job):
         return _document_link(job.invoice_document)
 
-    @admin.display(description="invoice check")
+    @admin.display(description=_("invoice check"))
     def invoice_check(self, job):
         if job.invoice_amount is None:
             return "-"
@@ -248,7 +248,7 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
                     return redirect("admin:claims_claim_change", claim.pk)
         return TemplateResponse(request, "admin/vendors/commission.html", {
             **self.admin_site.each_context(request),
-            "title": f"Commission a vendor for claim {claim.number}",
+            "title": _("Commission a vendor for claim %(number)s") % {"number": claim.number},
             "opts": self.model._meta, "claim": claim, "service_form": service_form,
             "service": service, "proposals": proposals, "form": form, "open_jobs": open_jobs,
         })
@@ -294,7 +294,7 @@ class VendorJobInline(admin.TabularInline):
     fields = ["job_link", "service", "organisation", "state", "estimate", "approved_estimate",
               "progress_percent", "latest_progress", "invoice_amount"]
     readonly_fields = fields
-    verbose_name_plural = "vendor jobs"
+    verbose_name_plural = _("vendor jobs")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -311,12 +311,12 @@ class VendorJobInline(admin.TabularInline):
         ).annotate(latest_percent=Subquery(latest.values("percent")),
                    latest_text=Subquery(latest.values("text")))
 
-    @admin.display(description="job")
+    @admin.display(description=_("job"))
     def job_link(self, job):
         url = reverse("admin:vendors_vendorjob_change", args=[job.pk])
-        return format_html('<a href="{}">Job {}</a>', url, job.pk)
+        return format_html('<a href="{}">{}</a>', url, _("Job %(job)s") % {"job": job.pk})
 
-    @admin.display(description="latest progress")
+    @admin.display(description=_("latest progress"))
     def latest_progress(self, job):
         if hasattr(job, "latest_percent"):  # annotated by get_queryset
             if job.latest_percent is None:

@@ -13,6 +13,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from claims import roles
@@ -37,7 +39,12 @@ class VendorService(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The seeded services' names are in the translation catalogue (service_names.py)."""
+        return gettext(self.name)
 
 
 postcode_prefix = RegexValidator(r"^\d{1,5}$", "A postcode prefix: 1 to 5 digits.")
@@ -235,7 +242,9 @@ class VendorJob(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Job {self.pk}: {self.service} by {self.organisation} on {self.claim}"
+        return gettext("Job %(job)s: %(service)s by %(vendor)s on %(claim)s") % {
+            "job": self.pk, "service": self.service, "vendor": self.organisation,
+            "claim": self.claim}
 
     # --- money -------------------------------------------------------------------------------
 
@@ -266,64 +275,64 @@ class VendorJob(ConcurrentTransitionMixin, models.Model):
     # --- transitions: state only -----------------------------------------------------------
 
     @transition(field=state, source=J.REQUESTED, target=J.ACCEPTED, permission=is_job_vendor,
-                custom={"label": "Accept job"})
+                custom={"label": _("Accept job")})
     def accept(self):
         """The vendor takes the job."""
 
     @transition(field=state, source=J.REQUESTED, target=J.DECLINED, permission=is_job_vendor,
-                custom={"label": "Decline job"})
+                custom={"label": _("Decline job")})
     def decline(self):
         """The vendor refuses the job (with a reason)."""
 
     @transition(field=state, source=J.REQUESTED, target=J.ESCALATED,
-                custom={"label": "Escalate (not accepted in time)"})
+                custom={"label": _("Escalate (not accepted in time)")})
     def escalate(self):
         """System only: an emergency job was not accepted within its deadline."""
 
     @transition(field=state, source=[J.ACCEPTED, J.QUOTED], target=J.QUOTED,
-                permission=is_job_vendor, custom={"label": "Send quote"})
+                permission=is_job_vendor, custom={"label": _("Send quote")})
     def quote(self):
         """The vendor sends (or revises, before approval) the estimate and scope."""
 
     @transition(field=state, source=J.QUOTED, target=J.APPROVED, permission=is_adjuster,
-                custom={"label": "Approve quote", "admin": True,
-                        "help_text": "Prior consent: the vendor may start work."})
+                custom={"label": _("Approve quote"), "admin": True,
+                        "help_text": _("Prior consent: the vendor may start work.")})
     def approve_quote(self):
         """The adjuster consents to the quoted work."""
 
     @transition(field=state, source=[J.ACCEPTED, J.QUOTED, J.APPROVED], target=J.IN_PROGRESS,
                 permission=is_job_vendor, conditions=[consent_given],
-                custom={"label": "Start work"})
+                custom={"label": _("Start work")})
     def start_work(self):
         """Work starts (non-panel vendors only after the adjuster's approval)."""
 
     @transition(field=state, source=J.IN_PROGRESS, target=J.COMPLETED, permission=is_job_vendor,
-                conditions=[has_report], custom={"label": "Complete job"})
+                conditions=[has_report], custom={"label": _("Complete job")})
     def complete(self):
         """The vendor finishes, with the final report uploaded."""
 
     @transition(field=state, source=J.COMPLETED, target=J.INVOICED, permission=is_job_vendor,
-                custom={"label": "Send invoice"})
+                custom={"label": _("Send invoice")})
     def invoice(self):
         """The vendor sends the invoice (amount and document)."""
 
     @transition(field=state, source=J.INVOICED, target=J.INVOICED, permission=is_adjuster,
                 conditions=[overrun_needs_approval],
-                custom={"label": "Approve invoice above the estimate", "admin": True,
-                        "help_text": "The invoice exceeds the approved estimate by more than the "
-                                     "tolerance: give the reason you accept it."})
+                custom={"label": _("Approve invoice above the estimate"), "admin": True,
+                        "help_text": _("The invoice exceeds the approved estimate by more than "
+                                       "the tolerance: give the reason you accept it.")})
     def approve_overrun(self):
         """The adjuster accepts an invoice above the tolerance (reason recorded)."""
 
     @transition(field=state, source=J.INVOICED, target=J.ACCEPTED_FOR_PAYMENT,
                 permission=is_adjuster, conditions=[payable],
-                custom={"label": "Accept invoice for payment", "admin": True,
-                        "help_text": "Books the invoice as a cost line payable to the vendor."})
+                custom={"label": _("Accept invoice for payment"), "admin": True,
+                        "help_text": _("Books the invoice as a cost line payable to the vendor.")})
     def accept_for_payment(self):
         """The adjuster accepts the invoice; it becomes a cost line on the claim."""
 
     @transition(field=state, source=OPEN_STATES, target=J.CANCELLED, permission=is_adjuster,
-                custom={"label": "Cancel job", "admin": True, "help_text": "Needs a reason."})
+                custom={"label": _("Cancel job"), "admin": True, "help_text": _("Needs a reason.")})
     def cancel(self):
         """The adjuster cancels an open job."""
 

@@ -25,7 +25,7 @@ def test_the_claim_page_shows_the_statement_and_adds_a_cost_line(client, claim, 
     assert page.status_code == 200
     text = page.content.decode()
     assert "Settlement preview" in text
-    assert "Payable 7,000.00" in text
+    assert "Payable €7,000.00" in text
     response = client.post(reverse("admin:money_cost_line_add", args=[claim.pk]), {
         "section": claim.coverage_section_id, "category": category("restoration").pk,
         "amount": "500.00", "payee_kind": "policyholder", "reason": "",

@@ -20,8 +20,8 @@ def test_home_shows_policies_modules_sums_deductible_and_aggregates(portal, cybe
         assert policy.number in page
     assert "Cyber and data own damage" in page
     assert "Cyber business interruption" in page
-    assert "250,000.00 EUR" in page  # the cyber own-damage sum insured
-    assert "1,000.00 EUR per loss event" in page  # the deductible
+    assert "€250,000.00" in page  # the cyber own-damage sum insured
+    assert "€1,000.00 per loss event" in page  # the deductible
     assert "500,000.00" in page  # the annual maximum: 2 x 250,000
     assert "Remaining" in page
     assert "+49 800 247 2470" in page  # the cyber product's hotline

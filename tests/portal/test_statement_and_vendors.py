@@ -39,10 +39,10 @@ def test_the_settlement_statement_appears_once_approved(portal, my_claim, adjust
     page = _page(portal, my_claim)
     assert "Settlement statement" in page
     assert "Security analysis and security improvements" in page
-    assert "sublimit 2500.00 EUR" in page
+    assert "sublimit €2,500.00" in page
     assert "A sublimit per loss event applied" in page
-    assert "11,000.00 EUR" in page  # the seed's worked example: payable
-    assert "Your deductible" in page and "1,000.00 EUR" in page
+    assert "€11,000.00" in page  # the seed's worked example: payable
+    assert "Your deductible" in page and "€1,000.00" in page
     assert "Forensik AG" in page  # who is paid
     assert "How we calculated it" in page
 

@@ -143,6 +143,8 @@ EXPECTED = {
         "POST": row(302, adjuster=200, team_lead=200, admin=200)}),
     "api_tokens": ("page", None, {"GET": row(200, anonymous=302),
                                   "POST": row(404, anonymous=302)}),
+    # the language switcher: anyone may choose a language (the cookie; a user's choice is kept)
+    "set_language": ("page", None, {"POST": row(302)}),
     # --- the API: schema, token ------------------------------------------------------------
     "api:schema": ("api", None, {"GET": row(200, anonymous=401)}),
     "api:docs": ("api", None, {"GET": row(200, anonymous=401)}),

@@ -79,7 +79,7 @@ class PolicySerializer(serializers.ModelSerializer):
         accounts = InsuranceYearAccount.objects.filter(
             section__policy__in=list(by_policy)
         ).select_related("section__module").order_by(
-            "section__module__kind", "section__module__name", "year"
+            "section__module__kind", "section__module__name_en", "year"
         )
         for account in accounts:
             by_policy[account.section.policy_id].append(account)

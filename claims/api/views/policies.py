@@ -53,7 +53,7 @@ class AccountList(generics.ListAPIView):
 
     def get_queryset(self):
         return InsuranceYearAccount.objects.select_related("section__module").order_by(
-            "section__policy_id", "section__module__kind", "section__module__name", "year", "id"
+            "section__policy_id", "section__module__kind", "section__module__name_en", "year", "id"
         )
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.exceptions import ClaimsError, ClaimValidationError
@@ -27,13 +28,13 @@ from .forms import ACTION_FORMS, StateFilterForm
 JOBS_PER_PAGE = 50
 
 SUCCESS = {
-    "accept": "You accepted the job.",
-    "decline": "You declined the job.",
-    "quote": "Your quote was sent to the adjuster.",
-    "progress": "Your progress update was posted.",
-    "report": "The final report was uploaded.",
-    "complete": "The job is completed.",
-    "invoice": "Your invoice was sent.",
+    "accept": _("You accepted the job."),
+    "decline": _("You declined the job."),
+    "quote": _("Your quote was sent to the adjuster."),
+    "progress": _("Your progress update was posted."),
+    "report": _("The final report was uploaded."),
+    "complete": _("The job is completed."),
+    "invoice": _("Your invoice was sent."),
 }
 
 
@@ -43,7 +44,7 @@ def vendor_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not hasattr(request.user, "vendor_membership"):
-            raise PermissionDenied("The vendor portal is for vendor staff.")
+            raise PermissionDenied(_("The vendor portal is for vendor staff."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -108,7 +109,7 @@ def _call(action: str, job: VendorJob, data: dict, user):
 @vendor_required
 def job_action(request, pk: int, action: str):
     if action not in ACTION_FORMS:
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     job = _job(request, pk)
     form_class = ACTION_FORMS[action]
     form = form_class(request.POST, request.FILES) if form_class else None

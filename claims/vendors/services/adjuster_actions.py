@@ -6,11 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims.exceptions import ClaimValidationError
 from claims.money.services import cost_line_add
 from claims.services.tx import business_action
 from coverage.models import ModuleCostCategory
+from language.money import format_amount
 
 from ..models import JobState, VendorJob
 from .common import (
@@ -34,8 +36,9 @@ def vendor_job_approve_quote(
         job.approved_estimate = amount
         job.approved_by = by
         job.approved_at = timezone.now()
-    notify_vendor(job, "quote approved",
-                  f"Your quote was approved at {amount:,.2f} EUR: you may start the work.\n")
+    notify_vendor(job, lambda: _("quote approved"),
+                  lambda: _("Your quote was approved at %(amount)s: you may start the work.\n")
+                  % {"amount": format_amount(amount)})
     return job
 
 
@@ -71,8 +74,9 @@ def vendor_job_accept_for_payment(*, job: VendorJob, by, composed: bool = False)
         job.accepted_for_payment_at = timezone.now()
         details.update(cost_line=cost_line.pk, amount=job.invoice_amount,
                        category=job.service.cost_category.code)
-    notify_vendor(job, "invoice accepted for payment",
-                  f"Your invoice of {job.invoice_amount:,.2f} EUR was accepted for payment.\n")
+    notify_vendor(job, lambda: _("invoice accepted for payment"),
+                  lambda: _("Your invoice of %(amount)s was accepted for payment.\n")
+                  % {"amount": format_amount(job.invoice_amount)})
     return job
 
 
@@ -97,9 +101,11 @@ def vendor_job_cancel(*, job: VendorJob, reason: str, by) -> VendorJob:
     with job_action(job=job, transition="cancel", by=by, reason=reason.strip()):
         job.cancel_reason = reason.strip()
         job.closed_at = timezone.now()
-    notify_vendor(job, "job cancelled", f"The job was cancelled: {job.cancel_reason}\n")
-    notify_policyholder(job, f"{job.service} cancelled",
-                        f"The {job.service} job by {job.organisation} was cancelled.\n")
+    notify_vendor(job, lambda: _("job cancelled"),
+                  lambda: _("The job was cancelled: %(reason)s\n") % {"reason": job.cancel_reason})
+    notify_policyholder(job, lambda: _("%(service)s cancelled") % {"service": job.service},
+                        lambda: _("The %(service)s job by %(vendor)s was cancelled.\n") % {
+                            "service": job.service, "vendor": job.organisation})
     return job
 
 
@@ -111,8 +117,9 @@ def vendor_job_reject_quote(*, job: VendorJob, reason: str, by) -> VendorJob:
     with job_action(job=job, transition="reject_quote", by=by, reason=reason.strip(),
                     payload={"estimate": job.estimate}):
         job.rejection_reason = reason.strip()
-    notify_vendor(job, "quote rejected",
-                  f"Your quote was rejected: {job.rejection_reason}\nYou may send a new one.\n")
+    notify_vendor(job, lambda: _("quote rejected"),
+                  lambda: _("Your quote was rejected: %(reason)s\nYou may send a new one.\n")
+                  % {"reason": job.rejection_reason})
     return job
 
 
@@ -124,9 +131,10 @@ def vendor_job_reject_invoice(*, job: VendorJob, reason: str, by) -> VendorJob:
     with job_action(job=job, transition="reject_invoice", by=by, reason=reason.strip(),
                     payload={"invoice_amount": job.invoice_amount}):
         job.rejection_reason = reason.strip()
-    notify_vendor(job, "invoice rejected",
-                  f"Your invoice of {job.invoice_amount:,.2f} EUR was rejected: "
-                  f"{job.rejection_reason}\nYou may send a corrected invoice.\n")
+    notify_vendor(job, lambda: _("invoice rejected"),
+                  lambda: _("Your invoice of %(amount)s was rejected: %(reason)s\nYou may send a "
+                            "corrected invoice.\n") % {
+                      "amount": format_amount(job.invoice_amount), "reason": job.rejection_reason})
     return job
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition
 
 from claims.exceptions import PermissionDeniedError, TransitionConflict
@@ -23,12 +24,12 @@ from ..notifications import (  # noqa: F401 - the job services' emails
 )
 
 CONDITION_MESSAGES = {
-    "start_work": "A vendor who is not on the panel needs the adjuster's approval of the quote "
-                  "before work starts.",
-    "complete": "Upload the final report before completing the job.",
-    "approve_overrun": "The invoice is within the tolerance or already approved.",
-    "accept_for_payment": "The invoice exceeds the approved estimate by more than the "
-                          "tolerance: approve it with a reason first.",
+    "start_work": gettext_lazy("A vendor who is not on the panel needs the adjuster's approval "
+                               "of the quote before work starts."),
+    "complete": gettext_lazy("Upload the final report before completing the job."),
+    "approve_overrun": gettext_lazy("The invoice is within the tolerance or already approved."),
+    "accept_for_payment": gettext_lazy("The invoice exceeds the approved estimate by more than "
+                                       "the tolerance: approve it with a reason first."),
 }
 
 

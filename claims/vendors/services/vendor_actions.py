@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims.exceptions import ClaimValidationError
 from claims.models import ClaimDocument
@@ -36,8 +37,9 @@ def _amount(value, field: str) -> Decimal:
 def vendor_job_accept(*, job: VendorJob, by) -> VendorJob:
     with job_action(job=job, transition="accept", by=by):
         job.accepted_at = timezone.now()
-    notify_adjuster(job, "vendor accepted",
-                    f"{job.organisation} accepted the {job.service} job {job.pk}.\n")
+    notify_adjuster(job, lambda: _("vendor accepted"),
+                    lambda: _("%(vendor)s accepted the %(service)s job %(job)s.\n") % {
+                        "vendor": job.organisation, "service": job.service, "job": job.pk})
     return job
 
 
@@ -110,10 +112,13 @@ def vendor_job_progress_add(
             visible_to_policyholder=visible_to_policyholder,
         )
         job.progress_percent = percent
-    body = f"{job.service} ({job.organisation}): {percent} %\n{update.text}\n"
-    notify_adjuster(job, f"progress {percent} %", body)
+    # Composed in each recipient's language (callables: see claims.vendors.notifications).
+    def body():
+        return f"{job.service} ({job.organisation}): {percent} %\n{update.text}\n"
+
+    notify_adjuster(job, lambda: _("progress %(percent)s %%") % {"percent": percent}, body)
     if visible_to_policyholder:
-        notify_policyholder(job, "progress of the specialists", body)
+        notify_policyholder(job, lambda: _("progress of the specialists"), body)
     return update
 
 
@@ -144,10 +149,12 @@ def vendor_job_complete(*, job: VendorJob, by) -> VendorJob:
     with job_action(job=job, transition="complete", by=by):
         job.completed_at = timezone.now()
         job.progress_percent = 100
-    body = (f"{job.organisation} completed the {job.service} work; the final report is on the "
-            f"claim.\n")
-    notify_adjuster(job, "vendor job completed", body)
-    notify_policyholder(job, f"{job.service} completed", body)
+    def body():
+        return _("%(vendor)s completed the %(service)s work; the final report is on the claim.\n"
+                 ) % {"vendor": job.organisation, "service": job.service}
+
+    notify_adjuster(job, lambda: _("vendor job completed"), body)
+    notify_policyholder(job, lambda: _("%(service)s completed") % {"service": job.service}, body)
     return job
 
 

@@ -24,6 +24,6 @@
   update();
   form.addEventListener("submit", function () {
     var button = document.getElementById("report-submit");
-    window.setTimeout(function () { button.disabled = true; button.textContent = "Sending…"; }, 0);
+    window.setTimeout(function () { button.disabled = true; button.textContent = button.dataset.sending || button.textContent; }, 0);
   });
 })();

@@ -1,0 +1,59 @@
+"""Reading and setting a person's language; rendering their emails in it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import translation
+
+from language.models import LanguagePreference
+
+SESSION_KEY = "_claims_language"
+SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+def language_for_user(user) -> str:
+    """The user's chosen language, else the default (German)."""
+    if user is None or not getattr(user, "pk", None):
+        return settings.LANGUAGE_CODE
+    chosen = (LanguagePreference.objects.filter(user_id=user.pk)
+              .values_list("language", flat=True).first())
+    return chosen or settings.LANGUAGE_CODE
+
+
+def language_for_email(address: str) -> str:
+    """The language of whoever signs in with this address (German when nobody or nothing chosen)."""
+    if not address:
+        return settings.LANGUAGE_CODE
+    preference = (
+        LanguagePreference.objects.filter(
+            Q(user__email__iexact=address) | Q(user__policyholder__email__iexact=address))
+        .values_list("language", flat=True).first())
+    return preference or settings.LANGUAGE_CODE
+
+
+def language_set(*, user, language: str) -> LanguagePreference:
+    if language not in SUPPORTED:
+        raise ValueError(f"unsupported language {language!r}")
+    preference, _created = LanguagePreference.objects.update_or_create(
+        user=user, defaults={"language": language})
+    return preference
+
+
+@contextmanager
+def in_language_of(user=None, *, email: str | None = None) -> Iterator[str]:
+    """Render inside the block in the recipient's language (their emails, their PDFs)."""
+    if user is not None and getattr(user, "pk", None):
+        language = language_for_user(user)
+    else:
+        language = language_for_email(email or "")
+    with translation.override(language):
+        yield language
+
+
+def user_by_email(address: str):
+    return get_user_model().objects.filter(email__iexact=address).first() if address else None
