@@ -67,7 +67,7 @@ def sign_in(page, url, username):
         from tests.otp import recovery_code
 
         page.fill("#id_otp_token", recovery_code(User.objects.get(username=username)))
-    page.click("[type=submit]")
+    page.click("form:has(#id_password) [type=submit]")
 
 
 def test_policyholder_reports_under_the_open_event_and_records_dependencies(

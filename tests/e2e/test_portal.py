@@ -64,7 +64,7 @@ def test_policyholder_reports_a_ransomware_emergency_and_answers_the_question(
     shots(page, "01-sign-in")
     page.fill("#id_username", "anna")
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(re.compile(r"/portal/$"))
     assert page.locator("h1").inner_text() == "Hello, Anna Schmidt"
     assert people["policy"].number in page.content()

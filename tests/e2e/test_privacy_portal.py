@@ -66,7 +66,7 @@ def test_a_policyholder_downloads_a_copy_of_their_data_and_asks_for_erasure(
     page.goto(f"{live_server.url}/accounts/login/?next=/portal/")
     page.fill("#id_username", "anna")
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(re.compile(r"/portal/$"))
     page.click("text=My data: get a copy or ask for erasure")
     page.wait_for_url(re.compile(r"/portal/privacy/$"))
