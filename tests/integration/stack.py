@@ -19,6 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from email import message_from_bytes
+from email.header import decode_header, make_header
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -300,5 +301,6 @@ class Stack:
         for path in sorted(self.mail_dir.glob("*.log")):
             for chunk in path.read_bytes().split(b"-" * 79):
                 if chunk.strip():
-                    subjects.append(message_from_bytes(chunk.strip()).get("Subject", ""))
+                    subject = message_from_bytes(chunk.strip()).get("Subject", "")
+                    subjects.append(str(make_header(decode_header(subject))))
         return subjects

@@ -16,13 +16,15 @@ from pathlib import Path
 
 import pytest
 
+from claims import roles
 from tests.integration.stack import Stack
 
 pytestmark = pytest.mark.integration
 
-REPORT_SUBJECT = "has been received"
-EMERGENCY_SUBJECT = "EMERGENCY claim"
-PAID_SUBJECT = "has been paid"
+# The policyholders and adjusters have chosen no language: their emails are in German.
+REPORT_SUBJECT = "ist eingegangen"  # "Your claim ... has been received"
+EMERGENCY_SUBJECT = "NOTFALL-Schaden"  # "EMERGENCY claim ..."
+PAID_SUBJECT = "wurde ausgezahlt"  # "Your claim ... has been paid"
 
 
 def needs_servers():
@@ -160,7 +162,13 @@ def test_redis_restarted_with_tasks_queued_every_effect_happens_once(stack):
     time.sleep(1.5)  # anything sent twice would have run by now
     assert emergency_jobs_per_claim(stack, numbers) == [1] * 5
     assert subjects_about(stack, numbers, REPORT_SUBJECT) == [1] * 5
-    assert subjects_about(stack, numbers, EMERGENCY_SUBJECT) == [1] * 5
+    # one alert per adjuster and claim (each adjuster gets it in their language)
+    adjusters = len(stack.postgres.query(
+        "SELECT DISTINCT u.id FROM auth_user u JOIN auth_user_groups ug ON ug.user_id = u.id "
+        "JOIN auth_group g ON g.id = ug.group_id WHERE g.name = %s AND u.is_active "
+        "AND u.email <> ''", (roles.ADJUSTERS,)))
+    assert adjusters >= 1
+    assert subjects_about(stack, numbers, EMERGENCY_SUBJECT) == [adjusters] * 5
     # well before the confirmation timeout (OUTBOX_CONFIRM_AFTER, 60 s here): the relay noticed
     # the new Redis
     assert recovered < 30, recovered
@@ -210,10 +218,14 @@ def test_postgresql_stopped_answers_503_and_recovers_within_a_second(stack):
         assert seconds < 2
 
         # a signed-in policyholder's page (the session is looked up in the database)
-        session = {"Cookie": "sessionid=" + "k" * 32}
+        session = {"Cookie": "sessionid=" + "k" * 32, "Accept-Language": "en"}
         status, headers, page, _ = stack.request("/portal/", headers=session)
         assert status == 503
         assert "try again in a moment" in page and "Retry-After" in headers
+        status, headers, page, _ = stack.request(
+            "/portal/", headers={**session, "Accept-Language": "de-DE,de"})
+        assert status == 503 and 'lang="de"' in page
+        assert "Bitte versuchen Sie es gleich noch einmal" in page
 
         status, _, body, _ = stack.request("/healthz", health=True)
         assert status == 503
