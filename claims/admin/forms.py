@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims.exceptions import ClaimsError, ClaimValidationError
 from claims.models import Claim, ClaimDocument, ClaimNote, DenialReason, InformationRequest
@@ -124,5 +125,5 @@ class InformationRequestInlineForm(forms.ModelForm):
     def clean_due_date(self):
         due = self.cleaned_data["due_date"]
         if due and due < timezone.localdate():
-            raise forms.ValidationError("The due date cannot be in the past.")
+            raise forms.ValidationError(_("The due date cannot be in the past."))
         return due

@@ -7,6 +7,7 @@ import logging
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims import roles
 from claims.business_days import business_days_after
@@ -70,11 +71,11 @@ def activities_close_for_request(*, request: InformationRequest, now: datetime, 
 def activity_complete(*, activity: Activity, by, note: str = "") -> Activity:
     """An adjuster marks an activity done."""
     if not roles.is_adjuster(by):
-        raise PermissionDeniedError("Only adjusters complete activities.")
+        raise PermissionDeniedError(_("Only adjusters complete activities."))
     with business_action():
         activity = Activity.objects.select_for_update().get(pk=activity.pk)
         if activity.completed_at is not None:
-            raise TransitionConflict("This activity is already completed.")
+            raise TransitionConflict(_("This activity is already completed."))
         activity.completed_at = timezone.now()
         activity.completed_by = by
         activity.completion_note = note or "Done."

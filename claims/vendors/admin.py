@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
@@ -198,7 +199,8 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
                                                          by=request.user),
         }
         if transition_name not in calls:
-            self.message_user(request, f"Unknown transition {transition_name!r}.",
+            self.message_user(request, gettext("Unknown transition %(transition_name)s.") % {
+                                           "transition_name": repr(transition_name)},
                               messages.ERROR)
             return False
         try:
@@ -206,8 +208,8 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
         except ClaimsError as error:
             self.message_user(request, f"{label}: {error.message}", messages.ERROR)
             return False
-        self.message_user(request, f"{label}: done. The job is now "
-                                   f"{obj.get_state_display().lower()}.", messages.SUCCESS)
+        self.message_user(request, gettext("%(label)s: done. The job is now %(state)s.") % {
+            "label": label, "state": obj.get_state_display().lower()}, messages.SUCCESS)
         return True
 
     # --- commissioning a vendor on a claim ----------------------------------------------------
@@ -243,8 +245,10 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
                 except ClaimsError as error:
                     self.message_user(request, error.message, messages.ERROR)
                 else:
-                    self.message_user(request, f"{organisation} was asked for {service} "
-                                               f"(job {job.pk}).", messages.SUCCESS)
+                    self.message_user(request, gettext("%(organisation)s was asked for "
+                                                       "%(service)s (job %(job)s).") % {
+                        "organisation": organisation, "service": service, "job": job.pk},
+                        messages.SUCCESS)
                     return redirect("admin:claims_claim_change", claim.pk)
         return TemplateResponse(request, "admin/vendors/commission.html", {
             **self.admin_site.each_context(request),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -225,7 +226,7 @@ class LegalHoldList(generics.ListAPIView):
         holds = LegalHold.objects.select_related("claim", "placed_by", "released_by")
         active = self.request.query_params.get("active")
         if active not in (None, "", "true", "false"):
-            raise ValidationError({"active": ["true or false."]})
+            raise ValidationError({"active": [_("true or false.")]})
         if active:
             holds = holds.filter(released_at__isnull=active == "true")
         return holds
@@ -282,7 +283,7 @@ class AccessLogList(generics.ListAPIView):
             value = params.get(name)
             if value:
                 if not value.isdigit():
-                    raise ValidationError({name: ["An id (a whole number)."]})
+                    raise ValidationError({name: [_("An id (a whole number).")]})
                 entries = entries.filter(**{field: int(value)})
         if params.get("claimant_email"):
             entries = entries.filter(claim__claimant_email__iexact=params["claimant_email"])

@@ -8,6 +8,7 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims import roles
@@ -122,8 +123,10 @@ class ClaimEventsMixin:
             except ClaimsError as error:
                 self.message_user(request, error.message, messages.ERROR)
             else:
-                self.message_user(request, f"{len(linked)} claims linked to {event}"
-                                  + (f", {len(skipped)} were linked already." if skipped
+                self.message_user(request, gettext("%(linked)s claims linked to %(event)s") % {
+                                               "linked": len(linked), "event": event}
+                                  + (gettext(", %(skipped)s were linked already.") % {
+                                         "skipped": len(skipped)} if skipped
                                      else "."), messages.SUCCESS)
             return None
         return TemplateResponse(request, "admin/events/link_claims.html", {
