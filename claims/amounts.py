@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -24,7 +25,7 @@ MAX_CLAIM_TOTAL = Decimal("1000000000.00")
 API_PATTERN = r"^-?[0-9]{1,12}(\.[0-9]{1,2})?$"
 _API = re.compile(API_PATTERN, re.ASCII)
 _FORM = re.compile(r"^-?[0-9]{1,12}([.,][0-9]{1,2})?$", re.ASCII)
-INVALID = "Enter an amount in digits 0-9 with at most two decimals, such as 1250.50."
+INVALID = gettext_lazy("Enter an amount in digits 0-9 with at most two decimals, such as 1250.50.")
 
 
 def _parse(text: str, pattern: re.Pattern) -> Decimal:

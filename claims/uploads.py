@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -41,14 +42,14 @@ EXTENSIONS = {
     XLSX: ("xlsx",),
 }
 EXECUTABLE_SIGNATURES = (
-    (b"MZ", "a Windows program"),
-    (b"\x7fELF", "a Linux program"),
-    (b"\xfe\xed\xfa\xce", "a macOS program"),
-    (b"\xfe\xed\xfa\xcf", "a macOS program"),
-    (b"\xce\xfa\xed\xfe", "a macOS program"),
-    (b"\xcf\xfa\xed\xfe", "a macOS program"),
-    (b"\xca\xfe\xba\xbe", "a macOS or Java program"),
-    (b"#!", "a script"),
+    (b"MZ", gettext_lazy("a Windows program")),
+    (b"\x7fELF", gettext_lazy("a Linux program")),
+    (b"\xfe\xed\xfa\xce", gettext_lazy("a macOS program")),
+    (b"\xfe\xed\xfa\xcf", gettext_lazy("a macOS program")),
+    (b"\xce\xfa\xed\xfe", gettext_lazy("a macOS program")),
+    (b"\xcf\xfa\xed\xfe", gettext_lazy("a macOS program")),
+    (b"\xca\xfe\xba\xbe", gettext_lazy("a macOS or Java program")),
+    (b"#!", gettext_lazy("a script")),
 )
 # Parts smaller than this may be compressed as much as they like (XML of repeated tags does).
 ZIP_RATIO_FLOOR_BYTES = 1024 * 1024

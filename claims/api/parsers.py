@@ -45,13 +45,13 @@ def _bad_string(value) -> str | None:
         item = stack.pop()
         if isinstance(item, str):
             if "\x00" in item:
-                return ("The JSON contains a NUL character (\\u0000), which no field accepts; "
-                        "remove it.")
+                return _("The JSON contains a NUL character (\\u0000), which no field accepts; "
+                         "remove it.")
             try:
                 item.encode("utf-8")
             except UnicodeEncodeError:
-                return ("The JSON contains a lone surrogate (\\ud800-\\udfff), which is not "
-                        "a character; send valid Unicode.")
+                return _("The JSON contains a lone surrogate (\\ud800-\\udfff), which is not "
+                         "a character; send valid Unicode.")
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())

@@ -105,8 +105,9 @@ def interruption_warning(*, claim: Claim, section: CoverageSection) -> str:
         return ""
     if InterruptionAssessment.objects.filter(claim=claim, section=section).exists():
         return ""
-    return (f"No assessment of the first 8 hours' loss for {section.module.name} yet: the "
-            f"deductible is at least the loss of the first 8 hours; record it before approving.")
+    return _("No assessment of the first 8 hours' loss for %(module)s yet: the deductible is at "
+             "least the loss of the first 8 hours; record it before approving.") % {
+        "module": section.module.name}
 
 
 def cost_lines_for(*, claim: Claim, section: CoverageSection):

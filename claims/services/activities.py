@@ -17,6 +17,7 @@ from claims.notifications import email_after_commit
 from claims.selectors import team_leads_for
 from claims.services.tx import business_action
 from config.audit import audit_record
+from language.services import in_language_of
 
 logger = logging.getLogger(__name__)
 
@@ -129,15 +130,18 @@ def _escalate(*, pk: int, now: datetime) -> bool:
         if not leads:
             logger.warning("activity %s is overdue and there is no team lead to tell", pk)
         adjuster = claim.assigned_adjuster
-        email_after_commit(
-            subject=f"Overdue on claim {claim.number}: {activity.title}",
-            body=(
-                f"The activity \"{activity.title}\" on claim {claim.number} "
-                f"({claim.policy.policyholder}) was due {due}.\n"
-                f"Assigned adjuster: {adjuster.get_username() if adjuster else 'nobody'}.\n"
-            ),
-            recipients=[lead.email for lead in leads],
-        )
+        for lead in leads:
+            with in_language_of(lead):
+                email_after_commit(
+                    subject=_("Overdue on claim %(number)s: %(title)s") % {
+                        "number": claim.number, "title": activity.title},
+                    body=_("The activity \"%(title)s\" on claim %(number)s (%(policyholder)s) "
+                           "was due %(due)s.\nAssigned adjuster: %(adjuster)s.\n") % {
+                        "title": activity.title, "number": claim.number,
+                        "policyholder": claim.policy.policyholder, "due": due,
+                        "adjuster": adjuster.get_username() if adjuster else _("nobody")},
+                    recipients=[lead.email],
+                )
     return True
 
 

@@ -59,7 +59,7 @@ def claim_assign(*, claim: Claim, adjuster, by) -> Claim:
 def claim_update_validate(claim: Claim, changes: dict) -> dict:
     unknown = set(changes) - EDITABLE
     if unknown:
-        raise ClaimValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
+        raise ClaimValidationError(dict.fromkeys(unknown, _("This field cannot be changed here.")))
     if "estimated_amount" in changes and changes["estimated_amount"] is not None:
         changes["estimated_amount"] = money(changes["estimated_amount"])
         if changes["estimated_amount"] < Decimal("0"):

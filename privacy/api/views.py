@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -36,14 +37,14 @@ ZIP = {(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY), **errors(
 
 
 class IsPrivacyAdmin(BasePermission):
-    message = "Only data-protection administrators can use this part of the API."
+    message = gettext_lazy("Only data-protection administrators can use this part of the API.")
 
     def has_permission(self, request, view) -> bool:
         return roles.is_privacy_admin(request.user)
 
 
 class MayHold(BasePermission):
-    message = "Only adjusters and data-protection administrators handle legal holds."
+    message = gettext_lazy("Only adjusters and data-protection administrators handle legal holds.")
 
     def has_permission(self, request, view) -> bool:
         return roles.may_hold(request.user)

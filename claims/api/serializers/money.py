@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -26,8 +27,8 @@ class ClaimSectionField(serializers.PrimaryKeyRelatedField):
     claim's policy")."""
 
     default_error_messages = {
-        "does_not_exist": "Not a section of this claim's policy.",
-        "incorrect_type": "Not a section of this claim's policy.",
+        "does_not_exist": gettext_lazy("Not a section of this claim's policy."),
+        "incorrect_type": gettext_lazy("Not a section of this claim's policy."),
     }
 
     def get_queryset(self):

@@ -67,18 +67,19 @@ class EventSuggestionAdmin(AdjustersOnly, admin.ModelAdmin):
             else:
                 succeeded += 1
         if succeeded:
-            self.message_user(request, f"{succeeded} {done}.", messages.SUCCESS)
+            self.message_user(request, gettext("%(count)s %(done)s.") % {
+                "count": succeeded, "done": done}, messages.SUCCESS)
 
     @admin.action(description=_("Confirm: part of the event"), permissions=["adjuster"])
     def confirm(self, request, queryset):
         self._each(request, queryset, lambda s: services.suggestion_confirm(
-            suggestion=s, by=request.user), "suggestions confirmed")
+            suggestion=s, by=request.user), _("suggestions confirmed"))
 
     @admin.action(description=_("Reject: not part of the event"), permissions=["adjuster"])
     def reject(self, request, queryset):
         self._each(request, queryset, lambda s: services.suggestion_reject(
             suggestion=s, by=request.user, reason="Rejected in the suggestion list."),
-            "suggestions rejected")
+            _("suggestions rejected"))
 
 
 @admin.register(VendorDailyCapacity)

@@ -125,7 +125,8 @@ def event_update(*, event: CyberEvent, by, **changes) -> CyberEvent:
     current["vendor_panel"] = list(event.vendor_panel.all())
     unknown = set(changes) - set(FIELDS)
     if unknown:
-        raise ClaimValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
+        raise ClaimValidationError(
+            dict.fromkeys(sorted(unknown), _("This field cannot be changed.")))
     if "starts_at" not in changes:
         # Only a new start is refused in the future; a kept one is kept.
         current["starts_at"] = min(event.starts_at, timezone.now())

@@ -32,6 +32,7 @@ from claims.services import claim_report
 from claims.services.report import claim_report_validate
 from claims.services.tx import business_action
 from coverage.money import money
+from language.services import in_language_of
 from policies.models import Policy
 
 from ..models import CyberEvent, EventClaim, EventReport
@@ -120,12 +121,14 @@ def event_report_register(*, report_id: int) -> Claim | None:
             report.processed_at = timezone.now()
             report.save(update_fields=["status", "error", "processed_at"])
             holder = report.policy.policyholder
-            email_after_commit(
-                subject=f"Your report under {report.event} could not be registered",
-                body=f"{error.message}\n\nPlease report through the portal's usual form or "
-                     "call us.\n",
-                recipients=[holder.email],
-            )
+            with in_language_of(holder.user, email=holder.email):
+                email_after_commit(
+                    subject=_("Your report under %(event)s could not be registered") % {
+                        "event": report.event},
+                    body=_("%(error)s\n\nPlease report through the portal's usual form or "
+                           "call us.\n") % {"error": error.message},
+                    recipients=[holder.email],
+                )
             return None
         report.status, report.claim = EventReport.Status.REGISTERED, claim
         report.processed_at = timezone.now()
