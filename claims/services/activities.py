@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, time, timedelta
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from claims import roles
@@ -17,7 +17,7 @@ from claims.notifications import email_after_commit
 from claims.selectors import team_leads_for
 from claims.services.tx import business_action
 from config.audit import audit_record
-from language.services import in_language_of
+from language.services import language_for_user
 
 logger = logging.getLogger(__name__)
 
@@ -130,17 +130,20 @@ def _escalate(*, pk: int, now: datetime) -> bool:
         if not leads:
             logger.warning("activity %s is overdue and there is no team lead to tell", pk)
         adjuster = claim.assigned_adjuster
-        for lead in leads:
-            with in_language_of(lead):
+        by_language: dict[str, list[str]] = {}
+        for lead in leads:  # one email per language, to all the team leads who read it
+            by_language.setdefault(language_for_user(lead), []).append(lead.email)
+        for language, addresses in sorted(by_language.items()):
+            with translation.override(language):
                 email_after_commit(
                     subject=_("Overdue on claim %(number)s: %(title)s") % {
-                        "number": claim.number, "title": activity.title},
+                        "number": claim.number, "title": _(activity.title)},
                     body=_("The activity \"%(title)s\" on claim %(number)s (%(policyholder)s) "
                            "was due %(due)s.\nAssigned adjuster: %(adjuster)s.\n") % {
-                        "title": activity.title, "number": claim.number,
+                        "title": _(activity.title), "number": claim.number,
                         "policyholder": claim.policy.policyholder, "due": due,
                         "adjuster": adjuster.get_username() if adjuster else _("nobody")},
-                    recipients=[lead.email],
+                    recipients=addresses,
                 )
     return True
 
