@@ -9,6 +9,8 @@ import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -23,7 +25,7 @@ MAX_CLAIM_TOTAL = Decimal("1000000000.00")
 API_PATTERN = r"^-?[0-9]{1,12}(\.[0-9]{1,2})?$"
 _API = re.compile(API_PATTERN, re.ASCII)
 _FORM = re.compile(r"^-?[0-9]{1,12}([.,][0-9]{1,2})?$", re.ASCII)
-INVALID = "Enter an amount in digits 0-9 with at most two decimals, such as 1250.50."
+INVALID = gettext_lazy("Enter an amount in digits 0-9 with at most two decimals, such as 1250.50.")
 
 
 def _parse(text: str, pattern: re.Pattern) -> Decimal:
@@ -36,9 +38,11 @@ def _parse(text: str, pattern: re.Pattern) -> Decimal:
 
 def _bounds(value: Decimal, *, min_value, max_value) -> None:
     if min_value is not None and value < min_value:
-        raise ValidationError(f"The amount must be at least {min_value:,.2f}.", code="min_value")
+        raise ValidationError(_("The amount must be at least %(min_value)s.") % {
+                                  "min_value": format(min_value, ',.2f')}, code="min_value")
     if max_value is not None and value > max_value:
-        raise ValidationError(f"The amount must not exceed {max_value:,.2f}.", code="max_value")
+        raise ValidationError(_("The amount must not exceed %(max_value)s.") % {
+                                  "max_value": format(max_value, ',.2f')}, code="max_value")
 
 
 @extend_schema_field({"type": "string", "format": "decimal", "pattern": API_PATTERN,
@@ -53,7 +57,9 @@ class AmountField(serializers.Field):
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
-            raise serializers.ValidationError(f'{INVALID} Send it as a string ("1250.50").')
+            raise serializers.ValidationError(_("%(invalid)s Send it as a string "
+                                                "(\"1250.50\").") % {
+                                                  "invalid": INVALID})
         try:
             value = _parse(data, _API)
             _bounds(value, min_value=self.min_value, max_value=self.max_value)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -40,14 +42,14 @@ EXTENSIONS = {
     XLSX: ("xlsx",),
 }
 EXECUTABLE_SIGNATURES = (
-    (b"MZ", "a Windows program"),
-    (b"\x7fELF", "a Linux program"),
-    (b"\xfe\xed\xfa\xce", "a macOS program"),
-    (b"\xfe\xed\xfa\xcf", "a macOS program"),
-    (b"\xce\xfa\xed\xfe", "a macOS program"),
-    (b"\xcf\xfa\xed\xfe", "a macOS program"),
-    (b"\xca\xfe\xba\xbe", "a macOS or Java program"),
-    (b"#!", "a script"),
+    (b"MZ", gettext_lazy("a Windows program")),
+    (b"\x7fELF", gettext_lazy("a Linux program")),
+    (b"\xfe\xed\xfa\xce", gettext_lazy("a macOS program")),
+    (b"\xfe\xed\xfa\xcf", gettext_lazy("a macOS program")),
+    (b"\xce\xfa\xed\xfe", gettext_lazy("a macOS program")),
+    (b"\xcf\xfa\xed\xfe", gettext_lazy("a macOS program")),
+    (b"\xca\xfe\xba\xbe", gettext_lazy("a macOS or Java program")),
+    (b"#!", gettext_lazy("a script")),
 )
 # Parts smaller than this may be compressed as much as they like (XML of repeated tags does).
 ZIP_RATIO_FLOOR_BYTES = 1024 * 1024
@@ -84,25 +86,29 @@ def _check_archive_bounds(archive: zipfile.ZipFile, name: str) -> None:
     declared size, so a member cannot inflate past what is checked here."""
     members = archive.infolist()
     if len(members) > settings.DOCUMENT_ZIP_MAX_MEMBERS:
-        raise _fail(name, f"the document has {len(members)} parts; at most "
-                          f"{settings.DOCUMENT_ZIP_MAX_MEMBERS} are accepted.")
+        raise _fail(name, _("the document has %(members)s parts; at most "
+                            "%(document_zip_max_members)s are accepted.") % {
+                              "members": len(members),
+                              "document_zip_max_members": settings.DOCUMENT_ZIP_MAX_MEMBERS})
     total = 0
     for member in members:
         size = member.file_size
         if size > settings.DOCUMENT_ZIP_MAX_MEMBER_BYTES:
-            raise _fail(name, f"a part of the document unpacks to {filesizeformat(size)}; the "
-                              f"limit is {filesizeformat(settings.DOCUMENT_ZIP_MAX_MEMBER_BYTES)} "
-                              "(a compressed bomb?).")
+            raise _fail(name, _("a part of the document unpacks to %(size)s; the limit is "
+                                "%(limit)s (a compressed bomb?).") % {
+                "size": filesizeformat(size),
+                "limit": filesizeformat(settings.DOCUMENT_ZIP_MAX_MEMBER_BYTES)})
         ratio = size / max(member.compress_size, 1)
         if size > ZIP_RATIO_FLOOR_BYTES and ratio > settings.DOCUMENT_ZIP_MAX_RATIO:
-            raise _fail(name, f"a part of the document is compressed {ratio:.0f}:1; at most "
-                              f"{settings.DOCUMENT_ZIP_MAX_RATIO}:1 is accepted "
-                              "(a compressed bomb?).")
+            raise _fail(name, _("a part of the document is compressed %(ratio)s:1; at "
+                                "most %(limit)s:1 is accepted (a compressed bomb?).") % {
+                "ratio": format(ratio, '.0f'), "limit": settings.DOCUMENT_ZIP_MAX_RATIO})
         total += size
     if total > settings.DOCUMENT_ZIP_MAX_TOTAL_BYTES:
-        raise _fail(name, f"the document unpacks to {filesizeformat(total)}; the limit is "
-                          f"{filesizeformat(settings.DOCUMENT_ZIP_MAX_TOTAL_BYTES)} "
-                          "(a compressed bomb?).")
+        raise _fail(name, _("the document unpacks to %(size)s; the limit is %(limit)s (a "
+                            "compressed bomb?).") % {
+            "size": filesizeformat(total),
+            "limit": filesizeformat(settings.DOCUMENT_ZIP_MAX_TOTAL_BYTES)})
 
 
 def _read_member(archive: zipfile.ZipFile, member: str, limit: int) -> bytes:
@@ -129,35 +135,36 @@ def _office_type(data: bytes, name: str) -> str:
         )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, RuntimeError, ValueError,
             NotImplementedError, EOFError, zlib.error) as error:
-        raise _fail(name, "the ZIP file is damaged.") from error
+        raise _fail(name, _("the ZIP file is damaged.")) from error
     if not content_types:
-        raise _fail(name, "ZIP archives are not accepted; only Word (.docx) and Excel (.xlsx).")
+        raise _fail(name, _("ZIP archives are not accepted; only Word (.docx) and Excel (.xlsx)."))
     lowered = content_types.lower()
     if b"macroenabled" in lowered or any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise _fail(name, "documents with macros are not accepted; save it as .docx or .xlsx.")
+        raise _fail(name, _("documents with macros are not accepted; save it as .docx or .xlsx."))
     if "word/document.xml" in names:
         return DOCX
     if "xl/workbook.xml" in names:
         return XLSX
-    raise _fail(name, "only Word (.docx) and Excel (.xlsx) office documents are accepted.")
+    raise _fail(name, _("only Word (.docx) and Excel (.xlsx) office documents are accepted."))
 
 
 def _text_type(data: bytes, name: str) -> str:
     if b"\x00" in data:
-        raise _fail(name, "the file type is not accepted (PDF, images, text, CSV, Word, Excel).")
+        raise _fail(name, _("the file type is not accepted (PDF, images, text, CSV, Word, "
+                            "Excel)."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError as error:
-            raise _fail(name, "the file type is not accepted.") from error
+            raise _fail(name, _("the file type is not accepted.")) from error
     allowed_controls = {"\t", "\n", "\r", "\f"}
     if any(ord(char) < 32 and char not in allowed_controls for char in text):
-        raise _fail(name, "the file type is not accepted (binary content).")
+        raise _fail(name, _("the file type is not accepted (binary content)."))
     head = text[:4096].lstrip().lower().encode("utf-8", "ignore")
     if head.startswith(b"<") or any(marker in head for marker in MARKUP):
-        raise _fail(name, "HTML, SVG and other markup files are not accepted.")
+        raise _fail(name, _("HTML, SVG and other markup files are not accepted."))
     return CSV if name.lower().endswith(".csv") else TEXT
 
 
@@ -166,7 +173,9 @@ def detect_content_type(data: bytes, name: str = "file") -> str:
     problem."""
     for signature, what in EXECUTABLE_SIGNATURES:
         if data.startswith(signature):
-            raise _fail(name, f"the content is {what}; programs and scripts are not accepted.")
+            raise _fail(name, _("the content is %(what)s; programs and scripts are not "
+                                "accepted.") % {
+                                  "what": what})
     if data.startswith(b"%PDF-"):
         return PDF
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -191,19 +200,24 @@ def inspect_upload(upload, *, max_bytes: int | None = None) -> InspectedUpload:
     limit = settings.DOCUMENT_MAX_BYTES if max_bytes is None else max_bytes
     declared_size = getattr(upload, "size", None)
     if declared_size is not None and declared_size > limit:
-        raise _fail(name, f"the file is {filesizeformat(declared_size)}; the limit is "
-                          f"{filesizeformat(limit)}.")
+        raise _fail(name, _("the file is %(filesizeformat)s; the limit is "
+                            "%(filesizeformat2)s.") % {
+                              "filesizeformat": filesizeformat(declared_size),
+                              "filesizeformat2": filesizeformat(limit)})
     data = _read(upload, limit)
     if len(data) > limit:
-        raise _fail(name, f"the file is larger than the limit of {filesizeformat(limit)}.")
+        raise _fail(name, _("the file is larger than the limit of %(filesizeformat)s.") % {
+                              "filesizeformat": filesizeformat(limit)})
     if not data:
-        raise _fail(name, "the file is empty.")
+        raise _fail(name, _("the file is empty."))
     content_type = detect_content_type(data, name)
     allowed = EXTENSIONS[content_type]
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension and extension not in allowed:
-        raise _fail(name, f"the name ends in .{extension} but the content is "
-                          f"{allowed[0].upper()}; rename it to .{allowed[0]} if that is right.")
+        raise _fail(name, _("the name ends in .%(extension)s but the content is "
+                            "%(kind)s; rename it to .%(expected)s if that is right.") % {
+                              "extension": extension, "kind": allowed[0].upper(),
+                              "expected": allowed[0]})
     return InspectedUpload(
         content_type=content_type,
         extension=extension or allowed[0],

@@ -67,8 +67,8 @@ def exception_handler(exc, context):
         # validator caught: the input's fault, so a 400 rather than a 500.
         return error_response(
             status_code=status.HTTP_400_BAD_REQUEST, code="invalid",
-            message="A value in the request cannot be stored (out of range or a forbidden "
-                    "character).",
+            message=_("A value in the request cannot be stored (out of range or a forbidden "
+                      "character)."),
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

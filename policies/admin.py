@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coverage.models import Module
@@ -100,7 +101,7 @@ class SectionAddFormSet(BaseInlineFormSet):
         ]
         codes = [module.code for module in modules]
         if len(set(codes)) != len(codes):
-            raise ValidationError("Each module can be chosen once.")
+            raise ValidationError(gettext("Each module can be chosen once."))
         if self.instance.product_id is not None and (
             errors := combination_errors(modules=modules)
         ):
@@ -297,7 +298,8 @@ class PolicyAdmin(admin.ModelAdmin):
                 else:
                     cancelled += 1
             if cancelled:
-                self.message_user(request, f"{cancelled} policies cancelled.", messages.SUCCESS)
+                self.message_user(request, gettext("%(cancelled)s policies cancelled.") % {
+                                               "cancelled": cancelled}, messages.SUCCESS)
             return None
         return TemplateResponse(
             request,

@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from accounts.usernames import username_taken
 from config.audit import audit_record
@@ -32,13 +34,14 @@ from .validation import combination_errors, module_error, policy_errors, sum_ins
 def _amount(value, *, field: str) -> Decimal:
     """``value`` as a Decimal amount, or a ValidationError on ``field``; never a float."""
     if isinstance(value, float):
-        raise ValidationError({field: ["Amounts are Decimal or strings, never floats."]})
+        raise ValidationError({field: [_("Amounts are Decimal or strings, never floats.")]})
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError({field: [f"'{value}' is not an amount."]}) from None
+        raise ValidationError({field: [_("'%(value)s' is not an amount.") % {
+                                           "value": value}]}) from None
     if not amount.is_finite() or amount < 0:
-        raise ValidationError({field: [f"'{value}' is not an amount."]})
+        raise ValidationError({field: [_("'%(value)s' is not an amount.") % {"value": value}]})
     return amount
 
 
@@ -69,7 +72,7 @@ def _sections_checked(*, product: Product, sections: dict) -> list[tuple[Module,
     for code, sum_insured in sections.items():
         module = modules.get(code)
         if module is None:
-            errors.append(f"Unknown module '{code}'.")
+            errors.append(_("Unknown module '%(code)s'.") % {"code": code})
             continue
         if message := module_error(product=product, module=module):
             errors.append(message)
@@ -121,7 +124,8 @@ def policy_create(
     except ValidationError as error:
         errors.update(error.message_dict)
     if number is not None and Policy.objects.filter(number=number).exists():
-        errors["number"] = [f"The policy number {number} is already taken."]
+        errors["number"] = [_("The policy number %(number)s is already taken.") % {
+                                "number": number}]
     if errors:
         raise ValidationError(errors)
 
@@ -182,11 +186,13 @@ def policy_cancel(*, policy: Policy, cancelled_from: date, cancelled_by, reason:
     """Cancel ``policy``: no cover for losses from ``cancelled_from`` on."""
     errors: dict[str, list[str]] = {}
     if not reason.strip():
-        errors["reason"] = ["Say why the policy is cancelled."]
+        errors["reason"] = [_("Say why the policy is cancelled.")]
     if cancelled_from < policy.start_date or cancelled_from > policy.expiry_date:
         errors["cancelled_from"] = [
-            f"The cancellation date must lie between the start ({policy.start_date:%d.%m.%Y}) "
-            f"and the expiry ({policy.expiry_date:%d.%m.%Y})."
+            _("The cancellation date must lie between the start (%(start_date)s) and the "
+              "expiry (%(expiry_date)s).") % {
+                "start_date": format(policy.start_date, '%d.%m.%Y'),
+                "expiry_date": format(policy.expiry_date, '%d.%m.%Y')}
         ]
     if errors:
         raise ValidationError(errors)
@@ -194,7 +200,8 @@ def policy_cancel(*, policy: Policy, cancelled_from: date, cancelled_by, reason:
         policy = Policy.objects.select_for_update().get(pk=policy.pk)
         if policy.status == Policy.Status.CANCELLED:
             raise ValidationError(
-                {"status": [f"Policy {policy.number} is already cancelled."]}
+                {"status": [_("Policy %(policy)s is already cancelled.") % {
+                                "policy": policy.number}]}
             )
         previous = policy.status
         policy.status = Policy.Status.CANCELLED
@@ -277,7 +284,8 @@ def policyholder_create(
     policyholder.full_clean(exclude=["user"])
     User = get_user_model()
     if username and username_taken(username):
-        raise ValidationError({"username": [f"The username {username} is already taken."]})
+        raise ValidationError({"username": [
+            gettext("The username %(username)s is already taken.") % {"username": username}]})
     with transaction.atomic():
         if username:
             first, _, last = contact_name.partition(" ")

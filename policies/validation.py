@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from coverage.models import DeductibleOption, Module, Product, SumInsuredOption
 
 from .models import Industry, ITSecurityCriterion, Policy, Policyholder, add_years
@@ -162,9 +164,10 @@ def combination_errors(*, modules: Iterable[Module]) -> list[str]:
     for module in modules:
         if module.requires_id is not None and module.requires.code not in codes:
             errors.append(
-                f"The add-on '{module.short_name or module.name}' can only be bought with "
-                f"'{module.requires.name}'."
+                _("The add-on '%(value)s' can only be bought with '%(requires_name)s'.") % {
+                    "value": module.short_name or module.name,
+                    "requires_name": module.requires.name}
             )
     if not any(module.kind == Module.Kind.BASE for module in modules) and not errors:
-        errors.append("Choose the base module.")
+        errors.append(_("Choose the base module."))
     return errors

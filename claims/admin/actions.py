@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims import roles
@@ -37,36 +38,37 @@ class ClaimActionsMixin:
             else:
                 succeeded.append(claim.number)
         if succeeded:
-            self.message_user(request, f"{done}: {', '.join(succeeded)}.", messages.SUCCESS)
+            self.message_user(request, gettext("%(done)s: %(claims)s.") % {
+                "done": done, "claims": ", ".join(succeeded)}, messages.SUCCESS)
         for failure in failed:
             self.message_user(request, failure, messages.ERROR)
 
     @admin.action(description=_("Assign to me"), permissions=["adjuster"])
     def assign_to_me(self, request, queryset):
-        self._each(request, queryset, "Assigned to you",
+        self._each(request, queryset, _("Assigned to you"),
                    lambda claim: claim_assign(claim=claim, adjuster=request.user, by=request.user))
 
     @admin.action(description=_("Run the coverage check again"), permissions=["adjuster"])
     def rerun_coverage_check(self, request, queryset):
-        self._each(request, queryset, "Coverage checked",
+        self._each(request, queryset, _("Coverage checked"),
                    lambda claim: claim_coverage_check(claim=claim, by=request.user))
 
     @admin.action(description=_("Confirm: duplicate of the flagged claim"),
                   permissions=["adjuster"])
     def confirm_duplicate(self, request, queryset):
-        self._each(request, queryset, "Confirmed as duplicates",
+        self._each(request, queryset, _("Confirmed as duplicates"),
                    lambda claim: claim_duplicate_resolve(claim=claim, is_duplicate=True,
                                                          by=request.user))
 
     @admin.action(description=_("Dismiss the duplicate flag"), permissions=["adjuster"])
     def dismiss_duplicate(self, request, queryset):
-        self._each(request, queryset, "Duplicate flag dismissed",
+        self._each(request, queryset, _("Duplicate flag dismissed"),
                    lambda claim: claim_duplicate_resolve(claim=claim, is_duplicate=False,
                                                          by=request.user))
 
     @admin.action(description=_("Remove from their series"), permissions=["adjuster"])
     def unlink_from_series(self, request, queryset):
-        self._each(request, queryset, "Removed from their series",
+        self._each(request, queryset, _("Removed from their series"),
                    lambda claim: claim_series_unlink(claim=claim, by=request.user,
                                                      reason="Unlinked in the admin."))
 
@@ -82,11 +84,12 @@ class ClaimActionsMixin:
                 self.message_user(request, error.message, messages.ERROR)
             else:
                 numbers = ", ".join(claim.number for claim in claims)
-                self.message_user(request, f"Linked {numbers} as {series}.", messages.SUCCESS)
+                self.message_user(request, gettext("Linked %(claims)s as %(series)s.") % {
+                    "claims": numbers, "series": series}, messages.SUCCESS)
             return None
         return TemplateResponse(request, "admin/claims/claim/link_series.html", {
             **self.admin_site.each_context(request),
-            "title": "Link claims as one series",
+            "title": _("Link claims as one series"),
             "opts": self.model._meta,
             "claims": claims,
             "form": form,

@@ -144,12 +144,12 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
     def flags(self, claim):
         marks = []
         if claim.awaiting_information:
-            marks.append("awaiting information")
+            marks.append(_("awaiting information"))
         if claim.duplicate_flag_open:
-            marks.append("possible duplicate")
+            marks.append(_("possible duplicate"))
         if claim.series_id:
-            marks.append("series")
-        return ", ".join(marks)
+            marks.append(_("series"))
+        return ", ".join(str(mark) for mark in marks)
 
     # --- the claim page -----------------------------------------------------------------------
 

@@ -29,14 +29,14 @@ class WorkQueueFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("mine", "My claims"),
-            ("unassigned", "Unassigned"),
-            ("overdue", "Overdue activities"),
-            ("awaiting", "Awaiting information"),
-            ("duplicates", "Possible duplicates to review"),
-            ("emergencies", "Open emergencies"),
-            ("messages", "Messages from policyholders"),
-            ("open", "All open claims"),
+            ("mine", _("My claims")),
+            ("unassigned", _("Unassigned")),
+            ("overdue", _("Overdue activities")),
+            ("awaiting", _("Awaiting information")),
+            ("duplicates", _("Possible duplicates to review")),
+            ("emergencies", _("Open emergencies")),
+            ("messages", _("Messages from policyholders")),
+            ("open", _("All open claims")),
         ]
 
     def queryset(self, request, queryset):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from claims.exceptions import ClaimsError, ClaimValidationError
 from claims.models import Claim, ClaimDocument, ClaimNote, DenialReason, InformationRequest
@@ -21,28 +23,28 @@ def _add_service_errors(form: forms.Form, error: ClaimValidationError) -> None:
 
 
 class DenyForm(forms.Form):
-    denial_reason = forms.ChoiceField(label="Reason", choices=DenialReason.choices)
+    denial_reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=DenialReason.choices)
     reason = forms.CharField(
-        label="Explanation", widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Why the claim is denied, in words the policyholder will read.",
+        label=gettext_lazy("Explanation"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("Why the claim is denied, in words the policyholder will read."),
     )
 
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label="Reason for the withdrawal", widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Reason for the withdrawal"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label="Why is the claim reopened?",
+    reason = forms.CharField(label=gettext_lazy("Why is the claim reopened?"),
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class SeriesLinkForm(forms.Form):
     cause = forms.CharField(
-        label="Common cause", max_length=200, required=False,
-        help_text="E.g. 'ransomware attack of 3 March'; needed for a new series.",
+        label=gettext_lazy("Common cause"), max_length=200, required=False,
+        help_text=gettext_lazy("E.g. 'ransomware attack of 3 March'; needed for a new series."),
     )
 
 
@@ -124,5 +126,5 @@ class InformationRequestInlineForm(forms.ModelForm):
     def clean_due_date(self):
         due = self.cleaned_data["due_date"]
         if due and due < timezone.localdate():
-            raise forms.ValidationError("The due date cannot be in the past.")
+            raise forms.ValidationError(_("The due date cannot be in the past."))
         return due

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims import roles
@@ -132,10 +133,10 @@ class AdjusterProfileForm(forms.ModelForm):
         user = data.get("user") or getattr(self.instance, "user", None)
         if user is not None and not roles.is_adjuster(user):
             self.add_error("user" if "user" in self.fields else None,
-                           "The user is not in the group adjusters.")
+                           gettext("The user is not in the group adjusters."))
         lead = data.get("team_lead")
         if lead is not None and not roles.is_team_lead(lead):
-            self.add_error("team_lead", "The team lead must be in the group team_leads.")
+            self.add_error("team_lead", gettext("The team lead must be in the group team_leads."))
         return data
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 import django_filters
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 
 from claims.models import Claim, ClaimState
@@ -41,7 +42,7 @@ class StrictBooleanField(forms.Field):
         if value is None:
             return None
         if value not in self.VALUES:
-            raise forms.ValidationError("Use true or false.", code="invalid")
+            raise forms.ValidationError(_("Use true or false."), code="invalid")
         return self.VALUES[value]
 
     def validate(self, value):
@@ -57,8 +58,8 @@ class StrictDateField(forms.DateField):
 
     def to_python(self, value):
         if value == "":
-            raise forms.ValidationError("Give a day such as 2026-11-29, or leave the parameter "
-                                        "out.", code="invalid")
+            raise forms.ValidationError(_("Give a day such as 2026-11-29, or leave the "
+                                          "parameter out."), code="invalid")
         return super().to_python(value)
 
 

@@ -20,6 +20,7 @@ from functools import wraps
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.renderers import JSONRenderer
@@ -97,13 +98,15 @@ def _replay(stored: IdempotencyKey, fingerprint: str) -> Response:
     if stored.request_hash != fingerprint:
         return error_response(
             status_code=409, code="idempotency_key_reused",
-            message=f"This {HEADER} was used for another request; send a new key.",
+            message=_("This %(header)s was used for another request; send a new key.") % {
+                        "header": HEADER},
         )
     if stored.response_status is None:
         return error_response(
             status_code=409, code="idempotency_key_pending",
-            message=f"The first request with this {HEADER} did not finish; check whether it "
-                    "took effect before you send it again with a new key.",
+            message=_("The first request with this %(header)s did not finish; check "
+                      "whether it took effect before you send it again with a new key.") % {
+                        "header": HEADER},
         )
     response = Response(stored.response_body, status=stored.response_status)
     response["Idempotent-Replayed"] = "true"
@@ -120,8 +123,10 @@ def idempotent(view_method):
             return view_method(self, request, *args, **kwargs)
         if len(key) > MAX_KEY_LENGTH:
             return error_response(
-                status_code=400, code="invalid", message=f"The {HEADER} is too long.",
-                fields={HEADER: [f"At most {MAX_KEY_LENGTH} characters."]},
+                status_code=400, code="invalid", message=_("The %(header)s is too long.") % {
+                                                             "header": HEADER},
+                fields={HEADER: [_("At most %(max_key_length)s characters.") % {
+                                     "max_key_length": MAX_KEY_LENGTH}]},
             )
         fingerprint = request_fingerprint(request)
         with _key_locked(request.user, key):

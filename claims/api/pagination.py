@@ -3,6 +3,7 @@ page that is not a positive whole number is a 404 "Invalid page", like a page pa
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 
@@ -12,5 +13,5 @@ class StrictPageNumberPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_query_param)
         whole = raw is not None and raw.isascii() and raw.isdigit() and 0 < len(raw) <= 9
         if raw is not None and not whole and raw not in self.last_page_strings:
-            raise NotFound("Invalid page: a positive whole number, such as 2.")
+            raise NotFound(_("Invalid page: a positive whole number, such as 2."))
         return super().get_page_number(request, paginator)

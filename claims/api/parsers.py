@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -44,13 +45,13 @@ def _bad_string(value) -> str | None:
         item = stack.pop()
         if isinstance(item, str):
             if "\x00" in item:
-                return ("The JSON contains a NUL character (\\u0000), which no field accepts; "
-                        "remove it.")
+                return _("The JSON contains a NUL character (\\u0000), which no field accepts; "
+                         "remove it.")
             try:
                 item.encode("utf-8")
             except UnicodeEncodeError:
-                return ("The JSON contains a lone surrogate (\\ud800-\\udfff), which is not "
-                        "a character; send valid Unicode.")
+                return _("The JSON contains a lone surrogate (\\ud800-\\udfff), which is not "
+                         "a character; send valid Unicode.")
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())
@@ -65,11 +66,13 @@ class JSONParser(parsers.JSONParser):
         encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
         raw = stream.read() if stream is not None else b""
         if _depth_exceeded(raw, MAX_DEPTH):
-            raise ParseError(f"JSON nested deeper than {MAX_DEPTH} levels is not accepted.")
+            raise ParseError(_("JSON nested deeper than %(max_depth)s levels is not "
+                               "accepted.") % {
+                                 "max_depth": MAX_DEPTH})
         try:
             data = json.loads(raw.decode(encoding), parse_constant=_refuse_constant)
         except (ValueError, RecursionError) as error:
-            raise ParseError(f"JSON parse error - {error}") from error
+            raise ParseError(_("JSON parse error - %(error)s") % {"error": error}) from error
         problem = _bad_string(data)
         if problem:
             raise ParseError(problem)

@@ -3,6 +3,7 @@ of someone else is filtered out of the queryset, so it is a 404 like an absent o
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
 
 from claims import roles
@@ -11,7 +12,7 @@ from claims import roles
 class IsAdjuster(BasePermission):
     """An active member of the adjusters group (team leads are in it too)."""
 
-    message = "Only adjusters can use this part of the API."
+    message = gettext_lazy("Only adjusters can use this part of the API.")
 
     def has_permission(self, request, view) -> bool:
         return roles.is_adjuster(request.user)
@@ -20,7 +21,7 @@ class IsAdjuster(BasePermission):
 class IsPolicyholder(BasePermission):
     """An active login with a policyholder record."""
 
-    message = "Only policyholders can use this part of the API."
+    message = gettext_lazy("Only policyholders can use this part of the API.")
 
     def has_permission(self, request, view) -> bool:
         user = request.user

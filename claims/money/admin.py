@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims import roles
@@ -73,13 +74,15 @@ from policies.models import CoverageSection, Policy
 
 
 class CostLineForm(forms.Form):
-    section = forms.ModelChoiceField(queryset=CoverageSection.objects.none())
-    category = forms.ModelChoiceField(queryset=CostCategory.objects.all())
+    section = forms.ModelChoiceField(queryset=CoverageSection.objects.none(),
+                                     label=_("Section"))
+    category = forms.ModelChoiceField(queryset=CostCategory.objects.all(), label=_("Category"))
     amount = MoneyField(max_digits=14, decimal_places=2, label=_("amount"),
                         help_text=_("Negative: a correction of earlier lines."))
     payee_kind = forms.ChoiceField(choices=[c for c in PayeeKind.choices if c[0] != "vendor"],
-                                   label="payee")
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+                                   label=_("payee"))
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             label=_("Reason"))
 
     def __init__(self, *args, claim: Claim, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,11 +98,12 @@ class CostLineForm(forms.Form):
 
 
 class ReserveForm(forms.Form):
-    section = forms.ModelChoiceField(queryset=CoverageSection.objects.none())
-    kind = forms.ChoiceField(choices=ReserveKind.choices)
+    section = forms.ModelChoiceField(queryset=CoverageSection.objects.none(),
+                                     label=_("Section"))
+    kind = forms.ChoiceField(choices=ReserveKind.choices, label=_("Kind"))
     level = MoneyField(max_digits=14, decimal_places=2, min_value=0, label=_("level"),
                        help_text=_("The new reserve level."))
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Reason"))
 
     def __init__(self, *args, claim: Claim, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,7 +112,8 @@ class ReserveForm(forms.Form):
 
 
 class ProposeForm(forms.Form):
-    section = forms.ModelChoiceField(queryset=CoverageSection.objects.none())
+    section = forms.ModelChoiceField(queryset=CoverageSection.objects.none(),
+                                     label=_("Section"))
 
     def __init__(self, *args, claim: Claim, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,11 +122,13 @@ class ProposeForm(forms.Form):
 
 
 class InterruptionForm(forms.Form):
-    section = forms.ModelChoiceField(queryset=CoverageSection.objects.none())
+    section = forms.ModelChoiceField(queryset=CoverageSection.objects.none(),
+                                     label=_("Section"))
     first_8_hours_loss = forms.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, label=_("Loss of the first 8 hours"),
         help_text=_("The deductible of a business interruption is at least this."))
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             label=_("Reason"))
 
     def __init__(self, *args, claim: Claim, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,26 +140,29 @@ class RansomForm(forms.Form):
     agreed_by_name = forms.CharField(label=_("Who at the insurer agreed"))
     agreed_at = forms.DateTimeField(label=_("When"), help_text=_("e.g. 12.03.2026 14:30"))
     police_report_reference = forms.CharField(label=_("Police report reference"))
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           label=_("Note"))
 
 
 class DeductibleForm(forms.Form):
     how = forms.ChoiceField(choices=[("received", _("Received from the insured")),
-                                     ("written_off", _("Written off"))])
+                                     ("written_off", _("Written off"))], label=_("How"))
     amount = forms.DecimalField(max_digits=14, decimal_places=2, required=False,
-                                help_text=_("Empty: all that is owed."))
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+                                label=_("Amount"), help_text=_("Empty: all that is owed."))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Reason"))
 
 
 class SecurityProofForm(forms.Form):
-    outcome = forms.ChoiceField(choices=SecurityProofDecision.Outcome.choices)
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.ChoiceField(choices=SecurityProofDecision.Outcome.choices,
+                                label=_("Outcome"))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Reason"))
 
 
 class DecideForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("refuse", "Refuse")])
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))],
+                                 label=_("Decision"))
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text="Needed to refuse.")
+                             label=_("Reason"), help_text=_("Needed to refuse."))
 
 
 def _eur(value) -> str:
@@ -173,10 +183,18 @@ def _limits(codes) -> str:
     return ", ".join(str(LIMIT_LABELS.get(code, code)) for code in codes)
 
 
-def _table(head: list[str], rows, css: str = "claim-table") -> str:
+def _header(text) -> str:
+    """A header cell's content; a column without a visible title (its links) is named for screen
+    readers, so that no header cell is empty."""
+    if isinstance(text, tuple):  # (label, visually hidden)
+        return format_html('<span class="visually-hidden">{}</span>', text[0])
+    return text
+
+
+def _table(head: list, rows, css: str = "claim-table") -> str:
     return format_html(
         "<table class='{}'><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", css,
-        format_html_join("", "<th>{}</th>", ((h,) for h in head)),
+        format_html_join("", "<th scope=\"col\">{}</th>", ((_header(h),) for h in head)),
         format_html_join("", "<tr>{}</tr>", (
             (format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in rows
         )),
@@ -206,7 +224,7 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
         if settlements:
             parts.append(format_html("<h3>{}</h3>{}", _("Settlements"), _table(
                 ["#", _("Section"), _("State"), _("Proposed"), _("Approved"), _("Limited by"),
-                 _("Proposed by"), _("Decided by"), _("Reason"), ""],
+                 _("Proposed by"), _("Decided by"), _("Reason"), (_("Actions"),)],
                 [(s.pk, s.section.module.name, s.get_state_display(), _eur(s.proposed_payable),
                   _eur(s.approved_amount) if s.approved_amount is not None else "-",
                   _limits(s.limited_by) or "-", s.proposed_by, s.decided_by or "-",
@@ -337,7 +355,7 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
     def _claim(self, request, claim_id) -> Claim:
         claim = self.get_object(request, str(claim_id))
         if claim is None:
-            raise Http404("No such claim.")
+            raise Http404(_("No such claim."))
         if not roles.is_adjuster(request.user):
             raise PermissionDenied
         return claim
@@ -360,45 +378,49 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
     def cost_line_view(self, request, claim_id):
         claim = self._claim(request, claim_id)
         form = CostLineForm(request.POST or None, claim=claim)
-        return self._form_page(request, claim, form, f"Add a cost line to {claim}", lambda d: (
+        title = gettext("Add a cost line to %(claim)s") % {"claim": claim}
+        return self._form_page(request, claim, form, title, lambda d: (
             cost_line_add(claim=claim, section=d["section"], category=d["category"],
                           amount=d["amount"], payee_kind=d["payee_kind"], reason=d["reason"],
-                          by=request.user) and "Cost line added."))
+                          by=request.user) and gettext("Cost line added.")))
 
     def reserve_view(self, request, claim_id):
         claim = self._claim(request, claim_id)
         form = ReserveForm(request.POST or None, claim=claim)
-        return self._form_page(request, claim, form, f"Change a reserve of {claim}", lambda d: (
+        title = gettext("Change a reserve of %(claim)s") % {"claim": claim}
+        return self._form_page(request, claim, form, title, lambda d: (
             reserve_set(claim=claim, section=d["section"], kind=d["kind"], level=d["level"],
-                        reason=d["reason"], by=request.user) and "Reserve recorded."))
+                        reason=d["reason"], by=request.user) and gettext("Reserve recorded.")))
 
     def interruption_view(self, request, claim_id):
         claim = self._claim(request, claim_id)
         form = InterruptionForm(request.POST or None, claim=claim)
         return self._form_page(
-            request, claim, form, f"First 8 hours of the business interruption of {claim}",
+            request, claim, form,
+            gettext("First 8 hours of the business interruption of %(claim)s") % {"claim": claim},
             lambda d: interruption_assess(
                 claim=claim, section=d["section"], first_8_hours_loss=d["first_8_hours_loss"],
-                reason=d["reason"], by=request.user) and "First 8 hours' loss recorded.")
+                reason=d["reason"], by=request.user) and gettext("First 8 hours' loss recorded."))
 
     def ransom_view(self, request, claim_id):
         claim = self._claim(request, claim_id)
         form = RansomForm(request.POST or None)
         return self._form_page(
-            request, claim, form, f"Ransom agreement for {claim}",
+            request, claim, form, gettext("Ransom agreement for %(claim)s") % {"claim": claim},
             lambda d: ransom_agreement_record(
                 claim=claim, agreed_by_name=d["agreed_by_name"], agreed_at=d["agreed_at"],
                 police_report_reference=d["police_report_reference"], note=d["note"],
-                by=request.user) and "Ransom agreement recorded.")
+                by=request.user) and gettext("Ransom agreement recorded."))
 
     def deductible_view(self, request, claim_id):
         claim = self._claim(request, claim_id)
         form = DeductibleForm(request.POST or None)
         return self._form_page(
-            request, claim, form, f"Deductible owed by the insured on {claim}",
+            request, claim, form,
+            gettext("Deductible owed by the insured on %(claim)s") % {"claim": claim},
             lambda d: deductible_receivable_settle(
                 claim=claim, how=d["how"], amount=d["amount"], reason=d["reason"],
-                by=request.user) and "Recorded.")
+                by=request.user) and gettext("Recorded."))
 
     def security_proof_view(self, request, claim_id):
         claim = self._claim(request, claim_id)
@@ -408,12 +430,16 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
             decision = security_proof_decide(claim=claim, outcome=data["outcome"],
                                              reason=data["reason"], by=request.user)
             if decision.discount_lost_from_year:
-                return (f"Recorded: the policy loses the IT-security discount from insurance "
-                        f"year {decision.discount_lost_from_year} on (premium "
-                        f"+{_eur(decision.premium_difference)}).")
-            return "Recorded: the proof was provided."
+                return gettext(
+                    "Recorded: the policy loses the IT-security discount from insurance year "
+                    "%(year)s on (premium +%(difference)s).") % {
+                    "year": decision.discount_lost_from_year,
+                    "difference": _eur(decision.premium_difference)}
+            return gettext("Recorded: the proof was provided.")
 
-        return self._form_page(request, claim, form, f"IT-security proof in {claim}", decide)
+        return self._form_page(request, claim, form,
+                               gettext("IT-security proof in %(claim)s") % {"claim": claim},
+                               decide)
 
     def propose_view(self, request, claim_id):
         claim = self._claim(request, claim_id)
@@ -425,11 +451,13 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
             settlement = settlement_propose(claim=claim, section=data["section"],
                                             by=request.user)
             proposed.append(settlement)
-            return f"Settlement {settlement.pk} proposed: {_eur(settlement.proposed_payable)}."
+            return gettext("Settlement %(number)s proposed: %(amount)s.") % {
+                "number": settlement.pk, "amount": _eur(settlement.proposed_payable)}
 
         # The next step is the decision: the proposal opens the decide page (one click less).
         return self._form_page(
-            request, claim, form, f"Propose a settlement of {claim}", propose,
+            request, claim, form,
+            gettext("Propose a settlement of %(claim)s") % {"claim": claim}, propose,
             redirect_to=lambda: reverse("admin:money_settlement_decide",
                                         args=[claim.pk, proposed[0].pk]))
 
@@ -441,24 +469,34 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
         def decide(data):
             if data["decision"] == "refuse":
                 settlement_refuse(settlement=settlement, by=request.user, reason=data["reason"])
-                return f"Settlement {settlement.pk} refused."
+                return gettext("Settlement %(number)s refused.") % {"number": settlement.pk}
             result = settlement_approve(settlement=settlement, by=request.user)
+            number, amount = result.pk, _eur(result.approved_amount)
             if result.state == "approved":
-                cut = " (cut by the annual aggregate)" if "aggregate" in result.limited_by else ""
-                return f"Settlement {result.pk} approved: {_eur(result.approved_amount)}{cut}."
+                if "aggregate" in result.limited_by:
+                    return gettext("Settlement %(number)s approved: %(amount)s (cut by the "
+                                   "annual aggregate).") % {"number": number, "amount": amount}
+                return gettext("Settlement %(number)s approved: %(amount)s.") % {
+                    "number": number, "amount": amount}
             if result.state == "paid":  # the payments ran at once (no worker queue)
-                return (f"Settlement {result.pk} approved and paid: "
-                        f"{_eur(result.approved_amount)}.")
+                return gettext("Settlement %(number)s approved and paid: %(amount)s.") % {
+                    "number": number, "amount": amount}
             if result.state == "pending_team_lead":
-                level = result.required_level.name if result.required_level else "higher"
-                return (f"Settlement {result.pk} is above your approval limit: waiting for "
-                        f"the {level} level.")
+                if result.required_level:
+                    return gettext("Settlement %(number)s is above your approval limit: "
+                                   "waiting for the %(level)s level.") % {
+                        "number": number, "level": result.required_level.name}
+                return gettext("Settlement %(number)s is above your approval limit: waiting "
+                               "for a higher level.") % {"number": number}
             if result.state == "refused":
-                return f"Settlement {result.pk} refused: {result.refusal_reason}"
-            return f"Settlement {result.pk}: {result.get_state_display()}."
+                return gettext("Settlement %(number)s refused: %(reason)s") % {
+                    "number": number, "reason": result.refusal_reason}
+            return gettext("Settlement %(number)s: %(state)s.") % {
+                "number": number, "state": result.get_state_display()}
 
-        title = (f"Settlement {settlement.pk} of {claim}: {settlement.get_state_display()}, "
-                 f"proposed {_eur(settlement.proposed_payable)}")
+        title = gettext("Settlement %(number)s of %(claim)s: %(state)s, proposed %(amount)s") % {
+            "number": settlement.pk, "claim": claim, "state": settlement.get_state_display(),
+            "amount": _eur(settlement.proposed_payable)}
         rows = explanation_rows(settlement)
         if not rows["steps"]:  # not yet escalated: the calculation as it stands now
             try:
@@ -486,11 +524,12 @@ class MoneyPolicyAdmin(PolicyAdmin):
 
     def _aggregate_accounts(self, policy: Policy) -> str:
         return _table(
-            ["Section", "Insurance year", "Period", "Aggregate limit (EUR)", "Committed (EUR)",
-             "Paid (EUR)", "Remaining (EUR)"],
+            [_("Section"), _("Insurance year"), _("Period"), _("Aggregate limit (EUR)"),
+             _("Committed (EUR)"), _("Paid (EUR)"), _("Remaining (EUR)")],
             [(row.account.section.module.name, row.account.year,
-              f"{row.account.starts_on:%d.%m.%Y} to "
-              f"{row.account.ends_on - timedelta(days=1):%d.%m.%Y}",
+              gettext("%(start)s to %(end)s") % {
+                  "start": f"{row.account.starts_on:%d.%m.%Y}",
+                  "end": f"{row.account.ends_on - timedelta(days=1):%d.%m.%Y}"},
               _eur(row.account.limit), _eur(row.account.committed), _eur(row.paid),
               _eur(row.remaining)) for row in policy_aggregate(policy=policy)],
             css="aggregate-table")

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from claims.exceptions import TransitionConflict
 from claims.money.models import LedgerEntry
@@ -42,7 +43,8 @@ def ledger_post(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("ledger_post runs inside the caller's business transaction.")
     if kind in COMMITTING and account.committed + amount > account.limit:
-        raise TransitionConflict("The annual aggregate would be exceeded; nothing was committed.")
+        raise TransitionConflict(_("The annual aggregate would be exceeded; nothing was "
+                                   "committed."))
     entry = LedgerEntry.objects.create(
         account=account, claim_id=claim_id, settlement_id=settlement_id, kind=kind,
         amount=amount, idempotency_key=idempotency_key, created_by=by, reason=reason,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
 
 from claims.exceptions import ClaimValidationError
 from claims.models import Claim, ClaimSection
@@ -44,10 +45,10 @@ def claim_section(*, claim: Claim, section: CoverageSection | None = None) -> Co
     section = section or claim.coverage_section
     if section is None:
         raise ClaimValidationError(
-            {"section": "The claim has no coverage section yet: run the coverage check first."}
+            {"section": _("The claim has no coverage section yet: run the coverage check first.")}
         )
     if section.policy_id != claim.policy_id:
-        raise ClaimValidationError({"section": "The section is not one of the claim's policy."})
+        raise ClaimValidationError({"section": _("The section is not one of the claim's policy.")})
     return section
 
 
@@ -62,7 +63,7 @@ def settlement_account(*, claim: Claim, section: CoverageSection) -> InsuranceYe
     ).first()
     if account is None:
         raise ClaimValidationError(
-            {"section": "No insurance year of this section covers the loss date."}
+            {"section": _("No insurance year of this section covers the loss date.")}
         )
     return account
 
@@ -104,8 +105,9 @@ def interruption_warning(*, claim: Claim, section: CoverageSection) -> str:
         return ""
     if InterruptionAssessment.objects.filter(claim=claim, section=section).exists():
         return ""
-    return (f"No assessment of the first 8 hours' loss for {section.module.name} yet: the "
-            f"deductible is at least the loss of the first 8 hours; record it before approving.")
+    return _("No assessment of the first 8 hours' loss for %(module)s yet: the deductible is at "
+             "least the loss of the first 8 hours; record it before approving.") % {
+        "module": section.module.name}
 
 
 def cost_lines_for(*, claim: Claim, section: CoverageSection):

@@ -10,6 +10,7 @@ from datetime import timedelta
 from uuid import UUID
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims.exceptions import PermissionDeniedError
 from claims.models import Claim, ClaimDocument, ClaimNote
@@ -68,7 +69,7 @@ def portal_claim_report(
     that records the form's one-time token, and returns it instead of creating another.
     """
     if policy.policyholder_id != holder.pk or holder.user_id != user.pk:
-        raise PermissionDeniedError("This is not your policy.")
+        raise PermissionDeniedError(_("This is not your policy."))
     inspected = inspect_all(documents)
     with files_removed_on_error() as written, business_action():
         Policyholder.objects.select_for_update().get(pk=holder.pk)
@@ -105,7 +106,7 @@ def portal_claim_report(
 def portal_documents_add(*, claim: Claim, user, documents: Sequence) -> list[ClaimDocument]:
     """Add several documents to a claim: all of them or none."""
     if claim.policy.policyholder.user_id != user.pk:
-        raise PermissionDeniedError("This is not your claim.")
+        raise PermissionDeniedError(_("This is not your claim."))
     inspected = inspect_all(documents)
     with files_removed_on_error() as written, business_action():
         return [

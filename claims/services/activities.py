@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, time, timedelta
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from claims import roles
 from claims.business_days import business_days_after
@@ -16,6 +17,7 @@ from claims.notifications import email_after_commit
 from claims.selectors import team_leads_for
 from claims.services.tx import business_action
 from config.audit import audit_record
+from language.services import language_for_user
 
 logger = logging.getLogger(__name__)
 
@@ -70,11 +72,11 @@ def activities_close_for_request(*, request: InformationRequest, now: datetime, 
 def activity_complete(*, activity: Activity, by, note: str = "") -> Activity:
     """An adjuster marks an activity done."""
     if not roles.is_adjuster(by):
-        raise PermissionDeniedError("Only adjusters complete activities.")
+        raise PermissionDeniedError(_("Only adjusters complete activities."))
     with business_action():
         activity = Activity.objects.select_for_update().get(pk=activity.pk)
         if activity.completed_at is not None:
-            raise TransitionConflict("This activity is already completed.")
+            raise TransitionConflict(_("This activity is already completed."))
         activity.completed_at = timezone.now()
         activity.completed_by = by
         activity.completion_note = note or "Done."
@@ -128,15 +130,21 @@ def _escalate(*, pk: int, now: datetime) -> bool:
         if not leads:
             logger.warning("activity %s is overdue and there is no team lead to tell", pk)
         adjuster = claim.assigned_adjuster
-        email_after_commit(
-            subject=f"Overdue on claim {claim.number}: {activity.title}",
-            body=(
-                f"The activity \"{activity.title}\" on claim {claim.number} "
-                f"({claim.policy.policyholder}) was due {due}.\n"
-                f"Assigned adjuster: {adjuster.get_username() if adjuster else 'nobody'}.\n"
-            ),
-            recipients=[lead.email for lead in leads],
-        )
+        by_language: dict[str, list[str]] = {}
+        for lead in leads:  # one email per language, to all the team leads who read it
+            by_language.setdefault(language_for_user(lead), []).append(lead.email)
+        for language, addresses in sorted(by_language.items()):
+            with translation.override(language):
+                email_after_commit(
+                    subject=_("Overdue on claim %(number)s: %(title)s") % {
+                        "number": claim.number, "title": _(activity.title)},
+                    body=_("The activity \"%(title)s\" on claim %(number)s (%(policyholder)s) "
+                           "was due %(due)s.\nAssigned adjuster: %(adjuster)s.\n") % {
+                        "title": _(activity.title), "number": claim.number,
+                        "policyholder": claim.policy.policyholder, "due": due,
+                        "adjuster": adjuster.get_username() if adjuster else _("nobody")},
+                    recipients=addresses,
+                )
     return True
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from claims import roles
 from claims.exceptions import ClaimValidationError, PermissionDeniedError
 from claims.models import AdjusterProfile
@@ -20,17 +22,17 @@ def adjuster_profile_set(
     personal and only lowers the authority level's limit (levels are data only an administrator
     edits: ``money.AuthorityLevel``)."""
     if by is not None and user is not None and by.pk == user.pk:
-        raise PermissionDeniedError("Nobody changes their own profile or approval limit; ask "
-                                    "another administrator.")
+        raise PermissionDeniedError(_("Nobody changes their own profile or approval limit; ask "
+                                      "another administrator."))
     if not getattr(by, "is_superuser", False) or not getattr(by, "is_active", False):
-        raise PermissionDeniedError("Only administrators set up adjusters and approval limits.")
+        raise PermissionDeniedError(_("Only administrators set up adjusters and approval limits."))
     errors = {}
     if not roles.is_adjuster(user):
-        errors["user"] = "The user is not in the group adjusters."
+        errors["user"] = _("The user is not in the group adjusters.")
     if team_lead is not None and not roles.is_team_lead(team_lead):
-        errors["team_lead"] = "The team lead must be in the group team_leads."
+        errors["team_lead"] = _("The team lead must be in the group team_leads.")
     if approval_limit is not None and money(approval_limit) < 0:
-        errors["approval_limit"] = "The approval limit cannot be negative."
+        errors["approval_limit"] = _("The approval limit cannot be negative.")
     if errors:
         raise ClaimValidationError(errors)
     limit = None if approval_limit is None else money(approval_limit)

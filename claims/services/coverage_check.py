@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from claims import conf, roles
@@ -118,13 +119,13 @@ def _ask_for_it_security_proof(*, claim: Claim, by, now: datetime) -> None:
 def claim_coverage_check(*, claim: Claim, by) -> Claim:
     """Run the coverage check again (e.g. after the policy was corrected)."""
     if not roles.is_adjuster(by):
-        raise PermissionDeniedError("Only adjusters run the coverage check.")
+        raise PermissionDeniedError(_("Only adjusters run the coverage check."))
     if claim.state in FINAL_STATES:
-        raise TransitionConflict("The claim is closed; reopen it first.")
+        raise TransitionConflict(_("The claim is closed; reopen it first."))
     try:
         with business_action():
             run_coverage_check(claim=claim, by=by, now=timezone.now())
     except ConcurrentTransition as error:
         claim.refresh_from_db()
-        raise TransitionConflict("The claim was changed by someone else; reload it.") from error
+        raise TransitionConflict(_("The claim was changed by someone else; reload it.")) from error
     return claim

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from claims import roles
 from claims.exceptions import ClaimValidationError, PermissionDeniedError
@@ -39,9 +40,10 @@ def document_store(
     """Write the file under a random name and its row, inside the caller's transaction; the
     stored file is added to ``written`` (see ``files_removed_on_error``)."""
     if doc_type not in ClaimDocument.Type.values:
-        raise ClaimValidationError({"doc_type": f"Unknown document type {doc_type!r}."})
+        raise ClaimValidationError({"doc_type": _("Unknown document type %(doc_type)s.") % {
+                                                    "doc_type": repr(doc_type)}})
     if information_request is not None and information_request.claim_id != claim.pk:
-        raise ClaimValidationError({"information_request": "The request is on another claim."})
+        raise ClaimValidationError({"information_request": _("The request is on another claim.")})
     original = (getattr(upload, "name", "") or "file").replace("\\", "/").rsplit("/", 1)[-1]
     document = ClaimDocument(
         claim=claim, doc_type=doc_type, original_name=original[:255], size=inspected.size,
@@ -83,7 +85,7 @@ def document_add(
 ) -> ClaimDocument:
     """Add a document to a claim after checking its real type and size."""
     if not _may_contribute(uploaded_by, claim):
-        raise PermissionDeniedError("Only the policyholder or an adjuster can add documents.")
+        raise PermissionDeniedError(_("Only the policyholder or an adjuster can add documents."))
     [(upload, inspected)] = inspect_all([upload])
     with files_removed_on_error() as written, business_action():
         return document_store(
@@ -97,13 +99,14 @@ def note_add(*, claim: Claim, text: str, author, visibility: str = ClaimNote.Vis
     """Append a note. Policyholders write notes they can see; only adjusters write internal
     ones."""
     if not _may_contribute(author, claim):
-        raise PermissionDeniedError("Only the policyholder or an adjuster can add notes.")
+        raise PermissionDeniedError(_("Only the policyholder or an adjuster can add notes."))
     if visibility not in ClaimNote.Visibility.values:
-        raise ClaimValidationError({"visibility": f"Unknown visibility {visibility!r}."})
+        raise ClaimValidationError({"visibility": _("Unknown visibility %(visibility)s.") % {
+                                                      "visibility": repr(visibility)}})
     if visibility == ClaimNote.Visibility.INTERNAL and not roles.is_adjuster(author):
-        raise PermissionDeniedError("Only adjusters write internal notes.")
+        raise PermissionDeniedError(_("Only adjusters write internal notes."))
     if not text.strip():
-        raise ClaimValidationError({"text": "The note is empty."})
+        raise ClaimValidationError({"text": _("The note is empty.")})
     with business_action(composed=composed):
         note = ClaimNote.objects.create(
             claim=claim, author=author, text=text.strip(), visibility=visibility

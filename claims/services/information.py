@@ -51,14 +51,14 @@ def information_request_create(
 ) -> InformationRequest:
     """An adjuster asks the policyholder something, to be answered by ``due_date``."""
     if not roles.is_adjuster(requested_by):
-        raise PermissionDeniedError("Only adjusters ask the policyholder for information.")
+        raise PermissionDeniedError(_("Only adjusters ask the policyholder for information."))
     if claim.state in FINAL_STATES:
-        raise TransitionConflict("The claim is closed; reopen it first.")
+        raise TransitionConflict(_("The claim is closed; reopen it first."))
     errors = {}
     if not question.strip():
-        errors["question"] = "Write the question."
+        errors["question"] = _("Write the question.")
     if due_date < timezone.localdate():
-        errors["due_date"] = "The due date cannot be in the past."
+        errors["due_date"] = _("The due date cannot be in the past.")
     if errors:
         raise ClaimValidationError(errors)
     with business_action():
@@ -71,7 +71,8 @@ def information_request_create(
 def _lock_open(request: InformationRequest) -> InformationRequest:
     locked = InformationRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != InformationRequest.Status.OPEN:
-        raise TransitionConflict(f"This request is already {locked.get_status_display().lower()}.")
+        raise TransitionConflict(_("This request is already %(status)s.") % {
+                                     "status": locked.get_status_display().lower()})
     return locked
 
 
@@ -82,9 +83,9 @@ def information_request_answer(
     """The policyholder (or an adjuster on their behalf) answers; the request is cleared."""
     claim = request.claim
     if not (roles.is_adjuster(answered_by) or roles.is_policyholder_of(answered_by, claim)):
-        raise PermissionDeniedError("Only the policyholder or an adjuster can answer.")
+        raise PermissionDeniedError(_("Only the policyholder or an adjuster can answer."))
     if not answer.strip():
-        raise ClaimValidationError({"answer": "Write an answer."})
+        raise ClaimValidationError({"answer": _("Write an answer.")})
     inspected = inspect_all(documents)
     with files_removed_on_error() as written, business_action():
         request = _lock_open(request)
@@ -120,9 +121,9 @@ def information_request_answer(
 def information_request_cancel(*, request: InformationRequest, by, reason: str) -> None:
     """An adjuster withdraws a question that is no longer needed."""
     if not roles.is_adjuster(by):
-        raise PermissionDeniedError("Only adjusters cancel information requests.")
+        raise PermissionDeniedError(_("Only adjusters cancel information requests."))
     if not reason.strip():
-        raise ClaimValidationError({"reason": "Say why the request is cancelled."})
+        raise ClaimValidationError({"reason": _("Say why the request is cancelled.")})
     with business_action():
         request = _lock_open(request)
         now = timezone.now()

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims import notifications, roles
 from claims.exceptions import ClaimValidationError, PermissionDeniedError
@@ -31,19 +32,20 @@ def claim_report_validate(
 ) -> None:
     errors: dict[str, str] = {}
     if loss_date > today:
-        errors["loss_date"] = "The loss date cannot be in the future."
+        errors["loss_date"] = _("The loss date cannot be in the future.")
     elif loss_date < EARLIEST_LOSS_DATE:
-        errors["loss_date"] = (f"The loss date cannot be before "
-                               f"{EARLIEST_LOSS_DATE:%d.%m.%Y}; check the year.")
+        errors["loss_date"] = (_("The loss date cannot be before %(earliest_loss_date)s; "
+                                 "check the year.") % {
+                                   "earliest_loss_date": format(EARLIEST_LOSS_DATE, '%d.%m.%Y')})
     if not description.strip():
-        errors["description"] = "Describe what happened."
+        errors["description"] = _("Describe what happened.")
     if estimated_amount is not None and estimated_amount < 0:
-        errors["estimated_amount"] = "The estimated amount cannot be negative."
+        errors["estimated_amount"] = _("The estimated amount cannot be negative.")
     if loss_type.third_party:
         if not claimant_name.strip():
-            errors["claimant_name"] = "Name the third party who claims against the insured."
+            errors["claimant_name"] = _("Name the third party who claims against the insured.")
         if not claimant_email.strip() and not claimant_address.strip():
-            errors["claimant_address"] = "Give the third party's address or email."
+            errors["claimant_address"] = _("Give the third party's address or email.")
     if errors:
         raise ClaimValidationError(errors)
 
@@ -69,7 +71,7 @@ def claim_report(
     (``notify=False``: tell nobody, e.g. the demo loader). ``composed=True``: a step of the
     caller's transaction."""
     if not (roles.is_adjuster(reported_by) or policy.policyholder.user_id == reported_by.pk):
-        raise PermissionDeniedError("Only the policyholder or an adjuster can report a claim.")
+        raise PermissionDeniedError(_("Only the policyholder or an adjuster can report a claim."))
     now = now or timezone.now()
     estimate = money(estimated_amount) if estimated_amount is not None else None
     claim_report_validate(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims import roles
 from claims.exceptions import ClaimValidationError, PermissionDeniedError
@@ -18,25 +19,26 @@ def claim_series_link(*, claims: Sequence[Claim], cause: str, by) -> ClaimSeries
     """Link claims into one series. Claims already in a series bring it along (at most one
     series may be involved); all claims must be under the same policy."""
     if not roles.is_adjuster(by):
-        raise PermissionDeniedError("Only adjusters link claims.")
+        raise PermissionDeniedError(_("Only adjusters link claims."))
     with business_action():
         locked = list(
             Claim.objects.select_for_update().filter(pk__in=[c.pk for c in claims]).order_by("pk")
         )
         series_ids = {claim.series_id for claim in locked if claim.series_id}
         if len(locked) < 2 and not series_ids:
-            raise ClaimValidationError("Choose at least two claims to link.")
+            raise ClaimValidationError(_("Choose at least two claims to link."))
         if len(series_ids) > 1:
-            raise ClaimValidationError("The claims are in different series; unlink one first.")
+            raise ClaimValidationError(_("The claims are in different series; unlink one first."))
         if len({claim.policy_id for claim in locked}) > 1:
-            raise ClaimValidationError("Only claims under the same policy can form a series.")
+            raise ClaimValidationError(_("Only claims under the same policy can form a series."))
         if series_ids:
             series = ClaimSeries.objects.get(pk=series_ids.pop())
             if series.claims.exclude(policy_id=locked[0].policy_id).exists():
-                raise ClaimValidationError("Only claims under the same policy can form a series.")
+                raise ClaimValidationError(_("Only claims under the same policy can form a "
+                                             "series."))
         else:
             if not cause.strip():
-                raise ClaimValidationError({"cause": "Name the common cause of the claims."})
+                raise ClaimValidationError({"cause": _("Name the common cause of the claims.")})
             series = ClaimSeries.objects.create(cause=cause.strip(), created_by=by)
         for claim in locked:
             if claim.series_id == series.pk:
@@ -55,11 +57,11 @@ def claim_series_link(*, claims: Sequence[Claim], cause: str, by) -> ClaimSeries
 def claim_series_unlink(*, claim: Claim, by, reason: str = "") -> None:
     """Take a claim out of its series; a series left with one claim is dissolved."""
     if not roles.is_adjuster(by):
-        raise PermissionDeniedError("Only adjusters unlink claims.")
+        raise PermissionDeniedError(_("Only adjusters unlink claims."))
     with business_action():
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
         if locked.series_id is None:
-            raise ClaimValidationError("This claim is not in a series.")
+            raise ClaimValidationError(_("This claim is not in a series."))
         series = locked.series
         Claim.objects.filter(pk=locked.pk).update(series=None, updated_at=timezone.now())
         audit_record(

@@ -42,19 +42,20 @@ def _method(claim: Claim, transition: str, *, money: bool = False):
     """The transition method; the money-only ones (a payment voided or re-issued) exist for the
     money services alone."""
     if transition not in TRANSITION_NAMES and not (money and transition in MONEY_DRIVEN):
-        raise ClaimValidationError({"transition": f"Unknown transition {transition!r}."})
+        raise ClaimValidationError({"transition": _("Unknown transition %(transition)s.") % {
+                                                      "transition": repr(transition)}})
     return getattr(claim, transition)
 
 
 def _inputs(transition: str, reason: str, payload: dict) -> dict:
     """Validate what the transition needs; return the claim fields to set with it."""
     if transition in REASON_REQUIRED and not reason.strip():
-        raise ClaimValidationError({"reason": "A reason is required."})
+        raise ClaimValidationError({"reason": _("A reason is required.")})
     if transition == "deny":
         denial_reason = payload.get("denial_reason", "")
         if denial_reason not in DenialReason.values:
             raise ClaimValidationError(
-                {"denial_reason": "Choose a denial reason from the list."}
+                {"denial_reason": _("Choose a denial reason from the list.")}
             )
         return {"denial_reason": denial_reason, "denial_text": reason.strip()}
     if transition == "withdraw":
@@ -115,7 +116,7 @@ def claim_transition(
         if not composed:
             claim.refresh_from_db()
         raise TransitionConflict(
-            "The claim was changed by someone else meanwhile; reload it and try again."
+            _("The claim was changed by someone else meanwhile; reload it and try again.")
         ) from error
     except BaseException:
         if not composed:  # a composed step's transaction is the caller's to roll back

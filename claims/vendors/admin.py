@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
@@ -124,7 +125,7 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
     fsm_fields = ["state"]
     fsm_forms = {"approve_overrun": ReasonForm, "cancel": ReasonForm,
                  "reject_quote": ReasonForm, "reject_invoice": ReasonForm}
-    fsm_transition_not_allowed_msg = "You are not allowed to '{transition_name}' this job."
+    fsm_transition_not_allowed_msg = _("You are not allowed to '{transition_name}' this job.")
     change_form_template = "admin/vendors/vendorjob/change_form.html"
     fsm_transition_form_template = "admin/vendors/vendorjob/transition_form.html"
     list_display = ["__str__", "claim", "organisation", "service", "state", "emergency",
@@ -142,7 +143,7 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
     readonly_fields = fields
 
     def get_fsm_block_label(self, fsm_field_name):
-        return "Adjuster's decision"
+        return _("Adjuster's decision")
 
     @admin.display(description=_("claim"))
     def claim_link(self, job):
@@ -162,13 +163,16 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
         if job.invoice_amount is None:
             return "-"
         limit = job.invoice_limit
-        basis = f"limit {limit:,.2f} EUR" if limit is not None else "no estimate"
+        basis = (gettext("limit %(limit)s EUR") % {"limit": format(limit, ",.2f")}
+                 if limit is not None else gettext("no estimate"))
         if not job.invoice_over_tolerance:
-            return f"within the tolerance ({basis})"
+            return gettext("within the tolerance (%(basis)s)") % {"basis": basis}
         if job.overrun_approved:
-            return f"above the tolerance ({basis}), approved: {job.overrun_reason}"
-        return format_html('<strong class="claim-overdue">Above the tolerance ({}): needs your '
-                           'approval with a reason</strong>', basis)
+            return gettext("above the tolerance (%(basis)s), approved: %(reason)s") % {
+                "basis": basis, "reason": job.overrun_reason}
+        return format_html('<strong class="claim-overdue">{}</strong>', gettext(
+            "Above the tolerance (%(basis)s): needs your approval with a reason") % {
+            "basis": basis})
 
     def has_add_permission(self, request):
         return False
@@ -198,7 +202,8 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
                                                          by=request.user),
         }
         if transition_name not in calls:
-            self.message_user(request, f"Unknown transition {transition_name!r}.",
+            self.message_user(request, gettext("Unknown transition %(transition_name)s.") % {
+                                           "transition_name": repr(transition_name)},
                               messages.ERROR)
             return False
         try:
@@ -206,8 +211,8 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
         except ClaimsError as error:
             self.message_user(request, f"{label}: {error.message}", messages.ERROR)
             return False
-        self.message_user(request, f"{label}: done. The job is now "
-                                   f"{obj.get_state_display().lower()}.", messages.SUCCESS)
+        self.message_user(request, gettext("%(label)s: done. The job is now %(state)s.") % {
+            "label": label, "state": obj.get_state_display().lower()}, messages.SUCCESS)
         return True
 
     # --- commissioning a vendor on a claim ----------------------------------------------------
@@ -243,8 +248,10 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
                 except ClaimsError as error:
                     self.message_user(request, error.message, messages.ERROR)
                 else:
-                    self.message_user(request, f"{organisation} was asked for {service} "
-                                               f"(job {job.pk}).", messages.SUCCESS)
+                    self.message_user(request, gettext("%(organisation)s was asked for "
+                                                       "%(service)s (job %(job)s).") % {
+                        "organisation": organisation, "service": service, "job": job.pk},
+                        messages.SUCCESS)
                     return redirect("admin:claims_claim_change", claim.pk)
         return TemplateResponse(request, "admin/vendors/commission.html", {
             **self.admin_site.each_context(request),
@@ -256,7 +263,7 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
 
 class ServiceChoiceForm(forms.Form):
     service = forms.ModelChoiceField(queryset=VendorService.objects.all(),
-                                     empty_label="Choose the service")
+                                     empty_label=_("Choose the service"))
 
 
 class CommissionForm(forms.Form):

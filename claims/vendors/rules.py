@@ -3,6 +3,8 @@ a claim enters mitigation only with a vendor job, and leaves it only when every 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from claims.exceptions import TransitionConflict
 from claims.models import Claim, ClaimState
 
@@ -14,7 +16,7 @@ def claim_transition_check(*, claim: Claim, transition: str) -> None:
     jobs = claim.vendor_jobs.all()
     if transition == "start_mitigation" and not jobs.exclude(state__in=DEAD_STATES).exists():
         raise TransitionConflict(
-            "Mitigation needs at least one vendor job: commission a vendor first."
+            _("Mitigation needs at least one vendor job: commission a vendor first.")
         )
     if transition == "start_settlement" and claim.state == ClaimState.MITIGATION:
         unfinished = jobs.exclude(state__in=DONE_STATES).select_related("organisation",
@@ -23,8 +25,9 @@ def claim_transition_check(*, claim: Claim, transition: str) -> None:
             names = ", ".join(f"{job.service} by {job.organisation} ({job.get_state_display()})"
                               for job in unfinished)
             raise TransitionConflict(
-                f"The claim leaves mitigation only when its vendor jobs are done or cancelled; "
-                f"still open: {names}."
+                _("The claim leaves mitigation only when its vendor jobs are done or "
+                  "cancelled; still open: %(names)s.") % {
+                    "names": names}
             )
 
 
@@ -59,6 +62,7 @@ def claim_jobs_cancel(*, claim: Claim, transition: str, by) -> list:
                      "claim_transition": transition},
             claim_id=claim.pk,
         )
-        notify_vendor(job, "job cancelled", f"The job was cancelled: {reason}\n")
+        notify_vendor(job, lambda: _("job cancelled"),
+                      lambda: _("The job was cancelled: %(reason)s\n") % {"reason": reason})
         cancelled.append(job)
     return cancelled

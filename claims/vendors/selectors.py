@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext, ngettext
 
 from claims.models import Claim
 
@@ -29,10 +30,12 @@ class VendorProposal:
     @property
     def reasons(self) -> str:
         org = self.organisation
-        parts = ["serves the region" if self.region_match else "nationwide",
-                 "24/7" if org.available_24_7 else "office hours",
-                 "panel" if org.panel_member else "not on the panel (needs prior consent)",
-                 f"{self.open_jobs} open job{'s' if self.open_jobs != 1 else ''}"]
+        parts = [gettext("serves the region") if self.region_match else gettext("nationwide"),
+                 gettext("24/7") if org.available_24_7 else gettext("office hours"),
+                 gettext("panel") if org.panel_member
+                 else gettext("not on the panel (needs prior consent)"),
+                 ngettext("%(count)s open job", "%(count)s open jobs", self.open_jobs) % {
+                     "count": self.open_jobs}]
         return ", ".join(parts)
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -35,14 +37,14 @@ ZIP = {(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY), **errors(
 
 
 class IsPrivacyAdmin(BasePermission):
-    message = "Only data-protection administrators can use this part of the API."
+    message = gettext_lazy("Only data-protection administrators can use this part of the API.")
 
     def has_permission(self, request, view) -> bool:
         return roles.is_privacy_admin(request.user)
 
 
 class MayHold(BasePermission):
-    message = "Only adjusters and data-protection administrators handle legal holds."
+    message = gettext_lazy("Only adjusters and data-protection administrators handle legal holds.")
 
     def has_permission(self, request, view) -> bool:
         return roles.may_hold(request.user)
@@ -225,7 +227,7 @@ class LegalHoldList(generics.ListAPIView):
         holds = LegalHold.objects.select_related("claim", "placed_by", "released_by")
         active = self.request.query_params.get("active")
         if active not in (None, "", "true", "false"):
-            raise ValidationError({"active": ["true or false."]})
+            raise ValidationError({"active": [_("true or false.")]})
         if active:
             holds = holds.filter(released_at__isnull=active == "true")
         return holds
@@ -282,7 +284,7 @@ class AccessLogList(generics.ListAPIView):
             value = params.get(name)
             if value:
                 if not value.isdigit():
-                    raise ValidationError({name: ["An id (a whole number)."]})
+                    raise ValidationError({name: [_("An id (a whole number).")]})
                 entries = entries.filter(**{field: int(value)})
         if params.get("claimant_email"):
             entries = entries.filter(claim__claimant_email__iexact=params["claimant_email"])

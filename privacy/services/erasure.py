@@ -51,7 +51,8 @@ def erasure_request_answer(*, request: ErasureRequest, by, today=None) -> Erasur
     """Check every record of the subject as of ``today``; erase what may go, keep the rest
     with the reason."""
     if not (roles.is_privacy_admin(by) or request.requested_by_id == getattr(by, "pk", None)):
-        raise PermissionDeniedError("Only a data-protection administrator answers this request.")
+        raise PermissionDeniedError(_("Only a data-protection administrator answers this "
+                                      "request."))
     today = today or timezone.localdate()
     erased, kept = [], []
     with business_action():

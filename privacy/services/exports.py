@@ -11,6 +11,7 @@ import zipfile
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims.exceptions import PermissionDeniedError, TransitionConflict
 from claims.services.tx import business_action
@@ -119,12 +120,12 @@ def may_see_export(user, export: DataExport) -> bool:
 def data_export_download(*, export: DataExport, by, channel: str):
     """The opened file of a ready export whose link has not expired; audited and logged."""
     if not may_see_export(by, export):
-        raise PermissionDeniedError("This export is not yours.")
+        raise PermissionDeniedError(_("This export is not yours."))
     if export.status == DataExport.Status.EXPIRED or (
             export.expires_at is not None and export.expires_at <= timezone.now()):
-        raise TransitionConflict("The download link has expired: please request a new export.")
+        raise TransitionConflict(_("The download link has expired: please request a new export."))
     if export.status != DataExport.Status.READY or not export.file:
-        raise TransitionConflict("The export is not ready yet.")
+        raise TransitionConflict(_("The export is not ready yet."))
     with business_action():
         audit_record(actor=by, action="privacy.export_downloaded", obj=export,
                      payload={"channel": channel})

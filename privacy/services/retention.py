@@ -34,9 +34,11 @@ def _claim_pseudonymise(*, retention: Retention, today: date, by, erasure_reques
     # Judged again under the lock: reopened, held or done meanwhile means not now.
     locked = claim_retention(claim)
     if locked.hold is not None:
-        raise TransitionConflict(f"Claim {claim.number} is under a legal hold.")
+        raise TransitionConflict(_("Claim %(claim)s is under a legal hold.") % {
+                                     "claim": claim.number})
     if not locked.due(today):
-        raise TransitionConflict(f"Claim {claim.number} is not past its retention period.")
+        raise TransitionConflict(_("Claim %(claim)s is not past its retention period.") % {
+                                     "claim": claim.number})
     with pseudonymising():
         summary = claim_scrub(claim)
     record = Pseudonymisation.objects.create(
@@ -126,17 +128,19 @@ def claim_pseudonymise_if_due(*, claim: Claim, by, today: date, erasure_request=
 
 def legal_hold_place(*, claim: Claim, reason: str, by) -> LegalHold:
     if not roles.may_hold(by):
-        raise PermissionDeniedError("Only adjusters and data-protection administrators place "
-                                    "legal holds.")
+        raise PermissionDeniedError(_("Only adjusters and data-protection administrators place "
+                                      "legal holds."))
     if not (reason or "").strip():
-        raise ClaimValidationError({"reason": "Say why the claim is held (e.g. the lawsuit)."})
+        raise ClaimValidationError({"reason": _("Say why the claim is held (e.g. the lawsuit).")})
     with business_action():
         Claim.objects.select_for_update().get(pk=claim.pk)
         if hasattr(claim, "pseudonymisation") or Pseudonymisation.objects.filter(
                 claim=claim).exists():
-            raise TransitionConflict(f"Claim {claim.number} is already pseudonymised.")
+            raise TransitionConflict(_("Claim %(claim)s is already pseudonymised.") % {
+                                         "claim": claim.number})
         if LegalHold.objects.filter(claim=claim, released_at__isnull=True).exists():
-            raise TransitionConflict(f"Claim {claim.number} is already under a legal hold.")
+            raise TransitionConflict(_("Claim %(claim)s is already under a legal hold.") % {
+                                         "claim": claim.number})
         hold = LegalHold.objects.create(claim=claim, reason=reason.strip(), placed_by=by)
         audit_record(actor=by, action="privacy.legal_hold_placed", obj=hold, to_value="active",
                      reason=hold.reason, claim_id=claim.pk)
@@ -145,14 +149,14 @@ def legal_hold_place(*, claim: Claim, reason: str, by) -> LegalHold:
 
 def legal_hold_release(*, hold: LegalHold, reason: str, by) -> LegalHold:
     if not roles.may_hold(by):
-        raise PermissionDeniedError("Only adjusters and data-protection administrators release "
-                                    "legal holds.")
+        raise PermissionDeniedError(_("Only adjusters and data-protection administrators "
+                                      "release legal holds."))
     if not (reason or "").strip():
-        raise ClaimValidationError({"reason": "Say why the hold ends (e.g. the judgment)."})
+        raise ClaimValidationError({"reason": _("Say why the hold ends (e.g. the judgment).")})
     with business_action():
         locked = LegalHold.objects.select_for_update().get(pk=hold.pk)
         if not locked.is_active:
-            raise TransitionConflict("This legal hold has already been released.")
+            raise TransitionConflict(_("This legal hold has already been released."))
         locked.released_at = timezone.now()
         locked.released_by = by
         locked.release_reason = reason.strip()

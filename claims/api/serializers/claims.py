@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -63,8 +64,8 @@ class ClaimReportSerializer(StrictInputSerializer):
 
     policy = serializers.PrimaryKeyRelatedField(
         queryset=Policy.objects.none(),
-        error_messages={"does_not_exist": "Not one of your policies.",
-                        "incorrect_type": "Not one of your policies."},
+        error_messages={"does_not_exist": gettext_lazy("Not one of your policies."),
+                        "incorrect_type": gettext_lazy("Not one of your policies.")},
     )
     loss_type = serializers.SlugRelatedField(slug_field="code", queryset=LossType.objects.all())
     loss_date = serializers.DateField()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -30,7 +31,7 @@ class StrictInputSerializer(serializers.Serializer):
         unknown = sorted(set(initial.keys()) - set(self.fields))
         if unknown:
             raise serializers.ValidationError(
-                {name: ["This field is not accepted here."] for name in unknown}
+                {name: [_("This field is not accepted here.")] for name in unknown}
             )
         return super().validate(attrs)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from claims.money.models import PayeeKind, Payment, Recovery
@@ -83,9 +84,9 @@ class RecoveryInputSerializer(StrictInputSerializer):
 
 
 class RecoveryRecordSerializer(StrictInputSerializer):
-    how = serializers.ChoiceField(choices=[("received", "Received"),
-                                           ("written_off", "Written off"),
-                                           ("expected", "New expected amount")])
+    how = serializers.ChoiceField(choices=[("received", gettext_lazy("Received")),
+                                           ("written_off", gettext_lazy("Written off")),
+                                           ("expected", gettext_lazy("New expected amount"))])
     amount = serializers.DecimalField(**MONEY, required=False, allow_null=True)
     expected = serializers.DecimalField(**MONEY, required=False, allow_null=True)
     reason = serializers.CharField(required=False, allow_blank=True, default="")

@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -25,8 +27,8 @@ class ClaimSectionField(serializers.PrimaryKeyRelatedField):
     claim's policy")."""
 
     default_error_messages = {
-        "does_not_exist": "Not a section of this claim's policy.",
-        "incorrect_type": "Not a section of this claim's policy.",
+        "does_not_exist": gettext_lazy("Not a section of this claim's policy."),
+        "incorrect_type": gettext_lazy("Not a section of this claim's policy."),
     }
 
     def get_queryset(self):
@@ -65,8 +67,10 @@ class CostLineInputSerializer(StrictInputSerializer):
             total = claim.cost_lines.aggregate(total=Sum("amount"))["total"] or Decimal("0")
             if abs(total + amount) > MAX_CLAIM_TOTAL:
                 raise serializers.ValidationError(
-                    f"The claim's cost lines would total {total + amount:,.2f}; the maximum is "
-                    f"{MAX_CLAIM_TOTAL:,.2f}.")
+                    _("The claim's cost lines would total %(value)s; the maximum is "
+                      "%(max_claim_total)s.") % {
+                        "value": format(total + amount, ',.2f'),
+                        "max_claim_total": format(MAX_CLAIM_TOTAL, ',.2f')})
         return amount
 
 

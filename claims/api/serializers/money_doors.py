@@ -3,6 +3,7 @@ agreements, authority levels (adjusters)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from claims.money.models import (
@@ -44,8 +45,8 @@ class PaymentsSerializer(serializers.Serializer):
 
 
 class DeductibleSettleSerializer(StrictInputSerializer):
-    how = serializers.ChoiceField(choices=[("received", "Received from the insured"),
-                                           ("written_off", "Written off")])
+    how = serializers.ChoiceField(choices=[("received", gettext_lazy("Received from the insured")),
+                                           ("written_off", gettext_lazy("Written off"))])
     amount = serializers.DecimalField(**MONEY, required=False, allow_null=True)
     reason = serializers.CharField()
 

@@ -5,6 +5,7 @@ bordereau exports (streamed)."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -125,14 +126,15 @@ class BordereauExport(APIView):
         """The monthly claims bordereau (whole book or one product) as CSV or XLSX, streamed."""
         fmt = request.query_params.get("file_format", "csv")
         if fmt not in ("csv", "xlsx"):
-            raise ValidationError({"file_format": ["Choose csv or xlsx."]})
+            raise ValidationError({"file_format": [_("Choose csv or xlsx.")]})
         try:
             month = exports.parse_month(request.query_params.get("month", ""))
         except ValueError as error:
             raise ValidationError({"month": [str(error)]}) from None
         product = request.query_params.get("product", "")
         if product and not Product.objects.filter(code=product).exists():
-            raise ValidationError({"product": [f"No product {product!r}."]})
+            raise ValidationError({"product": [_("No product %(product)s.") % {
+                                                   "product": repr(product)}]})
         return export_response(report="bordereau", fmt=fmt, month=month, product_code=product)
 
 
@@ -148,10 +150,10 @@ class LossRunExport(APIView):
         """A loss run of one policyholder or one policy, as CSV or PDF."""
         fmt = request.query_params.get("file_format", "csv")
         if fmt not in ("csv", "pdf"):
-            raise ValidationError({"file_format": ["Choose csv or pdf."]})
+            raise ValidationError({"file_format": [_("Choose csv or pdf.")]})
         holder, policy = (request.query_params.get(n, "") for n in ("policyholder", "policy"))
         if not (holder or policy):
-            raise ValidationError({"policyholder": ["Name a policyholder or a policy."]})
+            raise ValidationError({"policyholder": [_("Name a policyholder or a policy.")]})
         for name, value, model in (("policyholder", holder, Policyholder),
                                    ("policy", policy, Policy)):
             if value and (not value.isdigit() or not model.objects.filter(pk=value).exists()):

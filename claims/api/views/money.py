@@ -5,6 +5,7 @@ and settlements accept an Idempotency-Key."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -115,8 +116,8 @@ class SettlementPreview(ClaimMoneyMixin, APIView):
         if raw:
             if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
                 return error_response(status_code=400, code="invalid",
-                                      message="The request is not valid; see the fields.",
-                                      fields={"section": ["A whole number."]})
+                                      message=_("The request is not valid; see the fields."),
+                                      fields={"section": [_("A whole number.")]})
             section = get_object_or_404(CoverageSection, pk=int(raw), policy_id=claim.policy_id)
         result = settlement_preview(claim=claim, section=section)
         section = claim_section(claim=claim, section=section)

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -113,7 +114,9 @@ class CyberEventAdmin(admin.ModelAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         count = obj.suggestions.count()
-        self.message_user(request, f"{count} claims suggested as probably part of {obj}.")
+        self.message_user(request, gettext("%(count)s claims suggested as probably part "
+                                           "of %(obj)s.") % {
+                                       "count": count, "obj": obj})
         return redirect("admin:events_cyberevent_dashboard", obj.pk)
 
     # --- the dashboard and the bulk actions --------------------------------------------------
@@ -183,10 +186,11 @@ class CyberEventAdmin(admin.ModelAdmin):
                 self.message_user(request, error.message, messages.ERROR)
             else:
                 self.message_user(
-                    request, f"{len(result.done)} claims done, {len(result.failed)} failed.",
+                    request, gettext("%(done)s claims done, %(failed)s failed.") % {
+                                 "done": len(result.done), "failed": len(result.failed)},
                     messages.SUCCESS if not result.failed else messages.WARNING)
         elif action is not None and action not in forms:
-            self.message_user(request, "Unknown bulk action.", messages.ERROR)
+            self.message_user(request, gettext("Unknown bulk action."), messages.ERROR)
         return TemplateResponse(request, "admin/events/bulk.html", {
             **self.admin_site.each_context(request),
             "title": f"{event}: {_('bulk handling')}", "opts": self.model._meta,
@@ -211,7 +215,7 @@ class CyberEventAdmin(admin.ModelAdmin):
     def suggest_view(self, request, pk):
         event = self._event(request, pk)
         made = services.event_suggest(event=event, by=request.user)
-        self.message_user(request, f"{len(made)} new suggestions.")
+        self.message_user(request, gettext("%(made)s new suggestions.") % {"made": len(made)})
         return redirect("admin:events_cyberevent_dashboard", event.pk)
 
     def close_view(self, request, pk):
@@ -221,7 +225,7 @@ class CyberEventAdmin(admin.ModelAdmin):
         except ClaimsError as error:
             self.message_user(request, error.message, messages.ERROR)
         else:
-            self.message_user(request, f"{event} is closed.")
+            self.message_user(request, gettext("%(event)s is closed.") % {"event": event})
         return redirect("admin:events_cyberevent_dashboard", event.pk)
 
     def decide_view(self, request, pk, suggestion_pk, decision):
@@ -230,15 +234,17 @@ class CyberEventAdmin(admin.ModelAdmin):
         try:
             if decision == "confirm":
                 services.suggestion_confirm(suggestion=suggestion, by=request.user)
-                self.message_user(request, f"{suggestion.claim} linked to {event}.")
+                self.message_user(request, gettext("%(claim)s linked to %(event)s.") % {
+                                               "claim": suggestion.claim, "event": event})
             elif decision == "reject":
                 form = RejectForm(request.POST)
                 reason = form.cleaned_data["reason"] if form.is_valid() else ""
                 services.suggestion_reject(suggestion=suggestion, by=request.user,
                                            reason=reason)
-                self.message_user(request, f"{suggestion.claim} is not part of {event}.")
+                self.message_user(request, gettext("%(claim)s is not part of %(event)s.") % {
+                                               "claim": suggestion.claim, "event": event})
             else:
-                self.message_user(request, "Unknown decision.", messages.ERROR)
+                self.message_user(request, gettext("Unknown decision."), messages.ERROR)
         except ClaimsError as error:
             self.message_user(request, error.message, messages.ERROR)
         return redirect(reverse("admin:events_cyberevent_dashboard", args=[event.pk])

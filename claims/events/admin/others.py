@@ -8,6 +8,7 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims import roles
@@ -66,18 +67,19 @@ class EventSuggestionAdmin(AdjustersOnly, admin.ModelAdmin):
             else:
                 succeeded += 1
         if succeeded:
-            self.message_user(request, f"{succeeded} {done}.", messages.SUCCESS)
+            self.message_user(request, gettext("%(count)s %(done)s.") % {
+                "count": succeeded, "done": done}, messages.SUCCESS)
 
     @admin.action(description=_("Confirm: part of the event"), permissions=["adjuster"])
     def confirm(self, request, queryset):
         self._each(request, queryset, lambda s: services.suggestion_confirm(
-            suggestion=s, by=request.user), "suggestions confirmed")
+            suggestion=s, by=request.user), _("suggestions confirmed"))
 
     @admin.action(description=_("Reject: not part of the event"), permissions=["adjuster"])
     def reject(self, request, queryset):
         self._each(request, queryset, lambda s: services.suggestion_reject(
             suggestion=s, by=request.user, reason="Rejected in the suggestion list."),
-            "suggestions rejected")
+            _("suggestions rejected"))
 
 
 @admin.register(VendorDailyCapacity)
@@ -122,8 +124,10 @@ class ClaimEventsMixin:
             except ClaimsError as error:
                 self.message_user(request, error.message, messages.ERROR)
             else:
-                self.message_user(request, f"{len(linked)} claims linked to {event}"
-                                  + (f", {len(skipped)} were linked already." if skipped
+                self.message_user(request, gettext("%(linked)s claims linked to %(event)s") % {
+                                               "linked": len(linked), "event": event}
+                                  + (gettext(", %(skipped)s were linked already.") % {
+                                         "skipped": len(skipped)} if skipped
                                      else "."), messages.SUCCESS)
             return None
         return TemplateResponse(request, "admin/events/link_claims.html", {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from claims.api.serializers.common import MONEY, StrictInputSerializer
@@ -193,8 +194,8 @@ class OpenEventSerializer(serializers.ModelSerializer):
 class EventReportSerializer(StrictInputSerializer):
     policy = serializers.PrimaryKeyRelatedField(
         queryset=Policy.objects.none(),
-        error_messages={"does_not_exist": "Not one of your policies.",
-                        "incorrect_type": "Not one of your policies."})
+        error_messages={"does_not_exist": gettext_lazy("Not one of your policies."),
+                        "incorrect_type": gettext_lazy("Not one of your policies.")})
     loss_type = serializers.SlugRelatedField(slug_field="code", queryset=LossType.objects.all(),
                                              required=False)
     loss_date = serializers.DateField()

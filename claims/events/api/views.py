@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -62,7 +63,7 @@ class EventList(EventMixin, generics.ListAPIView):
         wanted = self.request.query_params.get("status")
         if wanted:
             if wanted not in CyberEvent.Status.values:
-                raise ClaimValidationError({"status": "Use open or closed."})
+                raise ClaimValidationError({"status": _("Use open or closed.")})
             events = events.filter(status=wanted)
         return events
 
@@ -154,7 +155,7 @@ class SuggestionList(EventMixin, generics.ListAPIView):
         wanted = self.request.query_params.get("status")
         if wanted:
             if wanted not in EventSuggestion.Status.values:
-                raise ClaimValidationError({"status": "Use open, confirmed or rejected."})
+                raise ClaimValidationError({"status": _("Use open, confirmed or rejected.")})
             suggestions = suggestions.filter(status=wanted)
         return suggestions
 
@@ -173,7 +174,7 @@ class SuggestionDecide(EventMixin, APIView):
         """``confirm`` links the claim; ``reject`` (optional ``reason``) never suggests it
         again. 409 if decided already."""
         if decision not in ("confirm", "reject"):
-            raise Http404("Decide with confirm or reject.")
+            raise Http404(_("Decide with confirm or reject."))
         suggestion = get_object_or_404(EventSuggestion, pk=suggestion_pk, event_id=pk)
         data = s.OptionalReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -202,7 +203,7 @@ class EventBulk(EventMixin, APIView):
         ``information-request`` (question, due_date), ``commission`` (service, scope), ``note``
         (text, visibility). Each claim through its service; ``failed`` says why per claim."""
         if action not in BULK:
-            raise Http404(f"Unknown bulk action {action!r}.")
+            raise Http404(_("Unknown bulk action %(action)s.") % {"action": repr(action)})
         event = self.event()
         data = BULK[action](data=request.data)
         data.is_valid(raise_exception=True)
@@ -326,7 +327,7 @@ class MyEventReport(APIView):
         if "loss_type" not in values:
             causes = event_report_loss_types(event)
             if not causes:
-                raise ClaimValidationError({"loss_type": "Name the loss type."})
+                raise ClaimValidationError({"loss_type": _("Name the loss type.")})
             values["loss_type"] = causes[0]
         report, _created = services.event_report_submit(event=event, user=request.user,
                                                         **values)

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims import roles
 from claims.exceptions import ClaimsError, ClaimValidationError, TransitionConflict
@@ -56,12 +57,13 @@ def event_claims_for_bulk(*, event: CyberEvent, claim_ids=None) -> list[Claim]:
         missing = sorted(ids - set(found))
         if missing:
             raise ClaimValidationError(
-                {"claims": f"Not linked to {event}: {', '.join(map(str, missing))}."})
+                {"claims": _("Not linked to %(event)s: %(join)s.") % {
+                               "event": event, "join": ', '.join(map(str, missing))}})
         selected = [found[pk] for pk in sorted(found)]
     else:
         selected = list(claims.exclude(state__in=FINAL_STATES).order_by("pk"))
     if not selected:
-        raise ClaimValidationError({"claims": "The event has no open linked claims."})
+        raise ClaimValidationError({"claims": _("The event has no open linked claims.")})
     return selected
 
 
@@ -110,15 +112,17 @@ def assignment_plan(*, claims: list[Claim], adjusters: list, mode: str) -> dict[
 
 def event_bulk_assign(*, event: CyberEvent, by, mode: str = AssignMode.ROUND_ROBIN,
                       adjusters=None, claim_ids=None) -> BulkResult:
-    require_adjuster(by, "assign claims")
+    require_adjuster(by, _("assign claims"))
     if mode not in AssignMode.CHOICES:
-        raise ClaimValidationError({"mode": f"Choose one of: {', '.join(AssignMode.CHOICES)}."})
+        raise ClaimValidationError({"mode": _("Choose one of: %(join)s.") % {
+                                                "join": ', '.join(AssignMode.CHOICES)}})
     people = list(adjusters) if adjusters else list(all_adjusters())
     strangers = [user.get_username() for user in people if not roles.is_adjuster(user)]
     if strangers:
-        raise ClaimValidationError({"adjusters": f"Not adjusters: {', '.join(strangers)}."})
+        raise ClaimValidationError({"adjusters": _("Not adjusters: %(join)s.") % {
+                                                     "join": ', '.join(strangers)}})
     if not people:
-        raise ClaimValidationError({"adjusters": "There is no adjuster to assign to."})
+        raise ClaimValidationError({"adjusters": _("There is no adjuster to assign to.")})
     claims = event_claims_for_bulk(event=event, claim_ids=claim_ids)
     plan = assignment_plan(claims=claims, adjusters=people, mode=mode)
 
@@ -137,9 +141,9 @@ def event_bulk_assign(*, event: CyberEvent, by, mode: str = AssignMode.ROUND_ROB
 
 def event_bulk_information_request(*, event: CyberEvent, by, question: str, due_date: date,
                                    claim_ids=None) -> BulkResult:
-    require_adjuster(by, "ask for information")
+    require_adjuster(by, _("ask for information"))
     if not question.strip():
-        raise ClaimValidationError({"question": "Write the question."})
+        raise ClaimValidationError({"question": _("Write the question.")})
     claims = event_claims_for_bulk(event=event, claim_ids=claim_ids)
 
     def ask(claim: Claim) -> str:
@@ -156,9 +160,9 @@ def event_bulk_information_request(*, event: CyberEvent, by, question: str, due_
 def event_bulk_note(*, event: CyberEvent, by, text: str,
                     visibility: str = ClaimNote.Visibility.INTERNAL,
                     claim_ids=None) -> BulkResult:
-    require_adjuster(by, "add notes")
+    require_adjuster(by, _("add notes"))
     if not text.strip():
-        raise ClaimValidationError({"text": "The note is empty."})
+        raise ClaimValidationError({"text": _("The note is empty.")})
     claims = event_claims_for_bulk(event=event, claim_ids=claim_ids)
 
     def note(claim: Claim) -> str:
@@ -206,10 +210,13 @@ def vendor_commission_within_capacity(*, event: CyberEvent, claim: Claim,
     now = now or timezone.now()
     current = claim.vendor_jobs.filter(service=service).exclude(state__in=DEAD_STATES).first()
     if current is not None:
-        raise TransitionConflict(f"{current.organisation} is on it already ({service}).")
+        raise TransitionConflict(_("%(organisation)s is on it already (%(service)s).") % {
+                                     "organisation": current.organisation, "service": service})
     candidates = _panel(event, claim, service)
     if not candidates:
-        raise TransitionConflict(f"No vendor of the panel offers {service} for this claim.")
+        raise TransitionConflict(_("No vendor of the panel offers %(service)s for this "
+                                   "claim.") % {
+                                     "service": service})
     with business_action():
         limits = {row.organisation_id: row.jobs_per_day for row in
                   VendorDailyCapacity.objects.select_for_update()
@@ -222,12 +229,14 @@ def vendor_commission_within_capacity(*, event: CyberEvent, claim: Claim,
                                           service=service, by=by, scope=scope, now=now,
                                           composed=True)
     names = ", ".join(organisation.name for organisation in candidates)
-    raise TransitionConflict(f"Every panel vendor for {service} is at capacity today ({names}).")
+    raise TransitionConflict(_("Every panel vendor for %(service)s is at capacity today "
+                               "(%(names)s).") % {
+                                 "service": service, "names": names})
 
 
 def event_bulk_commission(*, event: CyberEvent, by, service: VendorService, scope: str = "",
                           claim_ids=None) -> BulkResult:
-    require_adjuster(by, "commission vendors")
+    require_adjuster(by, _("commission vendors"))
     claims = event_claims_for_bulk(event=event, claim_ids=claim_ids)
 
     def commission(claim: Claim) -> str:

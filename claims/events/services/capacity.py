@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from claims.exceptions import ClaimValidationError
 from claims.services.tx import business_action
 from claims.vendors.models import VendorOrganisation
@@ -14,9 +16,9 @@ from .declare import require_adjuster
 def vendor_capacity_set(*, organisation: VendorOrganisation, jobs_per_day: int | None, by
                         ) -> VendorDailyCapacity | None:
     """Set how many new jobs ``organisation`` takes per day (None: no limit)."""
-    require_adjuster(by, "set vendors' capacity")
+    require_adjuster(by, _("set vendors' capacity"))
     if jobs_per_day is not None and (not isinstance(jobs_per_day, int) or jobs_per_day < 1):
-        raise ClaimValidationError({"jobs_per_day": "At least 1 job a day (or no limit)."})
+        raise ClaimValidationError({"jobs_per_day": _("At least 1 job a day (or no limit).")})
     with business_action():
         row = VendorDailyCapacity.objects.select_for_update().filter(
             organisation=organisation).first()

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims import roles
 from claims.exceptions import ClaimValidationError, PermissionDeniedError, TransitionConflict
@@ -23,7 +24,7 @@ FIELDS = ("name", "kind", "description", "starts_at", "ends_at", *IDENTIFIERS,
 
 def require_adjuster(user, what: str) -> None:
     if not roles.is_adjuster(user):
-        raise PermissionDeniedError(f"Only adjusters {what}.")
+        raise PermissionDeniedError(_("Only adjusters %(what)s.") % {"what": what})
 
 
 def _names(values) -> list[str]:
@@ -43,22 +44,22 @@ def event_validate(*, data: dict, event: CyberEvent | None = None) -> dict:
     cleaned = dict(data)
     name = str(data.get("name") or "").strip()
     if not name:
-        errors["name"] = "Give the event a name."
+        errors["name"] = _("Give the event a name.")
     elif CyberEvent.objects.filter(name__iexact=name).exclude(
             pk=getattr(event, "pk", None)).exists():
-        errors["name"] = f"An event called {name!r} exists already."
+        errors["name"] = _("An event called %(name)s exists already.") % {"name": repr(name)}
     cleaned["name"] = name
     cleaned["kind"] = data.get("kind")
     if data.get("kind") not in EventKind.values:
-        errors["kind"] = f"Choose one of: {', '.join(EventKind.values)}."
+        errors["kind"] = _("Choose one of: %(join)s.") % {"join": ', '.join(EventKind.values)}
     starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
     cleaned["starts_at"], cleaned["ends_at"] = starts_at, ends_at
     if not isinstance(starts_at, datetime):
-        errors["starts_at"] = "Give the time the event started."
+        errors["starts_at"] = _("Give the time the event started.")
     elif starts_at > timezone.now():
-        errors["starts_at"] = "The start cannot be in the future."
+        errors["starts_at"] = _("The start cannot be in the future.")
     elif ends_at is not None and ends_at < starts_at:
-        errors["ends_at"] = "The end cannot be before the start."
+        errors["ends_at"] = _("The end cannot be before the start.")
     for field in ("providers", "software", "indicators"):
         cleaned[field] = _names(data.get(field))
     cve_id = str(data.get("cve_id") or "").strip().upper()
@@ -72,13 +73,13 @@ def event_validate(*, data: dict, event: CyberEvent | None = None) -> dict:
     cleaned["vendor_panel"] = list(data.get("vendor_panel") or [])
     cleaned["description"] = str(data.get("description") or "").strip()
     if not any(cleaned[field] for field in IDENTIFIERS):
-        errors["providers"] = ("Name at least one provider, software, indicator, CVE id or loss "
-                               "type, so that claims can be matched.")
+        errors["providers"] = (_("Name at least one provider, software, indicator, CVE id or "
+                                 "loss type, so that claims can be matched."))
     report_loss_type = data.get("report_loss_type") or (cleaned["loss_types"] or [None])[0]
     if report_loss_type is not None and report_loss_type.third_party:
-        errors["report_loss_type"] = ("The short report form is for the policyholder's own "
-                                      "damage; choose a loss type that is not a third-party "
-                                      "claim.")
+        errors["report_loss_type"] = (_("The short report form is for the policyholder's own "
+                                        "damage; choose a loss type that is not a third-party "
+                                        "claim."))
     cleaned["report_loss_type"] = report_loss_type
     if errors:
         raise ClaimValidationError(errors)
@@ -100,7 +101,7 @@ def _snapshot(event: CyberEvent) -> dict:
 def event_declare(*, by, **data) -> CyberEvent:
     """An adjuster declares an event; the new and open claims that match it are suggested at
     once (in the same transaction)."""
-    require_adjuster(by, "declare events")
+    require_adjuster(by, _("declare events"))
     cleaned = event_validate(data=data)
     with business_action():
         event = CyberEvent.objects.create(
@@ -117,14 +118,15 @@ def event_declare(*, by, **data) -> CyberEvent:
 def event_update(*, event: CyberEvent, by, **changes) -> CyberEvent:
     """Change the event (its window, what identifies it, the panel); looks for matching claims
     again."""
-    require_adjuster(by, "change events")
+    require_adjuster(by, _("change events"))
     current = {field: getattr(event, field) for field in FIELDS
                if field not in ("loss_types", "vendor_panel")}
     current["loss_types"] = list(event.loss_types.all())
     current["vendor_panel"] = list(event.vendor_panel.all())
     unknown = set(changes) - set(FIELDS)
     if unknown:
-        raise ClaimValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed."))
+        raise ClaimValidationError(
+            dict.fromkeys(sorted(unknown), _("This field cannot be changed.")))
     if "starts_at" not in changes:
         # Only a new start is refused in the future; a kept one is kept.
         current["starts_at"] = min(event.starts_at, timezone.now())
@@ -148,15 +150,15 @@ def event_update(*, event: CyberEvent, by, **changes) -> CyberEvent:
 
 def event_close(*, event: CyberEvent, by, ends_at: datetime | None = None) -> CyberEvent:
     """The event is over: the portal stops offering its short report form. Its claims stay."""
-    require_adjuster(by, "close events")
+    require_adjuster(by, _("close events"))
     with business_action():
         locked = CyberEvent.objects.select_for_update().get(pk=event.pk)
         if not locked.is_open:
-            raise TransitionConflict("The event is closed already.")
+            raise TransitionConflict(_("The event is closed already."))
         now = timezone.now()
         end = ends_at or locked.ends_at or now
         if end < locked.starts_at:
-            raise ClaimValidationError({"ends_at": "The end cannot be before the start."})
+            raise ClaimValidationError({"ends_at": _("The end cannot be before the start.")})
         locked.status = CyberEvent.Status.CLOSED
         locked.ends_at = end
         locked.closed_by = by

@@ -18,6 +18,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims.exceptions import (
     ClaimsError,
@@ -31,6 +32,7 @@ from claims.services import claim_report
 from claims.services.report import claim_report_validate
 from claims.services.tx import business_action
 from coverage.money import money
+from language.services import in_language_of
 from policies.models import Policy
 
 from ..models import CyberEvent, EventClaim, EventReport
@@ -42,17 +44,21 @@ def event_report_validate(*, event: CyberEvent, policy: Policy, loss_type, loss_
                           description: str, estimated_amount, user) -> None:
     """The event's rules and the report service's own checks, before anything is stored."""
     if policy.policyholder.user_id != user.pk:
-        raise PermissionDeniedError("This is not your policy.")
+        raise PermissionDeniedError(_("This is not your policy."))
     if not event.is_open:
-        raise TransitionConflict(f"{event} is closed: please report through the usual form.")
+        raise TransitionConflict(_("%(event)s is closed: please report through the usual "
+                                   "form.") % {
+                                     "event": event})
     errors = {}
     if loss_type not in event_report_loss_types(event):
-        errors["loss_type"] = f"Choose the cause of {event} (one of its loss types)."
+        errors["loss_type"] = _("Choose the cause of %(event)s (one of its loss types).") % {
+                                  "event": event}
     # Whether the policy covers the loss is the coverage check's question (at the liability
     # check), as for every report; the portal's form already offers only covered causes.
     first, _last = event.window()
     if loss_date < first:
-        errors["loss_date"] = f"{event} began on {first:%d.%m.%Y}; the loss cannot be earlier."
+        errors["loss_date"] = _("%(event)s began on %(first)s; the loss cannot be earlier.") % {
+                                  "event": event, "first": format(first, '%d.%m.%Y')}
     try:
         claim_report_validate(loss_type=loss_type, loss_date=loss_date, description=description,
                               estimated_amount=estimated_amount, claimant_name="",
@@ -115,12 +121,14 @@ def event_report_register(*, report_id: int) -> Claim | None:
             report.processed_at = timezone.now()
             report.save(update_fields=["status", "error", "processed_at"])
             holder = report.policy.policyholder
-            email_after_commit(
-                subject=f"Your report under {report.event} could not be registered",
-                body=f"{error.message}\n\nPlease report through the portal's usual form or "
-                     "call us.\n",
-                recipients=[holder.email],
-            )
+            with in_language_of(holder.user, email=holder.email):
+                email_after_commit(
+                    subject=_("Your report under %(event)s could not be registered") % {
+                        "event": report.event},
+                    body=_("%(error)s\n\nPlease report through the portal's usual form or "
+                           "call us.\n") % {"error": error.message},
+                    recipients=[holder.email],
+                )
             return None
         report.status, report.claim = EventReport.Status.REGISTERED, claim
         report.processed_at = timezone.now()

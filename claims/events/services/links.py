@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims.exceptions import ClaimValidationError, TransitionConflict
 from claims.models import Claim
@@ -24,7 +25,8 @@ def link_record(*, event: CyberEvent, claim: Claim, by, source: str) -> EventCla
         defaults={"source": source, "linked_by": by, "linked_at": timezone.now()},
     )
     if not created:
-        raise TransitionConflict(f"Claim {claim.number} is linked to {event} already.")
+        raise TransitionConflict(_("Claim %(claim)s is linked to %(event)s already.") % {
+                                     "claim": claim.number, "event": event})
     EventSuggestion.objects.filter(event=event, claim=claim,
                                    status=EventSuggestion.Status.OPEN).update(
         status=EventSuggestion.Status.CONFIRMED, decided_by=by, decided_at=link.linked_at)
@@ -36,7 +38,7 @@ def link_record(*, event: CyberEvent, claim: Claim, by, source: str) -> EventCla
 
 def event_claim_link(*, event: CyberEvent, claim: Claim, by,
                      source: str = EventClaim.Source.MANUAL) -> EventClaim:
-    require_adjuster(by, "link claims to events")
+    require_adjuster(by, _("link claims to events"))
     with business_action():
         return link_record(event=event, claim=claim, by=by, source=source)
 
@@ -44,10 +46,10 @@ def event_claim_link(*, event: CyberEvent, claim: Claim, by,
 def event_claims_link(*, event: CyberEvent, claims: Iterable[Claim], by
                       ) -> tuple[list[Claim], list[Claim]]:
     """Link many claims at once (all in one transaction); returns ``(linked, already_linked)``."""
-    require_adjuster(by, "link claims to events")
+    require_adjuster(by, _("link claims to events"))
     claims = sorted(claims, key=lambda claim: claim.pk)
     if not claims:
-        raise ClaimValidationError({"claims": "Choose at least one claim."})
+        raise ClaimValidationError({"claims": _("Choose at least one claim.")})
     linked, skipped = [], []
     with business_action():
         existing = set(EventClaim.objects.filter(event=event, claim__in=claims)
@@ -62,13 +64,14 @@ def event_claims_link(*, event: CyberEvent, claims: Iterable[Claim], by
 
 
 def event_claim_unlink(*, event: CyberEvent, claim: Claim, by, reason: str) -> None:
-    require_adjuster(by, "unlink claims from events")
+    require_adjuster(by, _("unlink claims from events"))
     if not reason.strip():
-        raise ClaimValidationError({"reason": "Say why the claim is not part of the event."})
+        raise ClaimValidationError({"reason": _("Say why the claim is not part of the event.")})
     with business_action():
         link = EventClaim.objects.select_for_update().filter(event=event, claim=claim).first()
         if link is None:
-            raise TransitionConflict(f"Claim {claim.number} is not linked to {event}.")
+            raise TransitionConflict(_("Claim %(claim)s is not linked to %(event)s.") % {
+                                         "claim": claim.number, "event": event})
         audit_record(actor=by, action="event.claim_unlinked", obj=link, from_value=event.name,
                      reason=reason.strip(), payload={"event": event.pk, "claim": claim.number,
                                                      "source": link.source},

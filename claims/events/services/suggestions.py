@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims import roles
 from claims.exceptions import ClaimValidationError, PermissionDeniedError, TransitionConflict
@@ -85,7 +86,7 @@ def suggestions_make(*, event: CyberEvent, by=None, claim_ids=None) -> list[Even
 def event_suggest(*, event: CyberEvent, by) -> list[EventSuggestion]:
     """An adjuster asks for the matching claims again (new answers, changed descriptions)."""
     if not roles.is_adjuster(by):
-        raise PermissionDeniedError("Only adjusters look for an event's claims.")
+        raise PermissionDeniedError(_("Only adjusters look for an event's claims."))
     with business_action():
         return suggestions_make(event=event, by=by)
 
@@ -111,7 +112,8 @@ def _lock_open(suggestion: EventSuggestion) -> EventSuggestion:
         "event", "claim").get(pk=suggestion.pk)
     if locked.status != EventSuggestion.Status.OPEN:
         raise TransitionConflict(
-            f"The suggestion was {locked.get_status_display().lower()} already.")
+            _("The suggestion was %(status)s already.") % {
+                "status": locked.get_status_display().lower()})
     return locked
 
 
@@ -120,7 +122,7 @@ def suggestion_confirm(*, suggestion: EventSuggestion, by) -> EventClaim:
     from .links import link_record
 
     if not roles.is_adjuster(by):
-        raise PermissionDeniedError("Only adjusters confirm suggestions.")
+        raise PermissionDeniedError(_("Only adjusters confirm suggestions."))
     with business_action():
         locked = _lock_open(suggestion)
         locked.status = EventSuggestion.Status.CONFIRMED
@@ -136,9 +138,9 @@ def suggestion_confirm(*, suggestion: EventSuggestion, by) -> EventClaim:
 def suggestion_reject(*, suggestion: EventSuggestion, by, reason: str = "") -> EventSuggestion:
     """The adjuster rejects: the claim is not part of the event (it is never suggested again)."""
     if not roles.is_adjuster(by):
-        raise PermissionDeniedError("Only adjusters reject suggestions.")
+        raise PermissionDeniedError(_("Only adjusters reject suggestions."))
     if len(reason) > 2000:
-        raise ClaimValidationError({"reason": "Keep the reason under 2,000 characters."})
+        raise ClaimValidationError({"reason": _("Keep the reason under 2,000 characters.")})
     with business_action():
         locked = _lock_open(suggestion)
         locked.status = EventSuggestion.Status.REJECTED

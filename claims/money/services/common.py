@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from claims import roles
 from claims.exceptions import PermissionDeniedError
 from claims.models import AdjusterProfile
@@ -15,7 +17,7 @@ from policies.models import InsuranceYearAccount
 
 def require_adjuster(by, doing: str) -> None:
     if not roles.is_adjuster(by):
-        raise PermissionDeniedError(f"Only adjusters {doing}.")
+        raise PermissionDeniedError(_("Only adjusters %(doing)s.") % {"doing": doing})
 
 
 def authority_level(user) -> AuthorityLevel | None:

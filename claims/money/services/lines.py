@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from claims import roles
 from claims.exceptions import ClaimValidationError, PermissionDeniedError, TransitionConflict
@@ -31,13 +32,15 @@ def _open_claim(claim: Claim) -> Claim:
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
     if locked.state in CLOSED_FOR_MONEY:
         state = ClaimState(locked.state).label.lower()
-        raise TransitionConflict(f"The claim is {state}: its money can no longer change.")
+        raise TransitionConflict(_("The claim is %(state)s: its money can no longer "
+                                   "change.") % {
+                                     "state": state})
     return locked
 
 
 def _amount(value, name: str) -> Decimal:
     if isinstance(value, float):
-        raise ClaimValidationError({name: "Give the amount as a decimal, not a float."})
+        raise ClaimValidationError({name: _("Give the amount as a decimal, not a float.")})
     try:
         return money(value)
     except ValueError as error:
@@ -47,15 +50,17 @@ def _amount(value, name: str) -> Decimal:
 def _payee_name(*, claim: Claim, payee_kind: str, vendor) -> str:
     if payee_kind == PayeeKind.CLAIMANT:
         if not claim.claimant_name:
-            raise ClaimValidationError({"payee_kind": "The claim names no third-party claimant."})
+            raise ClaimValidationError({"payee_kind": _("The claim names no third-party "
+                                                        "claimant.")})
         return claim.claimant_name
     if payee_kind == PayeeKind.POLICYHOLDER:
         return str(claim.policy.policyholder)
     if payee_kind == PayeeKind.VENDOR:
         if vendor is None:
-            raise ClaimValidationError({"vendor": "Name the vendor to be paid."})
+            raise ClaimValidationError({"vendor": _("Name the vendor to be paid.")})
         return str(getattr(vendor, "name", "") or vendor)
-    raise ClaimValidationError({"payee_kind": f"Unknown payee {payee_kind!r}."})
+    raise ClaimValidationError({"payee_kind": _("Unknown payee %(payee_kind)s.") % {
+                                                  "payee_kind": repr(payee_kind)}})
 
 
 def _vendor_row(vendor):
@@ -81,19 +86,21 @@ def cost_line_add(
     payee (never below zero) and needs a reason. Adjusters add lines; a vendor's invoice
     (``source="vendor_invoice"``) comes through the vendor integration, which checked its user."""
     if source not in CostLine.Source.values:
-        raise ClaimValidationError({"source": f"Unknown source {source!r}."})
+        raise ClaimValidationError({"source": _("Unknown source %(source)s.") % {
+                                                  "source": repr(source)}})
     if source == CostLine.Source.ADJUSTER and not roles.is_adjuster(by):
-        raise PermissionDeniedError("Only adjusters add cost lines.")
+        raise PermissionDeniedError(_("Only adjusters add cost lines."))
     amount = _amount(amount, "amount")
     reason = reason.strip()
     if amount == ZERO:
-        raise ClaimValidationError({"amount": "A cost line needs an amount other than 0.00."})
+        raise ClaimValidationError({"amount": _("A cost line needs an amount other than 0.00.")})
     if amount < 0 and not reason:
-        raise ClaimValidationError({"reason": "A correction (negative line) needs a reason."})
+        raise ClaimValidationError({"reason": _("A correction (negative line) needs a reason.")})
     section = claim_section(claim=claim, section=section)
     if not ModuleCostCategory.objects.filter(module=section.module, category=category).exists():
         raise ClaimValidationError(
-            {"category": f"{section.module.name} does not pay '{category.name}'."}
+            {"category": _("%(module_name)s does not pay '%(category_name)s'.") % {
+                             "module_name": section.module.name, "category_name": category.name}}
         )
     payee_name = _payee_name(claim=claim, payee_kind=payee_kind, vendor=vendor)
     with business_action(composed=composed):
@@ -105,8 +112,10 @@ def cost_line_add(
             ).aggregate(total=Sum("amount"))["total"] or ZERO
             if net + amount < 0:
                 raise ClaimValidationError(
-                    {"amount": f"The correction is more than the {net:,.2f} recorded for "
-                               f"'{category.name}' to {payee_name}."}
+                    {"amount": _("The correction is more than the %(net)s recorded for "
+                                 "'%(category_name)s' to %(payee_name)s.") % {
+                                   "net": format(net, ',.2f'), "category_name": category.name,
+                                   "payee_name": payee_name}}
                 )
         line = CostLine.objects.create(
             claim=locked, section=section, category=category, amount=amount,
@@ -135,14 +144,14 @@ def reserve_set(
     section: CoverageSection | None = None,
 ) -> ReserveChange:
     """Record a new reserve level (loss or expense) with its reason; the old level stays."""
-    require_adjuster(by, "set reserves")
+    require_adjuster(by, _("set reserves"))
     if kind not in ReserveKind.values:
-        raise ClaimValidationError({"kind": "Choose the loss or the expense reserve."})
+        raise ClaimValidationError({"kind": _("Choose the loss or the expense reserve.")})
     level = _amount(level, "level")
     if level < 0:
-        raise ClaimValidationError({"level": "A reserve cannot be negative."})
+        raise ClaimValidationError({"level": _("A reserve cannot be negative.")})
     if not reason.strip():
-        raise ClaimValidationError({"reason": "Say why the reserve changes."})
+        raise ClaimValidationError({"reason": _("Say why the reserve changes.")})
     section = claim_section(claim=claim, section=section)
     with business_action():
         locked = _open_claim(claim)
@@ -169,14 +178,15 @@ def interruption_assess(
 ) -> InterruptionAssessment:
     """Record the loss of the first 8 hours of a business interruption (the deductible of a
     section with that rule is at least this)."""
-    require_adjuster(by, "assess business interruptions")
+    require_adjuster(by, _("assess business interruptions"))
     loss = _amount(first_8_hours_loss, "first_8_hours_loss")
     if loss < 0:
-        raise ClaimValidationError({"first_8_hours_loss": "Cannot be negative."})
+        raise ClaimValidationError({"first_8_hours_loss": _("Cannot be negative.")})
     section = claim_section(claim=claim, section=section)
     if section.module.deductible_rule != DeductibleRule.FIRST_8_HOURS:
         raise ClaimValidationError(
-            {"section": f"{section.module.name} does not take the first 8 hours as deductible."}
+            {"section": _("%(module_name)s does not take the first 8 hours as deductible.") % {
+                            "module_name": section.module.name}}
         )
     with business_action():
         locked = _open_claim(claim)
@@ -198,7 +208,7 @@ def interruption_stated(*, claim: Claim, first_8_hours_loss: Decimal, by
     records their own later; the latest counts). Inside the report's transaction."""
     loss = _amount(first_8_hours_loss, "first_8_hours_loss")
     if loss < 0:
-        raise ClaimValidationError({"first_8_hours_loss": "Cannot be negative."})
+        raise ClaimValidationError({"first_8_hours_loss": _("Cannot be negative.")})
     sections = CoverageSection.objects.filter(
         policy=claim.policy, module__deductible_rule=DeductibleRule.FIRST_8_HOURS,
     ).covering(claim.loss_type).base_first()

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims.exceptions import ClaimValidationError, TransitionConflict
 from claims.models import Claim, ClaimState
@@ -131,9 +132,9 @@ def reversal_record(*, entry: LedgerEntry, by, reason: str) -> LedgerEntry:
     """Reverse a commitment: a new negative entry for the part not paid yet, which gives that
     amount back to the annual aggregate; the settlement's pending payments are cancelled. The
     original entry stays as it was."""
-    require_adjuster(by, "reverse commitments")
+    require_adjuster(by, _("reverse commitments"))
     if not reason.strip():
-        raise ClaimValidationError({"reason": "Say why the commitment is reversed."})
+        raise ClaimValidationError({"reason": _("Say why the commitment is reversed.")})
     now = timezone.now()
     with business_action():
         accounts = lock_accounts([entry.account_id])
@@ -142,9 +143,10 @@ def reversal_record(*, entry: LedgerEntry, by, reason: str) -> LedgerEntry:
         settlement = Settlement.objects.select_for_update().get(pk=entry.settlement_id)
         entry = LedgerEntry.objects.get(pk=entry.pk)
         if entry.kind != LedgerEntry.Kind.COMMITMENT:
-            raise ClaimValidationError("Only a commitment is reversed.")
+            raise ClaimValidationError(_("Only a commitment is reversed."))
         if LedgerEntry.objects.filter(reverses=entry).exists():
-            raise TransitionConflict(f"Commitment {entry.pk} is already reversed.")
+            raise TransitionConflict(_("Commitment %(entry)s is already reversed.") % {
+                                         "entry": entry.pk})
         payments = Payment.objects.select_for_update().filter(settlement=settlement)
         paid = payments.filter(status=Payment.Status.PAID).aggregate(
             total=Sum("amount"))["total"] or ZERO
@@ -155,7 +157,7 @@ def reversal_record(*, entry: LedgerEntry, by, reason: str) -> LedgerEntry:
         amount = min(entry.amount, unpaid)
         if amount <= 0:
             raise ClaimValidationError(
-                "The commitment is paid in full: money paid out is recovered, not reversed."
+                _("The commitment is paid in full: money paid out is recovered, not reversed.")
             )
         cancelled = payments.filter(status=Payment.Status.PENDING).update(
             status=Payment.Status.CANCELLED

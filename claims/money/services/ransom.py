@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims.exceptions import ClaimValidationError
 from claims.models import Claim
@@ -21,16 +22,16 @@ def ransom_agreement_record(
     by, note: str = "",
 ) -> RansomAgreement:
     """Record who at the insurer agreed to a ransom, when, and the police report reference."""
-    require_adjuster(by, "record a ransom agreement")
+    require_adjuster(by, _("record a ransom agreement"))
     errors = {}
     if not (agreed_by_name or "").strip():
-        errors["agreed_by_name"] = "Name who at the insurer agreed to the ransom."
+        errors["agreed_by_name"] = _("Name who at the insurer agreed to the ransom.")
     if not (police_report_reference or "").strip():
-        errors["police_report_reference"] = "Give the police report reference."
+        errors["police_report_reference"] = _("Give the police report reference.")
     if agreed_at is None:
-        errors["agreed_at"] = "Give when the agreement was given."
+        errors["agreed_at"] = _("Give when the agreement was given.")
     elif agreed_at > timezone.now():
-        errors["agreed_at"] = "The agreement cannot be in the future."
+        errors["agreed_at"] = _("The agreement cannot be in the future.")
     if errors:
         raise ClaimValidationError(errors)
     with business_action():

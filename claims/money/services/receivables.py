@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims.business_days import business_days_after
 from claims.exceptions import ClaimValidationError, TransitionConflict
@@ -49,33 +50,35 @@ def deductible_receivable_settle(
 ) -> LedgerEntry:
     """Record that the insured paid (``received``) or that the insurer waives (``written_off``)
     ``amount`` of the deductible owed on ``claim`` (default: all of it)."""
-    require_adjuster(by, "settle what the insured owes")
+    require_adjuster(by, _("settle what the insured owes"))
     if how not in HOW:
-        raise ClaimValidationError({"how": "Choose received or written_off."})
+        raise ClaimValidationError({"how": _("Choose received or written_off.")})
     if not reason.strip():
-        raise ClaimValidationError({"reason": "Say how it was received or why it is written off."})
+        raise ClaimValidationError({"reason": _("Say how it was received or why it is written "
+                                                "off.")})
     if amount is not None:
         if isinstance(amount, float):
-            raise ClaimValidationError({"amount": "Give the amount as a decimal, not a float."})
+            raise ClaimValidationError({"amount": _("Give the amount as a decimal, not a float.")})
         amount = money(amount)
         if amount <= 0:
-            raise ClaimValidationError({"amount": "The amount must be more than 0.00."})
+            raise ClaimValidationError({"amount": _("The amount must be more than 0.00.")})
     owed_entry = LedgerEntry.objects.filter(
         claim=claim, kind=LedgerEntry.Kind.DEDUCTIBLE_OWED
     ).order_by("-id").first()
     if owed_entry is None:
-        raise TransitionConflict("The insured owes nothing on this claim.")
+        raise TransitionConflict(_("The insured owes nothing on this claim."))
     now = timezone.now()
     with business_action():
         account = lock_accounts([owed_entry.account_id])[owed_entry.account_id]
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
         owed = deductible_owed(claim=locked)
         if owed <= 0:
-            raise TransitionConflict("The insured owes nothing on this claim.")
+            raise TransitionConflict(_("The insured owes nothing on this claim."))
         amount = owed if amount is None else amount
         if amount > owed:
             raise ClaimValidationError(
-                {"amount": f"The insured owes {owed:,.2f}; {amount:,.2f} is more than that."}
+                {"amount": _("The insured owes %(owed)s; %(amount)s is more than that.") % {
+                               "owed": format(owed, ',.2f'), "amount": format(amount, ',.2f')}}
             )
         entry = ledger_post(
             account=account, claim_id=locked.pk, settlement_id=owed_entry.settlement_id,

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims.exceptions import ClaimValidationError, TransitionConflict
 from claims.models import Claim
@@ -39,11 +40,11 @@ ACTIONS = {
 
 def _amount(value, name: str) -> Decimal:
     if value is None or isinstance(value, float):
-        raise ClaimValidationError({name: "Give the amount as a decimal, e.g. 1500.00."})
+        raise ClaimValidationError({name: _("Give the amount as a decimal, e.g. 1500.00.")})
     try:
         return money(value)
     except Exception as error:
-        raise ClaimValidationError({name: "Give the amount as a decimal, e.g. 1500.00."}) \
+        raise ClaimValidationError({name: _("Give the amount as a decimal, e.g. 1500.00.")}) \
             from error
 
 
@@ -56,14 +57,14 @@ def recovery_open(*, recovery: Recovery) -> Decimal:
 def recovery_create(*, claim: Claim, kind: str, counterparty: str, expected: Decimal, by,
                     description: str = "", section=None) -> Recovery:
     """Open a recovery with its expected amount (the recovery reserve)."""
-    require_adjuster(by, "record recoveries")
+    require_adjuster(by, _("record recoveries"))
     if kind not in Recovery.Kind.values:
-        raise ClaimValidationError({"kind": "Choose subrogation, salvage or ransom."})
+        raise ClaimValidationError({"kind": _("Choose subrogation, salvage or ransom.")})
     if not (counterparty or "").strip():
-        raise ClaimValidationError({"counterparty": "Name who pays it back."})
+        raise ClaimValidationError({"counterparty": _("Name who pays it back.")})
     expected = _amount(expected, "expected")
     if expected <= 0:
-        raise ClaimValidationError({"expected": "The expected amount must be more than 0.00."})
+        raise ClaimValidationError({"expected": _("The expected amount must be more than 0.00.")})
     settlements = Settlement.objects.filter(
         claim=claim, state__in=[SettlementState.APPROVED, SettlementState.PAID]
     )
@@ -72,7 +73,7 @@ def recovery_create(*, claim: Claim, kind: str, counterparty: str, expected: Dec
     settlement = settlements.order_by("-id").first()
     if settlement is None:
         raise TransitionConflict(
-            "The claim has no approved settlement yet: a recovery brings back money paid."
+            _("The claim has no approved settlement yet: a recovery brings back money paid.")
         )
     with business_action():
         account = lock_accounts([settlement.account_id])[settlement.account_id]
@@ -97,20 +98,20 @@ def recovery_record(*, recovery: Recovery, how: str, amount: Decimal | None = No
                     reason: str = "", expected: Decimal | None = None) -> LedgerEntry:
     """``how``: ``received`` (money came in), ``written_off`` (given up) or ``expected`` (the
     expected amount changes to ``expected``)."""
-    require_adjuster(by, "record recoveries")
+    require_adjuster(by, _("record recoveries"))
     reason = (reason or "").strip()
     if how not in (*ACTIONS, "expected"):
-        raise ClaimValidationError({"how": "Choose received, written_off or expected."})
+        raise ClaimValidationError({"how": _("Choose received, written_off or expected.")})
     if how == "expected":
         new = _amount(expected, "expected")
         if new < 0:
-            raise ClaimValidationError({"expected": "Cannot be negative."})
+            raise ClaimValidationError({"expected": _("Cannot be negative.")})
     elif amount is not None:
         amount = _amount(amount, "amount")
         if amount <= 0:
-            raise ClaimValidationError({"amount": "The amount must be more than 0.00."})
+            raise ClaimValidationError({"amount": _("The amount must be more than 0.00.")})
     if how != "received" and not reason:
-        raise ClaimValidationError({"reason": "Say why."})
+        raise ClaimValidationError({"reason": _("Say why.")})
     with business_action():
         account = lock_accounts([recovery.account_id])[recovery.account_id]
         claim = Claim.objects.select_for_update().get(pk=recovery.claim_id)
@@ -123,9 +124,10 @@ def recovery_record(*, recovery: Recovery, how: str, amount: Decimal | None = No
             expected_before = open_amount + received
             if new < received:
                 raise ClaimValidationError(
-                    {"expected": f"{received:,.2f} was received or written off already."})
+                    {"expected": _("%(received)s was received or written off already.") % {
+                                     "received": format(received, ',.2f')}})
             if new == expected_before:
-                raise ClaimValidationError({"expected": "That is the expected amount already."})
+                raise ClaimValidationError({"expected": _("That is the expected amount already.")})
             entry = ledger_post(
                 kind=LedgerEntry.Kind.RECOVERY_RESERVE, amount=new - expected_before,
                 idempotency_key=f"recovery-reserve:{recovery.pk}:{uuid.uuid4()}",
@@ -137,11 +139,13 @@ def recovery_record(*, recovery: Recovery, how: str, amount: Decimal | None = No
             return entry
         amount = open_amount if amount is None else amount
         if open_amount <= 0:
-            raise TransitionConflict("Nothing is expected on this recovery any more.")
+            raise TransitionConflict(_("Nothing is expected on this recovery any more."))
         if amount > open_amount:
             raise ClaimValidationError(
-                {"amount": f"{open_amount:,.2f} is expected; {amount:,.2f} is more than that. "
-                           "Raise the expected amount first."})
+                {"amount": _("%(open_amount)s is expected; %(amount)s is more than that. "
+                             "Raise the expected amount first.") % {
+                               "open_amount": format(open_amount, ',.2f'),
+                               "amount": format(amount, ',.2f')}})
         entry = ledger_post(
             kind=ACTIONS[how], amount=-amount, reason=reason or f"From {recovery.counterparty}",
             idempotency_key=f"recovery-{how}:{recovery.pk}:{uuid.uuid4()}", **common,

@@ -4,6 +4,8 @@ insurance year on and the premium difference is recorded."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from claims.exceptions import ClaimValidationError, TransitionConflict
 from claims.models import Claim, InformationRequest
 from claims.money.models import SecurityProofDecision
@@ -16,17 +18,17 @@ from policies.premiums import premium_discount_remove
 
 def security_proof_decide(*, claim: Claim, outcome: str, reason: str, by
                           ) -> SecurityProofDecision:
-    require_adjuster(by, "decide on the IT-security proof")
+    require_adjuster(by, _("decide on the IT-security proof"))
     if outcome not in SecurityProofDecision.Outcome.values:
-        raise ClaimValidationError({"outcome": "Choose provided, missing or negative."})
+        raise ClaimValidationError({"outcome": _("Choose provided, missing or negative.")})
     if not reason.strip():
-        raise ClaimValidationError({"reason": "Give the reason for the decision."})
+        raise ClaimValidationError({"reason": _("Give the reason for the decision.")})
     if not claim.policy.it_security_discount:
-        raise TransitionConflict("The policy has no IT-security discount to decide on.")
+        raise TransitionConflict(_("The policy has no IT-security discount to decide on."))
     if not claim.information_requests.filter(
             kind=InformationRequest.Kind.IT_SECURITY_PROOF).exists():
         raise TransitionConflict(
-            "The proof was not asked in this claim: only a security-relevant loss asks for it.")
+            _("The proof was not asked in this claim: only a security-relevant loss asks for it."))
     with business_action():
         policy = Policy.objects.select_for_update().get(pk=claim.policy_id)
         lost_from, difference = None, None

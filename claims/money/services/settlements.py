@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims.exceptions import ClaimValidationError, PermissionDeniedError, TransitionConflict
 from claims.models import Claim, ClaimSection, ClaimState
@@ -73,34 +74,39 @@ def _check_claim_state(*, claim: Claim, section: CoverageSection, states, doing:
     state = ClaimState(claim.state).label.lower()
     if claim.state in INSURER_COST_STATES:
         raise TransitionConflict(
-            f"The claim is {state}: only costs at the insurer's cost (checking liability or a "
-            f"warning letter, defence) are {doing} now."
+            _("The claim is %(state)s: only costs at the insurer's cost (checking "
+              "liability or a warning letter, defence) are %(doing)s now.") % {
+                "state": state, "doing": doing}
         )
-    raise TransitionConflict(f"A settlement is {doing} in the settlement state; the claim is "
-                             f"{state}.")
+    raise TransitionConflict(_("A settlement is %(doing)s in the settlement state; the "
+                               "claim is %(state)s.") % {
+                                 "doing": doing, "state": state})
 
 
 def settlement_propose(
     *, claim: Claim, by, section: CoverageSection | None = None
 ) -> Settlement:
     """Propose the settlement the calculation gives now (one open proposal per section)."""
-    require_adjuster(by, "propose settlements")
+    require_adjuster(by, _("propose settlements"))
     section = claim_section(claim=claim, section=section)
     _check_claim_state(claim=claim, section=section, states=APPROVABLE_CLAIM_STATES,
-                       doing="proposed")
+                       doing=_("proposed"))
     account = settlement_account(claim=claim, section=section)
     if not net_lines(claim=claim, section=section):
-        raise ClaimValidationError("Add the claim's cost lines first: there is nothing to settle.")
+        raise ClaimValidationError(_("Add the claim's cost lines first: there is nothing to "
+                                     "settle."))
     with business_action():
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
         if locked.state != claim.state:
-            raise TransitionConflict("The claim changed its state meanwhile; reload it.")
+            raise TransitionConflict(_("The claim changed its state meanwhile; reload it."))
         open_one = Settlement.objects.filter(
             claim=locked, section=section, state__in=OPEN_SETTLEMENT_STATES
         ).first()
         if open_one is not None:
             raise TransitionConflict(
-                f"Settlement {open_one.pk} of this section is still open: approve or refuse it."
+                _("Settlement %(open_one)s of this section is still open: approve or "
+                  "refuse it.") % {
+                    "open_one": open_one.pk}
             )
         result = settlement_preview(claim=locked, section=section)
         settlement = Settlement.objects.create(
@@ -131,7 +137,7 @@ def settlement_approve(*, settlement: Settlement, by) -> Settlement:
     re-read, in its new state: approved, pending_team_lead (above ``by``'s authority, waiting for
     the lowest level that may approve it) or refused (nothing to pay, the reason recorded).
     Raises PermissionDeniedError / TransitionConflict with nothing changed."""
-    require_adjuster(by, "approve settlements")
+    require_adjuster(by, _("approve settlements"))
     claim = settlement.claim
     event = loss_event_claims(claim)
     event_accounts = [
@@ -250,10 +256,11 @@ def _claim_after_decision(*, claim: Claim, by, now) -> None:
 def _check_open(*, locked: Settlement, claim: Claim, by) -> None:
     if locked.state not in OPEN_SETTLEMENT_STATES:
         raise TransitionConflict(
-            f"Settlement {locked.pk} is already {SettlementState(locked.state).label.lower()}."
+            _("Settlement %(locked)s is already %(state)s.") % {
+                "locked": locked.pk, "state": SettlementState(locked.state).label.lower()}
         )
     _check_claim_state(claim=claim, section=locked.section, states=APPROVABLE_CLAIM_STATES,
-                       doing="approved")
+                       doing=_("approved"))
 
 
 def _check_ransom(*, claim: Claim, section: CoverageSection) -> None:
@@ -263,8 +270,8 @@ def _check_ransom(*, claim: Claim, section: CoverageSection) -> None:
     lines = {line.category for line in net_lines(claim=claim, section=section)}
     if lines & needs and not RansomAgreement.objects.filter(claim=claim).exists():
         raise TransitionConflict(
-            "A ransom is paid only after agreement: record who at the insurer agreed, when, and "
-            "the police report reference first."
+            _("A ransom is paid only after agreement: record who at the insurer agreed, when, "
+              "and the police report reference first.")
         )
 
 
@@ -273,24 +280,31 @@ def _decide(*, locked: Settlement, result, split: PayeeSplit, by) -> _Decision:
     if result.payable <= 0 and (nothing or AGGREGATE in result.limited_by):
         if AGGREGATE in result.limited_by:
             return _Decision("refused", (
-                f"Nothing left to commit: the annual aggregate of the insurance year is "
-                f"exhausted ({result.due:,.2f} due, {result.aggregate_left:,.2f} left)."
+                _("Nothing left to commit: the annual aggregate of the insurance year is "
+                  "exhausted (%(due)s due, %(aggregate_left)s left).") % {
+                    "due": format(result.due, ',.2f'),
+                    "aggregate_left": format(result.aggregate_left, ',.2f')}
             ))
-        return _Decision("refused", "Nothing is due: everything payable on this claim is "
-                                    "already committed, or the deductible takes it all.")
+        return _Decision("refused", _("Nothing is due: everything payable on this claim is "
+                                      "already committed, or the deductible takes it all."))
     limit = approval_limit(by)
     if limit is None or result.payable <= limit:
         return _Decision("approved")
     level = level_needed(result.payable)
     if locked.state == SettlementState.PROPOSED:
-        who = f"a {level.name.lower()}" if level is not None else "a higher authority"
+        who = (_("a %(level)s") % {"level": level.name.lower()} if level is not None
+               else _("a higher authority"))
         return _Decision("escalated", (
-            f"{result.payable:,.2f} is above the approval limit of {limit:,.2f} of "
-            f"{by.get_username()}: waiting for the approval of {who}."
+            _("%(payable)s is above the approval limit of %(limit)s of %(user)s: waiting "
+              "for the approval of %(who)s.") % {
+                "payable": format(result.payable, ',.2f'), "limit": format(limit, ',.2f'),
+                "user": by.get_username(), "who": who}
         ), level)
     raise PermissionDeniedError(
-        f"{result.payable:,.2f} is above your approval limit of {limit:,.2f}: "
-        f"{f'a {level.name.lower()}' if level is not None else 'a higher authority'} approves it."
+        _("%(payable)s is above your approval limit of %(limit)s: %(value)s approves it.") % {
+            "payable": format(result.payable, ',.2f'), "limit": format(limit, ',.2f'),
+            "value": _("a %(level)s") % {"level": level.name.lower()} if level is not None
+            else _("a higher authority")}
     )
 
 
@@ -368,14 +382,15 @@ def _sublimit_use(*, locked: Settlement, claim: Claim, account, result, by) -> N
 
 def settlement_refuse(*, settlement: Settlement, by, reason: str) -> Settlement:
     """Refuse an open settlement (a higher authority declining, or a proposal to redo)."""
-    require_adjuster(by, "refuse settlements")
+    require_adjuster(by, _("refuse settlements"))
     if not reason.strip():
-        raise ClaimValidationError({"reason": "Say why the settlement is refused."})
+        raise ClaimValidationError({"reason": _("Say why the settlement is refused.")})
     with business_action():
         locked = Settlement.objects.select_for_update().get(pk=settlement.pk)
         if locked.state not in OPEN_SETTLEMENT_STATES:
             raise TransitionConflict(
-                f"Settlement {locked.pk} is already {SettlementState(locked.state).label.lower()}."
+                _("Settlement %(locked)s is already %(state)s.") % {
+                    "locked": locked.pk, "state": SettlementState(locked.state).label.lower()}
             )
         from_state = locked.state
         locked.refuse()

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims.exceptions import ClaimValidationError, PermissionDeniedError, TransitionConflict
 from claims.models import Claim, ClaimState
@@ -55,19 +56,20 @@ def payment_void(
 ) -> Payment:
     """Cancel (pending) or void (paid) ``payment``; returns the re-issued payment, or the
     cancelled/voided one when nothing is re-issued."""
-    require_adjuster(by, "cancel or void payments")
+    require_adjuster(by, _("cancel or void payments"))
     reason = (reason or "").strip()
     if not reason:
-        raise ClaimValidationError({"reason": "Say why the payment is cancelled or voided."})
+        raise ClaimValidationError({"reason": _("Say why the payment is cancelled or voided.")})
     reissue_to = (reissue_to or "").strip()
     if reissue_payee_kind and reissue_payee_kind not in PayeeKind.values:
-        raise ClaimValidationError({"reissue_payee_kind": "Choose claimant, policyholder or "
-                                                          "vendor."})
+        raise ClaimValidationError({"reissue_payee_kind": _("Choose claimant, policyholder or "
+                                                            "vendor.")})
     if not may_approve(by, payment.amount):
         level = level_needed(payment.amount)
         raise PermissionDeniedError(
-            f"{payment.amount:,.2f} is above your approval limit: "
-            f"{level.name if level else 'a higher authority'} cancels or voids it."
+            _("%(amount)s is above your approval limit: %(value)s cancels or voids it.") % {
+                "amount": format(payment.amount, ',.2f'),
+                "value": level.name if level else _("a higher authority")}
         )
     now = timezone.now()
     with business_action():
@@ -79,7 +81,8 @@ def payment_void(
             raise TransitionConflict(f"Payment {payment.pk} is {payment.status} already.")
         if claim.state in (ClaimState.CLOSED, ClaimState.WITHDRAWN):
             raise TransitionConflict(
-                f"Claim {claim.number} is {claim.get_state_display().lower()}: reopen it first."
+                _("Claim %(claim)s is %(state)s: reopen it first.") % {
+                    "claim": claim.number, "state": claim.get_state_display().lower()}
             )
         was_paid = payment.status == Payment.Status.PAID
         from_status = payment.status

@@ -56,7 +56,8 @@
     desk.parentNode.insertBefore(list, desk.nextSibling);
     sections.forEach(function (s) {
       s.setAttribute("data-desk-tab", tabOf(s));
-      s.setAttribute("role", "tabpanel");
+      // A fieldset keeps its own role (group; ARIA allows no tabpanel there), named by its tab.
+      if (s.tagName !== "FIELDSET") { s.setAttribute("role", "tabpanel"); }
       s.setAttribute("aria-labelledby", "desk-tab-" + tabOf(s));
     });
 

@@ -3,6 +3,7 @@ caller's organisation, so another organisation's job is simply not found (404)."
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -33,8 +34,9 @@ class VendorJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def get_queryset(self):
         state = self.request.query_params.get("state") if self.action == "list" else None
         if state and state not in JobState.values:
-            raise ValidationError({"state": [f"Unknown state {state!r}; one of: "
-                                             f"{', '.join(JobState.values)}."]})
+            raise ValidationError({"state": [_("Unknown state %(state)s; one of: %(join)s.") % {
+                                                 "state": repr(state),
+                                                 "join": ', '.join(JobState.values)}]})
         jobs = jobs_for_user(user=self.request.user, state=state or None)
         if self.action != "list":
             jobs = jobs.prefetch_related("progress_updates")

@@ -47,7 +47,7 @@ def vendor_job_approve_overrun(*, job: VendorJob, reason: str, by, composed: boo
     """Accept an invoice that exceeds the estimate by more than the tolerance, with a reason."""
     check_transition(job, "approve_overrun", by)
     if not reason.strip():
-        raise ClaimValidationError({"reason": "Give the reason you accept the higher invoice."})
+        raise ClaimValidationError({"reason": _("Give the reason you accept the higher invoice.")})
     with job_action(job=job, transition="approve_overrun", by=by, reason=reason.strip(),
                     payload={"invoice_amount": job.invoice_amount,
                              "limit": job.invoice_limit}, composed=composed):
@@ -97,7 +97,7 @@ def _section_paying(job: VendorJob):
 def vendor_job_cancel(*, job: VendorJob, reason: str, by) -> VendorJob:
     check_transition(job, "cancel", by)
     if not reason.strip():
-        raise ClaimValidationError({"reason": "Give the reason for cancelling the job."})
+        raise ClaimValidationError({"reason": _("Give the reason for cancelling the job.")})
     with job_action(job=job, transition="cancel", by=by, reason=reason.strip()):
         job.cancel_reason = reason.strip()
         job.closed_at = timezone.now()
@@ -113,7 +113,7 @@ def vendor_job_reject_quote(*, job: VendorJob, reason: str, by) -> VendorJob:
     """No consent to the quote: the vendor is told why and may send a new one."""
     check_transition(job, "reject_quote", by)
     if not reason.strip():
-        raise ClaimValidationError({"reason": "Give the reason the quote is rejected."})
+        raise ClaimValidationError({"reason": _("Give the reason the quote is rejected.")})
     with job_action(job=job, transition="reject_quote", by=by, reason=reason.strip(),
                     payload={"estimate": job.estimate}):
         job.rejection_reason = reason.strip()
@@ -127,7 +127,7 @@ def vendor_job_reject_invoice(*, job: VendorJob, reason: str, by) -> VendorJob:
     """The invoice is not accepted: the vendor is told why and may send a corrected one."""
     check_transition(job, "reject_invoice", by)
     if not reason.strip():
-        raise ClaimValidationError({"reason": "Give the reason the invoice is rejected."})
+        raise ClaimValidationError({"reason": _("Give the reason the invoice is rejected.")})
     with job_action(job=job, transition="reject_invoice", by=by, reason=reason.strip(),
                     payload={"invoice_amount": job.invoice_amount}):
         job.rejection_reason = reason.strip()
@@ -145,8 +145,10 @@ def vendor_job_accept_invoice(*, job: VendorJob, by, reason: str = "") -> Vendor
         if not reason.strip():
             limit = job.invoice_limit
             raise ClaimValidationError({"reason": (
-                f"The invoice of {job.invoice_amount:,.2f} is above the tolerance of "
-                f"{limit:,.2f}: give the reason you accept it.")})
+                _("The invoice of %(invoice_amount)s is above the tolerance of %(limit)s: "
+                  "give the reason you accept it.") % {
+                    "invoice_amount": format(job.invoice_amount, ',.2f'),
+                    "limit": format(limit, ',.2f')})})
         with business_action():  # both or neither
             vendor_job_approve_overrun(job=job, reason=reason, by=by, composed=True)
             return vendor_job_accept_for_payment(job=job, by=by, composed=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition
 
@@ -45,7 +46,8 @@ def check_transition(job: VendorJob, transition: str, by, *, system: bool = Fals
 
 def require_vendor(job: VendorJob, by, what: str) -> None:
     if not is_job_vendor(job, by):
-        raise PermissionDeniedError(f"Only the vendor of this job can {what}.")
+        raise PermissionDeniedError(_("Only the vendor of this job can %(what)s.") % {
+                                        "what": what})
 
 
 @contextmanager
@@ -78,7 +80,7 @@ def job_action(
     except ConcurrentTransition as error:
         job.refresh_from_db()
         raise TransitionConflict(
-            "The job was changed by someone else meanwhile; reload it and try again."
+            _("The job was changed by someone else meanwhile; reload it and try again.")
         ) from error
     except BaseException:
         if job.pk:

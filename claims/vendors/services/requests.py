@@ -7,6 +7,7 @@ import logging
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims import roles
 from claims.exceptions import ClaimValidationError, PermissionDeniedError, TransitionConflict
@@ -29,13 +30,16 @@ COMMISSION_STATES = [ClaimState.REPORTED, ClaimState.LIABILITY_CHECK, ClaimState
 def _validate(*, claim: Claim, organisation: VendorOrganisation, service: VendorService) -> None:
     if claim.state not in COMMISSION_STATES:
         raise TransitionConflict(
-            f"No vendor can be commissioned: the claim is {ClaimState(claim.state).label.lower()}."
+            _("No vendor can be commissioned: the claim is %(state)s.") % {
+                "state": ClaimState(claim.state).label.lower()}
         )
     errors = {}
     if not organisation.active:
-        errors["organisation"] = f"{organisation} is not active."
+        errors["organisation"] = _("%(organisation)s is not active.") % {
+                                     "organisation": organisation}
     elif not organisation.services.filter(pk=service.pk).exists():
-        errors["organisation"] = f"{organisation} does not offer {service}."
+        errors["organisation"] = _("%(organisation)s does not offer %(service)s.") % {
+                                     "organisation": organisation, "service": service}
     if errors:
         raise ClaimValidationError(errors)
 
@@ -49,7 +53,7 @@ def vendor_job_request(
     do ``service`` on ``claim``. Audited; the vendor is told after commit. ``composed=True``: a
     step of the caller's transaction."""
     if by is not None and not roles.is_adjuster(by):
-        raise PermissionDeniedError("Only an adjuster can commission a vendor.")
+        raise PermissionDeniedError(_("Only an adjuster can commission a vendor."))
     _validate(claim=claim, organisation=organisation, service=service)
     now = now or timezone.now()
     with business_action(composed=composed):
@@ -67,12 +71,17 @@ def vendor_job_request(
                      "escalated_from": escalated_from.pk if escalated_from else None},
             claim_id=claim.pk,
         )
-        deadline = ""
-        if emergency:
-            due = timezone.localtime(job.accept_deadline).strftime("%d.%m.%Y %H:%M")
-            deadline = f"\nEMERGENCY: accept by {due}, or the job goes to another vendor.\n"
-        notify_vendor(job, "new job", f"{service} requested on claim {claim.number}.\n"
-                                      f"{job.scope}\n{deadline}")
+        due = (timezone.localtime(job.accept_deadline).strftime("%d.%m.%Y %H:%M")
+               if emergency else "")
+
+        def body():
+            deadline = _("\nEMERGENCY: accept by %(due)s, or the job goes to another "
+                         "vendor.\n") % {"due": due} if emergency else ""
+            return _("%(service)s requested on claim %(claim)s.\n%(scope)s\n%(deadline)s") % {
+                "service": service, "claim": claim.number, "scope": job.scope,
+                "deadline": deadline}
+
+        notify_vendor(job, lambda: _("new job"), body)
     return job
 
 
@@ -138,10 +147,12 @@ def vendor_job_escalate(*, job: VendorJob, now: datetime | None = None) -> bool:
             locked.closed_at = now
         successor = offer_next_vendor(job=locked, now=now)
         notify_adjuster(
-            locked, "emergency job escalated",
-            f"{locked.organisation} did not accept the {locked.service} job in time.\n"
-            + (f"It was offered to {successor.organisation}.\n" if successor
-               else "No further vendor is available: commission one by hand.\n"),
+            locked, lambda: _("emergency job escalated"),
+            lambda: _("%(organisation)s did not accept the %(service)s job in time.\n") % {
+                "organisation": locked.organisation, "service": locked.service}
+            + (_("It was offered to %(organisation)s.\n") % {
+                   "organisation": successor.organisation} if successor
+               else _("No further vendor is available: commission one by hand.\n")),
         )
     return True
 

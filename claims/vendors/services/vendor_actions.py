@@ -28,9 +28,9 @@ def _amount(value, field: str) -> Decimal:
     try:
         amount = money(value.strip() if isinstance(value, str) else value)
     except (TypeError, ValueError) as error:
-        raise ClaimValidationError({field: "Enter an amount in EUR, e.g. 4800.00."}) from error
+        raise ClaimValidationError({field: _("Enter an amount in EUR, e.g. 4800.00.")}) from error
     if amount <= 0:
-        raise ClaimValidationError({field: "The amount must be more than 0.00 EUR."})
+        raise ClaimValidationError({field: _("The amount must be more than 0.00 EUR.")})
     return amount
 
 
@@ -47,7 +47,7 @@ def vendor_job_decline(*, job: VendorJob, reason: str, by) -> VendorJob:
     """Decline with a reason; an emergency job goes to the next vendor at once."""
     if not reason.strip():
         check_transition(job, "decline", by)
-        raise ClaimValidationError({"reason": "Say why you decline the job."})
+        raise ClaimValidationError({"reason": _("Say why you decline the job.")})
     from .requests import offer_next_vendor
 
     with business_action():
@@ -57,9 +57,12 @@ def vendor_job_decline(*, job: VendorJob, reason: str, by) -> VendorJob:
             job.closed_at = timezone.now()
         successor = offer_next_vendor(job=job) if job.emergency else None
         notify_adjuster(
-            job, "vendor declined",
-            f"{job.organisation} declined the {job.service} job {job.pk}: {job.decline_reason}\n"
-            + (f"The emergency job was offered to {successor.organisation}.\n" if successor
+            job, lambda: _("vendor declined"),
+            lambda: _("%(organisation)s declined the %(service)s job %(job)s: %(reason)s\n") % {
+                "organisation": job.organisation, "service": job.service, "job": job.pk,
+                "reason": job.decline_reason}
+            + (_("The emergency job was offered to %(organisation)s.\n") % {
+                   "organisation": successor.organisation} if successor
                else ""),
         )
     return job
@@ -69,16 +72,18 @@ def vendor_job_quote(*, job: VendorJob, estimate, scope: str, by) -> VendorJob:
     check_transition(job, "quote", by)
     amount = _amount(estimate, "estimate")
     if not scope.strip():
-        raise ClaimValidationError({"scope": "Describe the work the estimate covers."})
+        raise ClaimValidationError({"scope": _("Describe the work the estimate covers.")})
     with job_action(job=job, transition="quote", by=by, payload={"estimate": amount}):
         job.estimate = amount
         job.scope = scope.strip()
         job.quoted_at = timezone.now()
     notify_adjuster(
-        job, "quote to approve",
-        f"{job.organisation} quotes {amount:,.2f} EUR for job {job.pk}:\n{job.scope}\n"
+        job, lambda: _("quote to approve"),
+        lambda: _("%(organisation)s quotes %(amount)s EUR for job %(job)s:\n%(scope)s\n") % {
+            "organisation": job.organisation, "amount": format(amount, ',.2f'), "job": job.pk,
+            "scope": job.scope}
         + ("" if job.organisation.panel_member else
-           "The vendor is not on the panel: work starts only after your approval.\n"),
+           _("The vendor is not on the panel: work starts only after your approval.\n")),
     )
     return job
 
@@ -88,7 +93,7 @@ def vendor_job_progress_add(
 ) -> VendorProgressUpdate:
     """Post a progress update; the first one starts the work (which needs the adjuster's consent
     for a vendor not on the panel)."""
-    require_vendor(job, by, "post progress")
+    require_vendor(job, by, _("post progress"))
     starting = job.state != JobState.IN_PROGRESS
     if starting:
         check_transition(job, "start_work", by)
@@ -96,12 +101,12 @@ def vendor_job_progress_add(
     try:
         percent = int(percent)
     except (TypeError, ValueError):
-        errors["percent"] = "A whole number from 0 to 100."
+        errors["percent"] = _("A whole number from 0 to 100.")
     else:
         if not 0 <= percent <= 100:
-            errors["percent"] = "A whole number from 0 to 100."
+            errors["percent"] = _("A whole number from 0 to 100.")
     if not (text or "").strip():
-        errors["text"] = "Say what was done."
+        errors["text"] = _("Say what was done.")
     if errors:
         raise ClaimValidationError(errors)
     with job_action(job=job, transition="start_work" if starting else None, by=by,
@@ -130,11 +135,11 @@ def _store(job: VendorJob, upload, doc_type: str, by, written: list) -> ClaimDoc
 
 def vendor_job_report_upload(*, job: VendorJob, upload, by) -> ClaimDocument:
     """Upload the final report (content-checked, stored on the claim); needed to complete."""
-    require_vendor(job, by, "upload the report")
+    require_vendor(job, by, _("upload the report"))
     if job.state != JobState.IN_PROGRESS:
         check_transition(job, "complete", by)  # explains the wrong state (409)
     if upload is None:
-        raise ClaimValidationError({"file": "Choose the report file."})
+        raise ClaimValidationError({"file": _("Choose the report file.")})
     inspect_all([upload])
     with files_removed_on_error() as written, job_action(
         job=job, transition=None, by=by, action="vendor_job.report_uploaded"
@@ -168,7 +173,7 @@ def vendor_job_invoice(*, job: VendorJob, amount, upload, by) -> VendorJob:
     except ClaimValidationError as error:
         errors.update(error.errors)
     if upload is None:
-        errors["file"] = "Attach the invoice document."
+        errors["file"] = _("Attach the invoice document.")
     if errors:
         raise ClaimValidationError(errors)
     inspect_all([upload])
@@ -181,12 +186,20 @@ def vendor_job_invoice(*, job: VendorJob, amount, upload, by) -> VendorJob:
         job.invoiced_at = timezone.now()
         details.update(document=document.pk, over_tolerance=job.invoice_over_tolerance,
                        limit=job.invoice_limit)
-    note = ""
-    if job.invoice_over_tolerance:
-        limit = job.invoice_limit
-        note = ("It exceeds the approved estimate by more than the tolerance"
-                + (f" (limit {limit:,.2f} EUR)" if limit is not None else " (no estimate)")
-                + ": approve it with a reason before accepting it for payment.\n")
-    notify_adjuster(job, "invoice received",
-                    f"{job.organisation} invoices {value:,.2f} EUR for job {job.pk}.\n{note}")
+    limit = job.invoice_limit
+
+    def body():
+        note = ""
+        if job.invoice_over_tolerance and limit is not None:
+            note = _("It exceeds the approved estimate by more than the tolerance (limit "
+                     "%(limit)s EUR): approve it with a reason before accepting it for "
+                     "payment.\n") % {"limit": format(limit, ",.2f")}
+        elif job.invoice_over_tolerance:
+            note = _("It exceeds the approved estimate by more than the tolerance (no "
+                     "estimate): approve it with a reason before accepting it for payment.\n")
+        return _("%(organisation)s invoices %(value)s EUR for job %(job)s.\n%(note)s") % {
+            "organisation": job.organisation, "value": format(value, ",.2f"), "job": job.pk,
+            "note": note}
+
+    notify_adjuster(job, lambda: _("invoice received"), body)
     return job
