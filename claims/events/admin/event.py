@@ -230,16 +230,20 @@ class CyberEventAdmin(admin.ModelAdmin):
         try:
             if decision == "confirm":
                 services.suggestion_confirm(suggestion=suggestion, by=request.user)
-                self.message_user(request, f"{suggestion.claim} linked to {event}.")
+                self.message_user(request, _("Claim %(claim)s is linked to %(event)s.") % {
+                    "claim": suggestion.claim, "event": event})
             elif decision == "reject":
                 form = RejectForm(request.POST)
                 reason = form.cleaned_data["reason"] if form.is_valid() else ""
                 services.suggestion_reject(suggestion=suggestion, by=request.user,
                                            reason=reason)
-                self.message_user(request, f"{suggestion.claim} is not part of {event}.")
+                self.message_user(request, _("Claim %(claim)s is not part of %(event)s.") % {
+                    "claim": suggestion.claim, "event": event})
             else:
-                self.message_user(request, "Unknown decision.", messages.ERROR)
+                self.message_user(request, _("Unknown decision."), messages.ERROR)
         except ClaimsError as error:
             self.message_user(request, error.message, messages.ERROR)
+        if request.POST.get("back") == "claim":  # decided on the claim page: back to it
+            return redirect("admin:claims_claim_change", suggestion.claim_id)
         return redirect(reverse("admin:events_cyberevent_dashboard", args=[event.pk])
                         + "#suggestions")
