@@ -33,9 +33,9 @@ from claims.services.tx import business_action
 from coverage.money import money
 from policies.models import Policy
 
-from ..models import CyberEvent, EventClaim, EventReport
+from ..models import CyberEvent, EventReport
 from ..selectors import event_report_loss_types
-from .links import link_record
+from .links import link_reported_claim
 
 
 def event_report_validate(*, event: CyberEvent, policy: Policy, loss_type, loss_date: date,
@@ -108,8 +108,7 @@ def event_report_register(*, report_id: int) -> Claim | None:
                     estimated_amount=report.estimated_amount, now=report.received_at,
                     composed=True,
                 )
-                link_record(event=report.event, claim=claim, by=report.reported_by,
-                            source=EventClaim.Source.REPORT)
+                link_reported_claim(event=report.event, claim=claim, by=report.reported_by)
         except ClaimsError as error:
             report.status, report.error = EventReport.Status.FAILED, error.message
             report.processed_at = timezone.now()
