@@ -26,21 +26,25 @@ Needs REDIS_URL (the reports' tasks go to real workers); the server listens on P
 
 from __future__ import annotations
 
-import http.client
-import json
-import os
-import secrets
-import signal
-import statistics
-import subprocess
 import sys
-import threading
-import time
-import uuid
-from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
-from urllib.parse import quote
+
+# The script's own folder must not shadow the standard library's ``http`` (bench/http.py).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import http.client  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import secrets  # noqa: E402
+import signal  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from datetime import timedelta  # noqa: E402
+from decimal import Decimal  # noqa: E402
+from urllib.parse import quote  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -59,7 +63,7 @@ from django.contrib.auth.models import Group, User  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
+from knox.models import AuthToken  # noqa: E402
 
 from claims import roles  # noqa: E402
 from claims.events import tasks as _tasks  # noqa: E402,F401 - registers the task names
@@ -84,6 +88,7 @@ WORKERS = int(os.environ.get("WORKERS", "1"))
 THREADS = int(os.environ.get("THREADS", "4"))
 HOST = "127.0.0.1"
 BEAT_SCHEDULE = f"/tmp/bench-surge-beat-{os.getpid()}"
+SERVER_LOG = os.environ.get("SERVER_LOG", os.devnull)  # the server's errors, if you want them
 
 
 # --- seeding (set-up, not measured) ----------------------------------------------------------
@@ -117,7 +122,7 @@ def _holders(count: int, by: User) -> list[tuple[str, int]]:
             deductible=Decimal("1000.00"), sections={"cyber_own_damage": Decimal("250000")},
             created_by=by,
         )
-        result.append((Token.objects.create(user=user).key, policy.pk))
+        result.append((AuthToken.objects.create(user=user)[1], policy.pk))
     return result
 
 
@@ -135,12 +140,22 @@ def _book(count: int, policies: list[int], by: User) -> None:
 
 
 def _session_cookie(user: User) -> str:
+    """A signed-in adjuster's session, as the admin's login form leaves it: a backend that can
+    load the user, and the second factor verified (a recovery-code device of the bench's)."""
     from importlib import import_module
 
+    from django.utils.module_loading import import_string
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="bench recovery codes")
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[BACKEND_SESSION_KEY] = next(
+        path for path in settings.AUTHENTICATION_BACKENDS
+        if hasattr(import_string(path), "get_user"))
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store[DEVICE_ID_SESSION_KEY] = device.persistent_id
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
@@ -165,7 +180,7 @@ def start_server() -> subprocess.Popen:
          "--workers", str(WEB_WORKERS), "--threads", str(THREADS), "--worker-class", "gthread",
          "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=open(SERVER_LOG, "w"),  # noqa: SIM115
     )
     deadline = time.monotonic() + 60
     while True:
@@ -240,7 +255,7 @@ class Recorder:
                 self.latencies.append(seconds)
             elif len(self.errors) < 5:
                 self.errors.append(f"{status}: {body[:200]!r}")
-            else:
+            elif len(self.errors) == 5:
                 self.errors.append("...")
 
     def p95_ms(self) -> float:
@@ -281,7 +296,8 @@ def run(groups: list[tuple[int, object, int]], seconds: float) -> list[Recorder]
         thread.join(timeout=60)
     for recorder in recorders:
         if recorder.errors:
-            raise SystemExit(f"bench: unexpected responses: {recorder.errors}")
+            raise SystemExit(f"bench: unexpected responses (group {recorders.index(recorder)}): "
+                             f"{recorder.errors}")
     return recorders
 
 
@@ -305,8 +321,9 @@ def main() -> None:
         cookies = [_session_cookie(user) for user in adjusters]
         connections.close_all()
         celery_app.control.purge()
-        server = start_server()
+        # The workers first: /healthz, which tells that the server is up, wants a live worker.
         worker = start_workers()
+        server = start_server()
         today = timezone.localdate().isoformat()
         report_path = f"/api/me/events/{event.pk}/claims/"
         list_path = "/admin/claims/claim/"

@@ -1,6 +1,7 @@
 """What the top of the claim page shows in one screen: state, policy and sections, cover left per
-insurance year, reserves, paid, incurred, deductible, open activities and flags. A fixed number of
-queries whatever the number of cost lines, payments or activities."""
+insurance year, reserves, paid, incurred, deductible, open activities, the cyber events the claim
+is (probably) part of, and flags. A fixed number of queries whatever the number of cost lines,
+payments or activities."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from claims.events.claim_events import claim_events
 from claims.models import Activity, Claim
 from claims.money.models import Payment, ReserveChange, Settlement, SettlementState
 from claims.money.selectors import policy_aggregate
@@ -31,6 +33,7 @@ class DeskSummary:
     activities: list
     flags: list
     pending_settlements: int
+    events: list  # claims.events.claim_events.ClaimEvent: linked first, then suggested
 
 
 def claim_desk_summary(*, claim: Claim) -> DeskSummary:
@@ -65,6 +68,11 @@ def claim_desk_summary(*, claim: Claim) -> DeskSummary:
         flags.append(("warning", _("Possible duplicate")))
     if claim.series_id:
         flags.append(("series", _("Series")))
+    events = claim_events(claim=claim)
+    if any(event.linked for event in events):
+        flags.append(("event", _("Cyber event")))
+    elif events:
+        flags.append(("warning", _("Probably part of a cyber event")))
     if pending:
         flags.append(("warning", _("Settlement waiting for a decision")))
     if claim.assigned_adjuster_id is None:
@@ -78,5 +86,5 @@ def claim_desk_summary(*, claim: Claim) -> DeskSummary:
         # incurred: what was paid or is committed to be paid, plus what is still reserved
         incurred=money(paid + unpaid + reserve_total),
         deductible=section.deductible if section else None,
-        activities=activities, flags=flags, pending_settlements=pending,
+        activities=activities, flags=flags, pending_settlements=pending, events=events,
     )

@@ -180,7 +180,13 @@ class EventSuggestion(models.Model):
                 name="event_suggestion_decided_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["event", "status"])]
+        indexes = [
+            models.Index(fields=["event", "status"]),
+            # The claim page, the claim list's column and its "to confirm" filter ask for a
+            # claim's open suggestions: a few rows among the decided ones of every surge.
+            models.Index(fields=["claim"], condition=Q(status="open"),
+                         name="event_suggestion_open_claim"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.claim} probably part of {self.event}"

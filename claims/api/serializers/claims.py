@@ -15,6 +15,25 @@ from policies.models import Policy
 from .common import TEXT_MAX, StrictInputSerializer
 
 
+class ClaimEventLinkSerializer(serializers.Serializer):
+    """A cyber event the claim is part of."""
+
+    id = serializers.IntegerField(help_text="The event (``/api/events/<id>/``).")
+    name = serializers.CharField()
+    source = serializers.CharField(help_text="How it was linked: manual, bulk, suggestion, "
+                                             "report.")
+
+
+class ClaimEventSuggestionSerializer(serializers.Serializer):
+    """A cyber event the claim is probably part of: decide with
+    ``POST /api/events/<id>/suggestions/<suggestion>/confirm/`` or ``.../reject/``."""
+
+    suggestion = serializers.IntegerField()
+    id = serializers.IntegerField(help_text="The event.")
+    name = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     """What the policyholder sees of their claim."""
 
@@ -43,14 +62,39 @@ class AdjusterClaimSerializer(ClaimSerializer):
     product = serializers.CharField(source="policy.product.code", read_only=True)
     denial_reason = serializers.CharField(read_only=True, help_text="Empty unless denied.")
     transitions = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+    event_suggestions = serializers.SerializerMethodField()
 
     class Meta(ClaimSerializer.Meta):
         fields = [*ClaimSerializer.Meta.fields, "policyholder", "product", "assigned_adjuster",
                   "series", "denial_reason", "denial_text", "coverage_covered", "coverage_code",
                   "coverage_message", "coverage_section", "coverage_account",
                   "coverage_insurance_year", "possible_duplicate_of", "duplicate_of",
-                  "transitions", "created_at", "updated_at"]
+                  "events", "event_suggestions", "transitions", "created_at", "updated_at"]
         read_only_fields = fields
+
+    @staticmethod
+    def _events(claim: Claim) -> tuple[list, list]:
+        """From the claims query's annotations (``with_claim_events``), else one query."""
+        if hasattr(claim, "events_linked"):
+            return claim.events_linked or [], claim.events_suggested or []
+        from claims.events.claim_events import claim_events
+
+        marks = claim_events(claim=claim)
+        return ([{"id": m.event_id, "name": m.name, "source": m.source}
+                 for m in marks if m.linked],
+                [{"suggestion": m.suggestion_id, "id": m.event_id, "name": m.name,
+                  "reasons": m.reasons} for m in marks if not m.linked])
+
+    @extend_schema_field(ClaimEventLinkSerializer(many=True))
+    def get_events(self, claim: Claim) -> list[dict]:
+        """The cyber events the claim is part of, the newest first."""
+        return self._events(claim)[0]
+
+    @extend_schema_field(ClaimEventSuggestionSerializer(many=True))
+    def get_event_suggestions(self, claim: Claim) -> list[dict]:
+        """The cyber events it is probably part of (open suggestions)."""
+        return self._events(claim)[1]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_transitions(self, claim: Claim) -> list[str]:

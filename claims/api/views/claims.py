@@ -11,6 +11,7 @@ from rest_framework import filters, generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from claims.events.claim_events import with_claim_events
 from claims.models import TRANSITION_NAMES, Claim
 from claims.selectors import claims_for_queue, claims_search
 from claims.services import claim_transition
@@ -44,7 +45,7 @@ class ClaimSearchFilter(filters.SearchFilter):
 
 
 def adjuster_claims():
-    return claims_for_queue().select_related("policy__product").order_by(
+    return with_claim_events(claims_for_queue().select_related("policy__product")).order_by(
         "-emergency", "reported_at", "id"
     )
 

@@ -247,5 +247,7 @@ class CyberEventAdmin(admin.ModelAdmin):
                 self.message_user(request, gettext("Unknown decision."), messages.ERROR)
         except ClaimsError as error:
             self.message_user(request, error.message, messages.ERROR)
+        if request.POST.get("back") == "claim":  # decided on the claim page: back to it
+            return redirect("admin:claims_claim_change", suggestion.claim_id)
         return redirect(reverse("admin:events_cyberevent_dashboard", args=[event.pk])
                         + "#suggestions")

@@ -16,6 +16,7 @@ from claims.exceptions import ClaimsError
 
 from .. import services
 from ..models import EventSuggestion, VendorDailyCapacity
+from .claim_list import ClaimListEventsMixin
 from .forms import LinkToEventForm
 
 
@@ -102,8 +103,9 @@ class VendorDailyCapacityAdmin(AdjustersOnly, admin.ModelAdmin):
         obj._state.adding = False
 
 
-class ClaimEventsMixin:
-    """Adds "Link to a cyber event" to the claim list's actions."""
+class ClaimEventsMixin(ClaimListEventsMixin):
+    """Adds "Link to a cyber event" to the claim list's actions, and the "Event" column and
+    filter."""
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -35,9 +35,9 @@ from coverage.money import money
 from language.services import in_language_of
 from policies.models import Policy
 
-from ..models import CyberEvent, EventClaim, EventReport
+from ..models import CyberEvent, EventReport
 from ..selectors import event_report_loss_types
-from .links import link_record
+from .links import link_reported_claim
 
 
 def event_report_validate(*, event: CyberEvent, policy: Policy, loss_type, loss_date: date,
@@ -114,8 +114,7 @@ def event_report_register(*, report_id: int) -> Claim | None:
                     estimated_amount=report.estimated_amount, now=report.received_at,
                     composed=True,
                 )
-                link_record(event=report.event, claim=claim, by=report.reported_by,
-                            source=EventClaim.Source.REPORT)
+                link_reported_claim(event=report.event, claim=claim, by=report.reported_by)
         except ClaimsError as error:
             report.status, report.error = EventReport.Status.FAILED, error.message
             report.processed_at = timezone.now()

@@ -36,6 +36,19 @@ def link_record(*, event: CyberEvent, claim: Claim, by, source: str) -> EventCla
     return link
 
 
+def link_reported_claim(*, event: CyberEvent, claim: Claim, by) -> EventClaim:
+    """Link a claim created in the caller's transaction from a report under the event: it can
+    have no link or suggestion yet, so one insert and the audit row (``link_record``'s lookup,
+    savepoint and suggestion update are for claims that existed before)."""
+    link = EventClaim.objects.create(event=event, claim=claim, source=EventClaim.Source.REPORT,
+                                     linked_by=by, linked_at=timezone.now())
+    audit_record(actor=by, action="event.claim_linked", obj=link, to_value=event.name,
+                 payload={"event": event.pk, "claim": claim.number,
+                          "source": EventClaim.Source.REPORT},
+                 claim_id=claim.pk)
+    return link
+
+
 def event_claim_link(*, event: CyberEvent, claim: Claim, by,
                      source: str = EventClaim.Source.MANUAL) -> EventClaim:
     require_adjuster(by, _("link claims to events"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,9 +98,15 @@ def claim_suggest_events(*, claim_id: int) -> list[EventSuggestion]:
     if claim is None:
         return []
     made = []
-    events = CyberEvent.objects.filter(starts_at__date__lte=claim.loss_date).filter(
+    # Only the events the claim is neither linked to nor suggested for: a claim reported under
+    # its event in a surge (linked when registered) costs this one query and no transaction.
+    events = list(CyberEvent.objects.filter(starts_at__date__lte=claim.loss_date).filter(
         Q(ends_at__isnull=True) | Q(ends_at__date__gte=claim.loss_date)
-    ).prefetch_related("loss_types")
+    ).exclude(pk__in=EventClaim.objects.filter(claim_id=claim_id).values("event_id")).exclude(
+        pk__in=EventSuggestion.objects.filter(claim_id=claim_id).values("event_id")))
+    if not events:
+        return []
+    prefetch_related_objects(events, "loss_types")
     for event in events:
         with business_action():
             made.extend(suggestions_make(event=event, claim_ids=[claim_id]))
