@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from claims import notifications, roles
+from claims import roles
 from claims.models import Claim, ClaimNote
 from claims.services import (
     claim_assign,
@@ -277,23 +277,22 @@ def _play(scenario: Scenario, policy: Policy, adjuster, lead) -> Claim:
 
 def load(stdout) -> list[tuple[str, str, str]]:
     """Create the staff and whatever demo claims are missing; return the staff logins."""
-    with notifications.muted():
-        users = _staff()
-        adjuster, lead = users["adjuster"], users["teamlead"]
-        policies = {code: _policies(code, lead) for code in ("cyber", "it_liability")}
-        claims, created = [], 0
-        for scenario in SCENARIOS:
-            candidates = policies[scenario.product]
-            policy = candidates[scenario.policy_index % len(candidates)]
-            claim = Claim.objects.filter(description=scenario.description).first()
-            if claim is None:
-                claim = _play(scenario, policy, adjuster, lead)
-                created += 1
-            claims.append(claim)
-        cause, indexes = SERIES
-        members = [claims[index] for index in indexes]
-        if all(member.series_id is None for member in members):
-            claim_series_link(claims=members, cause=cause, by=adjuster)
+    users = _staff()
+    adjuster, lead = users["adjuster"], users["teamlead"]
+    policies = {code: _policies(code, lead) for code in ("cyber", "it_liability")}
+    claims, created = [], 0
+    for scenario in SCENARIOS:
+        candidates = policies[scenario.product]
+        policy = candidates[scenario.policy_index % len(candidates)]
+        claim = Claim.objects.filter(description=scenario.description).first()
+        if claim is None:
+            claim = _play(scenario, policy, adjuster, lead)
+            created += 1
+        claims.append(claim)
+    cause, indexes = SERIES
+    members = [claims[index] for index in indexes]
+    if all(member.series_id is None for member in members):
+        claim_series_link(claims=members, cause=cause, by=adjuster)
     stdout.write(f"Claims: {created} demo claims created ({len(SCENARIOS)} in the demo).")
     return [(role, username, password) for role, username, password, _groups, _su in STAFF]
 
