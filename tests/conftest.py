@@ -9,6 +9,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
+def _transactional_tests_restore_the_reference_data(request):
+    """The catalogue, groups and other rows the migrations load are gone after a transactional
+    test's flush: such a test restores them with pytest-django's ``serialized_rollback``."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction") and not marker.kwargs.get(
+        "serialized_rollback"
+    ):
+        pytest.fail("use @pytest.mark.django_db(transaction=True, serialized_rollback=True)")
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"

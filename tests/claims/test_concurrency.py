@@ -22,7 +22,7 @@ from tests.claims.factories import (
     make_team_lead,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _race(pk: int, moves: list[tuple[str, object, str]]) -> list[object]:

@@ -23,9 +23,18 @@ def browser():
             pytest.fail(f"{CHROMIUM} is missing in CI: the browser tests cannot run")
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium): browser tests "
                     "skipped")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Django's connections are context-local and Playwright's sync API switches this thread's
+    # context: keep the test database's serialized contents reachable from the new context, or
+    # ``serialized_rollback`` cannot restore the migrations' data after an earlier flush.
+    serialized = {alias: getattr(connections[alias], "_test_serialized_contents", None)
+                  for alias in connections}
     with sync_playwright() as playwright:
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()

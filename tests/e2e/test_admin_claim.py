@@ -22,7 +22,7 @@ from tests.claims.factories import (
 )
 from tests.otp import current_code, totp_device
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture

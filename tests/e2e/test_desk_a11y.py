@@ -18,7 +18,7 @@ from tests.claims.factories import (
 from tests.e2e.admin_login import admin_login
 from tests.e2e.axe import axe_violations, describe
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture

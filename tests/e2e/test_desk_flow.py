@@ -20,7 +20,7 @@ from tests.claims.factories import (
 )
 from tests.e2e.admin_login import admin_login
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 class Clicks:

@@ -20,7 +20,7 @@ from tests.claims.factories import (
 from tests.e2e.axe import axe_violations, describe
 from tests.vendors.factories import make_org, service
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture

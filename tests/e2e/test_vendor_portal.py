@@ -24,7 +24,7 @@ from tests.claims.factories import (
 from tests.otp import current_code, totp_device  # noqa: E402
 from tests.vendors.factories import PDF, make_org, service
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from tests.integration.conftest import wait_for
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 TASK = "claims.activities_escalate_overdue"

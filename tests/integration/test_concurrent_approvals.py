@@ -20,7 +20,7 @@ from tests.money.conftest import category, claim_in_settlement, make_head_of_cla
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 D = Decimal
 APPROVALS = 50

@@ -30,7 +30,7 @@ from tests.money.conftest import category, claim_in_settlement
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 

@@ -19,7 +19,7 @@ from tests.claims.factories import PolicyholderFactory, UserFactory, make_adjust
 from tests.integration.conftest import wait_for
 
 pytestmark = [pytest.mark.integration,
-              pytest.mark.django_db(transaction=True)]
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 

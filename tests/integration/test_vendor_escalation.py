@@ -16,7 +16,7 @@ from tests.integration.conftest import wait_for
 from tests.vendors.factories import make_org
 
 pytestmark = [pytest.mark.integration,
-              pytest.mark.django_db(transaction=True)]
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_a_real_worker_proposes_and_then_escalates_an_unaccepted_emergency_job(celery_worker):
