@@ -89,17 +89,14 @@ def reserve_follow_payment(*, claim: Claim, section_id: int, payment: Payment, s
 
 
 def reserves_on_transition(*, claim: Claim, transition: str, by, now) -> None:
-    """Inside ``claim_transition``: closing sets every outstanding reserve to zero (one row each
-    with an audit row); reopening restores the levels the close cleared."""
+    """Inside ``claim_transition`` (money's transition rule): closing sets every outstanding
+    reserve to zero (one row each with an audit row); reopening restores the levels the close
+    cleared."""
     if transition == "close":
-        claim.closed_at = now
-        claim.save(update_fields=["closed_at"])
         for (section_id, kind), row in _latest_levels(claim).items():
             if row.level > 0:
                 _reserve_row(claim, section_id, kind, ZERO, row.level, CLOSE_REASON, by)
     elif transition == "reopen":
-        claim.closed_at = None
-        claim.save(update_fields=["closed_at"])
         for (section_id, kind), row in _latest_levels(claim).items():
             if row.reason == CLOSE_REASON and row.previous_level > 0:
                 _reserve_row(claim, section_id, kind, row.previous_level, ZERO,

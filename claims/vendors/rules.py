@@ -1,5 +1,6 @@
-"""The claim workflow's rules about vendors, called by ``claims.services.transitions``:
-a claim enters mitigation only with a vendor job, and leaves it only when every job is done."""
+"""The claim workflow's rules about vendors, registered with ``claims.services.transition_rules``
+(``VendorsConfig.ready``): a claim enters mitigation only with a vendor job, and leaves it only
+when every job is done; the open jobs end with the claim."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def claim_transition_check(*, claim: Claim, transition: str) -> None:
 ENDING_TRANSITIONS = {"withdraw": "withdrawn", "deny": "denied", "close": "closed"}
 
 
-def claim_jobs_cancel(*, claim: Claim, transition: str, by) -> list:
+def claim_jobs_cancel(*, claim: Claim, transition: str, by, now=None) -> list:
     """Cancel the open vendor jobs of a claim that was withdrawn, denied or closed, each audited
     and its vendor told (after commit). Runs inside the claim transition's transaction."""
     if transition not in ENDING_TRANSITIONS:
@@ -50,7 +51,7 @@ def claim_jobs_cancel(*, claim: Claim, transition: str, by) -> list:
         from_state = job.state
         job.cancel()
         job.cancel_reason = reason
-        job.closed_at = timezone.now()
+        job.closed_at = now or timezone.now()
         job.save()
         audit_record(
             actor=by, action="vendor_job.cancel", obj=job, from_value=from_state,

@@ -278,3 +278,9 @@ def test_settled_and_paid_follow_the_money_and_cannot_be_taken_directly(
     claim.refresh_from_db()
     assert claim.state == before
 
+
+
+def test_the_vendors_and_money_apps_add_their_rules_to_every_claim_transition():
+    from claims.services.transition_rules import transition_rules
+
+    assert [rule.name for rule in transition_rules()] == ["vendors", "money"]
