@@ -13,7 +13,7 @@ from claims.exceptions import TransitionConflict
 from claims.models import Claim, ClaimState
 from claims.services import claim_report, claim_transition
 from config.models import AuditEntry
-from tests.claims.factories import (
+from tests.factories import (
     PolicyholderFactory,
     UserFactory,
     loss_type,

@@ -15,7 +15,7 @@ from claims.events.models import EventClaim
 from claims.events.services import event_declare, event_reports_register
 from claims.services import claim_report
 from coverage.models import LossType
-from tests.claims.factories import (
+from tests.factories import (
     PASSWORD,
     PolicyholderFactory,
     UserFactory,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from claims.models import Claim, InformationRequest
 from claims.services import information_request_create
-from tests.claims.factories import (
+from tests.factories import (
     PASSWORD,
     PolicyholderFactory,
     UserFactory,

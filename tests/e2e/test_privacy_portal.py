@@ -20,8 +20,9 @@ from claims.services import claim_report, document_add
 from coverage.models import LossType
 from privacy.models import DataExport
 from privacy.services import data_export_build
-from tests.claims.factories import (
+from tests.factories import (
     PASSWORD,
+    PDF,
     PolicyholderFactory,
     UserFactory,
     make_policy,
@@ -29,7 +30,6 @@ from tests.claims.factories import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 @pytest.fixture

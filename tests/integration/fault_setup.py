@@ -15,15 +15,15 @@ from decimal import Decimal
 
 
 def base() -> dict:
-    from tests.claims.factories import (
+    from tests.factories import (
+        PASSWORD,
         PolicyholderFactory,
         UserFactory,
         make_adjuster,
+        make_org,
         make_policy,
         make_team_lead,
     )
-    from tests.factories import PASSWORD
-    from tests.vendors.factories import make_org
 
     lead = make_team_lead("fault-lead")
     make_adjuster("fault-adjuster", team_lead=lead)
@@ -43,7 +43,7 @@ def payment() -> dict:
     from claims.money.models import Payment
     from claims.money.services import cost_line_add, settlement_approve, settlement_propose
     from policies.models import Policy
-    from tests.money.conftest import category, claim_in_settlement
+    from tests.factories import category, claim_in_settlement
 
     lead = User.objects.get(username="fault-lead")
     holder_user = User.objects.get(username="fault-holder")

@@ -14,7 +14,7 @@ from claims.models import Activity
 from claims.services import claim_assign, claim_report
 from config import outbox
 from config.models import AuditEntry
-from tests.claims.factories import (
+from tests.factories import (
     PolicyholderFactory,
     UserFactory,
     loss_type,

@@ -15,8 +15,14 @@ from django.db.models import Sum
 from claims.money.models import LedgerEntry, Settlement
 from claims.money.services import cost_line_add, settlement_approve, settlement_propose
 from policies.models import InsuranceYearAccount
-from tests.claims.factories import PolicyholderFactory, UserFactory, make_policy
-from tests.money.conftest import category, claim_in_settlement, make_head_of_claims
+from tests.factories import (
+    PolicyholderFactory,
+    UserFactory,
+    category,
+    claim_in_settlement,
+    make_head_of_claims,
+    make_policy,
+)
 
 pytestmark = [
     pytest.mark.integration,

@@ -24,9 +24,15 @@ from claims.money.services import (
     settlement_propose,
 )
 from claims.money.tasks import payment_execute_task
-from tests.claims.factories import PolicyholderFactory, UserFactory, make_adjuster, make_policy
+from tests.factories import (
+    PolicyholderFactory,
+    UserFactory,
+    category,
+    claim_in_settlement,
+    make_adjuster,
+    make_policy,
+)
 from tests.integration.conftest import wait_for
-from tests.money.conftest import category, claim_in_settlement
 
 pytestmark = [
     pytest.mark.integration,

@@ -15,12 +15,11 @@ from claims.models import ClaimDocument
 from claims.services import claim_report, document_add
 from coverage.models import LossType
 from privacy.models import DataExport
-from tests.claims.factories import PolicyholderFactory, UserFactory, make_adjuster, make_policy
+from tests.factories import PDF, PolicyholderFactory, UserFactory, make_adjuster, make_policy
 from tests.integration.conftest import wait_for
 
 pytestmark = [pytest.mark.integration,
               pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 from claims.money.models import Settlement
 from claims.money.services import cost_line_add, settlement_approve, settlement_propose
 from claims.services import claim_series_link
-from tests.claims.factories import make_policy
-from tests.money.conftest import category, claim_in_settlement
+from tests.factories import category, claim_in_settlement, make_policy
 
 D = Decimal
 SUM_INSURED = D("100000.00")

@@ -17,7 +17,7 @@ from claims.models import Claim, ClaimDocument
 from claims.portal import services
 from claims.portal.services import portal_claim_report
 from config.models import AuditEntry
-from tests.claims.factories import loss_type
+from tests.factories import loss_type
 from tests.portal.conftest import PDF, upload
 
 pytestmark = pytest.mark.django_db
