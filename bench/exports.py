@@ -50,13 +50,14 @@ def _rss() -> int:
 
 
 def _template():
-    from tests.claims.conftest import report, walk
-    from tests.claims.factories import (
+    from tests.factories import (
         PolicyholderFactory,
         UserFactory,
         make_adjuster,
         make_policy,
         make_team_lead,
+        report,
+        walk,
     )
 
     lead = make_team_lead("bench-lead")
