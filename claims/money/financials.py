@@ -47,6 +47,7 @@ from claims.money.models import (
 )
 from config.audit import audit_record
 from coverage.money import ZERO, money
+from policies.models import CoverageSection
 
 CLOSE_REASON = "Claim closed: reserve set to zero."
 REOPEN_REASON = "Claim reopened: reserve restored."
@@ -239,8 +240,6 @@ def _add(target: Figures, source: Figures) -> None:
 
 def claim_financials(*, claim: Claim) -> dict:
     """The claim's figures per section and in total (admin, API)."""
-    from policies.models import CoverageSection
-
     rows = _section_rows([claim.pk])
     names = dict(
         CoverageSection.objects.filter(pk__in=[s for _, s in rows])
@@ -261,8 +260,6 @@ def policy_financials(*, policy) -> dict:
         "pk", "coverage_insurance_year"))
     years = dict(claims)
     rows = _section_rows(list(years))
-    from policies.models import CoverageSection
-
     names = dict(CoverageSection.objects.filter(policy=policy).values_list("pk", "module__name"))
     by_year: dict[tuple, Figures] = {}
     total = Figures(label=_("Policy total"), claims=len(claims))

@@ -4,8 +4,11 @@ when every job is done; the open jobs end with the claim."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from claims.exceptions import TransitionConflict
 from claims.models import Claim, ClaimState
+from config.audit import audit_record
 
 from .models import DEAD_STATES, DONE_STATES
 
@@ -38,10 +41,6 @@ def claim_jobs_cancel(*, claim: Claim, transition: str, by, now=None) -> list:
     and its vendor told (after commit). Runs inside the claim transition's transaction."""
     if transition not in ENDING_TRANSITIONS:
         return []
-    from django.utils import timezone
-
-    from config.audit import audit_record
-
     from .models import OPEN_STATES
     from .services.common import notify_vendor
 
