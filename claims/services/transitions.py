@@ -33,8 +33,10 @@ def transition_label(name: str) -> str:
     return fsm.transition_label(Claim, name)
 
 
-def _method(claim: Claim, transition: str):
-    if transition not in TRANSITION_NAMES and transition not in MONEY_DRIVEN:
+def _method(claim: Claim, transition: str, *, money: bool = False):
+    """The transition method; the money-only ones (a payment voided or re-issued) exist for the
+    money services alone."""
+    if transition not in TRANSITION_NAMES and not (money and transition in MONEY_DRIVEN):
         raise ClaimValidationError({"transition": f"Unknown transition {transition!r}."})
     return getattr(claim, transition)
 
@@ -71,7 +73,7 @@ def claim_transition(
     the claim's state is then unchanged.
     """
     payload = dict(payload or {})
-    method = _method(claim, transition)
+    method = _method(claim, transition, money=money)
     # the money services' own move (e.g. the last payment) has no actor whose role to check
     fsm.transition_check(claim, transition, by, noun="claim",
                          condition_messages=CONDITION_MESSAGES, system=money and by is None)
