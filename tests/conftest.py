@@ -166,7 +166,7 @@ def reported_claim(cyber_policy, holder_user):
 @pytest.fixture
 def third_party_claim(itl_policy, holder_user):
     return factories.report(itl_policy, holder_user, code="pure_financial_loss",
-                  description="Our update stopped the client's 15 staff for a day")
+                            description="Our update stopped the client's 15 staff for a day")
 
 
 @pytest.fixture
