@@ -38,7 +38,6 @@ from claims.money.services import (  # noqa: E402  # noqa: E402
     settlement_approve,
     settlement_propose,
 )
-from claims.notifications import muted  # noqa: E402
 from coverage.models import CostCategory  # noqa: E402
 
 SIZE = int(os.environ.get("SIZE", "100000"))
@@ -51,13 +50,14 @@ def _rss() -> int:
 
 
 def _template():
-    from tests.claims.conftest import report, walk
-    from tests.claims.factories import (
+    from tests.factories import (
         PolicyholderFactory,
         UserFactory,
         make_adjuster,
         make_policy,
         make_team_lead,
+        report,
+        walk,
     )
 
     lead = make_team_lead("bench-lead")
@@ -101,8 +101,7 @@ def main() -> None:
 
     old_config = setup_databases(verbosity=0, interactive=False)
     try:
-        with muted():
-            template = _template()
+        template = _template()
         t0 = time.monotonic()
         clone_claims(template, BASELINE - 1, prefix="A")
         base = {fmt: _run(fmt) for fmt in ("csv", "xlsx")}

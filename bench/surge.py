@@ -70,7 +70,6 @@ from claims.events import tasks as _tasks  # noqa: E402,F401 - registers the tas
 from claims.events.models import EventReport  # noqa: E402
 from claims.events.services import event_declare  # noqa: E402
 from claims.models import AdjusterProfile, Claim  # noqa: E402
-from claims.notifications import muted  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
 from config.outbox import outbox_sweep  # noqa: E402
 from coverage.models import LossType, Product  # noqa: E402
@@ -309,15 +308,14 @@ def main() -> None:
     old_config = setup_databases(verbosity=0, interactive=False)
     server = worker = None
     try:
-        with muted():
-            adjusters = _adjusters(max(BROWSERS, 1))
-            holders = _holders(HOLDERS, adjusters[0])
-            _book(CLAIMS, [policy for _token, policy in holders], adjusters[0])
-            event = event_declare(
-                by=adjusters[0], name="Bench: FileBridge campaign", kind="malware_campaign",
-                starts_at=timezone.now() - timedelta(days=1), software=["FileBridge MFT"],
-                loss_types=list(LossType.objects.filter(code="ransomware")),
-            )
+        adjusters = _adjusters(max(BROWSERS, 1))
+        holders = _holders(HOLDERS, adjusters[0])
+        _book(CLAIMS, [policy for _token, policy in holders], adjusters[0])
+        event = event_declare(
+            by=adjusters[0], name="Bench: FileBridge campaign", kind="malware_campaign",
+            starts_at=timezone.now() - timedelta(days=1), software=["FileBridge MFT"],
+            loss_types=list(LossType.objects.filter(code="ransomware")),
+        )
         cookies = [_session_cookie(user) for user in adjusters]
         connections.close_all()
         celery_app.control.purge()

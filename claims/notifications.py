@@ -7,9 +7,7 @@ never blocking a request. A transaction that rolls back sends nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -19,23 +17,9 @@ from claims.models import Claim, ClaimState
 from config.mail import email_enqueue
 from language.services import in_language_of
 
-_muted: ContextVar[bool] = ContextVar("claims_notifications_muted", default=False)
-
-
-@contextmanager
-def muted() -> Iterator[None]:
-    """No emails inside the block (the demo loader: nobody to tell)."""
-    token = _muted.set(True)
-    try:
-        yield
-    finally:
-        _muted.reset(token)
-
 
 def email_after_commit(*, subject: str, body: str, recipients: Iterable[str]) -> None:
     """Queue an email in the current transaction; a worker sends it once it has committed."""
-    if _muted.get():
-        return
     email_enqueue(subject=subject, body=body, recipients=recipients)
 
 

@@ -8,8 +8,3 @@ class ConfigAppConfig(AppConfig):
     label = "infra"
     verbose_name = "Infrastructure"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from config import reseed
-
-        reseed.connect()

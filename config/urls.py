@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts import two_factor_views
 from accounts import views as account_views
+from accounts.forms import PasswordResetForm
 from config.health import healthz
 from config.views import home
 
@@ -13,6 +14,9 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/api-tokens/", account_views.api_tokens, name="api_tokens"),
     path("accounts/two-factor/", two_factor_views.two_factor, name="two_factor"),
+    path("accounts/password_reset/",
+         auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+         name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("language.urls")),
     path("admin/", admin.site.urls),

@@ -19,6 +19,8 @@ from fractions import Fraction
 
 from django.db.models import Q
 
+from policies.choices import Industry
+
 from .models import DeductibleOption, Module, Product, RateCell, RevenueBand, SumInsuredOption
 from .money import ZERO, fmt, money
 
@@ -93,8 +95,6 @@ def premium_years(
 
 def industry_refusal(*, industry: str, unattended_automated_production: bool) -> str | None:
     """The seed's reason an industry is not quoted online (None: it is)."""
-    from policies.models import Industry
-
     if industry == Industry.MANUFACTURING and unattended_automated_production:
         return ("manufacturing with unattended automated production is not sold through the "
                 "online calculator; refer to the broker.")
@@ -172,8 +172,6 @@ def quote_premium(
     ``expiry_january_first``: the expiry moved to 1 January (a short first year from
     ``start_date``, default today)."""
     if industry is not None:
-        from policies.models import Industry
-
         if industry not in Industry.values:
             raise QuoteError("industry", f"unknown industry {industry!r}; choose "
                              + ", ".join(Industry.values) + ".")

@@ -15,8 +15,13 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from claims import notifications, roles
+from claims import roles
 from claims.models import Claim, ClaimNote
+from claims.money.models import Payment
+from claims.money.selectors import claim_section
+from claims.money.services.lines import cost_line_add
+from claims.money.services.payments import payment_execute
+from claims.money.services.settlements import settlement_approve, settlement_propose
 from claims.services import (
     claim_assign,
     claim_report,
@@ -27,8 +32,11 @@ from claims.services import (
     note_add,
 )
 from claims.services.adjusters import adjuster_profile_set
+from claims.vendors.models import VendorOrganisation, VendorService
+from claims.vendors.services import vendor_job_request
 from coverage.models import LossType, Product
 from policies.models import Industry, Policy, Policyholder
+from policies.services import policy_create
 
 STAFF = [
     # role, username, password, groups, superuser
@@ -192,8 +200,6 @@ def _policies(product: str, creator) -> list[Policy]:
     )
     if found:
         return found
-    from policies.services import policy_create
-
     user, _ = get_user_model().objects.get_or_create(username=f"demo-{product}")
     holder, _ = Policyholder.objects.get_or_create(
         user=user, defaults={"company_name": f"Demo {product} GmbH", "email": "demo@example.com",
@@ -213,8 +219,6 @@ def _policies(product: str, creator) -> list[Policy]:
 def _commission_vendor(claim: Claim, service_code: str, adjuster) -> None:
     """Mitigation needs a vendor job (the vendors' rule): commission one through the vendors'
     service, with an organisation of the vendors' demo (loaded first if missing)."""
-    from claims.vendors.models import VendorOrganisation, VendorService
-    from claims.vendors.services import vendor_job_request
 
     def organisation():
         return (VendorOrganisation.objects.filter(active=True, services__code=service_code)
@@ -258,8 +262,7 @@ def _play(scenario: Scenario, policy: Policy, adjuster, lead) -> Claim:
         if transition == "start_mitigation":
             _commission_vendor(claim, scenario.vendor_service, adjuster)
         if transition == "approve_settlement":
-            _settle(claim, Decimal(scenario.estimate), adjuster,
-                    hold_payments=scenario.state == "settled")
+            _settle(claim, Decimal(scenario.estimate), adjuster)
             continue
         if transition == "mark_paid":
             _pay(claim)
@@ -277,61 +280,42 @@ def _play(scenario: Scenario, policy: Policy, adjuster, lead) -> Claim:
 
 def load(stdout) -> list[tuple[str, str, str]]:
     """Create the staff and whatever demo claims are missing; return the staff logins."""
-    with notifications.muted():
-        users = _staff()
-        adjuster, lead = users["adjuster"], users["teamlead"]
-        policies = {code: _policies(code, lead) for code in ("cyber", "it_liability")}
-        claims, created = [], 0
-        for scenario in SCENARIOS:
-            candidates = policies[scenario.product]
-            policy = candidates[scenario.policy_index % len(candidates)]
-            claim = Claim.objects.filter(description=scenario.description).first()
-            if claim is None:
-                claim = _play(scenario, policy, adjuster, lead)
-                created += 1
-            claims.append(claim)
-        cause, indexes = SERIES
-        members = [claims[index] for index in indexes]
-        if all(member.series_id is None for member in members):
-            claim_series_link(claims=members, cause=cause, by=adjuster)
+    users = _staff()
+    adjuster, lead = users["adjuster"], users["teamlead"]
+    policies = {code: _policies(code, lead) for code in ("cyber", "it_liability")}
+    claims, created = [], 0
+    for scenario in SCENARIOS:
+        candidates = policies[scenario.product]
+        policy = candidates[scenario.policy_index % len(candidates)]
+        claim = Claim.objects.filter(description=scenario.description).first()
+        if claim is None:
+            claim = _play(scenario, policy, adjuster, lead)
+            created += 1
+        claims.append(claim)
+    cause, indexes = SERIES
+    members = [claims[index] for index in indexes]
+    if all(member.series_id is None for member in members):
+        claim_series_link(claims=members, cause=cause, by=adjuster)
     stdout.write(f"Claims: {created} demo claims created ({len(SCENARIOS)} in the demo).")
     return [(role, username, password) for role, username, password, _groups, _su in STAFF]
 
 
-def _settle(claim: Claim, amount: Decimal, adjuster, *, hold_payments: bool) -> None:
+def _settle(claim: Claim, amount: Decimal, adjuster) -> None:
     """Settled the way an adjuster does it: a cost line, a proposal, an approval (the money
-    services move the claim to settled). ``hold_payments`` leaves the payments for the next
-    payment run (the beat task ``money.payments_sweep``), so the demo shows a settled claim even
-    where tasks run eagerly."""
-    from claims.money.selectors import claim_section
-    from claims.money.services.lines import cost_line_add
-    from claims.money.services.settlements import settlement_approve, settlement_propose
-
+    services move the claim to settled). Its payments are tasks through the outbox like any
+    other: where tasks run eagerly they are made at once (the claim is then paid)."""
     section = claim_section(claim=claim)
     link = (section.module.category_links.filter(category__deductible_exempt=False)
             .select_related("category").order_by("category__code").first())
     payee = "claimant" if claim.loss_type.third_party else "policyholder"
     cost_line_add(claim=claim, category=link.category, amount=amount, payee_kind=payee,
                   by=adjuster, reason="Demo: the documented loss.")
-    settlement = settlement_approve(
-        settlement=settlement_propose(claim=claim, by=adjuster), by=adjuster
-    )
-    if hold_payments:
-        from config.models import OutboxMessage
-
-        payment_ids = list(settlement.payments.values_list("pk", flat=True))
-        OutboxMessage.objects.filter(
-            task_name="money.payment_execute", kwargs__payment_id__in=payment_ids,
-            status=OutboxMessage.Status.PENDING,
-        ).delete()
+    settlement_approve(settlement=settlement_propose(claim=claim, by=adjuster), by=adjuster)
     claim.refresh_from_db()
 
 
 def _pay(claim: Claim) -> None:
     """Paid the way the payment task does it (the last payment moves the claim to paid)."""
-    from claims.money.models import Payment
-    from claims.money.services.payments import payment_execute
-
     for payment_id in Payment.objects.filter(
         settlement__claim=claim, status=Payment.Status.PENDING
     ).values_list("pk", flat=True):

@@ -14,7 +14,6 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from claims import notifications
 from claims.events.models import CyberEvent, EventSuggestion
 from claims.events.services import (
     event_bulk_note,
@@ -57,49 +56,48 @@ def load(stdout) -> list[tuple[str, str, str]]:
     policies = {policy.number: policy for policy in
                 Policy.objects.filter(number__in=DEPENDENCIES).select_related(
                     "policyholder__user")}
-    with notifications.muted():
-        for number, entries in DEPENDENCIES.items():
-            policy = policies[number]
-            policy_dependencies_set(policy=policy, by=policy.policyholder.user, dependencies=[
-                {"kind": kind, "name": name} for kind, name in entries])
-        now = timezone.now()
-        for number, code, days_ago, description in EARLIER_REPORTS:
-            policy = policies[number]
-            claim_report(policy=policy, loss_type=LossType.objects.get(code=code),
-                         loss_date=timezone.localdate() - timedelta(days=days_ago),
-                         description=description, reported_by=policy.policyholder.user,
-                         estimated_amount=Decimal("18000.00"), now=now)
-        panel = list(VendorOrganisation.objects.filter(services__code="forensics", active=True)
-                     .order_by("name"))
-        event = event_declare(
-            by=adjuster, name=EVENT_NAME, kind="malware_campaign",
-            description=("Criminals exploit a flaw in the file-transfer software FileBridge MFT "
-                         "(CVE-2026-31337) and encrypt the servers behind it with the "
-                         "LockBridge ransomware. If you use FileBridge MFT: disconnect it, "
-                         "do not pay, report here."),
-            starts_at=now - timedelta(days=3), software=["FileBridge MFT"],
-            indicators=["LockBridge", "lockbridge-readme.txt"], cve_id="CVE-2026-31337",
-            loss_types=list(LossType.objects.filter(code="ransomware")),
-            vendor_panel=panel,
-        )
-        if panel:
-            vendor_capacity_set(organisation=panel[0], jobs_per_day=5, by=adjuster)
-        first = EventSuggestion.objects.filter(
-            event=event, claim__policy__number="CY-DEMO-0001").first()
-        if first is not None:
-            suggestion_confirm(suggestion=first, by=adjuster)
-        yilmaz = policies["CY-DEMO-0003"]
-        received, _created = event_report_submit(
-            event=event, user=yilmaz.policyholder.user, policy=yilmaz,
-            loss_type=LossType.objects.get(code="ransomware"), loss_date=timezone.localdate(),
-            description=("Hit by the FileBridge campaign: the warehouse PCs show "
-                         "lockbridge-readme.txt and nothing opens."),
-            emergency=False, estimated_amount=Decimal("25000.00"),
-        )
-        event_report_register(report_id=received.pk)  # the worker's half, at once for the demo
-        event_bulk_note(event=event, by=adjuster,
-                        text="Part of the FileBridge MFT campaign: check the FileBridge "
-                             "version and the patch date first.")
+    for number, entries in DEPENDENCIES.items():
+        policy = policies[number]
+        policy_dependencies_set(policy=policy, by=policy.policyholder.user, dependencies=[
+            {"kind": kind, "name": name} for kind, name in entries])
+    now = timezone.now()
+    for number, code, days_ago, description in EARLIER_REPORTS:
+        policy = policies[number]
+        claim_report(policy=policy, loss_type=LossType.objects.get(code=code),
+                     loss_date=timezone.localdate() - timedelta(days=days_ago),
+                     description=description, reported_by=policy.policyholder.user,
+                     estimated_amount=Decimal("18000.00"), now=now)
+    panel = list(VendorOrganisation.objects.filter(services__code="forensics", active=True)
+                 .order_by("name"))
+    event = event_declare(
+        by=adjuster, name=EVENT_NAME, kind="malware_campaign",
+        description=("Criminals exploit a flaw in the file-transfer software FileBridge MFT "
+                     "(CVE-2026-31337) and encrypt the servers behind it with the "
+                     "LockBridge ransomware. If you use FileBridge MFT: disconnect it, "
+                     "do not pay, report here."),
+        starts_at=now - timedelta(days=3), software=["FileBridge MFT"],
+        indicators=["LockBridge", "lockbridge-readme.txt"], cve_id="CVE-2026-31337",
+        loss_types=list(LossType.objects.filter(code="ransomware")),
+        vendor_panel=panel,
+    )
+    if panel:
+        vendor_capacity_set(organisation=panel[0], jobs_per_day=5, by=adjuster)
+    first = EventSuggestion.objects.filter(
+        event=event, claim__policy__number="CY-DEMO-0001").first()
+    if first is not None:
+        suggestion_confirm(suggestion=first, by=adjuster)
+    yilmaz = policies["CY-DEMO-0003"]
+    received, _created = event_report_submit(
+        event=event, user=yilmaz.policyholder.user, policy=yilmaz,
+        loss_type=LossType.objects.get(code="ransomware"), loss_date=timezone.localdate(),
+        description=("Hit by the FileBridge campaign: the warehouse PCs show "
+                     "lockbridge-readme.txt and nothing opens."),
+        emergency=False, estimated_amount=Decimal("25000.00"),
+    )
+    event_report_register(report_id=received.pk)  # the worker's half, at once for the demo
+    event_bulk_note(event=event, by=adjuster,
+                    text="Part of the FileBridge MFT campaign: check the FileBridge "
+                         "version and the patch date first.")
     stdout.write(f"Cyber events: {EVENT_NAME} with {event.links.count()} linked and "
                  f"{event.suggestions.filter(status='open').count()} suggested claims.")
     return []

@@ -14,7 +14,6 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from claims import notifications
 from claims.models import Claim, ClaimState
 from claims.money.models import Payment, Settlement
 from claims.money.services import (
@@ -91,21 +90,20 @@ def load(stdout) -> list[tuple[str, str, str]]:
     if policy is None:
         stdout.write("Money: no active cyber policy with a portal login; nothing loaded.")
         return []
-    with notifications.muted():
-        for description, lines, outcome in STORIES:
-            claim = _story_claim(description, policy, adjuster)
-            _money(claim, lines, outcome, adjuster, lead)
-        waiting = Claim.objects.filter(state=ClaimState.SETTLEMENT, cost_lines__isnull=True,
-                                       coverage_section__isnull=False).exclude(
-            description__in=[story[0] for story in STORIES]).order_by("pk").first()
-        if waiting is not None:
-            code = "forensics" if waiting.coverage_section.module.category_links.filter(
-                category__code="forensics").exists() else None
-            if code:
-                cost_line_add(claim=waiting, category=CostCategory.objects.get(code=code),
-                              amount=D("3800.00"), payee_kind="policyholder", by=adjuster)
-                reserve_set(claim=waiting, kind="loss", level=D("12000.00"),
-                            reason="Estimate of the policyholder.", by=adjuster)
+    for description, lines, outcome in STORIES:
+        claim = _story_claim(description, policy, adjuster)
+        _money(claim, lines, outcome, adjuster, lead)
+    waiting = Claim.objects.filter(state=ClaimState.SETTLEMENT, cost_lines__isnull=True,
+                                   coverage_section__isnull=False).exclude(
+        description__in=[story[0] for story in STORIES]).order_by("pk").first()
+    if waiting is not None:
+        code = "forensics" if waiting.coverage_section.module.category_links.filter(
+            category__code="forensics").exists() else None
+        if code:
+            cost_line_add(claim=waiting, category=CostCategory.objects.get(code=code),
+                          amount=D("3800.00"), payee_kind="policyholder", by=adjuster)
+            reserve_set(claim=waiting, kind="loss", level=D("12000.00"),
+                        reason="Estimate of the policyholder.", by=adjuster)
     settlements = Settlement.objects.filter(claim__description__in=[s[0] for s in STORIES])
     stdout.write(f"Money: {settlements.count()} demo settlements "
                  f"({', '.join(sorted(set(settlements.values_list('state', flat=True))))}).")

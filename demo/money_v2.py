@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from claims import notifications, roles
+from claims import roles
 from claims.models import AdjusterProfile, Claim
 from claims.money.models import Payment, Settlement
 from claims.money.services import (
@@ -110,44 +110,43 @@ def load(stdout) -> list[tuple[str, str, str]]:
     adjuster = User.objects.get(username="adjuster")
     manager = User.objects.get(username="claimsmanager")
     itl, small, large = _policy("jonas.weber"), _policy("mehmet.yilmaz"), _policy("lena.fischer")
-    with notifications.muted():
-        if itl is not None:
-            claim, new = _claim(itl, LOST_KEY, "property_damage", adjuster,
-                                [("start_liability_check", ""), ("start_settlement", "")],
-                                **THIRD_PARTY)
-            if new:
-                _line(claim, "damages", "1400.00", adjuster, payee="claimant")
-                _settle(claim, adjuster)
-            claim, new = _claim(itl, DEFENDED, "pure_financial_loss", adjuster,
-                                [("start_liability_check", ""),
-                                 ("defend", "The client agreed to the update window.")],
-                                **THIRD_PARTY)
-            lawyers = VendorOrganisation.objects.filter(services__code="lawyers").first()
-            if new:
-                _line(claim, "defence_costs", "4300.00", adjuster,
-                      payee="vendor" if lawyers else "policyholder", vendor=lawyers)
-                _settle(claim, adjuster)
-                claim_transition(claim=claim, transition="close", by=adjuster)
-        if small is not None:
-            claim, new = _claim(small, TWO_SECTIONS, "ransomware", adjuster,
-                                [("start_liability_check", ""), ("start_settlement", "")])
-            bi = small.sections.filter(module__code="cyber_bi").first()
-            if new and bi is not None:
-                _line(claim, "restoration", "8000.00", adjuster)
-                _line(claim, "interruption_loss", "14000.00", adjuster, section=bi)
-                interruption_assess(claim=claim, section=bi, first_8_hours_loss=D("2400.00"),
-                                    reason="8 hours of the average daily gross profit",
-                                    by=adjuster)
-                _settle(claim, adjuster)
-                claim.refresh_from_db()
-                _settle(claim, adjuster, section=bi,
-                        approver=User.objects.get(username="teamlead"))
-        if large is not None:
-            claim, new = _claim(large, LARGE, "ransomware", adjuster,
-                                [("start_liability_check", ""), ("start_settlement", "")])
-            if new:
-                _line(claim, "restoration", "180000.00", adjuster)
-                _settle(claim, adjuster, approver=manager)
+    if itl is not None:
+        claim, new = _claim(itl, LOST_KEY, "property_damage", adjuster,
+                            [("start_liability_check", ""), ("start_settlement", "")],
+                            **THIRD_PARTY)
+        if new:
+            _line(claim, "damages", "1400.00", adjuster, payee="claimant")
+            _settle(claim, adjuster)
+        claim, new = _claim(itl, DEFENDED, "pure_financial_loss", adjuster,
+                            [("start_liability_check", ""),
+                             ("defend", "The client agreed to the update window.")],
+                            **THIRD_PARTY)
+        lawyers = VendorOrganisation.objects.filter(services__code="lawyers").first()
+        if new:
+            _line(claim, "defence_costs", "4300.00", adjuster,
+                  payee="vendor" if lawyers else "policyholder", vendor=lawyers)
+            _settle(claim, adjuster)
+            claim_transition(claim=claim, transition="close", by=adjuster)
+    if small is not None:
+        claim, new = _claim(small, TWO_SECTIONS, "ransomware", adjuster,
+                            [("start_liability_check", ""), ("start_settlement", "")])
+        bi = small.sections.filter(module__code="cyber_bi").first()
+        if new and bi is not None:
+            _line(claim, "restoration", "8000.00", adjuster)
+            _line(claim, "interruption_loss", "14000.00", adjuster, section=bi)
+            interruption_assess(claim=claim, section=bi, first_8_hours_loss=D("2400.00"),
+                                reason="8 hours of the average daily gross profit",
+                                by=adjuster)
+            _settle(claim, adjuster)
+            claim.refresh_from_db()
+            _settle(claim, adjuster, section=bi,
+                    approver=User.objects.get(username="teamlead"))
+    if large is not None:
+        claim, new = _claim(large, LARGE, "ransomware", adjuster,
+                            [("start_liability_check", ""), ("start_settlement", "")])
+        if new:
+            _line(claim, "restoration", "180000.00", adjuster)
+            _settle(claim, adjuster, approver=manager)
     stdout.write("Money v2: deductible owed, two sections with one deductible, defence costs "
                  "paid, a claims-manager approval.")
     return logins

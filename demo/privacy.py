@@ -17,7 +17,6 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from claims import notifications
 from claims.models import Claim, ClaimDocument, ClaimNote, ClaimState
 from claims.money.models import Payment
 from claims.money.services import (
@@ -148,12 +147,11 @@ def load(stdout) -> list[tuple[str, str, str]]:
     if adjuster is None or lead is None:
         stdout.write("Privacy: the claims demo is missing; nothing loaded.")
         return []
-    with notifications.muted():
-        legacy = _legacy_claim(adjuster, lead)
-        policies_expire_due()  # the daily task: the 2013/14 policy has long expired
-        swept = retention_sweep()
-        export = _export_of("anna.schmidt")
-        _hold_and_log(adjuster)
+    legacy = _legacy_claim(adjuster, lead)
+    policies_expire_due()  # the daily task: the 2013/14 policy has long expired
+    swept = retention_sweep()
+    export = _export_of("anna.schmidt")
+    _hold_and_log(adjuster)
     legacy.refresh_from_db()
     state = "pseudonymised" if hasattr(legacy, "pseudonymisation") else "kept"
     ready = f"ready until {timezone.localtime(export.expires_at):%d.%m.%Y}" if (

@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
-from claims import notifications
 from claims.models import Claim, ClaimState
 from claims.vendors import services
 from claims.vendors.models import VendorJob, VendorMembership, VendorOrganisation, VendorService
@@ -114,11 +113,10 @@ def _walk(job, vendor, adjuster, *, until: str, estimate="4800.00", invoice="500
 
 def load(stdout) -> list[tuple[str, str, str]]:
     adjuster = get_user_model().objects.filter(username="adjuster").first()
-    with notifications.muted():
-        orgs = _organisations()
-        created = 0
-        if adjuster is not None:
-            created = _jobs(orgs, adjuster)
+    orgs = _organisations()
+    created = 0
+    if adjuster is not None:
+        created = _jobs(orgs, adjuster)
     stdout.write(f"Vendors: {len(ORGANISATIONS)} organisations, {created} demo jobs created.")
     return [(f"vendor ({row[0]})", row[-2], row[-1]) for row in ORGANISATIONS]
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from claims import roles
 from config.audit import audit_record
 
 from .models import Policy, PolicyDependency
 
 
 def may_edit_dependencies(*, user, policy: Policy) -> bool:
-    from claims import roles
-
     if roles.is_adjuster(user) or getattr(user, "is_superuser", False):
         return True
     return bool(user and user.is_authenticated and user.is_active

@@ -21,28 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from coverage.models import MONEY, Module, Product
 
-
-def add_years(day: date, years: int) -> date:
-    """``day`` moved by ``years`` calendar years (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-class Industry(models.TextChoices):
-    IT_SERVICES = "it_services", "IT services and software"
-    CONSULTING = "consulting", "Consulting"
-    MEDIA = "media", "Media, design and marketing"
-    LIBERAL_PROFESSIONS = "liberal_professions", "Liberal professions (law, tax, medicine)"
-    HOSPITALITY = "hospitality", "Hotels and gastronomy"
-    HEALTH = "health", "Health care"
-    TRADE_LOGISTICS = "trade_logistics", "Crafts, trade and logistics"
-    AGRICULTURE = "agriculture", "Agriculture and forestry"
-    ASSOCIATIONS = "associations", "Associations"
-    UTILITIES = "utilities", "Public utilities"
-    MANUFACTURING = "manufacturing", "Manufacturing"
-    FINANCIAL_ADVICE = "financial_advice", "Financial advice and brokerage"
+from .choices import TERM_CHOICES, Industry, ITSecurityCriterion, add_years
+from .validation import module_error, policy_errors, sum_insured_error
 
 
 class Region(models.TextChoices):
@@ -116,13 +96,6 @@ class Policyholder(models.Model):
             )
 
 
-class ITSecurityCriterion(models.TextChoices):
-    ISO27001 = "iso27001", "ISO 27001 / IEC certification"
-    ISMS = "isms", "Information security management system (e.g. VdS 10000)"
-    ISIS12 = "isis12", "External IT-security certificate (ISIS12)"
-    PENTEST = "pentest", "Pentest in the last 2 years, all critical findings fixed"
-
-
 class Policy(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -135,7 +108,7 @@ class Policy(models.Model):
     )
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="policies")
     start_date = models.DateField()
-    term_years = models.PositiveSmallIntegerField(choices=[(1, "1 year"), (3, "3 years")])
+    term_years = models.PositiveSmallIntegerField(choices=TERM_CHOICES)
     expiry_date = models.DateField(help_text="Cover ends at 00:00 of this date.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     cancelled_from = models.DateField(
@@ -168,8 +141,6 @@ class Policy(models.Model):
 
     def clean(self):
         """The same rules as ``policy_create`` for the policy's own fields (the admin)."""
-        from .validation import policy_errors
-
         if None in (self.product_id, self.start_date, self.term_years, self.deductible):
             return  # the missing field has its own error
         expiry_date = self.expiry_date or add_years(self.start_date, self.term_years)
@@ -250,8 +221,6 @@ class CoverageSection(models.Model):
 
     def clean(self):
         """The module must belong to the policy's product, the sum insured must be offered."""
-        from .validation import module_error, sum_insured_error
-
         policy = getattr(self, "policy", None)
         if policy is None or policy.product_id is None:
             return

@@ -9,21 +9,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 from django.utils.translation import gettext as _
 
 from coverage.models import DeductibleOption, Module, Product, SumInsuredOption
 
-from .models import Industry, ITSecurityCriterion, Policy, Policyholder, add_years
+from .choices import TERM_CHOICES, Industry, ITSecurityCriterion, add_years
 
-TERMS = tuple(value for value, _label in Policy._meta.get_field("term_years").choices)
+TERMS = tuple(value for value, _label in TERM_CHOICES)
+
+
+class Applicant(Protocol):
+    """What the rules read of a policyholder (``policies.models.Policyholder``)."""
+
+    industry: str
+    unattended_automated_production: bool
 
 
 def _amounts(values: Iterable[Decimal]) -> str:
     return ", ".join(f"{value:,.2f}" for value in values)
 
 
-def policyholder_errors(policyholder: Policyholder) -> list[str]:
+def policyholder_errors(policyholder: Applicant) -> list[str]:
     """Why this policyholder cannot buy a policy here (empty: they can)."""
     if (
         policyholder.industry == Industry.MANUFACTURING
@@ -108,7 +116,7 @@ def it_security_errors(
 
 def policy_errors(
     *,
-    policyholder: Policyholder | None,
+    policyholder: Applicant | None,
     product: Product,
     start_date: date,
     term_years: int,

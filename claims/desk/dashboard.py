@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import FINAL_STATES, Activity, Claim, ClaimNote, ClaimState
+from claims.money.approvals import settlements_awaiting_approval
 from claims.money.models import Payment, ReserveChange
 from coverage.models import localized_name
 from coverage.money import ZERO, money
@@ -160,8 +161,6 @@ def largest_open_exposures(*, limit: int = 10) -> list[dict]:
 def queue_counts(*, user, now) -> dict:
     """The work queues with their sizes, from one query on the claims (and one on approvals)."""
     from django.db.models import Exists, OuterRef, Subquery
-
-    from claims.money.approvals import settlements_awaiting_approval
 
     overdue = Activity.objects.filter(claim=OuterRef("pk"), completed_at__isnull=True,
                                       due_at__lt=now)

@@ -65,6 +65,7 @@ from claims.money.services import (
     settlement_propose,
     settlement_refuse,
 )
+from config.audit import audit_record
 from coverage.models import CostCategory, DeductibleRule
 from coverage.settlement import SettlementInputError
 from language.forms import MoneyField
@@ -637,8 +638,6 @@ class AuthorityLevelAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
     def save_model(self, request, obj, form, change):
-        from config.audit import audit_record
-
         before = AuthorityLevel.objects.filter(pk=obj.pk).values_list(
             "approval_limit", flat=True).first() if change else None
         super().save_model(request, obj, form, change)

@@ -9,14 +9,10 @@ class MoneyConfig(AppConfig):
     verbose_name = "Claims money"
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
-        from config import reseed
 
-        # After a flush: the catalogue's category flags and the authority levels come back.
-        reseed.register(("money", "money.AuthorityLevel", [
-            ("coverage.migrations.0004_category_flags_and_security_relevant_loss_types", "load"),
-            ("coverage.migrations.0005_minimum_premium", "load"),
-            ("claims.money.migrations.0004_deductible_receivables_authority_levels_ransom",
-             "load"),
-            ("claims.money.migrations.0005_security_proof_decisions", "grant"),
-        ]))
+    def ready(self):
+        from claims.services.transition_rules import TransitionRule, transition_rule_register
+
+        from .financials import reserves_on_transition
+
+        transition_rule_register(TransitionRule(name="money", apply=reserves_on_transition))

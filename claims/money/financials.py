@@ -48,6 +48,7 @@ from claims.money.models import (
 from config.audit import audit_record
 from coverage.models import localized_name
 from coverage.money import ZERO, money
+from policies.models import CoverageSection
 
 CLOSE_REASON = "Claim closed: reserve set to zero."
 REOPEN_REASON = "Claim reopened: reserve restored."
@@ -90,17 +91,14 @@ def reserve_follow_payment(*, claim: Claim, section_id: int, payment: Payment, s
 
 
 def reserves_on_transition(*, claim: Claim, transition: str, by, now) -> None:
-    """Inside ``claim_transition``: closing sets every outstanding reserve to zero (one row each
-    with an audit row); reopening restores the levels the close cleared."""
+    """Inside ``claim_transition`` (money's transition rule): closing sets every outstanding
+    reserve to zero (one row each with an audit row); reopening restores the levels the close
+    cleared."""
     if transition == "close":
-        claim.closed_at = now
-        claim.save(update_fields=["closed_at"])
         for (section_id, kind), row in _latest_levels(claim).items():
             if row.level > 0:
                 _reserve_row(claim, section_id, kind, ZERO, row.level, CLOSE_REASON, by)
     elif transition == "reopen":
-        claim.closed_at = None
-        claim.save(update_fields=["closed_at"])
         for (section_id, kind), row in _latest_levels(claim).items():
             if row.reason == CLOSE_REASON and row.previous_level > 0:
                 _reserve_row(claim, section_id, kind, row.previous_level, ZERO,
@@ -243,8 +241,6 @@ def _add(target: Figures, source: Figures) -> None:
 
 def claim_financials(*, claim: Claim) -> dict:
     """The claim's figures per section and in total (admin, API)."""
-    from policies.models import CoverageSection
-
     rows = _section_rows([claim.pk])
     names = dict(
         CoverageSection.objects.filter(pk__in=[s for _, s in rows])
@@ -265,8 +261,6 @@ def policy_financials(*, policy) -> dict:
         "pk", "coverage_insurance_year"))
     years = dict(claims)
     rows = _section_rows(list(years))
-    from policies.models import CoverageSection
-
     names = dict(CoverageSection.objects.filter(policy=policy).annotate(
         label=localized_name("module__")).values_list("pk", "label"))
     by_year: dict[tuple, Figures] = {}

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from claims import notifications as claims_notifications
 from claims.models import Claim, ClaimNote
+from claims.selectors import adjusters
 
 
 def policyholder_wrote(*, claim: Claim, note: ClaimNote) -> None:
     """To the assigned adjuster, or every adjuster while the claim has none."""
-    from claims.selectors import adjusters
-
     emails = [] if claim.assigned_adjuster_id else [
         user.email for user in adjusters() if user.email]
     claims_notifications.policyholder_message(claim=claim, text=note.text, adjuster_emails=emails)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from claims.exceptions import PermissionDeniedError
 from claims.models import Claim, ClaimDocument, ClaimNote
+from claims.money.services.lines import interruption_stated
 from claims.portal import notifications
 from claims.services import claim_report, note_add
 from claims.services.activities import activity_open_for_message
@@ -91,8 +92,6 @@ def portal_claim_report(
             for upload, info in inspected
         ]
         if first_8_hours_loss is not None:
-            from claims.money.services.lines import interruption_stated
-
             interruption_stated(claim=claim, first_8_hours_loss=first_8_hours_loss, by=user)
         audit_record(
             actor=user, action=SUBMITTED, obj=claim, to_value=claim.state,

@@ -18,9 +18,8 @@ from claims.models import TRANSITION_NAMES, Claim, ClaimState, DenialReason
 from claims.services import fsm
 from claims.services.activities import activities_open_for_state
 from claims.services.coverage_check import run_coverage_check
+from claims.services.transition_rules import transition_rules
 from claims.services.tx import business_action
-from claims.vendors.rules import claim_jobs_cancel
-from claims.vendors.rules import claim_transition_check as vendor_jobs_check
 from config.audit import audit_record
 
 REASON_REQUIRED = {"deny", "withdraw", "reopen"}
@@ -88,10 +87,15 @@ def claim_transition(
             _("'%(action)s' follows the money: approve the claim's settlement (the payments then "
               "move it on) instead.") % {"action": transition_label(transition)}
         )
-    vendor_jobs_check(claim=claim, transition=transition)
+    rules = transition_rules()  # the other apps' rules (vendors, money), see transition_rules
+    for rule in rules:
+        if rule.check is not None:
+            rule.check(claim=claim, transition=transition)
     fields = _inputs(transition, reason, payload)
     from_state = claim.state
     now = now or timezone.now()
+    if transition in ("close", "reopen"):
+        fields["closed_at"] = now if transition == "close" else None
     try:
         with business_action(composed=composed):
             method()
@@ -103,13 +107,11 @@ def claim_transition(
                 to_value=claim.state, reason=reason.strip(),
                 payload={"transition": transition, **payload}, claim_id=claim.pk,
             )
-            if transition in ("close", "reopen"):
-                from claims.money.financials import reserves_on_transition
-
-                reserves_on_transition(claim=claim, transition=transition, by=by, now=now)
             if claim.state == ClaimState.LIABILITY_CHECK:
                 run_coverage_check(claim=claim, by=by, now=now)
-            claim_jobs_cancel(claim=claim, transition=transition, by=by)
+            for rule in rules:
+                if rule.apply is not None:
+                    rule.apply(claim=claim, transition=transition, by=by, now=now)
             activities_open_for_state(claim=claim, now=now)
             notifications.claim_state_changed(claim=claim, source=from_state, target=claim.state)
     except ConcurrentTransition as error:

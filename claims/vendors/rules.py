@@ -1,12 +1,15 @@
-"""The claim workflow's rules about vendors, called by ``claims.services.transitions``:
-a claim enters mitigation only with a vendor job, and leaves it only when every job is done."""
+"""The claim workflow's rules about vendors, registered with ``claims.services.transition_rules``
+(``VendorsConfig.ready``): a claim enters mitigation only with a vendor job, and leaves it only
+when every job is done; the open jobs end with the claim."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.exceptions import TransitionConflict
 from claims.models import Claim, ClaimState
+from config.audit import audit_record
 
 from .models import DEAD_STATES, DONE_STATES
 
@@ -35,15 +38,11 @@ def claim_transition_check(*, claim: Claim, transition: str) -> None:
 ENDING_TRANSITIONS = {"withdraw": "withdrawn", "deny": "denied", "close": "closed"}
 
 
-def claim_jobs_cancel(*, claim: Claim, transition: str, by) -> list:
+def claim_jobs_cancel(*, claim: Claim, transition: str, by, now=None) -> list:
     """Cancel the open vendor jobs of a claim that was withdrawn, denied or closed, each audited
     and its vendor told (after commit). Runs inside the claim transition's transaction."""
     if transition not in ENDING_TRANSITIONS:
         return []
-    from django.utils import timezone
-
-    from config.audit import audit_record
-
     from .models import OPEN_STATES
     from .services.common import notify_vendor
 
@@ -53,7 +52,7 @@ def claim_jobs_cancel(*, claim: Claim, transition: str, by) -> list:
         from_state = job.state
         job.cancel()
         job.cancel_reason = reason
-        job.closed_at = timezone.now()
+        job.closed_at = now or timezone.now()
         job.save()
         audit_record(
             actor=by, action="vendor_job.cancel", obj=job, from_value=from_state,

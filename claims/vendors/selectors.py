@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext, ngettext
 
-from claims.models import Claim
+from claims.models import Claim, ClaimDocument
 
 from .models import (
     OPEN_STATES,
@@ -118,8 +118,6 @@ def organisations_tried(*, claim: Claim, service: VendorService) -> set[int]:
 def job_documents(*, job: VendorJob):
     """The documents the job's vendor put on the claim (reports, invoices, attachments), oldest
     first: what the vendor sees listed on its job page."""
-    from claims.models import ClaimDocument
-
     return (ClaimDocument.objects.filter(
         claim_id=job.claim_id, uploaded_by__vendor_membership__organisation_id=job.organisation_id)
         .order_by("uploaded_at", "id"))

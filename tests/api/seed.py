@@ -15,17 +15,21 @@ from rest_framework.test import APIClient
 
 from accounts.twofactor import needs_two_factor
 from claims.services import document_add, information_request_create
-from tests.claims.conftest import report, walk
-from tests.claims.factories import (
+from tests.factories import (
+    PDF,
     PolicyholderFactory,
+    SuperuserFactory,
     UserFactory,
     make_adjuster,
+    make_job,
+    make_org,
     make_policy,
     make_team_lead,
+    make_vendor_user,
+    report,
+    walk,
 )
-from tests.factories import SuperuserFactory
 from tests.otp import api_token, staff_login
-from tests.vendors.factories import PDF, make_job, make_org, make_vendor_user
 
 ROLES = ("anonymous", "holder_a", "holder_b", "vendor_x", "vendor_y", "adjuster", "team_lead",
          "admin")

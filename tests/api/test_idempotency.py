@@ -58,7 +58,7 @@ def test_keys_belong_to_one_user(seed):
     assert a.json()["id"] != b.json()["id"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_identical_requests_create_one_claim():
     seed = make_seed()
     before = Claim.objects.count()

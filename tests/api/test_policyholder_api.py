@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from claims.models import Claim
 from config.models import AuditEntry
-from tests.vendors.factories import PDF
+from tests.factories import PDF
 
 
 def report_body(policy, **extra):

@@ -22,7 +22,7 @@ from claims.services import (
 )
 from claims.tasks import activities_escalate_overdue_task
 from config.models import AuditEntry
-from tests.claims.conftest import report, walk
+from tests.factories import report, walk
 
 
 def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
@@ -184,7 +184,7 @@ def test_an_overdue_activity_is_escalated_once_to_the_team_lead(
 def test_an_unassigned_claim_is_escalated_to_every_team_lead(
     reported_claim, team_lead, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from tests.claims.factories import make_team_lead
+    from tests.factories import make_team_lead
 
     second = make_team_lead("lead2")
     activity = _overdue(reported_claim)

@@ -21,9 +21,8 @@ from claims.services import (
     note_add,
 )
 from config.models import AuditEntry
-from tests.claims.conftest import report
-from tests.claims.factories import UserFactory
 from tests.claims.html_forms import form_data
+from tests.factories import UserFactory, report
 from tests.otp import staff_login
 
 pytestmark = pytest.mark.django_db
@@ -224,7 +223,7 @@ def test_an_exe_uploaded_on_the_page_is_refused_with_the_reason(adjuster_client,
 
 
 def test_an_adjuster_records_a_phoned_in_claim(adjuster_client, adjuster, cyber_policy):
-    from tests.claims.factories import loss_type
+    from tests.factories import loss_type
 
     response = adjuster_client.post(reverse("admin:claims_claim_add"), {
         "policy": cyber_policy.pk, "loss_type": loss_type("ransomware").pk,
@@ -239,7 +238,7 @@ def test_an_adjuster_records_a_phoned_in_claim(adjuster_client, adjuster, cyber_
 
 
 def test_the_add_form_refuses_a_liability_claim_without_claimant(adjuster_client, itl_policy):
-    from tests.claims.factories import loss_type
+    from tests.factories import loss_type
 
     response = adjuster_client.post(reverse("admin:claims_claim_add"), {
         "policy": itl_policy.pk, "loss_type": loss_type("bodily_injury").pk,
@@ -308,7 +307,7 @@ def test_queue_filters(adjuster_client, queue, query, expected):
 
 def test_filters_by_product_loss_type_and_adjuster(adjuster_client, queue, adjuster,
                                                    cyber_policy):
-    from tests.claims.factories import loss_type
+    from tests.factories import loss_type
 
     assert len(listed(adjuster_client, f"?policy__product__id__exact={cyber_policy.product_id}"
                       )) == 4
@@ -365,7 +364,7 @@ def test_the_overdue_activities_list(adjuster_client, queue):
 
 def test_a_claim_built_in_any_state_shows_only_that_states_buttons(adjuster_client, cyber_policy,
                                                                    holder_user):
-    from tests.claims.factories import ClaimFactory
+    from tests.factories import ClaimFactory
 
     paid = ClaimFactory(policy=cyber_policy, reported_by=holder_user, state=ClaimState.PAID)
 

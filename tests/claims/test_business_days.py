@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from claims.business_days import business_days_after, public_holidays
 from claims.models import Holiday
-from tests.claims.conftest import report
+from tests.factories import report
 
 pytestmark = pytest.mark.django_db
 

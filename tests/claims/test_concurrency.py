@@ -13,7 +13,7 @@ from claims.exceptions import TransitionConflict
 from claims.models import Claim, ClaimState
 from claims.services import claim_report, claim_transition
 from config.models import AuditEntry
-from tests.claims.factories import (
+from tests.factories import (
     PolicyholderFactory,
     UserFactory,
     loss_type,
@@ -22,7 +22,7 @@ from tests.claims.factories import (
     make_team_lead,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _race(pk: int, moves: list[tuple[str, object, str]]) -> list[object]:

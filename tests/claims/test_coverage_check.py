@@ -13,8 +13,7 @@ from claims.models import Claim, InformationRequest
 from claims.services import claim_coverage_check, claim_transition
 from config.models import AuditEntry
 from policies.models import InsuranceYearAccount, Policy
-from tests.claims.conftest import report
-from tests.claims.factories import make_policy
+from tests.factories import make_policy, report
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from moto.server import ThreadedMotoServer
 
 from claims.models import ClaimDocument
 from claims.services import document_add
-from tests.claims.factories import UserFactory
-from tests.factories import PolicyholderFactory
+from tests.factories import PolicyholderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

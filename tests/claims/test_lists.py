@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from claims.models import Claim
 from claims.pagination import bounded_count
-from tests.claims.conftest import report
+from tests.factories import report
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ def test_a_new_years_numbers_continue_after_the_last_one_given_out():
     assert claim_number_next(year=YEAR) == f"{YEAR}-00043"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_report_never_waits_for_another_reports_open_transaction():
     claim_number_next(year=YEAR + 1)  # the year's sequence exists (committed)
     drawn, release = threading.Event(), threading.Event()

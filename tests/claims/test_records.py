@@ -22,8 +22,7 @@ from claims.services import (
     note_add,
 )
 from config.models import AuditEntry
-from tests.claims.conftest import report
-from tests.claims.factories import PolicyholderFactory, loss_type, make_policy
+from tests.factories import PolicyholderFactory, loss_type, make_policy, report
 
 pytestmark = pytest.mark.django_db
 

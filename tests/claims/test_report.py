@@ -15,8 +15,7 @@ from claims.models import Claim
 from claims.services import claim_duplicate_resolve, claim_report
 from claims.services.duplicates import description_similarity
 from config.models import AuditEntry
-from tests.claims.conftest import report
-from tests.claims.factories import loss_type, make_policy
+from tests.factories import loss_type, make_policy, report
 
 pytestmark = pytest.mark.django_db
 

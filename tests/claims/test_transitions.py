@@ -14,8 +14,7 @@ from claims.models import TRANSITION_NAMES, Claim, ClaimState
 from claims.services import claim_transition
 from claims.services.transitions import MONEY_DRIVEN
 from config.models import AuditEntry
-from tests.claims.conftest import commission_vendor
-from tests.claims.factories import ClaimFactory
+from tests.factories import ClaimFactory, commission_vendor
 
 S = ClaimState
 STATE_FIXTURES = {
@@ -141,7 +140,7 @@ def test_a_stranger_can_do_nothing_403(request, stranger, state, name, target):
 
 
 def test_staff_outside_the_adjusters_group_cannot_decide(reported_claim):
-    from tests.claims.factories import UserFactory
+    from tests.factories import UserFactory
 
     clerk = UserFactory(username="clerk", is_staff=True, is_superuser=True)
     with pytest.raises(PermissionDeniedError):
@@ -278,3 +277,9 @@ def test_settled_and_paid_follow_the_money_and_cannot_be_taken_directly(
     claim.refresh_from_db()
     assert claim.state == before
 
+
+
+def test_the_vendors_and_money_apps_add_their_rules_to_every_claim_transition():
+    from claims.services.transition_rules import transition_rules
+
+    assert [rule.name for rule in transition_rules()] == ["vendors", "money"]

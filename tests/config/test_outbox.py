@@ -34,7 +34,7 @@ def test_enqueue_stores_the_message_and_sends_nothing_before_commit(
     assert sent == [message.pk]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_rolled_back_transaction_enqueues_nothing():
     with pytest.raises(RuntimeError), transaction.atomic():
         outbox.enqueue("config.outbox_sweep")
@@ -42,14 +42,14 @@ def test_rolled_back_transaction_enqueues_nothing():
     assert not OutboxMessage.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_unknown_task_fails_at_enqueue_and_nothing_is_written():
     with pytest.raises(outbox.UnknownTask, match="no.such.task"), transaction.atomic():
         outbox.enqueue("no.such.task")
     assert not OutboxMessage.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_unknown_task_fails_at_enqueue_in_eager_mode_too(monkeypatch):
     from config.celery import app
 
@@ -59,7 +59,7 @@ def test_an_unknown_task_fails_at_enqueue_in_eager_mode_too(monkeypatch):
     assert not OutboxMessage.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sweep_resends_only_messages_older_than_the_retry_delay(monkeypatch):
     published = []
     monkeypatch.setattr(outbox, "publish", lambda pk, **kw: published.append(pk) or True)
@@ -70,7 +70,7 @@ def test_sweep_resends_only_messages_older_than_the_retry_delay(monkeypatch):
     assert published == [old.pk]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_request_does_not_hang_when_redis_is_down_and_the_work_is_kept(django_db_setup):
     """A process whose broker is unreachable enqueues within seconds and keeps the message."""
     from tests.integration.conftest import test_database_url
@@ -105,7 +105,7 @@ def _sent(message: OutboxMessage) -> OutboxMessage:
     return OutboxMessage.objects.get(pk=message.pk)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_message_is_done_only_when_its_task_has_run(settings):
     if not settings.REDIS_URL:
         pytest.skip("eager mode: the task runs at once")
@@ -123,7 +123,7 @@ def test_a_message_is_done_only_when_its_task_has_run(settings):
     assert message.done_at is not None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_done_message_is_not_run_again(mailoutbox):
     from config.tasks import email_send_task
 
@@ -138,7 +138,7 @@ def test_a_done_message_is_not_run_again(mailoutbox):
     assert OutboxMessage.objects.get(pk=message.pk).status == OutboxMessage.Status.DONE
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_failing_task_is_retried_with_exponential_back_off_then_given_up(settings, monkeypatch):
     from config.tasks import email_send_task
 
@@ -174,7 +174,7 @@ def test_a_failing_task_is_retried_with_exponential_back_off_then_given_up(setti
     assert outbox.outbox_sweep(older_than=timedelta(0)) == 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_sweep_sends_again_what_was_handed_over_but_never_ran(settings, monkeypatch):
     settings.OUTBOX_CONFIRM_AFTER = 60
     published = []
@@ -192,7 +192,7 @@ def test_the_sweep_sends_again_what_was_handed_over_but_never_ran(settings, monk
     assert OutboxMessage.objects.get(pk=done.pk).status == OutboxMessage.Status.DONE
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_prune_deletes_done_messages_after_the_retention_period(settings):
     settings.OUTBOX_RETENTION_DAYS = 14
     old = timezone.now() - timedelta(days=15)
@@ -213,7 +213,7 @@ def test_the_prune_task_runs_daily_on_beat(settings):
     assert schedule["config.outbox_prune"] == timedelta(days=1)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_after_a_failed_publish_requests_do_not_try_the_broker_for_a_while(settings, monkeypatch):
     from config.celery import app
 
@@ -237,7 +237,7 @@ def test_after_a_failed_publish_requests_do_not_try_the_broker_for_a_while(setti
     monkeypatch.setattr(outbox, "_broker_down_until", 0.0)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_emails_are_tasks_in_the_outbox_and_a_rollback_sends_none(mailoutbox):
     from config.mail import email_enqueue
 
@@ -252,7 +252,7 @@ def test_emails_are_tasks_in_the_outbox_and_a_rollback_sends_none(mailoutbox):
     assert [mail.subject for mail in mailoutbox] == ["Kept"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_in_production_the_commit_never_waits_for_the_broker(settings, monkeypatch):
     """A publisher thread sends after commit: a broker that takes 1.5 s to answer (frozen,
     timing out) costs the request nothing, and the message is still sent."""

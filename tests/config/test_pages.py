@@ -18,12 +18,24 @@ def test_wrong_password_shows_a_form_error(client):
     assert b"errorlist" in response.content
 
 
-def test_password_reset_sends_an_email(client, mailoutbox):
+def test_password_reset_sends_an_email(client, mailoutbox, django_capture_on_commit_callbacks):
     User.objects.create_user("ann", email="ann@example.com", password="right-password-1")
-    response = client.post("/accounts/password_reset/", {"email": "ann@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):  # the email is a task after commit
+        response = client.post("/accounts/password_reset/", {"email": "ann@example.com"})
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert "/accounts/reset/" in mailoutbox[0].body
+
+
+def test_the_password_reset_email_waits_in_the_outbox_not_in_the_request(client, mailoutbox):
+    from config.models import OutboxMessage
+
+    User.objects.create_user("ann", email="ann@example.com", password="right-password-1")
+    client.post("/accounts/password_reset/", {"email": "ann@example.com"})
+    [message] = OutboxMessage.objects.all()
+    assert message.task_name == "config.email_send"
+    assert message.kwargs["recipients"] == ["ann@example.com"]
+    assert mailoutbox == []
 
 
 def test_start_page_sends_anonymous_visitors_to_sign_in(client):

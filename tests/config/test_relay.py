@@ -9,7 +9,7 @@ from django.utils import timezone
 from config import outbox, relay
 from config.models import OutboxMessage, WorkerHeartbeat
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

@@ -7,20 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coverage.models import Product, RateCell
+from coverage.models import RateCell
 from coverage.premium import QuoteError, premium_years, quote_premium
 
 D = Decimal
-
-
-@pytest.fixture
-def cyber(db):
-    return Product.objects.get(code="cyber")
-
-
-@pytest.fixture
-def it_liability(db):
-    return Product.objects.get(code="it_liability")
 
 
 def quote(product, **overrides):
@@ -238,7 +228,7 @@ def test_an_expiry_moved_to_1_january_makes_a_short_first_year(cyber):
 def test_the_quote_api_holds_the_floor_and_refuses_an_excluded_industry(db):
     from rest_framework.test import APIClient
 
-    from tests.claims.factories import UserFactory
+    from tests.factories import UserFactory
 
     client = APIClient()
     client.force_login(UserFactory(username="prospect"))

@@ -8,13 +8,14 @@ import pytest
 from django.urls import reverse
 
 from claims.money.services import reserve_set
-from tests.claims.conftest import report, walk
-from tests.claims.factories import (
+from tests.factories import (
     PolicyholderFactory,
     UserFactory,
     make_adjuster,
     make_policy,
     make_team_lead,
+    report,
+    walk,
 )
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ added in one place."""
 
 from __future__ import annotations
 
-from tests.claims.factories import PASSWORD
+from tests.factories import PASSWORD
 
 
 def admin_login(page, live_server, username: str, next_path: str = "/admin/") -> None:

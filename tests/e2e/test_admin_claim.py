@@ -7,34 +7,14 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
-from django.utils import timezone
 
 from claims.models import Claim, ClaimState
-from claims.services import claim_report
-from tests.claims.factories import (
+from tests.factories import (
     PASSWORD,
-    PolicyholderFactory,
-    UserFactory,
-    loss_type,
-    make_adjuster,
-    make_policy,
-    make_team_lead,
 )
 from tests.otp import current_code, totp_device
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def reported_claim():
-    lead = make_team_lead("lead")
-    make_adjuster("adjuster", team_lead=lead)
-    holder_user = UserFactory(username="holder")
-    policy = make_policy(holder=PolicyholderFactory(user=holder_user, company_name="Pixel GmbH"),
-                         created_by=lead)
-    return claim_report(policy=policy, loss_type=loss_type("ransomware"),
-                        loss_date=timezone.localdate(), reported_by=holder_user,
-                        description="Ransomware encrypted the file server.")
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_adjuster_moves_a_reported_claim_to_the_liability_check(

@@ -4,33 +4,11 @@ axe-core violations on the claim list, the claim page and the start page (issue 
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
-from claims.services import claim_report
-from tests.claims.factories import (
-    PolicyholderFactory,
-    UserFactory,
-    loss_type,
-    make_adjuster,
-    make_policy,
-    make_team_lead,
-)
 from tests.e2e.admin_login import admin_login
 from tests.e2e.axe import axe_violations, describe
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def reported_claim():
-    lead = make_team_lead("lead")
-    make_adjuster("adjuster", team_lead=lead)
-    holder_user = UserFactory(username="holder")
-    policy = make_policy(holder=PolicyholderFactory(user=holder_user, company_name="Pixel GmbH"),
-                         created_by=lead)
-    return claim_report(policy=policy, loss_type=loss_type("ransomware"),
-                        loss_date=timezone.localdate(), reported_by=holder_user,
-                        description="Ransomware encrypted the file server.")
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_the_claim_page_list_and_start_page_have_no_critical_or_serious_violations(
@@ -58,7 +36,15 @@ def claim_with_money():
     from decimal import Decimal
 
     from claims.money.services import cost_line_add, settlement_propose
-    from tests.money.conftest import category, claim_in_settlement
+    from tests.factories import (
+        PolicyholderFactory,
+        UserFactory,
+        category,
+        claim_in_settlement,
+        make_adjuster,
+        make_policy,
+        make_team_lead,
+    )
 
     lead = make_team_lead("lead")
     adjuster = make_adjuster("adjuster", team_lead=lead)

@@ -10,17 +10,17 @@ from claims.models import Claim, ClaimState
 from claims.money.models import Payment, Settlement
 from claims.money.services import payment_execute
 from coverage.models import CostCategory
-from tests.claims.conftest import report
-from tests.claims.factories import (
+from tests.e2e.admin_login import admin_login
+from tests.factories import (
     PolicyholderFactory,
     UserFactory,
     make_adjuster,
     make_policy,
     make_team_lead,
+    report,
 )
-from tests.e2e.admin_login import admin_login
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 class Clicks:

@@ -15,7 +15,7 @@ from claims.events.models import EventClaim
 from claims.events.services import event_declare, event_reports_register
 from claims.services import claim_report
 from coverage.models import LossType
-from tests.claims.factories import (
+from tests.factories import (
     PASSWORD,
     PolicyholderFactory,
     UserFactory,
@@ -24,7 +24,7 @@ from tests.claims.factories import (
     make_team_lead,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.utils import timezone
 from claims.services import claim_report, claim_transition
 from claims.vendors.models import VendorMembership
 from claims.vendors.services import vendor_job_request
-from tests.claims.factories import (
+from tests.factories import (
     PASSWORD,
     PolicyholderFactory,
     UserFactory,
@@ -23,9 +23,9 @@ from tests.claims.factories import (
     make_team_lead,
 )
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - same browser set-up
-from tests.vendors.factories import make_org, service
+from tests.factories import make_org, service
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 # Words that only appear in a page of the other language (ambiguous ones such as "was", "will",
 # "an", "in", "so", "also", "Status", "Details" are left out).

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from claims.models import Claim, InformationRequest
 from claims.services import information_request_create
-from tests.claims.factories import (
+from tests.factories import (
     PASSWORD,
     PolicyholderFactory,
     UserFactory,
@@ -21,7 +21,7 @@ from tests.claims.factories import (
     make_team_lead,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PHONE = {"width": 390, "height": 844}
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")

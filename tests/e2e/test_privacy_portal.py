@@ -16,21 +16,20 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from claims.models import ClaimDocument
-from claims.notifications import muted
 from claims.services import claim_report, document_add
 from coverage.models import LossType
 from privacy.models import DataExport
 from privacy.services import data_export_build
-from tests.claims.factories import (
+from tests.factories import (
     PASSWORD,
+    PDF,
     PolicyholderFactory,
     UserFactory,
     make_policy,
     make_team_lead,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
@@ -40,12 +39,11 @@ def anna():
     holder = PolicyholderFactory(user=user, company_name="Schmidt IT-Beratung",
                                  contact_name="Anna Schmidt", email="anna@example.com")
     policy = make_policy(holder=holder, product="cyber", created_by=lead)
-    with muted():
-        claim = claim_report(policy=policy, loss_type=LossType.objects.get(code="ransomware"),
-                             loss_date=timezone.localdate() - timedelta(days=3),
-                             description="The file server is encrypted.", reported_by=user)
-        document_add(claim=claim, upload=ContentFile(PDF, name="ransom-note.pdf"),
-                     doc_type=ClaimDocument.Type.EVIDENCE, uploaded_by=user)
+    claim = claim_report(policy=policy, loss_type=LossType.objects.get(code="ransomware"),
+                         loss_date=timezone.localdate() - timedelta(days=3),
+                         description="The file server is encrypted.", reported_by=user)
+    document_add(claim=claim, upload=ContentFile(PDF, name="ransom-note.pdf"),
+                 doc_type=ClaimDocument.Type.EVIDENCE, uploaded_by=user)
     return claim
 
 

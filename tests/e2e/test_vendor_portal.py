@@ -12,19 +12,21 @@ from django.utils import timezone
 from claims.services import claim_report, claim_transition
 from claims.vendors.models import VendorJob, VendorMembership
 from claims.vendors.services import vendor_job_request
-from tests.claims.factories import (
+from tests.factories import (
     PASSWORD,
+    PDF,
     PolicyholderFactory,
     UserFactory,
     loss_type,
     make_adjuster,
+    make_org,
     make_policy,
     make_team_lead,
+    service,
 )
 from tests.otp import current_code, totp_device  # noqa: E402
-from tests.vendors.factories import PDF, make_org, service
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture

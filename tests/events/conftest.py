@@ -9,17 +9,7 @@ import pytest
 from django.utils import timezone
 
 from claims.events.services import event_declare
-from tests.claims.conftest import (  # noqa: F401 - fixtures reused
-    adjuster,
-    cyber_policy,
-    holder,
-    holder_user,
-    itl_policy,
-    other_adjuster,
-    report,
-    team_lead,
-)
-from tests.claims.factories import PolicyholderFactory, UserFactory, loss_type, make_policy
+from tests.factories import PolicyholderFactory, UserFactory, loss_type, make_policy
 
 
 def declare(by, **overrides):
@@ -45,5 +35,5 @@ def other_holder_policy(name: str, seller, product: str = "cyber"):
 
 
 @pytest.fixture
-def event(adjuster):  # noqa: F811 - the fixture
+def event(adjuster):
     return declare(adjuster)

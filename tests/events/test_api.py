@@ -14,8 +14,8 @@ from claims.events.models import CyberEvent, EventClaim, EventSuggestion
 from claims.events.services import event_reports_register
 from config.models import AuditEntry
 from policies.models import InsuranceYearAccount
-from tests.claims.conftest import report
 from tests.events.conftest import other_holder_policy
+from tests.factories import report
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,7 @@ def test_the_dashboard_figures_in_the_api_match_the_accounts(adjuster_api, event
 
 
 def test_capacity_and_dependencies_for_adjusters(adjuster_api, cyber_policy):
-    from tests.vendors.factories import make_org
+    from tests.factories import make_org
 
     organisation = make_org("Delta IT", "forensics")
     url = f"/api/vendor-organisations/{organisation.pk}/capacity/"

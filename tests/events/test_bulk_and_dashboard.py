@@ -25,10 +25,8 @@ from claims.vendors.models import VendorJob
 from config.models import AuditEntry
 from policies.dependencies import policy_dependencies_set
 from policies.models import InsuranceYearAccount
-from tests.claims.conftest import report
-from tests.claims.factories import make_adjuster
 from tests.events.conftest import other_holder_policy
-from tests.vendors.factories import make_org, service
+from tests.factories import make_adjuster, make_org, report, service
 
 pytestmark = pytest.mark.django_db
 

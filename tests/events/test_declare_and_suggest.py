@@ -20,8 +20,8 @@ from claims.events.services import (
 from claims.exceptions import ClaimValidationError, PermissionDeniedError, TransitionConflict
 from claims.services import information_request_answer, information_request_create
 from config.models import AuditEntry, OutboxMessage
-from tests.claims.conftest import report, walk
 from tests.events.conftest import declare, other_holder_policy
+from tests.factories import report, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from claims.events.models import EventClaim, EventReport, EventSuggestion
 from claims.events.services import event_claims_link, event_reports_register
 from claims.models import Claim
 from config.models import AuditEntry
-from tests.claims.conftest import report
+from tests.factories import report
 
 pytestmark = pytest.mark.django_db
 

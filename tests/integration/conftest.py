@@ -1,7 +1,7 @@
 """A real Celery worker, in its own process, against the test database and a real Redis.
 
-Use with ``@pytest.mark.django_db(transaction=True)`` so that what the test writes is committed
-and visible to the worker.
+Use with ``@pytest.mark.django_db(transaction=True, serialized_rollback=True)`` so that what the
+test writes is committed and visible to the worker (and the migrations' data is back after it).
 """
 
 from __future__ import annotations

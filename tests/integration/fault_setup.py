@@ -15,15 +15,15 @@ from decimal import Decimal
 
 
 def base() -> dict:
-    from tests.claims.factories import (
+    from tests.factories import (
+        PASSWORD,
         PolicyholderFactory,
         UserFactory,
         make_adjuster,
+        make_org,
         make_policy,
         make_team_lead,
     )
-    from tests.factories import PASSWORD
-    from tests.vendors.factories import make_org
 
     lead = make_team_lead("fault-lead")
     make_adjuster("fault-adjuster", team_lead=lead)
@@ -42,18 +42,16 @@ def payment() -> dict:
 
     from claims.money.models import Payment
     from claims.money.services import cost_line_add, settlement_approve, settlement_propose
-    from claims.notifications import muted
     from policies.models import Policy
-    from tests.money.conftest import category, claim_in_settlement
+    from tests.factories import category, claim_in_settlement
 
     lead = User.objects.get(username="fault-lead")
     holder_user = User.objects.get(username="fault-holder")
     policy = Policy.objects.filter(policyholder__user=holder_user).first()
-    with muted():
-        claim = claim_in_settlement(policy, reporter=holder_user, adjuster=lead,
-                                    description="payment fault: forensics invoice")
-        cost_line_add(claim=claim, category=category("forensics"), amount=Decimal("4000.00"),
-                      payee_kind="policyholder", by=lead)
+    claim = claim_in_settlement(policy, reporter=holder_user, adjuster=lead,
+                                description="payment fault: forensics invoice")
+    cost_line_add(claim=claim, category=category("forensics"), amount=Decimal("4000.00"),
+                  payee_kind="policyholder", by=lead)
     settlement_approve(settlement=settlement_propose(claim=claim, by=lead), by=lead)
     return {"payment": Payment.objects.get(claim=claim).pk, "claim": claim.number}
 

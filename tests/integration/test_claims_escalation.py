@@ -14,7 +14,7 @@ from claims.models import Activity
 from claims.services import claim_assign, claim_report
 from config import outbox
 from config.models import AuditEntry
-from tests.claims.factories import (
+from tests.factories import (
     PolicyholderFactory,
     UserFactory,
     loss_type,
@@ -26,7 +26,7 @@ from tests.integration.conftest import wait_for
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 TASK = "claims.activities_escalate_overdue"

@@ -14,14 +14,19 @@ from django.db.models import Sum
 
 from claims.money.models import LedgerEntry, Settlement
 from claims.money.services import cost_line_add, settlement_approve, settlement_propose
-from claims.notifications import muted
 from policies.models import InsuranceYearAccount
-from tests.claims.factories import PolicyholderFactory, UserFactory, make_policy
-from tests.money.conftest import category, claim_in_settlement, make_head_of_claims
+from tests.factories import (
+    PolicyholderFactory,
+    UserFactory,
+    category,
+    claim_in_settlement,
+    make_head_of_claims,
+    make_policy,
+)
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 D = Decimal
 APPROVALS = 50
@@ -34,13 +39,12 @@ def test_fifty_parallel_approvals_never_exceed_the_aggregate_and_none_is_lost():
     policy = make_policy(holder=holder, product="cyber", created_by=lead,
                          sections={"cyber_own_damage": "100000"})  # aggregate 200,000.00
     settlements = []
-    with muted():
-        for index in range(APPROVALS):
-            claim = claim_in_settlement(policy, reporter=holder_user, adjuster=lead)
-            cost_line_add(claim=claim, category=category("restoration"),
-                          amount=D("6000.00") + index * D("97.13"), payee_kind="policyholder",
-                          by=lead)
-            settlements.append(settlement_propose(claim=claim, by=lead))
+    for index in range(APPROVALS):
+        claim = claim_in_settlement(policy, reporter=holder_user, adjuster=lead)
+        cost_line_add(claim=claim, category=category("restoration"),
+                      amount=D("6000.00") + index * D("97.13"), payee_kind="policyholder",
+                      by=lead)
+        settlements.append(settlement_propose(claim=claim, by=lead))
     demanded = sum(s.proposed_payable for s in settlements)
     account = InsuranceYearAccount.objects.get(pk=settlements[0].account_id)
     assert demanded > account.limit

@@ -24,14 +24,19 @@ from claims.money.services import (
     settlement_propose,
 )
 from claims.money.tasks import payment_execute_task
-from claims.notifications import muted
-from tests.claims.factories import PolicyholderFactory, UserFactory, make_adjuster, make_policy
+from tests.factories import (
+    PolicyholderFactory,
+    UserFactory,
+    category,
+    claim_in_settlement,
+    make_adjuster,
+    make_policy,
+)
 from tests.integration.conftest import wait_for
-from tests.money.conftest import category, claim_in_settlement
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
@@ -41,11 +46,10 @@ def approved_payment() -> Payment:
     holder_user = UserFactory(username="holder")
     policy = make_policy(holder=PolicyholderFactory(user=holder_user), product="cyber",
                          created_by=adjuster, sections={"cyber_own_damage": "100000"})
-    with muted():
-        claim = claim_in_settlement(policy, reporter=holder_user, adjuster=adjuster)
-        cost_line_add(claim=claim, category=category("forensics"), amount=Decimal("4000.00"),
-                      payee_kind="policyholder", by=adjuster)
-        settlement_approve(settlement=settlement_propose(claim=claim, by=adjuster), by=adjuster)
+    claim = claim_in_settlement(policy, reporter=holder_user, adjuster=adjuster)
+    cost_line_add(claim=claim, category=category("forensics"), amount=Decimal("4000.00"),
+                  payee_kind="policyholder", by=adjuster)
+    settlement_approve(settlement=settlement_propose(claim=claim, by=adjuster), by=adjuster)
     return Payment.objects.get(claim=claim)
 
 

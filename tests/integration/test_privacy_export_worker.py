@@ -12,15 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from claims.models import ClaimDocument
-from claims.notifications import muted
 from claims.services import claim_report, document_add
 from coverage.models import LossType
 from privacy.models import DataExport
-from tests.claims.factories import PolicyholderFactory, UserFactory, make_adjuster, make_policy
+from tests.factories import PDF, PolicyholderFactory, UserFactory, make_adjuster, make_policy
 from tests.integration.conftest import wait_for
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+pytestmark = [pytest.mark.integration,
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
@@ -34,12 +33,11 @@ def test_the_worker_builds_the_export_the_policyholder_asked_for(shared_media, c
     user = UserFactory(username="holder")
     policy = make_policy(holder=PolicyholderFactory(user=user), product="cyber",
                          created_by=adjuster)
-    with muted():
-        claim = claim_report(policy=policy, loss_type=LossType.objects.get(code="ransomware"),
-                             loss_date=policy.start_date, description="Encrypted laptop",
-                             reported_by=user)
-        document_add(claim=claim, upload=SimpleUploadedFile("evidence.pdf", PDF),
-                     doc_type=ClaimDocument.Type.EVIDENCE, uploaded_by=user)
+    claim = claim_report(policy=policy, loss_type=LossType.objects.get(code="ransomware"),
+                         loss_date=policy.start_date, description="Encrypted laptop",
+                         reported_by=user)
+    document_add(claim=claim, upload=SimpleUploadedFile("evidence.pdf", PDF),
+                 doc_type=ClaimDocument.Type.EVIDENCE, uploaded_by=user)
     client = APIClient()
     client.force_authenticate(user)
 

@@ -10,13 +10,18 @@ from django.utils import timezone
 
 from claims.vendors.models import VendorJob
 from config.outbox import enqueue
-from tests.claims.conftest import report
-from tests.claims.factories import PolicyholderFactory, UserFactory, make_policy, make_team_lead
+from tests.factories import (
+    PolicyholderFactory,
+    UserFactory,
+    make_org,
+    make_policy,
+    make_team_lead,
+    report,
+)
 from tests.integration.conftest import wait_for
-from tests.vendors.factories import make_org
 
 pytestmark = [pytest.mark.integration,
-              pytest.mark.django_db(transaction=True)]
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_a_real_worker_proposes_and_then_escalates_an_unaccepted_emergency_job(celery_worker):

@@ -10,7 +10,8 @@ from config import outbox
 from config.models import OutboxMessage
 from tests.integration.conftest import wait_for
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.integration,
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_worker_runs_the_sweep_which_sends_work_whose_enqueue_had_failed(celery_worker):

@@ -132,7 +132,7 @@ def test_the_admin_shows_german_formats(adjuster, claim):
 def test_vendor_job_emails_are_written_in_each_recipients_language(
         settings, claim, org_a, vendor_a, holder_user, django_capture_on_commit_callbacks):
     from claims.vendors.services import vendor_job_progress_add
-    from tests.vendors.factories import make_job
+    from tests.factories import make_job
 
     settings.LANGUAGE_CODE = "de"  # adjusters without a choice read German
     language_set(user=holder_user, language="de")

@@ -1,65 +1,18 @@
-"""Fixtures of the money tests: adjusters with approval limits, a cyber policy, and claims in the
-settlement state reached through the services (coverage check included)."""
+"""Fixtures of the money tests, on top of the root's people (the adjuster's approval limit is
+10,000.00, the team lead's 100,000.00): a head of claims and a claims manager without a limit, a
+cyber policy of 100,000.00 and a claim in the settlement state reached through the services
+(coverage check included)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
-from claims.models import AdjusterProfile
-from coverage.models import CostCategory
-from tests.claims.conftest import report, walk
-from tests.claims.factories import (
-    PolicyholderFactory,
-    UserFactory,
-    make_adjuster,
+from tests.factories import (
+    claim_in_settlement,
+    make_claims_manager,
+    make_head_of_claims,
     make_policy,
-    make_team_lead,
 )
-
-D = Decimal
-
-
-def category(code: str) -> CostCategory:
-    return CostCategory.objects.get(code=code)
-
-
-def claim_in_settlement(policy, *, reporter, adjuster, **extra):
-    claim = report(policy, reporter, **extra)
-    return walk(claim, adjuster, "start_liability_check", "start_settlement")
-
-
-def set_limit(user, amount: str) -> None:
-    AdjusterProfile.objects.filter(user=user).update(approval_limit=D(amount))
-
-
-@pytest.fixture
-def team_lead(db):
-    return make_team_lead("lead")  # approval limit 100,000.00
-
-
-@pytest.fixture
-def adjuster(team_lead):
-    return make_adjuster("adj", team_lead=team_lead)  # approval limit 10,000.00
-
-
-def make_head_of_claims(username: str):
-    from django.contrib.auth.models import Group
-
-    lead = make_team_lead(username)
-    lead.groups.add(Group.objects.get(name="heads_of_claims"))
-    AdjusterProfile.objects.filter(user=lead).update(approval_limit=None)
-    return lead
-
-
-def make_claims_manager(username: str):
-    from django.contrib.auth.models import Group
-
-    lead = make_team_lead(username)
-    lead.groups.add(Group.objects.get(name="claims_managers"))
-    AdjusterProfile.objects.filter(user=lead).update(approval_limit=None)
-    return lead
 
 
 @pytest.fixture
@@ -70,16 +23,6 @@ def chief(db):
 @pytest.fixture
 def claims_manager(db):
     return make_claims_manager("manager")
-
-
-@pytest.fixture
-def holder_user(db):
-    return UserFactory(username="holder")
-
-
-@pytest.fixture
-def holder(holder_user):
-    return PolicyholderFactory(user=holder_user, company_name="Pixel & Code GmbH")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from claims.money.models import CostLine, Settlement
 from claims.money.services import cost_line_add, settlement_approve, settlement_propose
-from tests.money.conftest import category
+from tests.factories import category
 from tests.otp import staff_login
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from claims.money.models import SettlementState
 from claims.money.services import cost_line_add, settlement_approve, settlement_propose
-from tests.money.conftest import category
+from tests.factories import category
 
 pytestmark = pytest.mark.django_db
 

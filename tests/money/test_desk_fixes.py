@@ -13,7 +13,7 @@ from claims.models import ClaimState
 from claims.money import admin as money_admin
 from claims.money.models import Payment, Settlement
 from claims.money.services import cost_line_add, settlement_approve, settlement_propose
-from tests.money.conftest import category
+from tests.factories import category
 
 pytestmark = pytest.mark.django_db
 

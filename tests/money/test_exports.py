@@ -18,8 +18,8 @@ from claims.money import exports
 from claims.money.models import PAID_KINDS, RECOVERED_KINDS, LedgerEntry, Payment
 from claims.money.services import reserve_set
 from claims.money.services.recoveries import recovery_create, recovery_record
+from tests.factories import claim_in_settlement
 from tests.money.bulk import clone_claims
-from tests.money.conftest import claim_in_settlement
 from tests.money.test_financials import settle_and_pay
 from tests.money.test_services import add
 

@@ -111,7 +111,7 @@ def test_closing_sets_reserves_to_zero_and_reopening_restores_them(claim, adjust
 
 def test_incurred_per_claim_section_policy_year_and_product(claim, adjuster, policy_100k,
                                                             holder_user):
-    from tests.money.conftest import claim_in_settlement
+    from tests.factories import claim_in_settlement
 
     reserve_set(claim=claim, kind="loss", level=D("5000"), reason="Estimate", by=adjuster)
     add(claim, "restoration", "3000.00", adjuster)
@@ -289,7 +289,7 @@ def test_a_pending_payment_cancelled_keeps_the_rest_due(claim, adjuster):
 
 
 def test_void_needs_a_reason_authority_and_an_open_claim(claim, adjuster, team_lead):
-    from tests.money.conftest import set_limit
+    from tests.factories import set_limit
 
     add(claim, "restoration", "4000.00", adjuster)
     settlement = settle_and_pay(claim, adjuster)

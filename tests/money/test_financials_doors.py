@@ -89,7 +89,7 @@ def test_api_void_and_reissue_then_cancel(api, paid_claim):
 
 
 def test_api_void_above_the_limit_is_forbidden(api, paid_claim, adjuster):
-    from tests.money.conftest import set_limit
+    from tests.factories import set_limit
 
     set_limit(adjuster, "100.00")
     payment = Payment.objects.get(claim=paid_claim)

@@ -17,9 +17,13 @@ from rest_framework.test import APIClient
 
 from claims.money.models import LedgerEntry, Payment
 from claims.money.services import payment_execute
-from tests.claims.factories import PolicyholderFactory, UserFactory, make_policy
-from tests.money.conftest import make_claims_manager
-from tests.vendors.factories import PDF, make_org, make_vendor_user
+from tests.factories import (
+    PDF,
+    make_claims_manager,
+    make_org,
+    make_policy,
+    make_vendor_user,
+)
 
 D = Decimal
 
@@ -47,16 +51,6 @@ def ledger_ok() -> str:
     out = StringIO()
     call_command("check_ledger", stdout=out)
     return out.getvalue()
-
-
-@pytest.fixture
-def holder_user(db):
-    return UserFactory(username="holder")
-
-
-@pytest.fixture
-def holder(holder_user):
-    return PolicyholderFactory(user=holder_user, company_name="Pixel & Code GmbH")
 
 
 @pytest.fixture

@@ -37,9 +37,14 @@ from claims.money.services.common import approval_limit
 from claims.services import claim_transition
 from claims.services.adjusters import adjuster_profile_set
 from config.models import AuditEntry
-from tests.claims.conftest import report, walk
-from tests.factories import SuperuserFactory
-from tests.money.conftest import category, claim_in_settlement, make_claims_manager
+from tests.factories import (
+    SuperuserFactory,
+    category,
+    claim_in_settlement,
+    make_claims_manager,
+    report,
+    walk,
+)
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -160,7 +165,7 @@ def test_a_ransom_is_approved_only_after_a_recorded_agreement(claim, adjuster):
 
 def test_authority_levels_escalate_to_the_lowest_level_that_may_approve(
         holder, holder_user, adjuster, team_lead):
-    from tests.claims.factories import make_policy
+    from tests.factories import make_policy
 
     manager = make_claims_manager("manager")
     policy = make_policy(holder=holder, product="cyber", created_by=team_lead,
@@ -239,7 +244,7 @@ def test_the_admin_records_the_first_8_hours_a_ransom_agreement_and_a_received_d
 
 def test_withdrawing_or_denying_a_claim_cancels_its_open_vendor_jobs(
         policy_100k, holder_user, adjuster, mailoutbox, django_capture_on_commit_callbacks):
-    from tests.vendors.factories import make_job, make_org
+    from tests.factories import make_job, make_org
 
     org = make_org("Forensik AG", "forensics")
     claim = walk(report(policy_100k, holder_user), adjuster, "start_liability_check")
@@ -263,7 +268,7 @@ def test_withdrawing_or_denying_a_claim_cancels_its_open_vendor_jobs(
 def test_an_invoice_is_rejected_with_a_reason_and_above_the_tolerance_needs_one(
         policy_100k, holder_user, adjuster):
     from claims.vendors import services as vendors
-    from tests.vendors.factories import make_job, make_org
+    from tests.factories import make_job, make_org
 
     org = make_org("Forensik AG", "forensics")
     claim = walk(report(policy_100k, holder_user), adjuster, "start_liability_check")
@@ -284,7 +289,7 @@ def test_an_invoice_is_rejected_with_a_reason_and_above_the_tolerance_needs_one(
 
 
 def test_a_sold_policy_stores_its_premium_per_insurance_year(holder, team_lead, client):
-    from tests.claims.factories import make_policy
+    from tests.factories import make_policy
 
     policy = make_policy(holder=holder, product="cyber", created_by=team_lead, term_years=3,
                          it_security_discount=True, sections={"cyber_own_damage": "100000"})
@@ -303,7 +308,7 @@ def test_a_sold_policy_stores_its_premium_per_insurance_year(holder, team_lead, 
 
 def test_the_security_proof_is_asked_only_for_security_relevant_losses_and_a_missing_one_costs_the_discount(  # noqa: E501
         holder, holder_user, team_lead, adjuster):
-    from tests.claims.factories import make_policy
+    from tests.factories import make_policy
 
     policy = make_policy(holder=holder, product="cyber", created_by=team_lead, term_years=3,
                          it_security_discount=True, sections={"cyber_own_damage": "100000"})
@@ -335,7 +340,7 @@ def test_the_portal_report_asks_for_the_first_8_hours_and_the_statement_shows_wh
     page = client.get(reverse("portal:report")).content.decode()
     assert "first 8 hours" in page
     from claims.portal.services import portal_claim_report
-    from tests.claims.factories import loss_type
+    from tests.factories import loss_type
 
     reported, _ = portal_claim_report(
         holder=policy_100k.policyholder, user=holder_user,
@@ -356,7 +361,7 @@ def test_the_portal_report_asks_for_the_first_8_hours_and_the_statement_shows_wh
 def test_defence_costs_outside_the_sum_insured_are_paid_without_using_the_aggregate(
         holder, holder_user, team_lead, adjuster):
     from coverage.models import CostCategory
-    from tests.claims.factories import make_policy
+    from tests.factories import make_policy
 
     CostCategory.objects.filter(code="defence_costs").update(erodes_sum_insured=False)
     policy = make_policy(holder=holder, product="it_liability", created_by=team_lead,
@@ -377,7 +382,7 @@ def test_defence_costs_outside_the_sum_insured_are_paid_without_using_the_aggreg
 
 def test_an_invoice_above_the_tolerance_is_accepted_with_a_reason_through_the_api(
         policy_100k, holder_user, adjuster, client):
-    from tests.vendors.factories import make_job, make_org
+    from tests.factories import make_job, make_org
 
     org = make_org("Forensik AG", "forensics")
     claim = walk(report(policy_100k, holder_user), adjuster, "start_liability_check")

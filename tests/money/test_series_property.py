@@ -12,10 +12,8 @@ from hypothesis import strategies as st
 
 from claims.money.models import Settlement
 from claims.money.services import cost_line_add, settlement_approve, settlement_propose
-from claims.notifications import muted
 from claims.services import claim_series_link
-from tests.claims.factories import make_policy
-from tests.money.conftest import category, claim_in_settlement
+from tests.factories import category, claim_in_settlement, make_policy
 
 D = Decimal
 SUM_INSURED = D("100000.00")
@@ -47,16 +45,15 @@ def reference(series: list[list[tuple[str, Decimal]]]) -> tuple[Decimal, Decimal
 def test_the_deductible_is_taken_once_per_series(series, holder, holder_user, adjuster, chief):
     policy = make_policy(holder=holder, product="cyber", created_by=chief,
                          sections={"cyber_own_damage": "100000"})
-    with muted():
-        claims = [claim_in_settlement(policy, reporter=holder_user, adjuster=adjuster)
-                  for _ in series]
-        claim_series_link(claims=claims, cause="One ransomware attack", by=adjuster)
-        for claim, lines in zip(claims, series, strict=True):
-            claim.refresh_from_db()
-            for code, amount in lines:
-                cost_line_add(claim=claim, category=category(code), amount=amount,
-                              payee_kind="policyholder", by=adjuster)
-            settlement_approve(settlement=settlement_propose(claim=claim, by=adjuster), by=chief)
+    claims = [claim_in_settlement(policy, reporter=holder_user, adjuster=adjuster)
+              for _ in series]
+    claim_series_link(claims=claims, cause="One ransomware attack", by=adjuster)
+    for claim, lines in zip(claims, series, strict=True):
+        claim.refresh_from_db()
+        for code, amount in lines:
+            cost_line_add(claim=claim, category=category(code), amount=amount,
+                          payee_kind="policyholder", by=adjuster)
+        settlement_approve(settlement=settlement_propose(claim=claim, by=adjuster), by=chief)
 
     decided = Settlement.objects.filter(claim__in=claims)
     taken = sum((s.deductible_taken for s in decided), D("0"))  # refusals for nothing due too

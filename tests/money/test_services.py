@@ -36,7 +36,7 @@ from claims.money.services import (
 )
 from config.models import AuditEntry, OutboxMessage
 from policies.models import InsuranceYearAccount
-from tests.money.conftest import category, claim_in_settlement
+from tests.factories import category, claim_in_settlement
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -203,7 +203,7 @@ def test_above_the_adjusters_limit_the_settlement_waits_for_a_team_lead(claim, a
 
 
 def test_a_team_leads_own_limit_applies_too(holder, holder_user, adjuster, team_lead, chief):
-    from tests.claims.factories import make_policy
+    from tests.factories import make_policy
 
     policy = make_policy(holder=holder, product="cyber", created_by=team_lead,
                          sections={"cyber_own_damage": "250000"})
@@ -219,7 +219,7 @@ def test_a_team_leads_own_limit_applies_too(holder, holder_user, adjuster, team_
 
 
 def test_a_team_lead_above_their_limit_escalates_a_fresh_proposal(claim, adjuster, team_lead):
-    from tests.money.conftest import set_limit
+    from tests.factories import set_limit
 
     set_limit(team_lead, "5000.00")
     add(claim, "restoration", "9000.00", adjuster)

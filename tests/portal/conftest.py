@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - the claims suite's fixtures are imported here and requested by name below.
 """The portal's people and data: a policyholder with a cyber and an IT-liability policy, and a
 second policyholder whose data the first must never reach."""
 
@@ -11,16 +10,7 @@ from django.utils import timezone
 
 from claims.models import ClaimDocument, ClaimNote
 from claims.services import document_add, information_request_create, note_add
-from tests.claims.conftest import (  # noqa: F401 - fixtures used by the portal tests
-    adjuster,
-    cyber_policy,
-    holder,
-    holder_user,
-    itl_policy,
-    report,
-    team_lead,
-)
-from tests.claims.factories import PolicyholderFactory, UserFactory, make_policy
+from tests.factories import PolicyholderFactory, UserFactory, make_policy, report
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 

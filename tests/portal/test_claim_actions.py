@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from claims.models import ClaimNote, InformationRequest
-from tests.claims.conftest import walk
+from tests.factories import walk
 from tests.portal.conftest import upload
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from claims.services import information_request_create
-from tests.claims.conftest import report, walk
+from tests.factories import report, walk
 
 pytestmark = pytest.mark.django_db
 

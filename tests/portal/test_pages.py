@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from claims.models import ClaimDocument
 from claims.services import document_add
-from tests.claims.conftest import walk
+from tests.factories import walk
 from tests.portal.conftest import upload
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +107,7 @@ def test_claim_page_hides_documents_of_adjusters_and_vendors(portal, my_claim, a
 
 
 def test_emergency_claim_page_shows_the_hotline(portal, cyber_policy, holder_user):
-    from tests.claims.conftest import report
+    from tests.factories import report
 
     claim = report(cyber_policy, holder_user, emergency=True)
     page = portal.get(reverse("portal:claim", args=[claim.pk])).content.decode()

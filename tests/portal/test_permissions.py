@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim, InformationRequest
-from tests.claims.factories import UserFactory, loss_type
+from tests.factories import UserFactory, loss_type
 
 pytestmark = pytest.mark.django_db
 

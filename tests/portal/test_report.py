@@ -17,7 +17,7 @@ from claims.models import Claim, ClaimDocument
 from claims.portal import services
 from claims.portal.services import portal_claim_report
 from config.models import AuditEntry
-from tests.claims.factories import loss_type
+from tests.factories import loss_type
 from tests.portal.conftest import PDF, upload
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_a_token_the_session_was_never_given_is_refused(portal, cyber_policy):
     assert not Claim.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_submits_of_one_form_create_one_claim(holder, holder_user,
                                                                cyber_policy):
     token = uuid.uuid4()

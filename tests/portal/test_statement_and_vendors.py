@@ -11,8 +11,7 @@ from django.urls import reverse
 from claims.money.services import cost_line_add, settlement_approve, settlement_propose
 from claims.vendors.models import VendorProgressUpdate
 from coverage.models import CostCategory
-from tests.claims.conftest import walk
-from tests.vendors.factories import make_job, make_org, make_vendor_user
+from tests.factories import make_job, make_org, make_vendor_user, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,8 @@
 """Privacy fixtures: a policyholder with a closed, paid claim (money, notes, documents, a vendor
 job), a third party's claim naming a claimant, and a vendor organisation with a login. Every
-claim is reached through the services, so its history and ledger are real."""
+claim is reached through the services, so its history and ledger are real. The team lead (a
+higher approval limit), the policyholder and their login (full name and address) override the
+root's on purpose."""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from claims.models import ClaimDocument, ClaimNote
@@ -21,23 +22,24 @@ from claims.money.services import (
 )
 from claims.services import document_add, note_add
 from policies.models import add_years
-from tests.claims.conftest import report, walk
-from tests.claims.factories import (
+from tests.factories import (
     PolicyholderFactory,
     UserFactory,
-    make_adjuster,
+    category,
+    claim_in_settlement,
+    make_document,
+    make_job,
+    make_org,
     make_policy,
     make_team_lead,
+    make_vendor_user,
+    pdf,
+    report,
+    set_limit,
+    walk,
 )
-from tests.money.conftest import category, claim_in_settlement, set_limit
-from tests.vendors.factories import make_document, make_job, make_org, make_vendor_user
 
 D = Decimal
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
-
-
-def pdf(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
 def years_later(years: int, days: int = 0):
@@ -50,11 +52,6 @@ def team_lead(db):
     lead = make_team_lead("lead")
     set_limit(lead, "5000000.00")
     return lead
-
-
-@pytest.fixture
-def adjuster(team_lead):
-    return make_adjuster("adj", team_lead=team_lead)
 
 
 @pytest.fixture
@@ -113,11 +110,6 @@ def closed_claim(policy, holder_user, adjuster, team_lead, organisation, vendor_
         payment_execute(payment_id=payment.pk)
     claim.refresh_from_db()
     return walk(claim, adjuster, "close")
-
-
-@pytest.fixture
-def itl_policy(holder, team_lead):
-    return make_policy(holder=holder, product="it_liability", created_by=team_lead)
 
 
 @pytest.fixture

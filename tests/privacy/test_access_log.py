@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from claims.models import ClaimDocument
 from privacy.models import AccessLogEntry
-from tests.vendors.factories import make_job
+from tests.factories import make_job
 
 pytestmark = pytest.mark.django_db
 

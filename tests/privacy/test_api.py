@@ -14,7 +14,7 @@ from claims.models import ClaimDocument
 from config.models import OutboxMessage
 from privacy.models import DataExport, LegalHold
 from privacy.services import data_export_build
-from tests.claims.factories import PolicyholderFactory, UserFactory
+from tests.factories import PolicyholderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from privacy.services import (
     data_export_request,
     data_exports_expire,
 )
-from tests.privacy.conftest import PDF
+from tests.factories import PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +127,7 @@ def test_the_download_link_expires_and_the_file_is_deleted(
 
 
 def test_a_policyholder_cannot_export_someone_else(closed_claim, holder_user):
-    from tests.claims.factories import PolicyholderFactory
+    from tests.factories import PolicyholderFactory
 
     other = PolicyholderFactory()
     with pytest.raises(PermissionDeniedError):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from privacy.least_data import vendor_job_contact
-from tests.vendors.factories import make_job
+from tests.factories import make_job
 
 pytestmark = pytest.mark.django_db
 

@@ -33,7 +33,7 @@ from privacy.services import (
 )
 from privacy.services.pseudonymise import REMOVED, pseudonymising
 from privacy.services.retention import _claim_pseudonymise
-from tests.claims.conftest import walk
+from tests.factories import walk
 from tests.privacy.conftest import years_later
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,7 @@ def test_the_period_is_data_an_administrator_can_change(closed_claim):
 
 
 def test_a_report_that_never_became_a_claim_goes_after_three_years(policy, holder_user):
-    from tests.claims.conftest import report
+    from tests.factories import report
 
     withdrawn = walk(report(policy, holder_user), holder_user, "withdraw")
 

@@ -199,7 +199,7 @@ def test_an_invoice_amount_in_other_digits_is_refused(seed):
         state="completed", estimate=Decimal("4000.00"), approved_estimate=Decimal("4000.00"))
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.vendors.factories import PDF
+    from tests.factories import PDF
 
     response = seed.client("vendor_x").post(
         f"/api/vendor/jobs/{seed.job_x.pk}/invoice",

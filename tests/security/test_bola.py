@@ -11,7 +11,7 @@ from claims.models import Claim, ClaimDocument
 from claims.money.models import CostLine
 from claims.vendors.models import VendorJob
 from config.models import AuditEntry
-from tests.vendors.factories import PDF
+from tests.factories import PDF
 
 
 def _report(policy, **extra):

@@ -8,8 +8,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from demo import accounts as demo
-from tests.claims.factories import make_team_lead
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, make_team_lead
 
 
 def test_demo_staff_sign_in_with_the_printed_code(db):

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from claims.models import ClaimDocument
-from tests.vendors.factories import PDF
+from tests.factories import PDF
 
 
 def _upload(seed, name, content):

@@ -6,18 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from tests.claims.conftest import (  # noqa: F401 - fixtures reused
-    adjuster,
-    claim_in_liability_check,
-    cyber_policy,
-    holder,
-    holder_user,
-    itl_policy,
-    other_adjuster,
-    reported_claim,
-    team_lead,
-)
-from tests.vendors.factories import make_job, make_org, make_vendor_user
+from tests.factories import make_job, make_org, make_vendor_user
 
 
 @pytest.fixture
@@ -42,7 +31,7 @@ def vendor_b(org_b):
 
 
 @pytest.fixture
-def claim(claim_in_liability_check):  # noqa: F811
+def claim(claim_in_liability_check):
     return claim_in_liability_check
 
 
@@ -57,7 +46,7 @@ def job_b(claim, org_b):
 
 
 @pytest.fixture
-def people(vendor_a, vendor_b, adjuster, holder_user):  # noqa: F811
+def people(vendor_a, vendor_b, adjuster, holder_user):
     """Every role, by name, for the permission matrix."""
     return {"vendor": vendor_a, "other_vendor": vendor_b, "adjuster": adjuster,
             "policyholder": holder_user, "anonymous": AnonymousUser()}

@@ -9,9 +9,8 @@ from django.test import Client
 
 from accounts.twofactor import needs_two_factor
 from claims.vendors.models import VendorJob
-from tests.claims.factories import PASSWORD
+from tests.factories import PASSWORD, make_document, make_job, make_org
 from tests.otp import staff_login
-from tests.vendors.factories import make_document, make_job, make_org
 
 
 def login(user) -> Client:

@@ -13,8 +13,8 @@ from claims.models import ClaimNote
 from claims.services import note_add
 from claims.vendors import services
 from claims.vendors.models import VendorJob
+from tests.factories import PDF, make_job
 from tests.otp import api_token
-from tests.vendors.factories import PDF, make_job
 
 ENDPOINTS = [
     ("get", "", None),

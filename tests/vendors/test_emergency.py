@@ -11,8 +11,7 @@ from django.utils import timezone
 from claims.vendors import services
 from claims.vendors.models import VendorJob
 from config.models import AuditEntry, OutboxMessage
-from tests.claims.conftest import report
-from tests.vendors.factories import make_org
+from tests.factories import make_org, report
 
 
 @pytest.fixture
@@ -76,7 +75,7 @@ def test_an_accepted_emergency_job_is_not_escalated(cyber_policy, holder_user,
                                                     forensics_vendors):
     claim = report(cyber_policy, holder_user, emergency=True)
     job = services.emergency_job_propose(claim_id=claim.pk)
-    from tests.vendors.factories import make_vendor_user
+    from tests.factories import make_vendor_user
 
     services.vendor_job_accept(job=job, by=make_vendor_user("v", job.organisation))
     assert services.jobs_escalate_unaccepted(now=timezone.now() + timedelta(hours=2)) == 0
@@ -87,7 +86,7 @@ def test_a_declined_emergency_job_goes_to_the_next_vendor_at_once(cyber_policy, 
                                                                   forensics_vendors):
     claim = report(cyber_policy, holder_user, emergency=True)
     job = services.emergency_job_propose(claim_id=claim.pk)
-    from tests.vendors.factories import make_vendor_user
+    from tests.factories import make_vendor_user
 
     services.vendor_job_decline(job=job, reason="Team busy",
                                 by=make_vendor_user("v", job.organisation))

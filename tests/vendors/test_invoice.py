@@ -9,7 +9,7 @@ import pytest
 
 from claims.exceptions import ClaimValidationError, TransitionConflict
 from claims.vendors import services
-from tests.vendors.factories import make_document, make_job, pdf
+from tests.factories import make_document, make_job, pdf
 
 
 @pytest.fixture

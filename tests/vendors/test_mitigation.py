@@ -7,7 +7,7 @@ import pytest
 
 from claims.exceptions import TransitionConflict
 from claims.services import claim_transition
-from tests.vendors.factories import make_job
+from tests.factories import make_job
 
 
 def test_mitigation_needs_a_job(claim, adjuster, org_a):

@@ -6,8 +6,7 @@ import pytest
 from django.test import Client
 
 from claims.vendors.models import VendorJob
-from tests.claims.factories import PASSWORD
-from tests.vendors.factories import PDF, make_job
+from tests.factories import PASSWORD, PDF, make_job
 
 ACTIONS = ["accept", "decline", "quote", "progress", "report", "complete", "invoice"]
 

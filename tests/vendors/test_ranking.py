@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from claims.vendors.selectors import vendors_propose
-from tests.vendors.factories import make_job, make_org, service
+from tests.factories import make_job, make_org, service
 
 
 def _names(claim, code="forensics", **kwargs):

@@ -11,7 +11,7 @@ from claims.exceptions import ClaimValidationError, PermissionDeniedError, Trans
 from claims.vendors import services
 from claims.vendors.models import VendorJob
 from config.models import AuditEntry
-from tests.vendors.factories import make_document, make_job, make_org, pdf
+from tests.factories import make_document, make_job, make_org, pdf
 
 ROLES = ["vendor", "other_vendor", "adjuster", "policyholder", "anonymous"]
 
@@ -178,7 +178,7 @@ def test_a_refused_report_file_is_not_stored(claim, org_a, vendor_a):
 
 
 def test_the_adjuster_commissions_only_vendors_offering_the_service(claim, adjuster, vendor_a):
-    from tests.vendors.factories import service
+    from tests.factories import service
 
     lawyers = make_org("Gamma Recht", "lawyers")
     with pytest.raises(ClaimValidationError):

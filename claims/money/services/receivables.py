@@ -41,8 +41,10 @@ def receivable_activity_open(*, claim: Claim, now: datetime) -> Activity:
                                        completed_at__isnull=True).first()
     if existing is not None:
         return existing
+    holder = claim.policy.policyholder  # the insured pays: their country's and state's holidays
     return Activity.objects.create(claim=claim, title=COLLECT_TITLE,
-                                   due_at=business_days_after(now, 10))
+                                   due_at=business_days_after(now, 10, country=holder.country,
+                                                              region=holder.region))
 
 
 def deductible_receivable_settle(

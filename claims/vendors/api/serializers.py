@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from claims.amounts import AmountField
 from claims.api.serializers.common import TEXT_MAX, StrictInputSerializer
+from privacy.least_data import vendor_job_contact
 
 from ..models import VendorJob, VendorProgressUpdate
 
@@ -74,8 +75,6 @@ class JobDetailSerializer(JobListSerializer):
                   "progress_updates", "actions"]
 
     def _contact(self, job: VendorJob):
-        from privacy.least_data import vendor_job_contact
-
         return vendor_job_contact(job)
 
     @extend_schema_field(ClaimFactsSerializer)
