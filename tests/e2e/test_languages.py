@@ -13,17 +13,18 @@ from django.utils import timezone
 from claims.services import claim_report, claim_transition
 from claims.vendors.models import VendorMembership
 from claims.vendors.services import vendor_job_request
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - same browser set-up
 from tests.factories import (
     PASSWORD,
     PolicyholderFactory,
     UserFactory,
     loss_type,
     make_adjuster,
+    make_org,
     make_policy,
     make_team_lead,
+    service,
 )
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - same browser set-up
-from tests.factories import make_org, service
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -17,8 +17,7 @@ from claims.vendors.portal.forms import InvoiceForm, QuoteForm
 from coverage.models import Product, SumInsuredOption
 from language.forms import MoneyField
 from language.money import AmountError, format_amount, parse_amount
-from tests.factories import PASSWORD
-from tests.factories import make_job
+from tests.factories import PASSWORD, make_job
 
 ACCEPTED = [("1400,50", "1400.50"), ("1.400,50", "1400.50"), ("1400.50", "1400.50"),
             ("1,400.50", "1400.50"), ("1400", "1400.00"), ("1.400.000", "1400000.00"),
