@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from claims.events.models import EventClaim, EventSuggestion
 from claims.events.services import event_claims_link, event_suggest
 from config.models import AuditEntry
-from tests.claims.conftest import report
+from tests.factories import report
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from claims.admin.forms import InformationRequestInlineForm
 from claims.services import information_request_create
 from language.models import LanguagePreference
 from language.services import language_set
-from tests.claims.conftest import report
+from tests.factories import report
 
 pytestmark = pytest.mark.django_db
 
