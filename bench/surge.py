@@ -54,12 +54,10 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from django.utils.module_loading import import_string  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from claims import roles  # noqa: E402
@@ -136,17 +134,9 @@ def _book(count: int, policies: list[int], by: User) -> None:
 
 
 def _session_cookie(user: User) -> str:
-    from importlib import import_module
+    from bench.common import signed_in_session
 
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = next(  # the first backend that can load a signed-in user
-        path for path in settings.AUTHENTICATION_BACKENDS
-        if hasattr(import_string(path), "get_user")
-    )
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    return f"{settings.SESSION_COOKIE_NAME}={signed_in_session(user)}"
 
 
 # --- the server --------------------------------------------------------------------------------
