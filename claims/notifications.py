@@ -13,6 +13,7 @@ from contextvars import ContextVar
 
 from claims.models import Claim, ClaimState
 from config.mail import email_enqueue
+from config.rows import RowBatch
 
 _muted: ContextVar[bool] = ContextVar("claims_notifications_muted", default=False)
 
@@ -27,11 +28,13 @@ def muted() -> Iterator[None]:
         _muted.reset(token)
 
 
-def email_after_commit(*, subject: str, body: str, recipients: Iterable[str]) -> None:
-    """Queue an email in the current transaction; a worker sends it once it has committed."""
+def email_after_commit(*, subject: str, body: str, recipients: Iterable[str],
+                       rows: RowBatch | None = None) -> None:
+    """Queue an email in the current transaction; a worker sends it once it has committed.
+    ``rows``: written with the caller's batch of rows."""
     if _muted.get():
         return
-    email_enqueue(subject=subject, body=body, recipients=recipients)
+    email_enqueue(subject=subject, body=body, recipients=recipients, rows=rows)
 
 
 def _holder_name(claim: Claim) -> str:
@@ -39,7 +42,7 @@ def _holder_name(claim: Claim) -> str:
     return holder.contact_name or holder.company_name
 
 
-def claim_received(*, claim: Claim) -> None:
+def claim_received(*, claim: Claim, rows: RowBatch | None = None) -> None:
     """To the policyholder: the report has arrived."""
     email_after_commit(
         subject=f"Your claim {claim.number} has been received",
@@ -48,11 +51,12 @@ def claim_received(*, claim: Claim) -> None:
             f"we have received your claim {claim.number} (loss of {claim.loss_date:%d.%m.%Y}, "
             f"{claim.loss_type.name}) and will contact you shortly.\n"
         ),
-        recipients=[claim.policy.policyholder.email],
+        recipients=[claim.policy.policyholder.email], rows=rows,
     )
 
 
-def emergency_reported(*, claim: Claim, adjuster_emails: Iterable[str]) -> None:
+def emergency_reported(*, claim: Claim, adjuster_emails: Iterable[str],
+                       rows: RowBatch | None = None) -> None:
     """To every adjuster: an emergency needs first contact within the hour."""
     email_after_commit(
         subject=f"EMERGENCY claim {claim.number}: first contact within the hour",
@@ -60,7 +64,7 @@ def emergency_reported(*, claim: Claim, adjuster_emails: Iterable[str]) -> None:
             f"{claim.policy.policyholder.company_name} reported an emergency "
             f"({claim.loss_type.name}) under policy {claim.policy.number}.\n\n{claim.description}\n"
         ),
-        recipients=adjuster_emails,
+        recipients=adjuster_emails, rows=rows,
     )
 
 
@@ -78,7 +82,8 @@ STATE_SUBJECTS = {
 }
 
 
-def claim_state_changed(*, claim: Claim, source: str, target: str) -> None:
+def claim_state_changed(*, claim: Claim, source: str, target: str,
+                        rows: RowBatch | None = None) -> None:
     """To the policyholder, once per state change (called by ``claim_transition``)."""
     if source == target or target in ANNOUNCED_ELSEWHERE:
         return
@@ -104,7 +109,7 @@ def claim_state_changed(*, claim: Claim, source: str, target: str) -> None:
         )
     else:
         return
-    email_after_commit(subject=subject, body=body, recipients=[holder.email])
+    email_after_commit(subject=subject, body=body, recipients=[holder.email], rows=rows)
 
 
 def policyholder_message(*, claim: Claim, text: str, adjuster_emails: Iterable[str]) -> None:
