@@ -30,6 +30,7 @@ from claims.money.admin_financials import (
     policy_financials_html,
 )
 from claims.money.approvals import AwaitingMyApprovalFilter, explanation_rows
+from claims.money.book import MoneyBook
 from claims.money.models import (
     OPEN_SETTLEMENT_STATES,
     AuthorityLevel,
@@ -195,8 +196,15 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
     @admin.display(description="statement")
     def money_statement(self, claim):
         parts = [self._money_links(claim)]
+        books: list[MoneyBook] = []
+
+        def book() -> MoneyBook:  # read once for every section, when one has lines
+            if not books:
+                books.append(MoneyBook.load(claim))
+            return books[0]
+
         for section in money_sections(claim=claim):
-            parts.append(self._section_statement(claim, section))
+            parts.append(self._section_statement(claim, section, book))
         settlements = Settlement.objects.filter(claim=claim).select_related(
             "section__module", "proposed_by", "decided_by")
         if settlements:
@@ -247,7 +255,7 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
         return format_html("<p>{}</p>", format_html_join(" | ", '<a href="{}">{}</a>', (
             (reverse(f"admin:{name}", args=[claim.pk]), label) for name, label in links)))
 
-    def _section_statement(self, claim, section) -> str:
+    def _section_statement(self, claim, section, book) -> str:
         lines = cost_lines_for(claim=claim, section=section)
         reserves = reserves_current(claim=claim, section=section)
         head = format_html(
@@ -261,17 +269,17 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
             [(line.category.name, _eur(line.amount), line.payee_name, line.get_source_display(),
               line.reason or "-", line.created_by) for line in lines])
         try:
-            result = settlement_preview(claim=claim, section=section)
+            result = settlement_preview(claim=claim, section=section, book=book())
         except (ClaimsError, SettlementInputError) as error:
             return format_html("{}{}<p>Preview not possible: {}</p>", head, line_table, error)
-        names = dict(CostCategory.objects.values_list("code", "name"))
+        names = {code: category.name for code, category in book().categories().items()}
         categories = _table(
             ["Category", "Claimed", "Sublimit", "Covered", "Not covered", "Deductible"],
             [(names.get(row.category, row.category), _eur(row.claimed),
               _eur(row.sublimit) if row.sublimit is not None else "-", _eur(row.covered),
               _eur(row.uncovered), "exempt" if row.deductible_exempt else "applies")
              for row in result.categories])
-        split = payee_split(claim=claim, section=section, result=result)
+        split = payee_split(claim=claim, section=section, result=result, book=book())
         return format_html(
             "{}{}<h4>Settlement preview</h4>{}<ol>{}</ol><p><strong>Payable {}</strong> "
             "(deductible {}, aggregate left after it {}{}).</p><p>Who is paid what: {}</p>"

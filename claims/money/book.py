@@ -92,8 +92,8 @@ class MoneyBook:
                 category_id=row["category_id"], category_code=row["category__code"],
                 total=row["total"],
             )
-            for row in LedgerEntry.objects.filter(
-                Q(claim_id__in=event_ids) | Q(settlement__claim_id__in=event_ids)
+            for row in LedgerEntry.objects.filter(  # both sides served by an index
+                Q(claim_id__in=event_ids) | Q(settlement_id__in=[row["id"] for row in settlements])
             ).values(
                 "claim_id", "account__section_id", "settlement_id", "settlement__section_id",
                 "settlement__claim_id", "kind", "category_id", "category__code",
