@@ -329,8 +329,7 @@ class Claim(ConcurrentTransitionMixin, models.Model):
 
 TRANSITION_NAMES = (
     "start_liability_check", "deny", "defend", "start_mitigation", "start_settlement",
-    "approve_settlement", "mark_paid", "close", "withdraw", "reopen", "payment_reversed",
-    "payment_reissued",
+    "approve_settlement", "mark_paid", "close", "withdraw", "reopen",
 )
 
 
