@@ -91,7 +91,6 @@ def claim_report(
             claim=claim
         )
         claim.save()
-        claim.open_information_due = None  # a new claim has no open question
         audit_record(
             actor=reported_by, action="claim.reported", obj=claim, to_value=claim.state,
             payload={
