@@ -68,3 +68,33 @@ def seeded_database(size: int) -> str:
 
     seed(size)
     return url
+
+
+def signed_in_session(user) -> str:
+    """The key of a new session in which ``user`` is signed in, as after the login form: with the
+    backend that loads users and, for staff, a verified second factor (an authenticator device is
+    enrolled for the bench user when it has none)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.module_loading import import_string
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.twofactor import needs_two_factor
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    # The first backend that can load a signed-in user (the login limiter in front cannot).
+    store[BACKEND_SESSION_KEY] = next(
+        path for path in settings.AUTHENTICATION_BACKENDS
+        if hasattr(import_string(path), "get_user")
+    )
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if needs_two_factor(user):  # staff sessions count once a second factor was given
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
+            TOTPDevice.objects.create(user=user, name="bench authenticator", confirmed=True))
+        store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    store.create()
+    return store.session_key

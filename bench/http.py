@@ -158,16 +158,9 @@ def measure(endpoint: Endpoint) -> dict:
 
 
 def _session(user) -> str:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from bench.common import signed_in_session
 
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return store.session_key
+    return signed_in_session(user)
 
 
 def endpoints(who: dict) -> list[Endpoint]:

@@ -226,9 +226,9 @@ def approve_raw_sql(by_id: int):
                  settlement_id])
             cursor.execute(
                 "INSERT INTO money_payment (payee_kind, payee_name, amount, idempotency_key,"
-                " status, attempts, external_reference, created_at, account_id, claim_id,"
-                " settlement_id) VALUES ('policyholder', 'Bench GmbH', %s, %s, 'pending', 0, '',"
-                " now(), %s, %s, %s)",
+                " status, attempts, external_reference, void_reason, created_at, account_id,"
+                " claim_id, settlement_id) VALUES ('policyholder', 'Bench GmbH', %s, %s,"
+                " 'pending', 0, '', '', now(), %s, %s, %s)",
                 [amount, f"raw-pay-{settlement_id}", account_id, claim_id, settlement_id])
             cursor.execute("UPDATE policies_insuranceyearaccount SET committed = committed + %s "
                            "WHERE id = %s", [amount, account_id])

@@ -58,7 +58,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
@@ -139,24 +138,9 @@ def _book(count: int, policies: list[int], by: User) -> None:
 
 
 def _session_cookie(user: User) -> str:
-    """A signed-in adjuster's session, as the admin's login form leaves it: a backend that can
-    load the user, and the second factor verified (a recovery-code device of the bench's)."""
-    from importlib import import_module
+    from bench.common import signed_in_session
 
-    from django.utils.module_loading import import_string
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_static.models import StaticDevice
-
-    device, _ = StaticDevice.objects.get_or_create(user=user, name="bench recovery codes")
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = next(
-        path for path in settings.AUTHENTICATION_BACKENDS
-        if hasattr(import_string(path), "get_user"))
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    return f"{settings.SESSION_COOKIE_NAME}={signed_in_session(user)}"
 
 
 # --- the server --------------------------------------------------------------------------------

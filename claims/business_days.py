@@ -56,16 +56,18 @@ def public_holidays(first: date, last: date, *, country: str = "DE",
 
 
 def business_days_after(start: datetime, days: int, *, country: str = "DE",
-                        region: str = "") -> datetime:
+                        region: str = "", closed_days: Iterable[date] | None = None) -> datetime:
     """``add_business_days`` skipping the public holidays (see ``public_holidays``) and the days
-    of the ``Holiday`` table."""
+    of the ``Holiday`` table (``closed_days``: those days from ``start`` on, read by the caller
+    with something else; else they are read here)."""
     from claims.models import Holiday
 
     first = timezone.localtime(start).date()
     # Each week has five business days; leave room for holidays on top.
     last = first + timedelta(days=days * 2 + 30)
     closed = public_holidays(first, last, country=country, region=region)
-    closed.update(
-        Holiday.objects.filter(date__gte=first, date__lte=last).values_list("date", flat=True)
-    )
+    if closed_days is None:
+        closed_days = Holiday.objects.filter(date__gte=first, date__lte=last).values_list(
+            "date", flat=True)
+    closed.update(day for day in closed_days if first <= day <= last)
     return add_business_days(start, days, holidays=closed)

@@ -15,12 +15,15 @@ from django.utils.translation import gettext_lazy
 
 from claims.models import Claim, ClaimState
 from config.mail import email_enqueue
+from config.rows import RowBatch
 from language.services import in_language_of
 
 
-def email_after_commit(*, subject: str, body: str, recipients: Iterable[str]) -> None:
-    """Queue an email in the current transaction; a worker sends it once it has committed."""
-    email_enqueue(subject=subject, body=body, recipients=recipients)
+def email_after_commit(*, subject: str, body: str, recipients: Iterable[str],
+                       rows: RowBatch | None = None) -> None:
+    """Queue an email in the current transaction; a worker sends it once it has committed.
+    ``rows``: written with the caller's batch of rows."""
+    email_enqueue(subject=subject, body=body, recipients=recipients, rows=rows)
 
 
 def _holder_name(claim: Claim) -> str:
@@ -34,7 +37,7 @@ def _to_holder(claim: Claim):
     return in_language_of(holder.user, email=holder.email)
 
 
-def claim_received(*, claim: Claim) -> None:
+def claim_received(*, claim: Claim, rows: RowBatch | None = None) -> None:
     """To the policyholder: the report has arrived."""
     with _to_holder(claim):
         email_after_commit(
@@ -44,11 +47,12 @@ def claim_received(*, claim: Claim) -> None:
                 "name": _holder_name(claim), "number": claim.number,
                 "date": date_format(claim.loss_date, "SHORT_DATE_FORMAT"),
                 "loss_type": claim.loss_type.name},
-            recipients=[claim.policy.policyholder.email],
+            recipients=[claim.policy.policyholder.email], rows=rows,
         )
 
 
-def emergency_reported(*, claim: Claim, adjuster_emails: Iterable[str]) -> None:
+def emergency_reported(*, claim: Claim, adjuster_emails: Iterable[str],
+                       rows: RowBatch | None = None) -> None:
     """To every adjuster (each in their language): an emergency needs first contact within the
     hour."""
     for address in sorted(set(adjuster_emails)):
@@ -61,7 +65,7 @@ def emergency_reported(*, claim: Claim, adjuster_emails: Iterable[str]) -> None:
                     "company": claim.policy.policyholder.company_name,
                     "loss_type": claim.loss_type.name, "policy": claim.policy.number,
                     "description": claim.description},
-                recipients=[address],
+                recipients=[address], rows=rows,
             )
 
 
@@ -79,7 +83,8 @@ STATE_SUBJECTS = {
 }
 
 
-def claim_state_changed(*, claim: Claim, source: str, target: str) -> None:
+def claim_state_changed(*, claim: Claim, source: str, target: str,
+                        rows: RowBatch | None = None) -> None:
     """To the policyholder, once per state change (called by ``claim_transition``)."""
     if source == target or target in ANNOUNCED_ELSEWHERE:
         return
@@ -106,7 +111,8 @@ def claim_state_changed(*, claim: Claim, source: str, target: str) -> None:
                      "What happens next: %(next)s\n\nYou can follow the claim in the portal.\n"
                      ) % {"name": _holder_name(claim), **number, "state": S(target).label,
                           "next": next_step_text(claim=claim, state=target)}
-        email_after_commit(subject=str(subject), body=str(body), recipients=[holder.email])
+        email_after_commit(subject=str(subject), body=str(body), recipients=[holder.email],
+                           rows=rows)
 
 
 def policyholder_message(*, claim: Claim, text: str, adjuster_emails: Iterable[str]) -> None:

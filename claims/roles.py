@@ -17,6 +17,11 @@ def group_names(user) -> frozenset[str]:
     return names
 
 
+def remember_group_names(user, names) -> None:
+    """Keep ``names`` as the user's groups (read by a query that needed them anyway)."""
+    user._claims_group_names = frozenset(names)
+
+
 def forget_group_names(user) -> None:
     user.__dict__.pop("_claims_group_names", None)
 

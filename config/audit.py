@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 
 from config.models import AuditEntry
+from config.rows import RowBatch
 
 
 def _plain(value: Any) -> Any:
@@ -34,12 +35,14 @@ def audit_record(
     reason: str = "",
     payload: dict | None = None,
     claim_id: int | None = None,
+    rows: RowBatch | None = None,
 ) -> AuditEntry:
     """Record that ``actor`` did ``action`` to ``obj``, changing it from ``from_value`` to
-    ``to_value``. ``actor`` may be None for the system (beat tasks)."""
+    ``to_value``. ``actor`` may be None for the system (beat tasks). ``rows``: written with the
+    caller's batch (in the same transaction) instead of at once."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         actor=actor,
         action=action,
         object_type=obj._meta.label_lower,
@@ -51,3 +54,7 @@ def audit_record(
         reason=reason,
         payload=_plain(payload or {}),
     )
+    if rows is not None:
+        return rows.insert(entry)
+    entry.save(force_insert=True)
+    return entry

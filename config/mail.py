@@ -7,11 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from config.outbox import enqueue
+from config.rows import RowBatch
 
 
-def email_enqueue(*, subject: str, body: str, recipients: Iterable[str]) -> None:
-    """Queue an email to ``recipients`` (empty addresses dropped; nothing when none is left)."""
+def email_enqueue(*, subject: str, body: str, recipients: Iterable[str],
+                  rows: RowBatch | None = None) -> None:
+    """Queue an email to ``recipients`` (empty addresses dropped; nothing when none is left);
+    ``rows``: with the caller's batch of rows."""
     to = sorted({address for address in recipients if address})
     if not to:
         return
-    enqueue("config.email_send", subject=str(subject), body=str(body), recipients=to)
+    enqueue("config.email_send", rows=rows, subject=str(subject), body=str(body),
+            recipients=to)

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from config.celery import app
 from config.models import OutboxMessage
+from config.rows import RowBatch
 
 logger = logging.getLogger(__name__)
 TASK_ID_PREFIX = "outbox-"
@@ -58,12 +59,18 @@ def _task(name: str):
         raise UnknownTask(f"No Celery task is registered as {name!r}.") from None
 
 
-def enqueue(task_name: str, **kwargs) -> OutboxMessage:
+def enqueue(task_name: str, *, rows: RowBatch | None = None, **kwargs) -> OutboxMessage:
     """Record ``task_name(**kwargs)`` now; publish it once the current transaction commits.
+    ``rows``: the message is written with the caller's batch (same transaction).
 
     An unknown task name fails here, in the caller's transaction, not after commit."""
     _task(task_name)
-    message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs)
+    message = OutboxMessage(task_name=task_name, kwargs=kwargs)
+    if rows is not None:
+        rows.insert(message)
+        rows.after_write(lambda: transaction.on_commit(lambda: _after_commit(message.pk)))
+        return message
+    message.save(force_insert=True)
     transaction.on_commit(lambda: _after_commit(message.pk))
     return message
 

@@ -32,6 +32,7 @@ from claims.money.admin_financials import (
     policy_financials_html,
 )
 from claims.money.approvals import AwaitingMyApprovalFilter, explanation_rows
+from claims.money.book import MoneyBook
 from claims.money.models import (
     OPEN_SETTLEMENT_STATES,
     AuthorityLevel,
@@ -218,8 +219,15 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
     @admin.display(description=_("statement"))
     def money_statement(self, claim):
         parts = [self._money_links(claim)]
+        books: list[MoneyBook] = []
+
+        def book() -> MoneyBook:  # read once for every section, when one has lines
+            if not books:
+                books.append(MoneyBook.load(claim))
+            return books[0]
+
         for section in money_sections(claim=claim):
-            parts.append(self._section_statement(claim, section))
+            parts.append(self._section_statement(claim, section, book))
         settlements = Settlement.objects.filter(claim=claim).select_related(
             "section__module", "proposed_by", "decided_by")
         if settlements:
@@ -276,7 +284,7 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
         return format_html("<p>{}</p>", format_html_join(" | ", '<a href="{}">{}</a>', (
             (reverse(f"admin:{name}", args=[claim.pk]), label) for name, label in links)))
 
-    def _section_statement(self, claim, section) -> str:
+    def _section_statement(self, claim, section, book) -> str:
         lines = cost_lines_for(claim=claim, section=section)
         reserves = reserves_current(claim=claim, section=section)
         head = format_html(
@@ -294,11 +302,11 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
             [(line.category.name, _eur(line.amount), line.payee_name, line.get_source_display(),
               line.reason or "-", line.created_by) for line in lines])
         try:
-            result = settlement_preview(claim=claim, section=section)
+            result = settlement_preview(claim=claim, section=section, book=book())
         except (ClaimsError, SettlementInputError) as error:
             return format_html("{}{}<p>{} {}</p>", head, line_table,
                                _("Preview not possible:"), error)
-        names = {c.code: c.name for c in CostCategory.objects.all()}
+        names = {code: category.name for code, category in book().categories().items()}
         categories = _table(
             [_("Category"), _("Claimed"), _("Sublimit"), _("Covered"), _("Not covered"),
              _("Deductible")],
@@ -306,7 +314,7 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
               _eur(row.sublimit) if row.sublimit is not None else "-", _eur(row.covered),
               _eur(row.uncovered), _("exempt") if row.deductible_exempt else _("applies"))
              for row in result.categories])
-        split = payee_split(claim=claim, section=section, result=result)
+        split = payee_split(claim=claim, section=section, result=result, book=book())
         return format_html(
             "{}{}<h4>{}</h4>{}<ol>{}</ol><p><strong>{}</strong> ({}{}).</p><p>{} {}</p>"
             "<p>{}</p>{}",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from claims.exceptions import TransitionConflict
 from claims.money.models import LedgerEntry
+from config.rows import RowBatch
 from policies.models import InsuranceYearAccount
 
 COMMITTING = (
@@ -38,18 +39,28 @@ def ledger_post(
     reverses: LedgerEntry | None = None,
     category=None,
     recovery=None,
+    rows: RowBatch | None = None,
 ) -> LedgerEntry:
-    """Append one entry; a commitment or reversal moves ``account.committed`` with it."""
+    """Append one entry; a commitment or reversal moves ``account.committed`` with it.
+    ``rows``: the caller's batch, written by the caller before commit (``account.committed`` is
+    then moved in memory at once and in the database with the batch)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("ledger_post runs inside the caller's business transaction.")
     if kind in COMMITTING and account.committed + amount > account.limit:
         raise TransitionConflict(_("The annual aggregate would be exceeded; nothing was "
                                    "committed."))
-    entry = LedgerEntry.objects.create(
+    entry = LedgerEntry(
         account=account, claim_id=claim_id, settlement_id=settlement_id, kind=kind,
         amount=amount, idempotency_key=idempotency_key, created_by=by, reason=reason,
         payment=payment, reverses=reverses, category=category, recovery=recovery,
     )
+    if rows is not None:
+        rows.insert(entry)
+        if kind in COMMITTING:  # the caller holds the row lock: memory and row move together
+            rows.increment(account, "committed", amount)
+            account.committed += amount
+        return entry
+    entry.save(force_insert=True)
     if kind in COMMITTING:
         InsuranceYearAccount.objects.filter(pk=account.pk).update(
             committed=F("committed") + amount

@@ -8,14 +8,16 @@ from django.utils.translation import gettext as _
 
 from claims.models import Claim
 from claims.notifications import email_after_commit
+from config.rows import RowBatch
 from language.services import in_language_of
 
 
-def claim_paid(*, claim: Claim) -> None:
+def claim_paid(*, claim: Claim, rows: RowBatch | None = None) -> None:
     """To the policyholder: the last payment of the claim was made."""
     holder = claim.policy.policyholder
     with in_language_of(holder.user, email=holder.email):
         email_after_commit(
+            rows=rows,
             subject=_("Your claim %(number)s has been paid") % {"number": claim.number},
             body=_("The settlement of claim %(number)s has been paid.\n") % {
                 "number": claim.number},

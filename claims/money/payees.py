@@ -17,16 +17,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from claims.models import Claim
+from claims.money.book import MoneyBook
 from claims.money.models import (
-    CostLine,
     LedgerEntry,
     PayeeKind,
-    Payment,
-    Settlement,
-    SettlementState,
 )
 from coverage import settlement as calc
 from coverage.money import CENT, ZERO, money
@@ -99,36 +96,16 @@ def receivable_open(*, claims) -> dict[int, Decimal]:
     return {row["claim_id"]: money(row["total"]) for row in rows if row["total"]}
 
 
-def deductible_borne(*, claim: Claim, section: CoverageSection, others_only: bool) -> Decimal:
-    """The deductible already borne on the loss event: by the other claims and sections
-    (``others_only``), or by this claim's section alone. Per claim and section the latest decided
-    settlement counts (its ``deductible_taken`` is the section's whole deductible)."""
-    decided = Q(state__in=[SettlementState.APPROVED, SettlementState.PAID]) | Q(
-        state=SettlementState.REFUSED, deductible_taken__isnull=False
-    )  # refused as nothing was due: its costs still bore the deductible
-    this = Q(claim=claim, section=section)
-    rows = Settlement.objects.filter(decided)
-    if others_only:
-        rows = rows.filter(claim__in=loss_event_claims(claim)).exclude(this)
-    else:
-        rows = rows.filter(this)
-    latest: dict[tuple[int, int], Decimal] = {}
-    for row in rows.order_by("decided_at", "id").values("claim_id", "section_id",
-                                                         "deductible_taken"):
-        latest[(row["claim_id"], row["section_id"])] = row["deductible_taken"] or ZERO
-    return money(sum(latest.values(), ZERO))
-
-
 def payee_split(
-    *, claim: Claim, section: CoverageSection, result: calc.SettlementResult
+    *, claim: Claim, section: CoverageSection, result: calc.SettlementResult,
+    book: MoneyBook | None = None,
 ) -> PayeeSplit:
     """The payments a settlement with ``result`` makes now, and the insured's deductible."""
+    book = book or MoneyBook.load(claim)
     claimed: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(
         lambda: ZERO))
     vendors: dict[tuple[str, str], int | None] = {}
-    for line in CostLine.objects.filter(claim=claim, section=section).select_related(
-        "category"
-    ).order_by("created_at", "id"):
+    for line in book.section_lines(section.pk):
         key = (line.payee_kind, line.payee_name)
         claimed[key][line.category.code] += line.amount
         vendors[key] = vendors.get(key) or line.vendor_id
@@ -141,20 +118,15 @@ def payee_split(
     insured = [key for key in covered if key[0] == PayeeKind.POLICYHOLDER]
 
     prior: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    earlier = Payment.objects.filter(claim=claim, settlement__section=section).exclude(
-        status=Payment.Status.CANCELLED
-    )
-    for row in earlier.values("payee_kind", "payee_name").annotate(total=Sum("amount")):
-        prior[(row["payee_kind"], row["payee_name"])] += row["total"]
-    borne_before = deductible_borne(claim=claim, section=section, others_only=False)
-    owed_before = LedgerEntry.objects.filter(
-        settlement__claim=claim, settlement__section=section,
-        kind=LedgerEntry.Kind.DEDUCTIBLE_OWED,
-    ).aggregate(total=Sum("amount"))["total"] or ZERO
-    offset_before = -(LedgerEntry.objects.filter(
-        settlement__claim=claim, settlement__section=section,
-        kind=LedgerEntry.Kind.DEDUCTIBLE_OFFSET,
-    ).aggregate(total=Sum("amount"))["total"] or ZERO)
+    prior.update(book.paid_to_payees(section.pk))
+    borne_before = book.deductible_borne(section.pk, others_only=False)
+
+    def of_this_section(kind):
+        return lambda row: (row.settlement_claim_id == claim.pk
+                            and row.settlement_section_id == section.pk and row.kind == kind)
+
+    owed_before = book.ledger_total(of_this_section(LedgerEntry.Kind.DEDUCTIBLE_OWED))
+    offset_before = -book.ledger_total(of_this_section(LedgerEntry.Kind.DEDUCTIBLE_OFFSET))
     if insured:  # what was deducted from the insured before counts as given to it
         prior[insured[0]] += max(money(borne_before - owed_before), ZERO) + offset_before
 
@@ -182,7 +154,7 @@ def payee_split(
     owed = money(left)
     # Earlier debts of the loss event come off what the insured still receives.
     offsets: list[tuple[int, Decimal]] = []
-    open_by_claim = receivable_open(claims=loss_event_claims(claim))
+    open_by_claim = book.receivable_open()
     for claim_id in sorted(open_by_claim, key=lambda pk: (pk != claim.pk, pk)):
         for key in insured:
             take = min(open_by_claim[claim_id], gross[key] - deducted[key])

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from claims.exceptions import ClaimValidationError
 from claims.models import Claim, ClaimSection
+from claims.money.book import COMMITTING, MoneyBook
 from claims.money.ledger import COMMITTING as ACCOUNT_COMMITTING
 from claims.money.models import (
     ADVANCE_KINDS,
@@ -29,14 +30,10 @@ from claims.money.models import (
     SettlementState,
 )
 from coverage import settlement as calc
-from coverage.models import CostCategory, DeductibleRule, ModuleCostCategory
+from coverage.models import DeductibleRule
 from coverage.money import ZERO, money
 from policies.models import CoverageSection, InsuranceYearAccount, Policy
 
-# What a claim has committed (a reinstatement of the aggregate by a recovery is not taken off:
-# the claim's costs stay settled).
-COMMITTING = [LedgerEntry.Kind.COMMITMENT, LedgerEntry.Kind.REVERSAL,
-              LedgerEntry.Kind.COMMITMENT_RELEASED]
 SETTLED_STATES = [SettlementState.APPROVED, SettlementState.PAID]
 
 
@@ -68,10 +65,13 @@ def settlement_account(*, claim: Claim, section: CoverageSection) -> InsuranceYe
     return account
 
 
-def settlement_terms(*, claim: Claim, section: CoverageSection) -> calc.SettlementTerms:
-    """Sum insured, deductible (and its rule), sublimits and exempt categories of the section."""
+def settlement_terms(
+    *, claim: Claim, section: CoverageSection, book: MoneyBook | None = None
+) -> calc.SettlementTerms:
+    """Sum insured, deductible (and its rule), sublimits and exempt categories of the section,
+    for the categories of the claim's cost lines (the only ones the arithmetic looks at)."""
+    book = book or MoneyBook.load(claim)
     module = section.module
-    links = ModuleCostCategory.objects.filter(module=module).select_related("category")
     first_8_hours_loss = None
     if module.deductible_rule == DeductibleRule.FIRST_8_HOURS:
         first_8_hours_loss = (
@@ -80,7 +80,7 @@ def settlement_terms(*, claim: Claim, section: CoverageSection) -> calc.Settleme
             .values_list("first_8_hours_loss", flat=True)
             .first()
         ) or ZERO
-    categories = CostCategory.objects.all()
+    categories = book.categories().values()
     return calc.SettlementTerms(
         sum_insured=section.sum_insured,
         deductible=section.deductible,
@@ -91,9 +91,7 @@ def settlement_terms(*, claim: Claim, section: CoverageSection) -> calc.Settleme
             c.code for c in categories if c.deductible_exempt or c.insurer_cost
         ),
         outside_limits=frozenset(c.code for c in categories if not c.erodes_sum_insured),
-        sublimits={
-            link.category.code: link.sublimit for link in links if link.sublimit is not None
-        },
+        sublimits=book.sublimits(section.pk),
         category_names={c.code: c.name for c in categories},
     )
 
@@ -127,10 +125,7 @@ def net_lines(*, claim: Claim, section: CoverageSection) -> list[calc.CostLine]:
 
 
 def committed_on_claim(*, claim: Claim, section: CoverageSection) -> Decimal:
-    total = LedgerEntry.objects.filter(
-        claim=claim, account__section=section, kind__in=COMMITTING
-    ).aggregate(total=Sum("amount"))["total"]
-    return money(total or ZERO)
+    return MoneyBook.load(claim).committed_on_claim(section.pk)
 
 
 @dataclass(frozen=True)
@@ -140,33 +135,26 @@ class SeriesFigures:
     deductible_taken: Decimal = ZERO
     paid_before: Decimal = ZERO
     sublimit_used: dict[str, Decimal] = field(default_factory=dict)
-    claim_numbers: tuple[str, ...] = ()
 
 
-def series_figures(*, claim: Claim, section: CoverageSection) -> SeriesFigures:
+def series_figures(*, book: MoneyBook, section: CoverageSection) -> SeriesFigures:
     """What the rest of the loss event used: the deductible borne by the claim's other sections
     and by the other claims of its series (one loss event, one deductible, read from the ledger),
     and, on the same section, the series' per-loss limit and sublimits."""
-    from claims.money.payees import deductible_borne
-
-    deductible = deductible_borne(claim=claim, section=section, others_only=True)
-    if claim.series_id is None:
+    deductible = book.deductible_borne(section.pk, others_only=True)
+    if book.claim.series_id is None:
         return SeriesFigures(deductible_taken=deductible)
-    others = Claim.objects.filter(series_id=claim.series_id).exclude(pk=claim.pk)
-    used = {
-        row["category__code"]: row["total"]
-        for row in LedgerEntry.objects.filter(
-            claim__in=others, settlement__section=section, kind=LedgerEntry.Kind.SUBLIMIT_USE
-        ).values("category__code").annotate(total=Sum("amount"))
-    }
-    paid_before = LedgerEntry.objects.filter(
-        claim__in=others, account__section=section, kind__in=COMMITTING
-    ).aggregate(total=Sum("amount"))["total"] or ZERO
+    others = book.event_ids - {book.claim.pk}
+    used: dict[str, Decimal] = {}
+    for (code, _year), amount in book.sublimit_used(section.pk, claim_ids=others).items():
+        used[code] = used.get(code, ZERO) + amount
+    paid_before = book.ledger_total(lambda row: row.claim_id in others
+                                    and row.account_section_id == section.pk
+                                    and row.kind in COMMITTING)
     return SeriesFigures(
         deductible_taken=money(deductible),
         paid_before=money(paid_before),
         sublimit_used={code: money(amount) for code, amount in used.items()},
-        claim_numbers=tuple(others.order_by("number").values_list("number", flat=True)),
     )
 
 
@@ -175,11 +163,13 @@ def settlement_preview(
     claim: Claim,
     section: CoverageSection | None = None,
     aggregate_committed: Decimal | None = None,
+    book: MoneyBook | None = None,
 ) -> calc.SettlementResult:
     """The settlement of ``claim`` on ``section`` as it would be approved now.
 
     ``aggregate_committed``: the account's committed figure; the approval passes the one it read
-    under the row lock, a preview reads the current one.
+    under the row lock, a preview reads the current one. ``book``: the claim's money, read once
+    (``MoneyBook.load``) by a caller that needs more than the preview.
     """
     section = claim_section(claim=claim, section=section)
     if aggregate_committed is None:
@@ -187,18 +177,17 @@ def settlement_preview(
         aggregate_committed = InsuranceYearAccount.objects.values_list(
             "committed", flat=True
         ).get(pk=account.pk)
-    series = series_figures(claim=claim, section=section)
+    book = book or MoneyBook.load(claim)
+    series = series_figures(book=book, section=section)
     return calc.calculate_settlement(
-        settlement_terms(claim=claim, section=section),
-        net_lines(claim=claim, section=section),
+        settlement_terms(claim=claim, section=section, book=book),
+        book.net_lines(section.pk),
         aggregate_committed=aggregate_committed,
-        claim_committed=committed_on_claim(claim=claim, section=section),
+        claim_committed=book.committed_on_claim(section.pk),
         series_deductible_taken=series.deductible_taken,
         series_paid_before=series.paid_before,
         series_sublimit_used=series.sublimit_used,
-        outside_paid_before=money(LedgerEntry.objects.filter(
-            claim=claim, settlement__section=section, kind=LedgerEntry.Kind.OUTSIDE_LIMITS,
-        ).aggregate(total=Sum("amount"))["total"] or ZERO),
+        outside_paid_before=book.outside_paid_before(section.pk),
     )
 
 

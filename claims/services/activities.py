@@ -6,51 +6,73 @@ from __future__ import annotations
 import logging
 from datetime import datetime, time, timedelta
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from claims import roles
 from claims.business_days import business_days_after
 from claims.exceptions import PermissionDeniedError, TransitionConflict
-from claims.models import Activity, ActivityTemplate, Claim, InformationRequest
+from claims.models import Activity, ActivityTemplate, Claim, Holiday, InformationRequest
 from claims.notifications import email_after_commit
 from claims.selectors import team_leads_for
 from claims.services.tx import business_action
 from config.audit import audit_record
+from config.rows import RowBatch
 from language.services import language_for_user
 
 logger = logging.getLogger(__name__)
 
 
 def activity_due_at(
-    *, template: ActivityTemplate, emergency: bool, now: datetime, holder=None
+    *, template: ActivityTemplate, emergency: bool, now: datetime, holder=None,
+    closed_days=None,
 ) -> datetime:
     """When an activity opened ``now`` is due: clock hours for an emergency, else business days
-    (the public holidays of the policyholder's country and federal state)."""
+    (the public holidays of the policyholder's country and federal state, and ``closed_days``
+    of the ``Holiday`` table when the caller read them)."""
     if emergency and template.emergency_hours:
         return now + timedelta(hours=template.emergency_hours)
     return business_days_after(
         now, template.business_days, country=getattr(holder, "country", "DE"),
-        region=getattr(holder, "region", ""),
+        region=getattr(holder, "region", ""), closed_days=closed_days,
     )
 
 
-def activities_open_for_state(*, claim: Claim, now: datetime) -> list[Activity]:
+def activities_open_for_state(
+    *, claim: Claim, now: datetime, rows: RowBatch | None = None
+) -> list[Activity]:
     """Complete the open activities of earlier states and open the current state's defaults.
-    Runs inside the caller's transaction."""
-    Activity.objects.filter(
+    Runs inside the caller's transaction; ``rows``: written with the caller's batch of rows.
+    The templates come with the closed days of the ``Holiday`` table (one query)."""
+    superseded = Activity.objects.filter(
         claim=claim, completed_at__isnull=True, information_request__isnull=True,
         template__isnull=False,  # follow-ups of their own (e.g. collecting a deductible) stay
-    ).update(completed_at=now, completion_note=f"Superseded: the claim moved to {claim.state}.")
-    templates = ActivityTemplate.objects.filter(state=claim.state, active=True)
-    return [
-        Activity.objects.create(
+    )
+    note = f"Superseded: the claim moved to {claim.state}."
+    if rows is not None:
+        rows.update(superseded, completed_at=now, completion_note=note)
+    else:
+        superseded.update(completed_at=now, completion_note=note)
+    today = timezone.localtime(now).date()
+    templates = ActivityTemplate.objects.filter(state=claim.state, active=True).annotate(
+        closed_days=ArraySubquery(Holiday.objects.filter(date__gte=today).values("date"))
+    )
+    holder = claim.policy.policyholder
+    activities = [
+        Activity(
             claim=claim, template=template, title=template.title, opened_in_state=claim.state,
             due_at=activity_due_at(template=template, emergency=claim.emergency, now=now,
-                                   holder=claim.policy.policyholder),
+                                   holder=holder, closed_days=template.closed_days),
         )
         for template in templates
     ]
+    for activity in activities:
+        if rows is not None:
+            rows.insert(activity)
+        else:
+            activity.save(force_insert=True)
+    return activities
 
 
 def activity_open_for_request(*, request: InformationRequest) -> Activity:

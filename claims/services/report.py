@@ -18,6 +18,7 @@ from claims.services.numbering import claim_number_next
 from claims.services.tx import business_action
 from config.audit import audit_record
 from config.outbox import enqueue
+from config.rows import RowBatch
 from coverage.money import money
 from policies.models import Policy
 
@@ -70,7 +71,7 @@ def claim_report(
     first-contact activity, write the audit row; confirm to the policyholder after commit
     (``notify=False``: tell nobody, e.g. the demo loader). ``composed=True``: a step of the
     caller's transaction."""
-    if not (roles.is_adjuster(reported_by) or policy.policyholder.user_id == reported_by.pk):
+    if not (policy.policyholder.user_id == reported_by.pk or roles.is_adjuster(reported_by)):
         raise PermissionDeniedError(_("Only the policyholder or an adjuster can report a claim."))
     now = now or timezone.now()
     estimate = money(estimated_amount) if estimated_amount is not None else None
@@ -79,6 +80,7 @@ def claim_report(
         estimated_amount=estimate, claimant_name=claimant_name, claimant_email=claimant_email,
         claimant_address=claimant_address, today=timezone.localdate(now),
     )
+    rows = RowBatch()  # the claim's audit row, activities and messages: one statement
     with business_action(composed=composed):
         claim = Claim(
             number=claim_number_next(year=timezone.localtime(now).year),
@@ -98,20 +100,21 @@ def claim_report(
                 "emergency": emergency, "estimated_amount": estimate,
                 "possible_duplicate_of": getattr(claim.possible_duplicate_of, "number", None),
             },
-            claim_id=claim.pk,
+            claim_id=claim.pk, rows=rows,
         )
-        activities_open_for_state(claim=claim, now=now)
+        activities_open_for_state(claim=claim, now=now, rows=rows)
         if notify:
-            notifications.claim_received(claim=claim)
+            notifications.claim_received(claim=claim, rows=rows)
         if claim.emergency:
             if notify:
                 notifications.emergency_reported(
-                    claim=claim, adjuster_emails=[user.email for user in adjusters()]
+                    claim=claim, adjuster_emails=[user.email for user in adjusters()], rows=rows
                 )
             if policy.product.emergency_hotline:
                 # The 24/7 hotline: a forensics job is proposed at once (the vendors app's task).
-                enqueue("vendors.emergency_job_propose", claim_id=claim.pk)
+                enqueue("vendors.emergency_job_propose", claim_id=claim.pk, rows=rows)
         # Cyber events: the events app's task suggests the claim for the declared events whose
         # window and identifiers it matches (it returns at once when no event covers the date).
-        enqueue("events.claim_suggest_events", claim_id=claim.pk)
+        enqueue("events.claim_suggest_events", claim_id=claim.pk, rows=rows)
+        rows.write()
     return claim

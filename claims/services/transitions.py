@@ -21,6 +21,7 @@ from claims.services.coverage_check import run_coverage_check
 from claims.services.transition_rules import transition_rules
 from claims.services.tx import business_action
 from config.audit import audit_record
+from config.rows import RowBatch
 
 REASON_REQUIRED = {"deny", "withdraw", "reopen"}
 # Claim states that follow the money: only the money services take these transitions (they say
@@ -65,13 +66,15 @@ def _inputs(transition: str, reason: str, payload: dict) -> dict:
 def claim_transition(
     *, claim: Claim, transition: str, by, reason: str = "", payload: dict | None = None,
     money: bool = False, composed: bool = False, now: datetime | None = None,
+    rows: RowBatch | None = None,
 ) -> Claim:
     """Apply ``transition`` (a method name of ``Claim``) as ``by``.
 
     ``money=True``: the money services move the claim to settled or paid (the transitions that
     follow the money, refused to every other door); ``by`` may then be None (the system, e.g. the
     last payment). ``composed=True``: a step of the
-    caller's transaction (the money services run it on the claim they locked).
+    caller's transaction (the money services run it on the claim they locked); ``rows``: the
+    audit row, the activities and the email are written with the caller's batch of rows.
 
     Raises TransitionConflict (409) for a wrong state or a concurrent change,
     PermissionDeniedError (403) for a wrong role, ClaimValidationError (400) for missing input;
@@ -105,15 +108,16 @@ def claim_transition(
             audit_record(
                 actor=by, action="claim.transition", obj=claim, from_value=from_state,
                 to_value=claim.state, reason=reason.strip(),
-                payload={"transition": transition, **payload}, claim_id=claim.pk,
+                payload={"transition": transition, **payload}, claim_id=claim.pk, rows=rows,
             )
             if claim.state == ClaimState.LIABILITY_CHECK:
                 run_coverage_check(claim=claim, by=by, now=now)
             for rule in rules:
                 if rule.apply is not None:
                     rule.apply(claim=claim, transition=transition, by=by, now=now)
-            activities_open_for_state(claim=claim, now=now)
-            notifications.claim_state_changed(claim=claim, source=from_state, target=claim.state)
+            activities_open_for_state(claim=claim, now=now, rows=rows)
+            notifications.claim_state_changed(claim=claim, source=from_state, target=claim.state,
+                                              rows=rows)
     except ConcurrentTransition as error:
         if not composed:
             claim.refresh_from_db()

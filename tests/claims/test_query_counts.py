@@ -108,7 +108,7 @@ def _claim_with_rows(who: dict, rows: int) -> Claim:
 
 PAGES = [
     # the desk: the summary at the top (cover per year, reserves, paid, incurred, activities)
-    ("lead", "/admin/claims/claim/{claim}/change/", 48),
+    ("lead", "/admin/claims/claim/{claim}/change/", 47),
     ("lead", "/api/claims/{claim}/", 6),
     ("holder", "/api/me/claims/{claim}/", 6),
     ("holder", "/portal/claims/{claim}/", 13),

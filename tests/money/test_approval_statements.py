@@ -1,6 +1,5 @@
-"""The SQL one settlement approval runs (issue 17: at most 12 statements). The approval path is
-being rewritten (money v2); until it meets the target this test reports it without failing the
-suite, and the figure stays visible in the test report."""
+"""The SQL one settlement approval runs (issue 17: at most 12 statements): the locks, the claim's
+money book, the payments, the claim's state, the activity templates and one batch of rows."""
 
 from __future__ import annotations
 
@@ -19,8 +18,6 @@ pytestmark = pytest.mark.django_db
 MAX_STATEMENTS = 12  # BEGIN/COMMIT and savepoints are not counted by Django
 
 
-@pytest.mark.xfail(strict=False, reason="issue 17: the approval runs more than 12 statements "
-                   "until the money services are rewritten; tighten to strict after merging")
 def test_one_approval_runs_at_most_twelve_sql_statements(claim, adjuster):
     cost_line_add(claim=claim, category=category("restoration"), amount=Decimal("5000.00"),
                   payee_kind="policyholder", by=adjuster)

@@ -125,7 +125,9 @@ class ClaimReportSerializer(StrictInputSerializer):
     def __init__(self, *args, holder=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["policy"].queryset = (
-            reportable_policies(holder=holder) if holder is not None else Policy.objects.none()
+            # the policy alone: reporting needs none of its sections
+            reportable_policies(holder=holder).prefetch_related(None) if holder is not None
+            else Policy.objects.none()
         )
 
 

@@ -98,6 +98,7 @@ class MyClaimList(PolicyholderMixin, generics.ListCreateAPIView):
         serializer = ClaimReportSerializer(data=request.data, holder=self.holder)
         serializer.is_valid(raise_exception=True)
         claim = claim_report(reported_by=request.user, **serializer.validated_data)
+        claim.open_information_due = None  # a new claim has no open question (no query)
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
 
 

@@ -16,24 +16,24 @@ Financial authority is data (``AuthorityLevel``): above the approver's limit a p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.exceptions import ClaimValidationError, PermissionDeniedError, TransitionConflict
-from claims.models import Claim, ClaimSection, ClaimState
+from claims.models import Claim, ClaimState
+from claims.money.book import MoneyBook
 from claims.money.ledger import ledger_post
 from claims.money.models import (
     OPEN_SETTLEMENT_STATES,
-    CostLine,
     LedgerEntry,
     Payment,
     RansomAgreement,
     Settlement,
     SettlementState,
 )
-from claims.money.payees import PayeeSplit, loss_event_claims, payee_split
+from claims.money.payees import PayeeSplit, payee_split
 from claims.money.selectors import (
     claim_section,
     explanation,
@@ -43,15 +43,15 @@ from claims.money.selectors import (
 )
 from claims.money.services.claim_state import claim_follow_money
 from claims.money.services.common import (
-    approval_limit,
+    authority_of,
     level_needed,
-    lock_accounts,
+    lock_event_accounts,
     require_adjuster,
 )
 from claims.services.tx import business_action
 from config.audit import audit_record
 from config.outbox import enqueue
-from coverage.models import CostCategory
+from config.rows import RowBatch
 from coverage.settlement import AGGREGATE
 from policies.models import CoverageSection, InsuranceYearAccount
 
@@ -60,16 +60,19 @@ APPROVABLE_CLAIM_STATES = [ClaimState.SETTLEMENT, ClaimState.SETTLED]
 INSURER_COST_STATES = [ClaimState.LIABILITY_CHECK, ClaimState.DEFENDING]
 
 
-def _insurer_cost_only(*, claim: Claim, section: CoverageSection) -> bool:
-    codes = {line.category for line in net_lines(claim=claim, section=section)}
-    insurer = set(CostCategory.objects.filter(insurer_cost=True).values_list("code", flat=True))
+def _insurer_cost_only(*, book: MoneyBook, section: CoverageSection) -> bool:
+    codes = {line.category for line in book.net_lines(section.pk)}
+    insurer = {code for code, category in book.categories().items() if category.insurer_cost}
     return bool(codes) and codes <= insurer
 
 
-def _check_claim_state(*, claim: Claim, section: CoverageSection, states, doing: str) -> None:
+def _check_claim_state(*, claim: Claim, section: CoverageSection, states, doing: str,
+                       book: MoneyBook | None = None) -> None:
     if claim.state in states:
         return
-    if claim.state in INSURER_COST_STATES and _insurer_cost_only(claim=claim, section=section):
+    if claim.state in INSURER_COST_STATES and _insurer_cost_only(
+        book=book or MoneyBook.load(claim), section=section
+    ):
         return
     state = ClaimState(claim.state).label.lower()
     if claim.state in INSURER_COST_STATES:
@@ -134,64 +137,70 @@ def settlement_approve(*, settlement: Settlement, by) -> Settlement:
     row lock, write the ledger (commitment, the deductible owed by the insured and what is taken
     from the insured's payments), the payments and the audit; move the claim to settled once every
     section is decided; enqueue the payments (published after commit). Returns the settlement
-    re-read, in its new state: approved, pending_team_lead (above ``by``'s authority, waiting for
+    in its new state: approved, pending_team_lead (above ``by``'s authority, waiting for
     the lowest level that may approve it) or refused (nothing to pay, the reason recorded).
-    Raises PermissionDeniedError / TransitionConflict with nothing changed."""
+    Raises PermissionDeniedError / TransitionConflict with nothing changed.
+
+    Issue 17: the reads are the locks, the claim's ``MoneyBook`` and the activity templates; the
+    rows it writes go out together (``RowBatch``) but for the payments and the claim's state."""
+    authority = authority_of(by)  # with the names of by's groups: one query
     require_adjuster(by, _("approve settlements"))
-    claim = settlement.claim
-    event = loss_event_claims(claim)
-    event_accounts = [
-        *ClaimSection.objects.filter(claim__in=event).exclude(account=None)
-        .values_list("account_id", flat=True),
-        *Claim.objects.filter(pk__in=event).exclude(coverage_account=None)
-        .values_list("coverage_account_id", flat=True),
-        *Settlement.objects.filter(claim__in=event).values_list("account_id", flat=True),
-    ]
     now = timezone.now()
+    rows = RowBatch()
     with business_action():
-        accounts = lock_accounts([settlement.account_id, *event_accounts])
+        accounts = lock_event_accounts(settlement)
         account = accounts[settlement.account_id]
-        claim = Claim.objects.select_for_update().get(pk=settlement.claim_id)
-        locked = Settlement.objects.select_for_update().select_related("section__module").get(
-            pk=settlement.pk
+        # The claim's row first, then the settlement's (every money service locks in that order).
+        locked = (
+            Settlement.objects.select_for_update(of=("claim", "self"))
+            .select_related("claim__policy__policyholder", "section__module")
+            .get(pk=settlement.pk)
         )
-        _check_open(locked=locked, claim=claim, by=by)
-        _check_ransom(claim=claim, section=locked.section)
+        claim = locked.claim
+        book = MoneyBook.load(claim)
+        _check_open(locked=locked, claim=claim, by=by, book=book)
+        _check_ransom(claim=claim, section=locked.section, book=book)
         result = settlement_preview(
-            claim=claim, section=locked.section, aggregate_committed=account.committed
+            claim=claim, section=locked.section, aggregate_committed=account.committed, book=book
         )
-        split = payee_split(claim=claim, section=locked.section, result=result)
-        decision = _decide(locked=locked, result=result, split=split, by=by)
+        split = payee_split(claim=claim, section=locked.section, result=result, book=book)
+        decision = _decide(locked=locked, result=result, split=split, by=by,
+                           limit=authority.limit)
         from_state = locked.state
         locked.limited_by = list(result.limited_by)
         locked.explanation = {**explanation(result), "payees": _payees_json(split)}
+        changed = ["state", "limited_by", "explanation"]
         if decision.action == "escalated":
             locked.escalate()
             locked.escalated_by = by
             locked.required_level = decision.level
-            locked.save()
+            rows.save(locked, [*changed, "escalated_by", "required_level"])
             audit_record(
                 actor=by, action="money.settlement_escalated", obj=locked,
                 from_value=from_state, to_value=locked.state, reason=decision.reason,
                 payload={"payable": result.payable,
                          "required_level": getattr(decision.level, "name", None)},
-                claim_id=claim.pk,
+                claim_id=claim.pk, rows=rows,
             )
         elif decision.action == "refused":
             locked.refuse()
             locked.refusal_reason = decision.reason
             locked.deductible_taken = result.deductible  # a decision: nothing is due
             locked.decided_by, locked.decided_at = by, now
-            locked.save()
-            _sublimit_use(locked=locked, claim=claim, account=account, result=result, by=by)
+            rows.save(locked, [*changed, "refusal_reason", "deductible_taken", "decided_by",
+                               "decided_at"])
+            _sublimit_use(locked=locked, claim=claim, account=account, result=result, by=by,
+                          book=book, rows=rows)
             audit_record(
                 actor=by, action="money.settlement_refused", obj=locked, from_value=from_state,
                 to_value=locked.state, reason=decision.reason,
-                payload={"limited_by": list(result.limited_by)}, claim_id=claim.pk,
+                payload={"limited_by": list(result.limited_by)}, claim_id=claim.pk, rows=rows,
             )
         else:
             _commit(locked=locked, claim=claim, account=account, result=result, split=split,
-                    by=by, now=now)
+                    by=by, now=now, book=book, rows=rows)
+            rows.save(locked, [*changed, "approved_amount", "deductible_taken", "decided_by",
+                               "decided_at"])
             audit_record(
                 actor=by, action="money.settlement_approved", obj=locked,
                 from_value=from_state, to_value=locked.state,
@@ -200,10 +209,12 @@ def settlement_approve(*, settlement: Settlement, by) -> Settlement:
                          "account": account.pk, "committed_after": account.committed,
                          "deductible_owed": split.deductible_owed,
                          "deducted": split.deducted, "paid_out": split.cash},
-                claim_id=claim.pk,
+                claim_id=claim.pk, rows=rows,
             )
-        _claim_after_decision(claim=claim, by=by, now=now)
-    return Settlement.objects.get(pk=settlement.pk)
+        book.settlement_changed(locked)
+        _claim_after_decision(claim=claim, by=by, now=now, book=book, rows=rows)
+        rows.write()
+    return locked
 
 
 def _payees_json(split: PayeeSplit) -> list[dict]:
@@ -218,56 +229,42 @@ def _payees_json(split: PayeeSplit) -> list[dict]:
 
 def sections_to_decide(*, claim: Claim) -> list[CoverageSection]:
     """The sections of ``claim`` with cost lines that have no decision yet."""
-    section_ids = set(CostLine.objects.filter(claim=claim).values_list("section_id", flat=True))
-    pending = []
-    for section in CoverageSection.objects.filter(pk__in=section_ids).order_by("pk"):
-        if not net_lines(claim=claim, section=section):
-            continue
-        settlements = Settlement.objects.filter(claim=claim, section=section)
-        if settlements.filter(state__in=OPEN_SETTLEMENT_STATES).exists():
-            pending.append(section)
-            continue
-        decided = settlements.filter(state__in=[SettlementState.APPROVED, SettlementState.PAID])
-        refused_as_nothing_due = settlements.filter(state=SettlementState.REFUSED,
-                                                    deductible_taken__isnull=False)
-        if not (decided.exists() or refused_as_nothing_due.exists()):
-            pending.append(section)
-    return pending
+    pending = MoneyBook.load(claim).sections_to_decide()
+    return list(CoverageSection.objects.filter(pk__in=pending).order_by("pk"))
 
 
-def _claim_after_decision(*, claim: Claim, by, now) -> None:
+def _claim_after_decision(*, claim: Claim, by, now, book: MoneyBook, rows: RowBatch) -> None:
     """The claim is settled once every section with cost lines is decided and something was
     approved; with nothing left to pay it is paid at once."""
-    if claim.state != ClaimState.SETTLEMENT or sections_to_decide(claim=claim):
+    if claim.state != ClaimState.SETTLEMENT or book.sections_to_decide():
         return
-    approved = Settlement.objects.filter(
-        claim=claim, state__in=[SettlementState.APPROVED, SettlementState.PAID]
-    )
-    if not approved.exists():
+    decided = [row["state"] for row in book.claim_settlements()
+               if row["state"] in (SettlementState.APPROVED, SettlementState.PAID)]
+    if not decided:
         return
     claim_follow_money(claim=claim, transition="approve_settlement", by=by, now=now,
-                       reason="Every section of the claim is decided.")
-    if not (Payment.objects.filter(claim=claim, status=Payment.Status.PENDING).exists()
-            or approved.filter(state=SettlementState.APPROVED).exists()):
+                       reason="Every section of the claim is decided.", rows=rows)
+    if not (book.payments_pending() or SettlementState.APPROVED in decided):
+        rows.write()  # the next move closes the activities this one opened
         claim_follow_money(claim=claim, transition="mark_paid", by=None, now=now,
-                           reason="Nothing is left to pay.")
+                           reason="Nothing is left to pay.", rows=rows)
 
 
-def _check_open(*, locked: Settlement, claim: Claim, by) -> None:
+def _check_open(*, locked: Settlement, claim: Claim, by, book: MoneyBook) -> None:
     if locked.state not in OPEN_SETTLEMENT_STATES:
         raise TransitionConflict(
             _("Settlement %(locked)s is already %(state)s.") % {
                 "locked": locked.pk, "state": SettlementState(locked.state).label.lower()}
         )
     _check_claim_state(claim=claim, section=locked.section, states=APPROVABLE_CLAIM_STATES,
-                       doing=_("approved"))
+                       doing=_("approved"), book=book)
 
 
-def _check_ransom(*, claim: Claim, section: CoverageSection) -> None:
+def _check_ransom(*, claim: Claim, section: CoverageSection, book: MoneyBook) -> None:
     """A ransom is approved only after a recorded agreement (who, when, police report)."""
-    needs = set(CostCategory.objects.filter(requires_agreement=True).values_list("code",
-                                                                                flat=True))
-    lines = {line.category for line in net_lines(claim=claim, section=section)}
+    needs = {code for code, category in book.categories().items()
+             if category.requires_agreement}
+    lines = {line.category for line in book.net_lines(section.pk)}
     if lines & needs and not RansomAgreement.objects.filter(claim=claim).exists():
         raise TransitionConflict(
             _("A ransom is paid only after agreement: record who at the insurer agreed, when, "
@@ -275,7 +272,8 @@ def _check_ransom(*, claim: Claim, section: CoverageSection) -> None:
         )
 
 
-def _decide(*, locked: Settlement, result, split: PayeeSplit, by) -> _Decision:
+def _decide(*, locked: Settlement, result, split: PayeeSplit, by,
+            limit: Decimal | None) -> _Decision:
     nothing = split.cash <= 0 and not split.deductible_owed and not split.offsets
     if result.payable <= 0 and (nothing or AGGREGATE in result.limited_by):
         if AGGREGATE in result.limited_by:
@@ -287,7 +285,6 @@ def _decide(*, locked: Settlement, result, split: PayeeSplit, by) -> _Decision:
             ))
         return _Decision("refused", _("Nothing is due: everything payable on this claim is "
                                       "already committed, or the deductible takes it all."))
-    limit = approval_limit(by)
     if limit is None or result.payable <= limit:
         return _Decision("approved")
     level = level_needed(result.payable)
@@ -309,75 +306,71 @@ def _decide(*, locked: Settlement, result, split: PayeeSplit, by) -> _Decision:
 
 
 def _commit(*, locked: Settlement, claim: Claim, account: InsuranceYearAccount, result,
-            split: PayeeSplit, by, now) -> None:
-    """Commit ``result.payable`` on the locked account: ledger, account, payments, outbox."""
+            split: PayeeSplit, by, now, book: MoneyBook, rows: RowBatch) -> None:
+    """Commit ``result.payable`` on the locked account: ledger, account, payments, outbox (the
+    payments are inserted at once: their messages name them; the rest goes with ``rows``)."""
     amount = result.payable
     locked.approve()
     locked.approved_amount = amount
     locked.deductible_taken = result.deductible
     locked.decided_by, locked.decided_at = by, now
-    locked.save()
     key = locked.idempotency_key
+    posting = {"account": account, "settlement_id": locked.pk, "by": by, "rows": rows}
     if result.committing > 0:
-        ledger_post(account=account, claim_id=claim.pk, settlement_id=locked.pk,
-                    kind=LedgerEntry.Kind.COMMITMENT, amount=result.committing,
-                    idempotency_key=f"commitment:{key}", by=by,
-                    reason=f"Settlement {locked.pk} approved")
+        ledger_post(claim_id=claim.pk, kind=LedgerEntry.Kind.COMMITMENT,
+                    amount=result.committing, idempotency_key=f"commitment:{key}",
+                    reason=f"Settlement {locked.pk} approved", **posting)
     if result.outside_limits > 0:
-        ledger_post(account=account, claim_id=claim.pk, settlement_id=locked.pk,
-                    kind=LedgerEntry.Kind.OUTSIDE_LIMITS, amount=result.outside_limits,
-                    idempotency_key=f"outside-limits:{key}", by=by,
-                    reason=f"Settlement {locked.pk}: paid on top of the sum insured")
+        ledger_post(claim_id=claim.pk, kind=LedgerEntry.Kind.OUTSIDE_LIMITS,
+                    amount=result.outside_limits, idempotency_key=f"outside-limits:{key}",
+                    reason=f"Settlement {locked.pk}: paid on top of the sum insured", **posting)
     if split.deductible_owed > 0:
-        ledger_post(account=account, claim_id=claim.pk, settlement_id=locked.pk,
-                    kind=LedgerEntry.Kind.DEDUCTIBLE_OWED, amount=split.deductible_owed,
-                    idempotency_key=f"deductible-owed:{key}", by=by,
-                    reason=f"Deductible of settlement {locked.pk}: the insured's share")
+        ledger_post(claim_id=claim.pk, kind=LedgerEntry.Kind.DEDUCTIBLE_OWED,
+                    amount=split.deductible_owed, idempotency_key=f"deductible-owed:{key}",
+                    reason=f"Deductible of settlement {locked.pk}: the insured's share",
+                    **posting)
     for claim_id, taken in split.offsets:
-        ledger_post(account=account, claim_id=claim_id, settlement_id=locked.pk,
-                    kind=LedgerEntry.Kind.DEDUCTIBLE_OFFSET, amount=-taken,
-                    idempotency_key=f"deductible-offset:{key}:{claim_id}", by=by,
+        ledger_post(claim_id=claim_id, kind=LedgerEntry.Kind.DEDUCTIBLE_OFFSET, amount=-taken,
+                    idempotency_key=f"deductible-offset:{key}:{claim_id}",
                     reason=f"Deductible taken from the insured's payment of settlement "
-                           f"{locked.pk}")
-    _sublimit_use(locked=locked, claim=claim, account=account, result=result, by=by)
-    created = 0
-    for index, share in enumerate(split.shares):
-        if share.amount <= 0:
-            continue
-        payment = Payment.objects.create(
+                           f"{locked.pk}", **posting)
+    _sublimit_use(locked=locked, claim=claim, account=account, result=result, by=by, book=book,
+                  rows=rows)
+    payments = [
+        Payment(
             settlement=locked, claim=claim, account=account, payee_kind=share.payee_kind,
             payee_name=share.payee_name, vendor_id=share.vendor_id, amount=share.amount,
             idempotency_key=f"payment:{key}:{index}", attempts=1, last_enqueued_at=now,
         )
-        enqueue("money.payment_execute", payment_id=payment.pk)
-        created += 1
-    if not created:  # the deductible took it all: nothing leaves the house
+        for index, share in enumerate(split.shares) if share.amount > 0
+    ]
+    for payment in Payment.objects.bulk_create(payments):
+        enqueue("money.payment_execute", payment_id=payment.pk, rows=rows)
+    if not payments:  # the deductible took it all: nothing leaves the house
         locked.mark_paid()
-        locked.save(update_fields=["state"])
     if split.still_owed > 0:
         from claims.money.services.receivables import receivable_activity_open
 
         receivable_activity_open(claim=claim, now=now)
 
 
-def _sublimit_use(*, locked: Settlement, claim: Claim, account, result, by) -> None:
+def _sublimit_use(*, locked: Settlement, claim: Claim, account, result, by, book: MoneyBook,
+                  rows: RowBatch) -> None:
     """Record on the ledger what the claim's section now uses of each per-loss sublimit (the
     change since its earlier settlements): a series reads its sublimit use from here."""
     used_before = {
-        row["category_id"]: row["total"]
-        for row in LedgerEntry.objects.filter(
-            claim=claim, settlement__section=locked.section,
-            kind=LedgerEntry.Kind.SUBLIMIT_USE,
-        ).values("category_id").annotate(total=Sum("amount"))
+        category_id: total for (_, category_id), total
+        in book.sublimit_used(locked.section_id, claim_ids={claim.pk}).items()
     }
     codes = {row.category: row for row in result.categories if row.sublimit is not None}
-    for category in CostCategory.objects.filter(code__in=codes).order_by("pk"):
+    categories = [category for code, category in book.categories().items() if code in codes]
+    for category in sorted(categories, key=lambda category: category.pk):
         delta = codes[category.code].covered - used_before.get(category.pk, 0)
         if delta:
             ledger_post(account=account, claim_id=claim.pk, settlement_id=locked.pk,
                         kind=LedgerEntry.Kind.SUBLIMIT_USE, amount=delta, category=category,
                         idempotency_key=f"sublimit:{locked.idempotency_key}:{category.code}",
-                        by=by, reason=f"Sublimit of {category.name} used")
+                        by=by, reason=f"Sublimit of {category.name} used", rows=rows)
 
 
 def settlement_refuse(*, settlement: Settlement, by, reason: str) -> Settlement:
