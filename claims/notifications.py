@@ -34,7 +34,7 @@ def _holder_name(claim: Claim) -> str:
 def _to_holder(claim: Claim):
     """Inside: the policyholder's language (their choice, else German)."""
     holder = claim.policy.policyholder
-    return in_language_of(holder.user, email=holder.email)
+    return in_language_of(user_id=holder.user_id, email=holder.email)
 
 
 def claim_received(*, claim: Claim, rows: RowBatch | None = None) -> None:

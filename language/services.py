@@ -45,10 +45,14 @@ def language_set(*, user, language: str) -> LanguagePreference:
 
 
 @contextmanager
-def in_language_of(user=None, *, email: str | None = None) -> Iterator[str]:
-    """Render inside the block in the recipient's language (their emails, their PDFs)."""
-    if user is not None and getattr(user, "pk", None):
-        language = language_for_user(user)
+def in_language_of(user=None, *, user_id: int | None = None,
+                   email: str | None = None) -> Iterator[str]:
+    """Render inside the block in the recipient's language (their emails, their PDFs); the user
+    or only their id (``user_id``: no query for the user)."""
+    user_id = user_id or getattr(user, "pk", None)
+    if user_id:
+        language = (LanguagePreference.objects.filter(user_id=user_id)
+                    .values_list("language", flat=True).first()) or settings.LANGUAGE_CODE
     else:
         language = language_for_email(email or "")
     with translation.override(language):

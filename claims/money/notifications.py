@@ -15,7 +15,7 @@ from language.services import in_language_of
 def claim_paid(*, claim: Claim, rows: RowBatch | None = None) -> None:
     """To the policyholder: the last payment of the claim was made."""
     holder = claim.policy.policyholder
-    with in_language_of(holder.user, email=holder.email):
+    with in_language_of(user_id=holder.user_id, email=holder.email):
         email_after_commit(
             rows=rows,
             subject=_("Your claim %(number)s has been paid") % {"number": claim.number},

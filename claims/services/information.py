@@ -35,7 +35,7 @@ def information_request_open(
         reason=question, payload={"kind": kind, "due_date": due_date}, claim_id=claim.pk,
     )
     holder = claim.policy.policyholder
-    with in_language_of(holder.user, email=holder.email):
+    with in_language_of(user_id=holder.user_id, email=holder.email):
         email_after_commit(
             subject=_("Claim %(number)s: we need information from you") % {"number": claim.number},
             body=_("%(question)s\n\nPlease answer in the portal by %(date)s.\n") % {

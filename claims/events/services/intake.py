@@ -120,7 +120,7 @@ def event_report_register(*, report_id: int) -> Claim | None:
             report.processed_at = timezone.now()
             report.save(update_fields=["status", "error", "processed_at"])
             holder = report.policy.policyholder
-            with in_language_of(holder.user, email=holder.email):
+            with in_language_of(user_id=holder.user_id, email=holder.email):
                 email_after_commit(
                     subject=_("Your report under %(event)s could not be registered") % {
                         "event": report.event},
