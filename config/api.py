@@ -19,6 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from claims.exceptions import ClaimsError
 from coverage.settlement import SettlementInputError
+from language.money import format_amount
 
 
 def _fields(detail) -> dict:
@@ -61,7 +62,7 @@ def exception_handler(exc, context):
         )
     if isinstance(exc, SettlementInputError):
         return error_response(status_code=status.HTTP_400_BAD_REQUEST, code="invalid",
-                              message=str(exc))
+                              message=exc.text(_, format_amount))
     if isinstance(exc, DataError):
         # A value the database cannot hold (a NUL character, a number out of range) that no
         # validator caught: the input's fault, so a 400 rather than a 500.

@@ -18,6 +18,22 @@ from django.utils.translation import gettext as _
 RETRY_AFTER_SECONDS = 5
 UNAVAILABLE = (OperationalError, InterfaceError)
 
+# The 500 page when even rendering the template fails (a broken catalogue, a template error): the
+# handler must answer whatever happened. Static, in both languages.
+STATIC_500 = (
+    '<!doctype html>\n<html lang="de"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>Etwas ist schiefgegangen · Something went wrong</title>"
+    '<link rel="stylesheet" href="/static/css/site.css"></head>\n'
+    '<body><main id="content"><h1>Bei uns ist etwas schiefgegangen</h1>\n'
+    "<p>Nichts von Ihren Eingaben wurde halb gespeichert. Bitte versuchen Sie es in einer Minute "
+    "erneut; wenn es weiterhin auftritt, rufen Sie uns an.</p>\n"
+    '<h1 lang="en">Something went wrong on our side</h1>\n'
+    '<p lang="en">Nothing you entered was half-saved. Please try again in a minute; if it keeps '
+    "happening, call us.</p>\n"
+    '<p><a href="/">Zur Startseite · Back to the start page</a></p></main></body></html>\n'
+)
+
 
 def database_unavailable(error: BaseException | None) -> bool:
     """Is ``error`` (or what caused it) a lost or refused database connection?"""
@@ -54,4 +70,10 @@ def server_error(request):
                        "fields": {}}},
             status=500,
         )
-    return HttpResponse(loader.get_template("500.html").render({}), status=500)
+    try:
+        # Rendered without the request (the context processors would ask the database), in the
+        # language the locale middleware chose for it.
+        page = loader.get_template("500.html").render({})
+    except Exception:  # noqa: BLE001 - the 500 handler must never fail itself
+        page = STATIC_500
+    return HttpResponse(page, status=500)

@@ -4,11 +4,17 @@ arithmetic'): sublimits, deductible, per-loss limit, annual aggregate.
 Pure and framework-free: plain dataclasses in, a frozen result out, no database. Every amount is a
 ``Decimal`` with two places, quantized half-up by ``money()`` at each step; floats are refused.
 The catalogue (sublimits, exempt categories, deductible rule) is data the caller passes in.
+
+The explanation is data too: each ``Step`` is a message code with its arguments (amounts as
+``Decimal``, a category as its code) and ``render_step`` turns it into a sentence with the
+translation and the money format the caller passes (the pages and the API use gettext and the
+reader's format; ``SettlementResult.steps`` holds the English wording for logs and the audit
+trail). The messages are marked with ``gettext_noop`` so that ``makemessages`` finds them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -29,13 +35,160 @@ MAX_AMOUNT = Decimal("999999999999.99")
 MAX_AGGREGATE_FACTOR = 32767
 
 
-class SettlementInputError(ValueError):
-    """An input the settlement cannot use; ``field`` names it, e.g. ``lines[0].amount``."""
+def gettext_noop(message: str) -> str:
+    """Marks a message for ``makemessages`` (Django's own name for it); translated when shown."""
+    return message
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+
+def _same(text: str) -> str:
+    return text
+
+
+class SettlementInputError(ValueError):
+    """An input the settlement cannot use; ``field`` names it, e.g. ``lines[0].amount``.
+    ``message`` is the English message (a ``%(name)s`` template when ``args`` are given);
+    ``text()`` says it in the reader's language."""
+
+    def __init__(self, field: str, message: str, args: Mapping[str, object] | None = None) -> None:
         self.field = field
-        self.message = message
+        self.template = message
+        self.message_args = dict(args) if args is not None else None
+        self.message = self._message(_same, _eur)
+        super().__init__(f"{field}: {self.message}")
+
+    def __reduce__(self):
+        return (type(self), (self.field, self.template, self.message_args))
+
+    def _message(self, translate: Callable[[str], str], amount: Callable[[Decimal], str]) -> str:
+        if self.message_args is None:
+            return translate(self.template)
+        return translate(self.template) % {
+            name: amount(value) if isinstance(value, Decimal) else value
+            for name, value in self.message_args.items()
+        }
+
+    def text(self, translate: Callable[[str], str] = _same,
+             amount: Callable[[Decimal], str] | None = None) -> str:
+        """``field: message`` with the message translated and its amounts formatted."""
+        return f"{self.field}: {self._message(translate, amount or _eur)}"
+
+
+# The explanation's messages by code. A step's ``notes`` are clauses added to its sentence: in
+# brackets joined by "; " for the deductible steps, else each after a comma.
+MESSAGES: dict[str, str] = {
+    "category": gettext_noop("%(category)s: %(claimed)s claimed"),
+    "category_over_sublimit": gettext_noop(
+        "%(category)s: %(claimed)s claimed, sublimit %(sublimit)s, %(uncovered)s not covered"),
+    "category_over_sublimit_series": gettext_noop(
+        "%(category)s: %(claimed)s claimed, sublimit %(sublimit)s (%(used)s of it used by other "
+        "claims of the series), %(uncovered)s not covered"),
+    "category_within_sublimit": gettext_noop(
+        "%(category)s: %(claimed)s claimed, within the sublimit of %(sublimit)s"),
+    "category_within_sublimit_series": gettext_noop(
+        "%(category)s: %(claimed)s claimed, within the sublimit of %(sublimit)s (%(used)s of it "
+        "used by other claims of the series)"),
+    "outside_limits": gettext_noop("paid on top of the sum insured"),
+    "deductible_exempt": gettext_noop("no deductible"),
+    "covered": gettext_noop("Covered %(covered)s of %(claimed)s claimed"),
+    "covered_above_sublimits": gettext_noop(
+        "Covered %(covered)s of %(claimed)s claimed; %(uncovered)s above sublimits not covered"),
+    "deductible_taken": gettext_noop(
+        "Deductible %(deductible)s taken from %(non_exempt)s of non-exempt costs"),
+    "deductible_none": gettext_noop("No deductible taken"),
+    "first_8_hours": gettext_noop(
+        "loss of the first 8 hours %(loss)s, at least the chosen %(chosen)s"),
+    "series_deductible_borne": gettext_noop(
+        "%(effective)s already borne by other claims of the series"),
+    "series_deductible_part": gettext_noop(
+        "%(taken)s of %(effective)s already borne by other claims of the series"),
+    "nothing_subject_to_deductible": gettext_noop("none of the covered costs is subject to it"),
+    "deductible_capped": gettext_noop("never more than the non-exempt costs"),
+    "per_loss_capped": gettext_noop(
+        "Capped at the sum insured of %(sum_insured)s per loss: %(after_deductible)s after the "
+        "deductible, %(not_covered)s not covered"),
+    "per_loss_capped_series": gettext_noop(
+        "Capped at the sum insured of %(sum_insured)s per loss (%(series_paid)s of it already "
+        "used by other claims of the series): %(after_deductible)s after the deductible, "
+        "%(not_covered)s not covered"),
+    "per_loss_within": gettext_noop(
+        "Total after the deductible %(claim_total)s, within the sum insured of %(sum_insured)s "
+        "per loss"),
+    "per_loss_within_series": gettext_noop(
+        "Total after the deductible %(claim_total)s, within the sum insured of %(sum_insured)s "
+        "per loss (%(series_paid)s of it already used by other claims of the series)"),
+    "claim_committed": gettext_noop("Already committed on this claim %(committed)s; due %(due)s"),
+    "aggregate_short": gettext_noop(
+        "Aggregate: %(left)s left of %(annual)s in this insurance year; %(not_payable)s not "
+        "payable"),
+    "aggregate_left": gettext_noop(
+        "Aggregate: %(left)s left of %(annual)s in this insurance year; %(remaining)s left after "
+        "this payment"),
+    "outside_due": gettext_noop("On top of the sum insured: %(amount)s"),
+    "payable": gettext_noop("Payable %(payable)s"),
+}
+BRACKETED_NOTES = frozenset({"deductible_taken", "deductible_none"})
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of the explanation: a code of ``MESSAGES``, its arguments (amounts as
+    ``Decimal``, ``category`` as a category code) and the clauses added to it."""
+
+    code: str
+    args: Mapping[str, object] = field(default_factory=dict)
+    notes: tuple[Step, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        """Amounts as strings with two places (the API's and the stored explanation's format)."""
+        data: dict[str, object] = {
+            "code": self.code,
+            "args": {name: fmt(value) if isinstance(value, Decimal) else value
+                     for name, value in self.args.items()},
+        }
+        if self.notes:
+            data["notes"] = [note.to_json() for note in self.notes]
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Step:
+        """The step of ``to_json``; raises ``ValueError`` on anything else."""
+        if not isinstance(data, Mapping) or data.get("code") not in MESSAGES:
+            raise ValueError(f"not a settlement step: {data!r}")
+        args = data.get("args") or {}
+        notes = data.get("notes") or []
+        if not isinstance(args, Mapping) or not isinstance(notes, list):
+            raise ValueError(f"not a settlement step: {data!r}")
+        return cls(
+            str(data["code"]),
+            {str(name): str(value) if name == "category" else Decimal(str(value))
+             for name, value in args.items()},
+            tuple(cls.from_json(note) for note in notes),
+        )
+
+
+def render_step(
+    step: Step,
+    *,
+    translate: Callable[[str], str] = _same,
+    amount: Callable[[Decimal], str] | None = None,
+    category: Callable[[str], str] = _same,
+) -> str:
+    """The step as a sentence: ``translate`` its message (and its notes'), amounts through
+    ``amount`` (default ``1,500.00``), the category code through ``category`` (its name)."""
+    amount = amount or _eur
+    values = {
+        name: category(value) if name == "category" else
+        amount(value) if isinstance(value, Decimal) else value
+        for name, value in step.args.items()
+    }
+    text = translate(MESSAGES[step.code]) % values
+    notes = [render_step(note, translate=translate, amount=amount, category=category)
+             for note in step.notes]
+    if not notes:
+        return text
+    if step.code in BRACKETED_NOTES:
+        return f"{text} ({'; '.join(notes)})"
+    return ", ".join([text, *notes])
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,8 +237,9 @@ class SettlementResult:
     aggregate_remaining: Decimal
     limited_by: tuple[str, ...]
     categories: tuple[CategoryBreakdown, ...]
-    steps: tuple[str, ...]
+    steps: tuple[str, ...]  # the explanation in English (logs, the audit trail)
     outside_limits: Decimal = ZERO  # of ``payable``: paid on top of the sum insured
+    explanation_steps: tuple[Step, ...] = ()  # the explanation as data, for ``render_step``
 
     @property
     def committing(self) -> Decimal:
@@ -125,13 +279,15 @@ def calculate_settlement(
     """
     sum_insured = _amount("sum_insured", terms.sum_insured)
     if sum_insured == ZERO:
-        raise SettlementInputError("sum_insured", "must be more than 0.00")
+        raise SettlementInputError("sum_insured", gettext_noop("must be more than %(min)s"),
+                                   {"min": ZERO})
     chosen = _amount("deductible", terms.deductible)
     factor = terms.aggregate_factor
     if isinstance(factor, bool) or not isinstance(factor, int):
-        raise SettlementInputError("aggregate_factor", "must be a whole number")
+        raise SettlementInputError("aggregate_factor", gettext_noop("must be a whole number"))
     if not 1 <= factor <= MAX_AGGREGATE_FACTOR:
-        raise SettlementInputError("aggregate_factor", f"must be from 1 to {MAX_AGGREGATE_FACTOR}")
+        raise SettlementInputError("aggregate_factor", gettext_noop("must be from 1 to %(max)s"),
+                                   {"max": MAX_AGGREGATE_FACTOR})
     first_8_hours_loss = _first_8_hours_loss(terms)
     exempt = _exempt(terms.deductible_exempt)
     outside = _exempt(terms.outside_limits, "outside_limits")
@@ -150,7 +306,7 @@ def calculate_settlement(
         for code, value in _mapping("series_sublimit_used", series_sublimit_used or {}).items()
     }
 
-    steps: list[str] = []
+    steps: list[Step] = []
     limited_by: set[str] = set()
     name = _namer(terms.category_names)
 
@@ -164,26 +320,31 @@ def calculate_settlement(
         categories.append(
             CategoryBreakdown(code, claimed, covered, uncovered, sublimit, code in exempt)
         )
-        text = f"{name(code)}: {_eur(claimed)} claimed"
-        used_note = f" ({_eur(used)} of it used by other claims of the series)" if used else ""
+        args: dict[str, object] = {"category": code, "claimed": claimed}
+        series = "_series" if used else ""
+        if used:
+            args["used"] = used
         if uncovered:
             limited_by.add(SUBLIMIT)
-            text += f", sublimit {_eur(sublimit)}{used_note}, {_eur(uncovered)} not covered"
+            message = f"category_over_sublimit{series}"
+            args.update(sublimit=sublimit, uncovered=uncovered)
         elif sublimit is not None:
-            text += f", within the sublimit of {_eur(sublimit)}{used_note}"
-        if code in outside:
-            text += ", paid on top of the sum insured"
-        elif code in exempt:
-            text += ", no deductible"
-        steps.append(text)
+            message = f"category_within_sublimit{series}"
+            args["sublimit"] = sublimit
+        else:
+            message = "category"
+        notes = (Step("outside_limits"),) if code in outside else (
+            (Step("deductible_exempt"),) if code in exempt else ())
+        steps.append(Step(message, args, notes))
     claimed = money(sum((c.claimed for c in categories), ZERO))
     covered = money(sum((c.covered for c in categories), ZERO))
     covered_outside = money(sum((c.covered for c in categories if c.category in outside), ZERO))
     uncovered = money(claimed - covered)
-    steps.append(
-        f"Covered {_eur(covered)} of {_eur(claimed)} claimed"
-        + (f"; {_eur(uncovered)} above sublimits not covered" if uncovered else "")
-    )
+    if uncovered:
+        steps.append(Step("covered_above_sublimits",
+                          {"covered": covered, "claimed": claimed, "uncovered": uncovered}))
+    else:
+        steps.append(Step("covered", {"covered": covered, "claimed": claimed}))
 
     # 2. Deductible: once per loss event (shared by a series), only on non-exempt costs.
     effective = chosen if first_8_hours_loss is None else max(chosen, first_8_hours_loss)
@@ -201,45 +362,38 @@ def calculate_settlement(
     # 3. Per-loss limit: the sum insured, shared by a series.
     per_loss_left = max(money(sum_insured - series_paid_before), ZERO)
     claim_total = min(after_deductible, per_loss_left)
-    series_note = (
-        f" ({_eur(series_paid_before)} of it already used by other claims of the series)"
-        if series_paid_before
-        else ""
-    )
+    per_loss: dict[str, object] = {"sum_insured": sum_insured}
+    series = "_series" if series_paid_before else ""
+    if series_paid_before:
+        per_loss["series_paid"] = series_paid_before
     if claim_total < after_deductible:
         limited_by.add(PER_LOSS)
-        steps.append(
-            f"Capped at the sum insured of {_eur(sum_insured)} per loss{series_note}: "
-            f"{_eur(after_deductible)} after the deductible, "
-            f"{_eur(after_deductible - claim_total)} not covered"
-        )
+        steps.append(Step(f"per_loss_capped{series}", {
+            **per_loss, "after_deductible": after_deductible,
+            "not_covered": money(after_deductible - claim_total)}))
     else:
-        steps.append(
-            f"Total after the deductible {_eur(claim_total)}, within the sum insured of "
-            f"{_eur(sum_insured)} per loss{series_note}"
-        )
+        steps.append(Step(f"per_loss_within{series}", {**per_loss, "claim_total": claim_total}))
 
     # 4. What is newly due on this claim, capped at what is left of the annual aggregate.
     due = max(money(claim_total - claim_committed), ZERO)
     if claim_committed:
-        steps.append(f"Already committed on this claim {_eur(claim_committed)}; due {_eur(due)}")
+        steps.append(Step("claim_committed", {"committed": claim_committed, "due": due}))
     annual = money(sum_insured * factor)
     aggregate_left = max(money(annual - aggregate_committed), ZERO)
     payable = min(due, aggregate_left)
     aggregate_remaining = money(aggregate_left - payable)
-    aggregate_text = (
-        f"Aggregate: {_eur(aggregate_left)} left of {_eur(annual)} in this insurance year"
-    )
+    aggregate = {"left": aggregate_left, "annual": annual}
     if payable < due:
         limited_by.add(AGGREGATE)
-        steps.append(f"{aggregate_text}; {_eur(due - payable)} not payable")
+        steps.append(Step("aggregate_short", {**aggregate, "not_payable": money(due - payable)}))
     else:
-        steps.append(f"{aggregate_text}; {_eur(aggregate_remaining)} left after this payment")
+        steps.append(Step("aggregate_left", {**aggregate, "remaining": aggregate_remaining}))
     outside_due = max(money(covered_outside - outside_paid_before), ZERO)
     if outside_due:
-        steps.append(f"On top of the sum insured: {_eur(outside_due)}")
+        steps.append(Step("outside_due", {"amount": outside_due}))
     payable = money(payable + outside_due)
-    steps.append(f"Payable {_eur(payable)}")
+    steps.append(Step("payable", {"payable": payable}))
+    category_name = name
 
     return SettlementResult(
         claimed=claimed,
@@ -254,8 +408,9 @@ def calculate_settlement(
         aggregate_remaining=aggregate_remaining,
         limited_by=tuple(sorted(limited_by)),
         categories=tuple(categories),
-        steps=tuple(steps),
+        steps=tuple(render_step(step, category=category_name) for step in steps),
         outside_limits=outside_due,
+        explanation_steps=tuple(steps),
     )
 
 
@@ -266,28 +421,24 @@ def _deductible_step(
     series_taken: Decimal,
     non_exempt: Decimal,
     deductible: Decimal,
-) -> str:
+) -> Step:
     still_open = max(effective - series_taken, ZERO)
     notes = []
     if first_8_hours_loss is not None:
-        notes.append(
-            f"loss of the first 8 hours {_eur(first_8_hours_loss)}, "
-            f"at least the chosen {_eur(chosen)}"
-        )
+        notes.append(Step("first_8_hours", {"loss": first_8_hours_loss, "chosen": chosen}))
     if effective and not still_open:
-        notes.insert(0, f"{_eur(effective)} already borne by other claims of the series")
-        return f"No deductible taken ({'; '.join(notes)})"
+        notes.insert(0, Step("series_deductible_borne", {"effective": effective}))
+        return Step("deductible_none", {}, tuple(notes))
     if series_taken:
         notes.append(
-            f"{_eur(series_taken)} of {_eur(effective)} already borne by other claims of the series"
-        )
+            Step("series_deductible_part", {"taken": series_taken, "effective": effective}))
     if still_open and not non_exempt:
-        notes.insert(0, "none of the covered costs is subject to it")
-        return f"No deductible taken ({'; '.join(notes)})"
+        notes.insert(0, Step("nothing_subject_to_deductible"))
+        return Step("deductible_none", {}, tuple(notes))
     if deductible < still_open:
-        notes.append("never more than the non-exempt costs")
-    note = f" ({'; '.join(notes)})" if notes else ""
-    return f"Deductible {_eur(deductible)} taken from {_eur(non_exempt)} of non-exempt costs{note}"
+        notes.append(Step("deductible_capped"))
+    return Step("deductible_taken", {"deductible": deductible, "non_exempt": non_exempt},
+                tuple(notes))
 
 
 def _eur(value: Decimal) -> str:
@@ -302,22 +453,26 @@ def _namer(names: Mapping[str, str]):
 def _amount(field_name: str, value: object) -> Decimal:
     """A validated amount: a Decimal (or int) that is finite, not negative, in whole cents."""
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
-        raise SettlementInputError(field_name, f"must be a Decimal, not {type(value).__name__}")
+        raise SettlementInputError(field_name, gettext_noop("must be a Decimal, not %(type)s"),
+                                   {"type": type(value).__name__})
     value = Decimal(value)
     if not value.is_finite():
-        raise SettlementInputError(field_name, f"not an amount: {value}")
+        raise SettlementInputError(field_name, gettext_noop("not an amount: %(value)s"),
+                                   {"value": str(value)})
     if value < 0:
-        raise SettlementInputError(field_name, "must not be negative")
+        raise SettlementInputError(field_name, gettext_noop("must not be negative"))
     if value.as_tuple().exponent < -2:
-        raise SettlementInputError(field_name, "more than 2 decimal places")
+        raise SettlementInputError(field_name, gettext_noop("more than 2 decimal places"))
     if value > MAX_AMOUNT:
-        raise SettlementInputError(field_name, f"more than {_eur(MAX_AMOUNT)}")
+        raise SettlementInputError(field_name, gettext_noop("more than %(max)s"),
+                                   {"max": MAX_AMOUNT})
     return money(value)
 
 
 def _mapping(field_name: str, value: object) -> Mapping:
     if not isinstance(value, Mapping):
-        raise SettlementInputError(field_name, "must be a mapping of category codes")
+        raise SettlementInputError(field_name,
+                                   gettext_noop("must be a mapping of category codes"))
     for code in value:
         _category(field_name, code)
     return value
@@ -325,38 +480,40 @@ def _mapping(field_name: str, value: object) -> Mapping:
 
 def _category(field_name: str, code: object) -> str:
     if not isinstance(code, str) or not code.strip():
-        raise SettlementInputError(field_name, "must be a category code")
+        raise SettlementInputError(field_name, gettext_noop("must be a category code"))
     return code
 
 
 def _first_8_hours_loss(terms: SettlementTerms) -> Decimal | None:
     rule = terms.deductible_rule
     if rule not in DEDUCTIBLE_RULES:
-        expected = " or ".join(repr(r) for r in DEDUCTIBLE_RULES)
-        raise SettlementInputError("deductible_rule", f"unknown rule {rule!r}; use {expected}")
+        expected = ", ".join(repr(r) for r in DEDUCTIBLE_RULES)
+        raise SettlementInputError("deductible_rule",
+                                   gettext_noop("unknown rule %(rule)s; known rules: %(expected)s"),
+                                   {"rule": repr(rule), "expected": expected})
     if rule == STANDARD:
         if terms.first_8_hours_loss is not None:
             raise SettlementInputError(
-                "first_8_hours_loss", f"only used with deductible_rule {FIRST_8_HOURS!r}"
-            )
+                "first_8_hours_loss", gettext_noop("only used with deductible_rule %(rule)s"),
+                {"rule": repr(FIRST_8_HOURS)})
         return None
     if terms.first_8_hours_loss is None:
         raise SettlementInputError(
-            "first_8_hours_loss", f"required with deductible_rule {FIRST_8_HOURS!r}"
-        )
+            "first_8_hours_loss", gettext_noop("required with deductible_rule %(rule)s"),
+            {"rule": repr(FIRST_8_HOURS)})
     return _amount("first_8_hours_loss", terms.first_8_hours_loss)
 
 
 def _exempt(codes: object, name: str = "deductible_exempt") -> frozenset[str]:
     if isinstance(codes, str) or not isinstance(codes, frozenset | set | list | tuple):
-        raise SettlementInputError(name, "must be a set of category codes")
+        raise SettlementInputError(name, gettext_noop("must be a set of category codes"))
     return frozenset(_category(name, code) for code in codes)
 
 
 def _claimed_by_category(lines: Sequence[CostLine]) -> dict[str, Decimal]:
     """The claimed amounts per category, in the order the categories first appear."""
     if isinstance(lines, str | bytes) or not isinstance(lines, Sequence):
-        raise SettlementInputError("lines", "must be a list of cost lines")
+        raise SettlementInputError("lines", gettext_noop("must be a list of cost lines"))
     claimed: dict[str, Decimal] = {}
     for index, line in enumerate(lines):
         code = _category(f"lines[{index}].category", getattr(line, "category", None))

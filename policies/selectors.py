@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Case, IntegerField, Value, When
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from coverage.models import LossType, Module
 
@@ -15,7 +17,8 @@ from .models import CoverageSection, InsuranceYearAccount, Policy
 
 
 class NoCover(Exception):
-    """The policy gives no cover for this loss; ``code`` says why, ``message`` in words."""
+    """The policy gives no cover for this loss; ``code`` says why (English, for programs),
+    ``message`` in words (in the active language when raised)."""
 
     CODES = (
         "policy_cancelled",
@@ -34,6 +37,10 @@ class NoCover(Exception):
         return self.message
 
 
+def _date(value: date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
 @dataclass(frozen=True)
 class Cover:
     section: CoverageSection
@@ -46,17 +53,19 @@ def _section_for(*, policy: Policy, loss_type: LossType | str | None) -> Coverag
     if loss_type is None:
         section = sections.base_first().first()
         if section is None:
-            raise NoCover("no_section_for_loss_type", f"Policy {policy.number} has no sections.")
+            raise NoCover("no_section_for_loss_type", _("Policy %(policy)s has no sections.") % {
+                "policy": policy.number})
         return section
     if isinstance(loss_type, str):
         loss_type = LossType.objects.filter(code=loss_type).first()
         if loss_type is None:
-            raise NoCover("no_section_for_loss_type", "Unknown loss type.")
+            raise NoCover("no_section_for_loss_type", _("Unknown loss type."))
     section = sections.covering(loss_type).base_first().first()
     if section is None:
         raise NoCover(
             "no_section_for_loss_type",
-            f"Policy {policy.number} has no module covering '{loss_type.name}'.",
+            _("Policy %(policy)s has no module covering '%(loss_type)s'.") % {
+                "policy": policy.number, "loss_type": loss_type.name},
         )
     return section
 
@@ -72,27 +81,32 @@ def cover_for_loss(
     if loss_date < policy.start_date:
         raise NoCover(
             "before_start",
-            f"The loss date {loss_date:%d.%m.%Y} is before the policy started "
-            f"({policy.start_date:%d.%m.%Y}).",
+            _("The loss date %(loss_date)s is before the policy started (%(start)s).") % {
+                "loss_date": _date(loss_date), "start": _date(policy.start_date)},
         )
     if loss_date >= policy.expiry_date:
         raise NoCover(
             "after_expiry",
-            f"The loss date {loss_date:%d.%m.%Y} is on or after the policy's expiry "
-            f"({policy.expiry_date:%d.%m.%Y}).",
+            _("The loss date %(loss_date)s is on or after the policy's expiry (%(expiry)s).") % {
+                "loss_date": _date(loss_date), "expiry": _date(policy.expiry_date)},
         )
     if (
         policy.status == Policy.Status.CANCELLED
         and (policy.cancelled_from is None or policy.cancelled_from <= loss_date)
     ):
-        since = f" from {policy.cancelled_from:%d.%m.%Y}" if policy.cancelled_from else ""
-        raise NoCover("policy_cancelled", f"Policy {policy.number} was cancelled{since}.")
+        if policy.cancelled_from:
+            message = _("Policy %(policy)s was cancelled from %(date)s.") % {
+                "policy": policy.number, "date": _date(policy.cancelled_from)}
+        else:
+            message = _("Policy %(policy)s was cancelled.") % {"policy": policy.number}
+        raise NoCover("policy_cancelled", message)
     section = _section_for(policy=policy, loss_type=loss_type)
     account = section.accounts.filter(starts_on__lte=loss_date, ends_on__gt=loss_date).first()
     if account is None:
         raise NoCover(
             "no_insurance_year",
-            f"Policy {policy.number} has no insurance-year account for {loss_date:%d.%m.%Y}.",
+            _("Policy %(policy)s has no insurance-year account for %(loss_date)s.") % {
+                "policy": policy.number, "loss_date": _date(loss_date)},
         )
     return Cover(section=section, account=account, insurance_year=account.year)
 

@@ -11,9 +11,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
+from django.utils.formats import date_format
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from coverage.models import DeductibleOption, Module, Product, SumInsuredOption
+from language.money import format_amount
 
 from .choices import TERM_CHOICES, Industry, ITSecurityCriterion, add_years
 
@@ -28,7 +31,11 @@ class Applicant(Protocol):
 
 
 def _amounts(values: Iterable[Decimal]) -> str:
-    return ", ".join(f"{value:,.2f}" for value in values)
+    return ", ".join(format_amount(value) for value in values)
+
+
+def _date(value: date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
 
 
 def policyholder_errors(policyholder: Applicant) -> list[str]:
@@ -37,13 +44,13 @@ def policyholder_errors(policyholder: Applicant) -> list[str]:
         policyholder.industry == Industry.MANUFACTURING
         and policyholder.unattended_automated_production
     ):
-        return [
+        return [_(
             "Manufacturing with unattended automated production is not sold; refer to the broker."
-        ]
+        )]
     if policyholder.industry == Industry.FINANCIAL_ADVICE:
-        return [
+        return [_(
             "Financial advisers need the separate application form; refer to the broker."
-        ]
+        )]
     return []
 
 
@@ -54,31 +61,27 @@ def term_errors(
     the term keeps all its insurance years (a short first year is allowed, e.g. expiry moved to
     1 January)."""
     if term_years not in TERMS:
-        choices = " or ".join(str(term) for term in TERMS)
-        return {"term_years": [f"The term must be {choices} years, not {term_years}."]}
+        return {"term_years": [_("The term must be %(choices)s years, not %(term)s.") % {
+            "choices": get_text_list([str(term) for term in TERMS], _("or")),
+            "term": term_years}]}
     if expiry_date <= start_date:
-        return {
-            "expiry_date": [
-                f"The expiry ({expiry_date:%d.%m.%Y}) must be after the start "
-                f"({start_date:%d.%m.%Y})."
-            ]
-        }
+        return {"expiry_date": [
+            _("The expiry (%(expiry)s) must be after the start (%(start)s).") % {
+                "expiry": _date(expiry_date), "start": _date(start_date)}
+        ]}
     latest = add_years(start_date, term_years)
     if expiry_date > latest:
-        return {
-            "expiry_date": [
-                f"The expiry ({expiry_date:%d.%m.%Y}) is later than start + {term_years} "
-                f"year(s) ({latest:%d.%m.%Y})."
-            ]
-        }
+        return {"expiry_date": [
+            _("The expiry (%(expiry)s) is later than start + %(years)s year(s) (%(latest)s).") % {
+                "expiry": _date(expiry_date), "years": term_years, "latest": _date(latest)}
+        ]}
     earliest = add_years(start_date, term_years - 1)
     if expiry_date <= earliest:
-        return {
-            "expiry_date": [
-                f"For a term of {term_years} year(s) the expiry must be after "
-                f"{earliest:%d.%m.%Y}: only the first insurance year may be short."
-            ]
-        }
+        return {"expiry_date": [
+            _("For a term of %(years)s year(s) the expiry must be after %(earliest)s: only the "
+              "first insurance year may be short.") % {
+                "years": term_years, "earliest": _date(earliest)}
+        ]}
     return {}
 
 
@@ -88,10 +91,9 @@ def deductible_error(*, product: Product, deductible: Decimal) -> str | None:
     )
     if deductible in options:
         return None
-    return (
-        f"A deductible of {deductible:,.2f} is not offered for {product.name}; "
-        f"choose one of {_amounts(options)}."
-    )
+    return _("A deductible of %(amount)s is not offered for %(product)s; choose one of "
+             "%(options)s.") % {"amount": format_amount(deductible), "product": product.name,
+                                "options": _amounts(options)}
 
 
 def it_security_errors(
@@ -100,17 +102,19 @@ def it_security_errors(
     """Messages for ``it_security_criterion`` (the discount needs one of the criteria)."""
     if not it_security_discount:
         if it_security_criterion:
-            return ["A criterion is only recorded with the IT-security discount."]
+            return [_("A criterion is only recorded with the IT-security discount.")]
         return []
     if not product.it_security_discount:
-        return [f"The IT-security discount is not offered for {product.name}."]
+        return [_("The IT-security discount is not offered for %(product)s.") % {
+            "product": product.name}]
     if not it_security_criterion:
-        return [
+        return [_(
             "The IT-security discount needs a criterion (ISO 27001, an ISMS, ISIS12 or a recent "
             "pentest with all critical findings fixed)."
-        ]
+        )]
     if it_security_criterion not in ITSecurityCriterion.values:
-        return [f"Unknown IT-security criterion '{it_security_criterion}'."]
+        return [_("Unknown IT-security criterion '%(criterion)s'.") % {
+            "criterion": it_security_criterion}]
     return []
 
 
@@ -150,23 +154,23 @@ def sum_insured_error(*, product: Product, amount: Decimal) -> str | None:
     )
     if amount in options:
         return None
-    return (
-        f"A sum insured of {amount:,.2f} is not offered for {product.name}; choose one of "
-        f"{_amounts(options)} (more only on individual offer)."
-    )
+    return _("A sum insured of %(amount)s is not offered for %(product)s; choose one of "
+             "%(options)s (more only on individual offer).") % {
+        "amount": format_amount(amount), "product": product.name, "options": _amounts(options)}
 
 
 def module_error(*, product: Product, module: Module) -> str | None:
     if module.product_id == product.pk:
         return None
-    return f"Module '{module.code}' belongs to {module.product.name}, not to {product.name}."
+    return _("Module '%(module)s' belongs to %(owner)s, not to %(product)s.") % {
+        "module": module.code, "owner": module.product.name, "product": product.name}
 
 
 def combination_errors(*, modules: Iterable[Module]) -> list[str]:
     """A policy needs its base module; every add-on needs the module it requires."""
     modules = list(modules)
     if not modules:
-        return ["Choose at least the base module."]
+        return [_("Choose at least the base module.")]
     codes = {module.code for module in modules}
     errors = []
     for module in modules:

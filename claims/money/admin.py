@@ -66,6 +66,7 @@ from claims.money.services import (
     settlement_propose,
     settlement_refuse,
 )
+from claims.money.steps import settlement_error_text, steps_text
 from config.audit import audit_record
 from coverage.models import CostCategory, DeductibleRule
 from coverage.settlement import SettlementInputError
@@ -304,8 +305,9 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
         try:
             result = settlement_preview(claim=claim, section=section, book=book())
         except (ClaimsError, SettlementInputError) as error:
-            return format_html("{}{}<p>{} {}</p>", head, line_table,
-                               _("Preview not possible:"), error)
+            return format_html("{}{}<p>{} {}</p>", head, line_table, _("Preview not possible:"),
+                               settlement_error_text(error)
+                               if isinstance(error, SettlementInputError) else error)
         names = {code: category.name for code, category in book().categories().items()}
         categories = _table(
             [_("Category"), _("Claimed"), _("Sublimit"), _("Covered"), _("Not covered"),
@@ -319,7 +321,8 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
             "{}{}<h4>{}</h4>{}<ol>{}</ol><p><strong>{}</strong> ({}{}).</p><p>{} {}</p>"
             "<p>{}</p>{}",
             head, line_table, _("Settlement preview"), categories,
-            format_html_join("", "<li>{}</li>", ((step,) for step in result.steps)),
+            format_html_join("", "<li>{}</li>",
+                             ((step,) for step in steps_text(result.explanation_steps))),
             _("Payable %(amount)s") % {"amount": format_amount(result.payable)},
             _("deductible %(deductible)s, aggregate left after it %(left)s") % {
                 "deductible": format_amount(result.deductible),
@@ -514,7 +517,8 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
                 result = None
             if result is not None:
                 split = payee_split(claim=claim, section=settlement.section, result=result)
-                rows = {"steps": list(result.steps), "claimed": _eur(result.claimed),
+                rows = {"steps": steps_text(result.explanation_steps),
+                        "claimed": _eur(result.claimed),
                         "deductible": _eur(result.deductible), "payable": _eur(result.payable),
                         "payees": [{"payee_name": s.payee_name, "amount": _eur(s.amount)}
                                    for s in split.shares], "owed": None}

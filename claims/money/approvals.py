@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.money.models import Settlement, SettlementState
 from claims.money.services.common import approval_limit, authority_level
+from claims.money.steps import steps_text
 
 
 def settlements_awaiting_approval(*, user) -> QuerySet[Settlement]:
@@ -45,7 +46,7 @@ def explanation_rows(settlement: Settlement) -> dict:
     """What the decider reads: the calculation's steps, who is paid what, what limited it."""
     data = settlement.explanation or {}
     return {
-        "steps": data.get("steps", []),
+        "steps": steps_text(data.get("steps")),
         "payees": [p for p in data.get("payees", []) if "amount" in p],
         "owed": next((p["owed"] for p in data.get("payees", []) if "owed" in p), None),
         "claimed": data.get("claimed"),

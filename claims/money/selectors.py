@@ -209,7 +209,8 @@ def explanation(result: calc.SettlementResult) -> dict:
             }
             for row in result.categories
         ],
-        "steps": list(result.steps),
+        # As data (codes and amounts), so that each reader gets them in their own language.
+        "steps": [step.to_json() for step in result.explanation_steps] or list(result.steps),
     }
 
 

@@ -22,6 +22,7 @@ from claims.models import (
 )
 from claims.money.models import Settlement, SettlementState
 from claims.money.selectors import insured_share
+from claims.money.steps import steps_text
 from claims.selectors import with_open_information
 from claims.vendors.models import VendorProgressUpdate
 from config.models import AuditEntry
@@ -273,7 +274,7 @@ def settlement_statements(*, claim: Claim) -> list[SettlementStatement]:
             deductible=settlement.deductible_taken,
             payable=settlement.approved_amount,
             limits=[str(LIMIT_WORDS.get(code, code)) for code in settlement.limited_by or []],
-            steps=[str(step) for step in steps] if isinstance(steps, list) else [],
+            steps=steps_text(steps),
             categories=_categories(explanation),
             payments=[
                 payment for payment in settlement.payments.all() if payment.status != "cancelled"

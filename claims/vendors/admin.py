@@ -20,6 +20,7 @@ from accounts.roles_admin import MembershipFormSet, memberships_save
 from claims import roles
 from claims.exceptions import ClaimsError
 from claims.models import Claim
+from language.money import format_amount
 
 from . import services
 from .models import (
@@ -163,7 +164,7 @@ class VendorJobAdmin(FSMAdminMixin, admin.ModelAdmin):
         if job.invoice_amount is None:
             return "-"
         limit = job.invoice_limit
-        basis = (gettext("limit %(limit)s EUR") % {"limit": format(limit, ",.2f")}
+        basis = (gettext("limit %(limit)s") % {"limit": format_amount(limit)}
                  if limit is not None else gettext("no estimate"))
         if not job.invoice_over_tolerance:
             return gettext("within the tolerance (%(basis)s)") % {"basis": basis}

@@ -8,15 +8,18 @@ import io
 import json
 import zipfile
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from claims.exceptions import PermissionDeniedError, TransitionConflict
 from claims.services.tx import business_action
 from config.audit import audit_record
 from config.outbox import enqueue
+from language.services import in_language_of
 from privacy import conf, roles
 from privacy.export_contents import collect
 from privacy.models import AccessLogEntry, DataExport
@@ -25,11 +28,20 @@ from .access_log import access_record
 from .subjects import subject_fields
 
 TASK = "privacy.data_export_build"
-README = """This archive holds a copy of the personal data the claims service keeps about you.
-data.json: your records (policies, claims, notes addressed to you, questions and answers,
-payments, the history of changes and who looked at your data). documents/: the files.
-Amounts are EUR with two decimals; times are ISO 8601 (UTC offset included).
-"""
+README = gettext_lazy(
+    "This archive holds a copy of the personal data the claims service keeps about you.\n"
+    "data.json: your records (policies, claims, notes addressed to you, questions and answers, "
+    "payments, the history of changes and who looked at your data). documents/: the files.\n"
+    "Amounts are EUR with two decimals; times are ISO 8601 (UTC offset included).\n"
+)
+CONTROLLER = gettext_lazy("Claims service (the insurer's claims department)")
+
+
+def _subject_email(export: DataExport) -> str | None:
+    """The address of the person the data is about (their language for the README)."""
+    if export.policyholder_id:
+        return export.policyholder.email
+    return export.claimant_email or None
 
 
 def data_export_request(*, by, subject_kind: str, policyholder=None, claimant_email: str = "",
@@ -40,7 +52,7 @@ def data_export_request(*, by, subject_kind: str, policyholder=None, claimant_em
                             vendor_organisation=vendor_organisation)
     with business_action():
         export = DataExport.objects.create(**fields, requested_by=by,
-                                           step="Waiting for the export worker")
+                                           step=_("Waiting for the export worker"))
         audit_record(actor=by, action="privacy.export_requested", obj=export, to_value="queued",
                      payload={"subject_kind": subject_kind, "subject": export.subject_label})
         enqueue(TASK, export_id=export.pk)
@@ -54,7 +66,16 @@ def _progress(export_id: int, percent: int, step: str) -> None:
 
 def data_export_build(*, export_id: int) -> DataExport | None:
     """Build the ZIP. Idempotent: a finished or expired export is left alone; a crashed run
-    (left ``running``) starts again from the beginning."""
+    (left ``running``) starts again from the beginning. The progress is written in the language
+    of whoever asked for the export, the archive's README in that of the person it is about."""
+    requested_by = DataExport.objects.filter(pk=export_id).values_list(
+        "requested_by", flat=True).first()
+    requester = get_user_model().objects.filter(pk=requested_by).first()
+    with in_language_of(requester):
+        return _build(export_id)
+
+
+def _build(export_id: int) -> DataExport | None:
     with transaction.atomic():
         export = DataExport.objects.select_for_update(skip_locked=True).filter(
             pk=export_id, status__in=[DataExport.Status.QUEUED, DataExport.Status.RUNNING]
@@ -63,29 +84,34 @@ def data_export_build(*, export_id: int) -> DataExport | None:
             return None
         export.status = DataExport.Status.RUNNING
         export.save(update_fields=["status"])
-    _progress(export.pk, 5, "Collecting policies and claims")
+    _progress(export.pk, 5, _("Collecting policies and claims"))
     try:
         collected = collect(export)
         buffer = io.BytesIO()
         total = max(len(collected.documents), 1)
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("README.txt", README)
+            subject_email = _subject_email(export)
+            with in_language_of(None if subject_email else export.requested_by,
+                                email=subject_email):
+                readme, controller = str(README), str(CONTROLLER)
+            archive.writestr("README.txt", readme)
             for index, (path, document) in enumerate(collected.documents, start=1):
                 with document.file.open("rb") as handle:
                     archive.writestr(path, handle.read())
                 _progress(export.pk, 10 + int(80 * index / total),
-                          f"Adding documents ({index} of {len(collected.documents)})")
+                          _("Adding documents (%(index)s of %(total)s)") % {
+                              "index": index, "total": len(collected.documents)})
             archive.writestr("data.json", json.dumps({
                 "generated_at": timezone.now().isoformat(),
                 "subject_kind": export.subject_kind, "subject": export.subject_label,
-                "controller": "Claims service (the insurer's claims department)",
+                "controller": controller,
                 **collected.data,
             }, indent=2, ensure_ascii=False, default=str))
     except Exception as error:  # a broken file must not leave the export running forever
         with business_action():
             DataExport.objects.filter(pk=export.pk).update(
                 status=DataExport.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000],
-                step="Failed")
+                step=_("Failed"))
             audit_record(actor=None, action="privacy.export_failed", obj=export,
                          from_value="running", to_value="failed", reason=str(error)[:500])
         raise
@@ -100,7 +126,7 @@ def data_export_build(*, export_id: int) -> DataExport | None:
         export.sha256 = hashlib.sha256(content).hexdigest()
         export.contents = collected.counts()
         export.status = DataExport.Status.READY
-        export.progress, export.step = 100, "Ready"
+        export.progress, export.step = 100, _("Ready")
         export.finished_at, export.expires_at = now, now + conf.export_link_lifetime()
         export.save()
         audit_record(actor=None, action="privacy.export_ready", obj=export,
@@ -147,7 +173,8 @@ def data_exports_expire(*, now=None) -> int:
             storage, name = export.file.storage, export.file.name
             export.file = ""
             export.status = DataExport.Status.EXPIRED
-            export.step = "Link expired, file deleted"
+            with in_language_of(export.requested_by):
+                export.step = _("Link expired, file deleted")
             export.save(update_fields=["file", "status", "step"])
             audit_record(actor=None, action="privacy.export_expired", obj=export,
                          from_value="ready", to_value="expired")

@@ -64,6 +64,21 @@ def test_the_dashboard_exports_an_xlsx_for_the_reinsurer(client, adjuster, event
     assert book.sheetnames == ["Event", "Exposure", "Claims", "Timeline", "Vendors"]
     assert book["Claims"]["A2"].value == linked_claim.number
     assert book["Exposure"].max_row > 1
+    assert [cell.value for cell in book["Event"]["A"]][:3] == ["Field", "Name", "Kind"]
+
+
+def test_the_xlsx_speaks_german_and_keeps_amounts_as_numbers(client, adjuster, event,
+                                                             linked_claim):
+    client.force_login(adjuster)
+    response = client.get(reverse("admin:events_cyberevent_export", args=[event.pk]),
+                          HTTP_ACCEPT_LANGUAGE="de")
+    book = load_workbook(BytesIO(response.content))
+    assert book.sheetnames == ["Ereignis", "Exponierung", "Schäden", "Zeitverlauf",
+                               "Dienstleister"]
+    rows = {label.value: value for label, value in book["Ereignis"].iter_rows(min_row=2)}
+    assert rows["Ausgezahlt"].number_format == '#,##0.00 "EUR"'
+    assert rows["Schadendaten von"].number_format == "DD.MM.YYYY"
+    assert book["Schäden"]["A1"].value == "Schaden"
 
 
 def test_a_policyholder_cannot_see_the_dashboard(client, holder_user, event):

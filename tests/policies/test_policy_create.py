@@ -131,13 +131,22 @@ def test_the_it_security_discount_with_its_criterion(cyber):
 
 def test_sum_insured_not_offered_is_refused(cyber):
     message = refused(cyber, "sections", sections={"cyber_own_damage": D("200000")})
-    assert "200,000.00 is not offered" in message
-    assert "100,000.00, 250,000.00, 500,000.00, 750,000.00, 1,000,000.00" in message
+    assert "€200,000.00 is not offered" in message
+    assert "€100,000.00, €250,000.00, €500,000.00, €750,000.00, €1,000,000.00" in message
+
+
+def test_an_amount_not_offered_is_refused_in_german_with_german_amounts(cyber, settings):
+    from django.utils import translation
+
+    with translation.override("de"):
+        message = refused(cyber, "sections", sections={"cyber_own_damage": D("200000")})
+    assert "Eine Versicherungssumme von 200.000,00\u00a0€ wird" in message
+    assert "100.000,00\u00a0€, 250.000,00\u00a0€, 500.000,00\u00a0€" in message
 
 
 def test_deductible_not_offered_is_refused(cyber):
     message = refused(cyber, "deductible", deductible=D("750"))
-    assert "750.00 is not offered" in message
+    assert "€750.00 is not offered" in message
 
 
 def test_add_on_without_its_base_module_is_refused(cyber):

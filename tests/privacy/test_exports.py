@@ -136,3 +136,16 @@ def test_a_policyholder_cannot_export_someone_else(closed_claim, holder_user):
     with pytest.raises(PermissionDeniedError):
         data_export_request(by=holder_user, subject_kind=SubjectKind.CLAIMANT,
                             claimant_email="x@example.com")
+
+
+def test_the_readme_and_the_progress_are_in_the_persons_language(holder, holder_user):
+    from language.services import language_set
+
+    language_set(user=holder_user, language="de")
+
+    export, data, archive = built(holder_user, subject_kind=SubjectKind.POLICYHOLDER,
+                                  policyholder=holder)
+
+    assert archive.read("README.txt").decode().startswith("Dieses Archiv enthält eine Kopie")
+    assert data["controller"] == "Schadenservice (die Schadenabteilung des Versicherers)"
+    assert export.step == "Fertig"

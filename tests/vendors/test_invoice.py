@@ -74,3 +74,46 @@ def test_an_accepted_invoice_becomes_a_cost_line_and_changes_the_settlement_prev
     after = settlement_preview(claim=claim)
     assert after.claimed == before.claimed + Decimal("5000.00")
     assert after.payable > before.payable
+
+
+@pytest.mark.parametrize(("language", "invoiced", "limit"), [
+    ("de", "6.000,00\u00a0€", "5.500,00\u00a0€"),
+    ("en", "€6,000.00", "€5,500.00"),
+])
+def test_the_invoice_email_shows_amounts_in_the_recipients_format(
+        completed_job, vendor_a, adjuster, django_capture_on_commit_callbacks, language, invoiced,
+        limit):
+    from django.core import mail
+
+    from language.services import language_set
+
+    completed_job.claim.assigned_adjuster = adjuster
+    completed_job.claim.save(update_fields=["assigned_adjuster"])
+    language_set(user=adjuster, language=language)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _invoice(completed_job, vendor_a, "6000.00")
+
+    [email] = [m for m in mail.outbox if adjuster.email in m.to]
+    assert invoiced in email.body and limit in email.body
+    assert "EUR" not in email.body and "6,000.00 EUR" not in email.body
+
+
+def test_the_quote_email_shows_the_amount_in_the_recipients_format(
+        claim, org_a, adjuster, vendor_a, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from language.services import language_set
+
+    claim.assigned_adjuster = adjuster
+    claim.save(update_fields=["assigned_adjuster"])
+    language_set(user=adjuster, language="de")
+    job = make_job(claim, org_a, state="accepted")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.vendor_job_quote(job=job, estimate=Decimal("1500"), scope="Forensik", by=vendor_a)
+
+    [email] = [m for m in mail.outbox if adjuster.email in m.to]
+    assert "veranschlagt 1.500,00\u00a0€ für Auftrag" in email.body

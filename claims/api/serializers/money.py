@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from claims.amounts import MAX_AMOUNT, MAX_CLAIM_TOTAL, AmountField
 from claims.money.models import CostLine, PayeeKind, ReserveChange, ReserveKind, Settlement
+from claims.money.steps import with_steps_json
 from claims.vendors.models import VendorOrganisation
 from coverage.models import CostCategory
 from policies.models import CoverageSection
@@ -93,7 +94,25 @@ class SectionChoiceSerializer(StrictInputSerializer):
     section = ClaimSectionField(required=False, allow_null=True)
 
 
+class SettlementStepSerializer(serializers.Serializer):
+    """One step of the calculation: ``code`` and ``args`` for programs (amounts as decimal
+    strings, a category as its code; ``notes`` are clauses of the step), ``text`` for people, in
+    the request's language. Steps stored before the codes existed have ``code`` null."""
+
+    code = serializers.CharField(allow_null=True)
+    args = serializers.DictField()
+    notes = serializers.ListField(child=serializers.DictField(), required=False)
+    text = serializers.CharField()
+
+
 class SettlementSerializer(serializers.ModelSerializer):
+    explanation = serializers.SerializerMethodField(
+        help_text="The figures, per-category breakdown and the steps (each as in the preview).")
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_explanation(self, settlement) -> dict:
+        return with_steps_json(settlement.explanation)
+
     class Meta:
         model = Settlement
         fields = ["id", "claim", "section", "account", "state", "proposed_payable",
@@ -117,7 +136,7 @@ class SettlementPreviewSerializer(serializers.Serializer):
     deductible_effective = serializers.CharField()
     aggregate_left = serializers.CharField()
     categories = serializers.ListField(child=serializers.DictField())
-    steps = serializers.ListField(child=serializers.CharField())
+    steps = SettlementStepSerializer(many=True)
     warnings = serializers.ListField(
         child=serializers.CharField(),
         help_text="E.g. a business-interruption section without a first-8-hours assessment.")

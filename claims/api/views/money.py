@@ -19,6 +19,7 @@ from claims.money.selectors import (
     interruption_warning,
     settlement_preview,
 )
+from claims.money.steps import steps_json
 from config.api import error_response
 from policies.models import CoverageSection
 
@@ -122,7 +123,8 @@ class SettlementPreview(ClaimMoneyMixin, APIView):
         result = settlement_preview(claim=claim, section=section)
         section = claim_section(claim=claim, section=section)
         warning = interruption_warning(claim=claim, section=section)
-        return Response({**explanation(result), "warnings": [warning] if warning else []})
+        return Response({**explanation(result), "steps": steps_json(result.explanation_steps),
+                         "warnings": [warning] if warning else []})
 
 
 class SettlementList(ClaimMoneyMixin, generics.ListAPIView):

@@ -147,8 +147,8 @@ def vendor_job_accept_invoice(*, job: VendorJob, by, reason: str = "") -> Vendor
             raise ClaimValidationError({"reason": (
                 _("The invoice of %(invoice_amount)s is above the tolerance of %(limit)s: "
                   "give the reason you accept it.") % {
-                    "invoice_amount": format(job.invoice_amount, ',.2f'),
-                    "limit": format(limit, ',.2f')})})
+                    "invoice_amount": format_amount(job.invoice_amount),
+                    "limit": format_amount(limit)})})
         with business_action():  # both or neither
             vendor_job_approve_overrun(job=job, reason=reason, by=by, composed=True)
             return vendor_job_accept_for_payment(job=job, by=by, composed=True)

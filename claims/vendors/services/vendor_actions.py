@@ -13,6 +13,7 @@ from claims.models import ClaimDocument
 from claims.services.documents import document_store, files_removed_on_error, inspect_all
 from claims.services.tx import business_action
 from coverage.money import money
+from language.money import format_amount
 
 from ..models import JobState, VendorJob, VendorProgressUpdate
 from .common import (
@@ -79,8 +80,8 @@ def vendor_job_quote(*, job: VendorJob, estimate, scope: str, by) -> VendorJob:
         job.quoted_at = timezone.now()
     notify_adjuster(
         job, lambda: _("quote to approve"),
-        lambda: _("%(organisation)s quotes %(amount)s EUR for job %(job)s:\n%(scope)s\n") % {
-            "organisation": job.organisation, "amount": format(amount, ',.2f'), "job": job.pk,
+        lambda: _("%(organisation)s quotes %(amount)s for job %(job)s:\n%(scope)s\n") % {
+            "organisation": job.organisation, "amount": format_amount(amount), "job": job.pk,
             "scope": job.scope}
         + ("" if job.organisation.panel_member else
            _("The vendor is not on the panel: work starts only after your approval.\n")),
@@ -192,13 +193,13 @@ def vendor_job_invoice(*, job: VendorJob, amount, upload, by) -> VendorJob:
         note = ""
         if job.invoice_over_tolerance and limit is not None:
             note = _("It exceeds the approved estimate by more than the tolerance (limit "
-                     "%(limit)s EUR): approve it with a reason before accepting it for "
-                     "payment.\n") % {"limit": format(limit, ",.2f")}
+                     "%(limit)s): approve it with a reason before accepting it for "
+                     "payment.\n") % {"limit": format_amount(limit)}
         elif job.invoice_over_tolerance:
             note = _("It exceeds the approved estimate by more than the tolerance (no "
                      "estimate): approve it with a reason before accepting it for payment.\n")
-        return _("%(organisation)s invoices %(value)s EUR for job %(job)s.\n%(note)s") % {
-            "organisation": job.organisation, "value": format(value, ",.2f"), "job": job.pk,
+        return _("%(organisation)s invoices %(value)s for job %(job)s.\n%(note)s") % {
+            "organisation": job.organisation, "value": format_amount(value), "job": job.pk,
             "note": note}
 
     notify_adjuster(job, lambda: _("invoice received"), body)

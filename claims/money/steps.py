@@ -1,0 +1,75 @@
+"""The settlement's explanation in the reader's language: the calculation (``coverage.settlement``)
+hands out its steps as codes with arguments; here they become sentences with gettext, the
+reader's money format and the categories' names in that language.
+
+A settlement row stores its steps as data (``Step.to_json``). Rows written before that stored
+English sentences: those are shown as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils.translation import gettext
+
+from coverage.models import CostCategory
+from coverage.settlement import SettlementInputError, Step, render_step
+from language.money import format_amount
+
+
+def _step(item: object) -> Step | str:
+    """A step of a result or a stored row; an old row's sentence stays a string."""
+    if isinstance(item, Step | str):
+        return item
+    try:
+        return Step.from_json(item)
+    except (ValueError, ArithmeticError):
+        return str(item)
+
+
+def _category_names(steps: Iterable[Step | str]) -> dict[str, str]:
+    codes = {step.args["category"] for step in steps
+             if isinstance(step, Step) and "category" in step.args}
+    if not codes:
+        return {}
+    return {category.code: category.name
+            for category in CostCategory.objects.filter(code__in=codes)}
+
+
+def _text(step: Step | str, names: dict[str, str]) -> str:
+    if isinstance(step, str):
+        return step
+    return render_step(step, translate=gettext, amount=format_amount,
+                       category=lambda code: names.get(code) or code)
+
+
+def steps_text(items: Iterable[object] | None) -> list[str]:
+    """The steps as sentences in the active language (for pages and PDFs)."""
+    steps = [_step(item) for item in items or []] if isinstance(items, list | tuple) else []
+    names = _category_names(steps)
+    return [_text(step, names) for step in steps]
+
+
+def steps_json(items: Iterable[object] | None) -> list[dict]:
+    """The steps for the API: ``code`` and ``args`` (amounts as decimal strings, a category as
+    its code) and, for people, ``text`` in the request's language. A step stored as a sentence
+    has no code."""
+    steps = [_step(item) for item in items or []] if isinstance(items, list | tuple) else []
+    names = _category_names(steps)
+    return [
+        {**(step.to_json() if isinstance(step, Step) else {"code": None, "args": {}}),
+         "text": _text(step, names)}
+        for step in steps
+    ]
+
+
+def with_steps_json(explanation: object) -> object:
+    """A stored explanation with its steps for the API (``steps_json``)."""
+    if not isinstance(explanation, dict) or "steps" not in explanation:
+        return explanation
+    return {**explanation, "steps": steps_json(explanation["steps"])}
+
+
+def settlement_error_text(error: SettlementInputError) -> str:
+    """``field: message`` in the active language, amounts in its format."""
+    return error.text(gettext, format_amount)
