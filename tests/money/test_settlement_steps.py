@@ -14,7 +14,7 @@ from claims.money.models import Settlement
 from claims.money.services import cost_line_add, settlement_approve, settlement_propose
 from claims.money.steps import settlement_error_text, steps_json, steps_text
 from coverage.settlement import SettlementInputError, Step
-from tests.money.conftest import category
+from tests.factories import category
 
 pytestmark = pytest.mark.django_db
 
