@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims.models import Claim, ClaimState
+from claims.next_steps import next_step_text
 from config.mail import email_enqueue
 from config.rows import RowBatch
 from language.services import in_language_of
@@ -103,8 +104,6 @@ def claim_state_changed(*, claim: Claim, source: str, target: str,
             body = _("Claim %(number)s was withdrawn: %(reason)s\n") % {
                 **number, "reason": claim.withdrawal_reason}
         else:
-            from claims.portal.next_steps import next_step_text
-
             subject = _("Your claim %(number)s: %(subject)s") % {
                 **number, "subject": STATE_SUBJECTS[target]}
             body = _("Dear %(name)s,\n\nyour claim %(number)s is now: %(state)s.\n"

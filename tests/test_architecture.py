@@ -69,8 +69,8 @@ def test_no_apps_is_installed_guards():
 APPS = sorted(["accounts", "claims", "claims.events", "claims.money", "claims.portal",
                "claims.vendors", "config", "coverage", "demo", "policies", "privacy"],
               key=len, reverse=True)
-# The one function-level import between apps left (the i18n branch rewrites that function).
-KNOWN_LAZY = {("claims/notifications.py", "claims.portal")}
+# Function-level imports between apps that are allowed (none).
+KNOWN_LAZY: set[tuple[str, str]] = set()
 
 
 def _app(dotted: str) -> str | None:

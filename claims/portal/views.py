@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from claims.exceptions import ClaimsError, ClaimValidationError
 from claims.models import WITHDRAWABLE_STATES, ClaimState, InformationRequest
 from claims.money.financials import claim_figures
+from claims.next_steps import next_step
 from claims.services import claim_transition, information_request_answer
 from policies.selectors import aggregate_overview, aggregate_overviews
 
@@ -29,7 +30,6 @@ from .forms import (
     WithdrawForm,
     add_service_errors,
 )
-from .next_steps import next_step
 from .services import (
     claim_already_submitted,
     portal_claim_report,
