@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims.amounts import AmountField
+from claims.events.claim_events import claim_events
 from claims.models import Claim, ClaimDocument, InformationRequest
 from claims.portal.selectors import reportable_policies
 from coverage.models import LossType
@@ -78,8 +79,6 @@ class AdjusterClaimSerializer(ClaimSerializer):
         """From the claims query's annotations (``with_claim_events``), else one query."""
         if hasattr(claim, "events_linked"):
             return claim.events_linked or [], claim.events_suggested or []
-        from claims.events.claim_events import claim_events
-
         marks = claim_events(claim=claim)
         return ([{"id": m.event_id, "name": m.name, "source": m.source}
                  for m in marks if m.linked],
