@@ -102,28 +102,34 @@ class SectionOverview:
         return self.account.remaining if self.account else None
 
 
-def claim_policy_sections(*, claim: Claim) -> list[SectionOverview]:
-    """Every section of the claim's policy with its aggregate account for the loss date."""
+def claim_policy_sections(
+    *, claim: Claim, sections: list[CoverageSection] | None = None,
+    accounts: list[InsuranceYearAccount] | None = None,
+) -> list[SectionOverview]:
+    """Every section of the claim's policy with its aggregate account for the loss date.
+    ``sections`` (base first, with their module) and ``accounts`` (those of the loss date): the
+    policy's rows when the caller read them already."""
     covering = set(
         covering_sections(policy=claim.policy, loss_type=claim.loss_type).values_list(
             "pk", flat=True
         )
     )
-    accounts = {
-        account.section_id: account
-        for account in InsuranceYearAccount.objects.filter(
+    if accounts is None:
+        accounts = InsuranceYearAccount.objects.filter(
             section__policy=claim.policy,
             starts_on__lte=claim.loss_date,
             ends_on__gt=claim.loss_date,
         )
-    }
+    by_section = {account.section_id: account for account in accounts}
+    if sections is None:
+        sections = claim.policy.sections.base_first()
     return [
         SectionOverview(
             section=section,
             covers_loss_type=section.pk in covering,
-            account=accounts.get(section.pk),
+            account=by_section.get(section.pk),
         )
-        for section in claim.policy.sections.base_first()
+        for section in sections
     ]
 
 

@@ -28,7 +28,7 @@ from .models import (
     RetentionRule,
     SubjectKind,
 )
-from .selectors import claim_retention
+from .selectors import claim_retention, with_retention_start
 from .services import (
     access_record,
     data_export_download,
@@ -84,6 +84,15 @@ class PrivacyAdminOnly(ThroughServices):
 class ClaimPrivacyMixin:
     """Adds retention, legal hold and the access log to the claim screen, and logs every view of
     a claim and every document download (one INSERT each)."""
+
+    def get_queryset(self, request):
+        """The claim page reads the claim with what its retention needs (its pseudonymisation
+        and when it entered its final state): no query of its own for them."""
+        queryset = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "claims_claim_change":
+            queryset = with_retention_start(queryset.select_related("pseudonymisation"))
+        return queryset
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))

@@ -89,7 +89,7 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
         # One claim (its page, downloads, transitions): no work-queue figures to compute.
         return with_open_information(Claim.objects.select_related(
             "policy__policyholder", "policy__product", "loss_type", "assigned_adjuster",
-            "coverage_account", "coverage_section__module"))
+            "reported_by", "coverage_account", "coverage_section__module"))
 
     def get_object(self, request, object_id, from_field=None):
         """Read once per GET (the page, the FSM buttons and the audit history all ask)."""

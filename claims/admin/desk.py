@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import fields
 
 from claims import roles
+from claims.desk.reads import page_reads
 from claims.desk.summary import claim_desk_summary
-from claims.money.models import OPEN_SETTLEMENT_STATES, Settlement
+from claims.money.models import OPEN_SETTLEMENT_STATES
 
 
 def desk_context(*, claim, user) -> dict:
@@ -14,6 +15,6 @@ def desk_context(*, claim, user) -> dict:
     return {
         **{f.name: getattr(summary, f.name) for f in fields(summary) if f.name != "claim"},
         "is_adjuster": roles.is_adjuster(user),
-        "open_settlements": list(Settlement.objects.filter(
-            claim=claim, state__in=OPEN_SETTLEMENT_STATES).order_by("pk").only("pk")),
+        "open_settlements": sorted((s for s in page_reads(claim).settlements
+                                    if s.state in OPEN_SETTLEMENT_STATES), key=lambda s: s.pk),
     }

@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from claims.desk.reads import page_reads
 from claims.models import Claim, ClaimState
 from claims.selectors import claim_policy_sections
 from language.money import format_amount
@@ -79,6 +80,7 @@ def coverage_result(claim: Claim) -> SafeString:
 
 def policy_overview(claim: Claim) -> SafeString:
     policy = claim.policy
+    reads = page_reads(claim)
     heading = format_html(
         "<p><strong>{}</strong> &middot; {} &middot; {} &middot; {} &middot; {}{}</p>",
         policy.number, policy.product.name, policy.policyholder,
@@ -96,7 +98,9 @@ def policy_overview(claim: Claim) -> SafeString:
             eur(row.section.aggregate_limit),
             eur(row.aggregate_remaining) if row.account else _("no insurance year"),
         )
-        for row in claim_policy_sections(claim=claim)
+        for row in claim_policy_sections(
+            claim=claim, sections=reads.sections,
+            accounts=[row.account for row in reads.accounts_of_loss_year()])
     ]
     table = _table(
         [_("Section"), _("Covers this loss type"), _("Sum insured"), _("Deductible"),

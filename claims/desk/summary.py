@@ -8,14 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from claims.desk.reads import page_reads
 from claims.events.claim_events import claim_events
 from claims.models import Activity, Claim
-from claims.money.models import Payment, ReserveChange, Settlement, SettlementState
-from claims.money.selectors import policy_aggregate
+from claims.money.models import Payment, SettlementState
 from coverage.money import ZERO, money
 
 
@@ -37,25 +36,21 @@ class DeskSummary:
 
 
 def claim_desk_summary(*, claim: Claim) -> DeskSummary:
+    """The summary from the page's reads (``claims.desk.reads``): the sections, accounts,
+    reserves, payments and settlements the panels below show too are read once."""
     now = timezone.now()
-    sections = list(claim.policy.sections.base_first())
-    latest = (ReserveChange.objects.filter(claim=claim)
-              .order_by("section_id", "kind", "-created_at", "-id")
-              .distinct("section_id", "kind").values_list("kind", "level"))
-    reserves = {"loss": ZERO, "expense": ZERO}
-    for kind, level in latest:
-        reserves[kind] = reserves.get(kind, ZERO) + level
-    payments = Payment.objects.filter(claim=claim).aggregate(
-        paid=Sum("amount", filter=Q(status=Payment.Status.PAID)),
-        unpaid=Sum("amount", filter=~Q(status=Payment.Status.PAID)))
-    paid = money(payments["paid"] or ZERO)
-    unpaid = money(payments["unpaid"] or ZERO)
+    reads = page_reads(claim)
+    sections = reads.sections
+    reserves = reads.reserves()
+    paid = money(sum((p.amount for p in reads.payments if p.status == Payment.Status.PAID),
+                     ZERO))
+    unpaid = money(sum((p.amount for p in reads.payments if p.status != Payment.Status.PAID),
+                       ZERO))
     reserve_total = reserves["loss"] + reserves["expense"]
     activities = list(Activity.objects.filter(claim=claim, completed_at__isnull=True)
                       .order_by("due_at", "pk")[:6])
-    pending = Settlement.objects.filter(
-        claim=claim, state__in=[SettlementState.PROPOSED, SettlementState.PENDING_TEAM_LEAD]
-    ).count()
+    pending = sum(1 for s in reads.settlements
+                  if s.state in (SettlementState.PROPOSED, SettlementState.PENDING_TEAM_LEAD))
     section = next((s for s in sections if s.pk == claim.coverage_section_id), None)
     flags = []
     if claim.emergency:
@@ -79,8 +74,7 @@ def claim_desk_summary(*, claim: Claim) -> DeskSummary:
         flags.append(("warning", _("Unassigned")))
     return DeskSummary(
         claim=claim, sections=sections,
-        cover_left=[row for row in policy_aggregate(policy=claim.policy)
-                    if row.account.starts_on <= claim.loss_date < row.account.ends_on],
+        cover_left=reads.accounts_of_loss_year(),
         reserve_loss=money(reserves["loss"]), reserve_expense=money(reserves["expense"]),
         paid=paid, approved_unpaid=unpaid,
         # incurred: what was paid or is committed to be paid, plus what is still reserved

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims import roles
+from claims.desk.reads import page_reads
 from claims.exceptions import ClaimsError
 from claims.models import Claim
 from claims.money.admin_financials import (
@@ -32,7 +33,6 @@ from claims.money.admin_financials import (
     policy_financials_html,
 )
 from claims.money.approvals import AwaitingMyApprovalFilter, explanation_rows
-from claims.money.book import MoneyBook
 from claims.money.models import (
     OPEN_SETTLEMENT_STATES,
     AuthorityLevel,
@@ -44,15 +44,13 @@ from claims.money.models import (
     ReserveKind,
     SecurityProofDecision,
     Settlement,
+    SettlementState,
 )
 from claims.money.payees import payee_split
 from claims.money.selectors import (
-    cost_lines_for,
     insured_share,
     interruption_warning,
-    money_sections,
     policy_aggregate,
-    reserves_current,
     settlement_preview,
 )
 from claims.money.services import (
@@ -219,18 +217,12 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
 
     @admin.display(description=_("statement"))
     def money_statement(self, claim):
+        # Sections, settlements, payments, reserves and lines as the page read them once.
+        reads = page_reads(claim)
         parts = [self._money_links(claim)]
-        books: list[MoneyBook] = []
-
-        def book() -> MoneyBook:  # read once for every section, when one has lines
-            if not books:
-                books.append(MoneyBook.load(claim))
-            return books[0]
-
-        for section in money_sections(claim=claim):
-            parts.append(self._section_statement(claim, section, book))
-        settlements = Settlement.objects.filter(claim=claim).select_related(
-            "section__module", "proposed_by", "decided_by")
+        for section in reads.money_sections():
+            parts.append(self._section_statement(claim, section, reads))
+        settlements = reads.settlements
         if settlements:
             parts.append(format_html("<h3>{}</h3>{}", _("Settlements"), _table(
                 ["#", _("Section"), _("State"), _("Proposed"), _("Approved"), _("Limited by"),
@@ -244,7 +236,7 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
                               _("approve or refuse"))
                   if s.state in OPEN_SETTLEMENT_STATES else "")
                  for s in settlements])))
-        payments = Payment.objects.filter(claim=claim)
+        payments = reads.payments
         if payments:
             parts.append(format_html("<h3>{}</h3>{}", _("Payments"), _table(
                 ["#", _("Settlement"), _("Payee"), _("Amount"), _("Status"), _("Reference"),
@@ -252,7 +244,8 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
                 [(p.pk, p.settlement_id, f"{p.payee_name} ({p.get_payee_kind_display()})",
                   _eur(p.amount), p.get_status_display(), p.external_reference or "-",
                   _local(p.paid_at) if p.paid_at else "-") for p in payments])))
-        share = insured_share(claim=claim)
+        share = insured_share(claim=claim, book=reads.book, settled=[
+            s for s in settlements if s.state in (SettlementState.APPROVED, SettlementState.PAID)])
         if share.deducted or share.owed:
             parts.append(format_html(
                 "<h3>{}</h3><p>{}{}</p>", _("The insured's deductible"),
@@ -266,7 +259,7 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
                             reverse("admin:money_deductible_settle", args=[claim.pk]),
                             _("Record received or written off"))
                 if share.still_owed else ""))
-        parts.append(claim_financials_html(claim))
+        parts.append(claim_financials_html(claim, reads=reads))
         agreements = RansomAgreement.objects.filter(claim=claim)
         if agreements:
             parts.append(format_html("<h3>{}</h3>{}", _("Ransom agreements"), _table(
@@ -285,9 +278,9 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
         return format_html("<p>{}</p>", format_html_join(" | ", '<a href="{}">{}</a>', (
             (reverse(f"admin:{name}", args=[claim.pk]), label) for name, label in links)))
 
-    def _section_statement(self, claim, section, book) -> str:
-        lines = cost_lines_for(claim=claim, section=section)
-        reserves = reserves_current(claim=claim, section=section)
+    def _section_statement(self, claim, section, reads) -> str:
+        lines = [line for line in reads.cost_lines if line.section_id == section.pk]
+        reserves = reads.reserves(section.pk)
         head = format_html(
             "<h3>{}</h3><p>{}</p>",
             _("%(module)s: sum insured %(sum)s per loss, deductible %(deductible)s") % {
@@ -303,12 +296,14 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
             [(line.category.name, _eur(line.amount), line.payee_name, line.get_source_display(),
               line.reason or "-", line.created_by) for line in lines])
         try:
-            result = settlement_preview(claim=claim, section=section, book=book())
+            result = settlement_preview(
+                claim=claim, section=section, book=reads.book,
+                aggregate_committed=reads.coverage_account_committed(section))
         except (ClaimsError, SettlementInputError) as error:
             return format_html("{}{}<p>{} {}</p>", head, line_table, _("Preview not possible:"),
                                settlement_error_text(error)
                                if isinstance(error, SettlementInputError) else error)
-        names = {code: category.name for code, category in book().categories().items()}
+        names = {code: category.name for code, category in reads.book.categories().items()}
         categories = _table(
             [_("Category"), _("Claimed"), _("Sublimit"), _("Covered"), _("Not covered"),
              _("Deductible")],
@@ -316,13 +311,14 @@ class ClaimMoneyMixin(ClaimFinancialsMixin):
               _eur(row.sublimit) if row.sublimit is not None else "-", _eur(row.covered),
               _eur(row.uncovered), _("exempt") if row.deductible_exempt else _("applies"))
              for row in result.categories])
-        split = payee_split(claim=claim, section=section, result=result, book=book())
+        split = payee_split(claim=claim, section=section, result=result, book=reads.book)
         return format_html(
             "{}{}<h4>{}</h4>{}<ol>{}</ol><p><strong>{}</strong> ({}{}).</p><p>{} {}</p>"
             "<p>{}</p>{}",
             head, line_table, _("Settlement preview"), categories,
             format_html_join("", "<li>{}</li>",
-                             ((step,) for step in steps_text(result.explanation_steps))),
+                             ((step,) for step in steps_text(result.explanation_steps,
+                                                             names=names))),
             _("Payable %(amount)s") % {"amount": format_amount(result.payable)},
             _("deductible %(deductible)s, aggregate left after it %(left)s") % {
                 "deductible": format_amount(result.deductible),

@@ -50,9 +50,10 @@ def _fig_row(label, fig):
             _eur(fig["recovered"]), _eur(fig["recovery_reserve"]), _eur(fig["incurred"]))
 
 
-def claim_financials_html(claim) -> str:
-    """The incurred table, the recoveries and the payments' void links of the claim page."""
-    figures = claim_financials(claim=claim)
+def claim_financials_html(claim, *, reads) -> str:
+    """The incurred table, the recoveries and the payments' void links of the claim page, from
+    the page's reads (``claims.desk.reads``)."""
+    figures = claim_financials(claim=claim, reads=reads)
     rows = [_fig_row(s["label"], s) for s in figures["sections"]]
     rows.append(_fig_row(_("Claim total"), figures["total"]))
     parts = [format_html(
@@ -78,7 +79,7 @@ def claim_financials_html(claim) -> str:
                           reverse("admin:money_recovery_record", args=[claim.pk, r.pk]),
                           _("record received, written off or expected")))
              for r in recoveries])))
-    payments = Payment.objects.filter(claim=claim, status__in=["pending", "paid"])
+    payments = [p for p in reads.payments if p.status in ("pending", "paid")]
     if payments:
         parts.append(format_html("<p>{} {}</p>", _("Cancel or void a payment:"),
                                  format_html_join(" | ", '<a href="{}">{} {} ({})</a>', (
@@ -86,8 +87,8 @@ def claim_financials_html(claim) -> str:
                                               args=[claim.pk, p.pk]),
                                       p.payee_name, _eur(p.amount), p.get_status_display())
                                      for p in payments))))
-    voided = Payment.objects.filter(claim=claim, status__in=["cancelled", "voided"]).exclude(
-        void_reason="")
+    voided = [p for p in reads.payments
+              if p.status in ("cancelled", "voided") and p.void_reason != ""]
     if voided:
         parts.append(format_html("<h4>{}</h4>{}", _("Cancelled and voided payments"), _table(
             [_("Payment"), _("Payee"), _("Amount"), _("Status"), _("Reason"), _("By"),

@@ -38,6 +38,8 @@ RECEIVABLE_KINDS = [
     LedgerEntry.Kind.DEDUCTIBLE_REVERSED,
 ]
 DECIDED_STATES = [SettlementState.APPROVED, SettlementState.PAID]
+# What the book reads of a settlement.
+SETTLEMENT_COLUMNS = ("id", "claim_id", "section_id", "state", "deductible_taken", "decided_at")
 
 
 @dataclass(frozen=True)
@@ -65,24 +67,29 @@ class MoneyBook:
     payments: list[dict]  # the claim's payments, summed per section, payee and status
 
     @classmethod
-    def load(cls, claim: Claim) -> MoneyBook:
+    def load(cls, claim: Claim, *, lines: list[CostLine] | None = None,
+             settlements: list[dict] | None = None,
+             payments: list[dict] | None = None) -> MoneyBook:
+        """``lines``, ``settlements`` and ``payments``: rows as read here (the lines with their
+        category and ``sublimit``, the loss event's settlements and the claim's payments as
+        ``values()`` dicts) when the caller read them already."""
         if claim.series_id is None:
             event_ids = frozenset([claim.pk])
         else:
             event_ids = frozenset(Claim.objects.filter(series_id=claim.series_id)
                                   .values_list("pk", flat=True)) | {claim.pk}
-        sublimit = ModuleCostCategory.objects.filter(
-            module_id=OuterRef("section__module_id"), category_id=OuterRef("category_id")
-        ).values("sublimit")[:1]
-        lines = list(
-            CostLine.objects.filter(claim=claim).select_related("category")
-            .annotate(sublimit=Subquery(sublimit)).order_by("created_at", "id")
-        )
-        settlements = list(
-            Settlement.objects.filter(claim_id__in=event_ids).values(
-                "id", "claim_id", "section_id", "state", "deductible_taken", "decided_at"
+        if lines is None:
+            sublimit = ModuleCostCategory.objects.filter(
+                module_id=OuterRef("section__module_id"), category_id=OuterRef("category_id")
+            ).values("sublimit")[:1]
+            lines = list(
+                CostLine.objects.filter(claim=claim).select_related("category")
+                .annotate(sublimit=Subquery(sublimit)).order_by("created_at", "id")
             )
-        )
+        if settlements is None:
+            settlements = list(
+                Settlement.objects.filter(claim_id__in=event_ids).values(*SETTLEMENT_COLUMNS)
+            )
         ledger = [
             LedgerSum(
                 claim_id=row["claim_id"], account_section_id=row["account__section_id"],
@@ -99,11 +106,12 @@ class MoneyBook:
                 "settlement__claim_id", "kind", "category_id", "category__code",
             ).annotate(total=Sum("amount")).order_by()
         ]
-        payments = list(
-            Payment.objects.filter(claim=claim)
-            .values("settlement__section_id", "payee_kind", "payee_name", "status")
-            .annotate(total=Sum("amount")).order_by()
-        )
+        if payments is None:
+            payments = list(
+                Payment.objects.filter(claim=claim)
+                .values("settlement__section_id", "payee_kind", "payee_name", "status")
+                .annotate(total=Sum("amount")).order_by()
+            )
         return cls(claim=claim, event_ids=event_ids, lines=lines, settlements=settlements,
                    ledger=ledger, payments=payments)
 

@@ -239,13 +239,49 @@ def _add(target: Figures, source: Figures) -> None:
     target.recovery_reserve += source.recovery_reserve
 
 
-def claim_financials(*, claim: Claim) -> dict:
-    """The claim's figures per section and in total (admin, API)."""
-    rows = _section_rows([claim.pk])
-    names = dict(
-        CoverageSection.objects.filter(pk__in=[s for _, s in rows])
-        .annotate(label=localized_name("module__")).values_list("pk", "label")
-    )
+def _section_rows_read(claim: Claim, reads) -> dict[tuple[int, int], Figures]:
+    """``_section_rows`` of one claim from the rows the claim page read (``claims.desk.reads``):
+    its ledger sums (``MoneyBook.ledger``) and its reserve history."""
+    out: dict[tuple[int, int], Figures] = {}
+    for row in reads.book.ledger:
+        if row.claim_id != claim.pk:
+            continue
+        if row.kind not in PAID_KINDS and row.kind not in RECOVERED_KINDS \
+                and row.kind not in RECOVERY_KINDS:
+            continue
+        fig = out.setdefault((claim.pk, row.account_section_id), Figures(label=""))
+        if row.kind in PAID_KINDS:
+            fig.paid += row.total
+        if row.kind in RECOVERED_KINDS:  # a recovery received is in both
+            fig.recovered -= row.total
+        if row.kind in RECOVERY_KINDS:
+            fig.recovery_reserve += row.total
+    latest: dict[tuple[int, str], ReserveChange] = {}
+    for row in reads.reserve_changes:  # the latest level: the highest id per section and kind
+        key = (row.section_id, row.kind)
+        if key not in latest or row.pk > latest[key].pk:
+            latest[key] = row
+    for (section_id, kind), row in latest.items():
+        fig = out.setdefault((claim.pk, section_id), Figures(label=""))
+        if kind == ReserveKind.LOSS:
+            fig.loss_reserve += row.level
+        else:
+            fig.expense_reserve += row.level
+    return out
+
+
+def claim_financials(*, claim: Claim, reads=None) -> dict:
+    """The claim's figures per section and in total (admin, API). ``reads``: the claim page's
+    rows (``claims.desk.reads.ClaimPageReads``), which hold all the figures need."""
+    if reads is not None:
+        rows = _section_rows_read(claim, reads)
+        names = {section.pk: section.module.name for section in reads.sections}
+    else:
+        rows = _section_rows([claim.pk])
+        names = dict(
+            CoverageSection.objects.filter(pk__in=[s for _, s in rows])
+            .annotate(label=localized_name("module__")).values_list("pk", "label")
+        )
     total = Figures(label=_("Claim total"), claims=1)
     sections = []
     for (_claim, section_id), fig in sorted(rows.items()):

@@ -300,20 +300,37 @@ class InsuredShare:
     still_owed: Decimal
 
 
-def insured_share(*, claim: Claim, settlement: Settlement | None = None) -> InsuredShare:
-    entries = LedgerEntry.objects.filter(claim=claim)
-    if settlement is not None:
-        entries = entries.filter(settlement=settlement)
-    sums = entries.aggregate(
-        owed=Sum("amount", filter=Q(kind=LedgerEntry.Kind.DEDUCTIBLE_OWED)),
-        offset=Sum("amount", filter=Q(kind=LedgerEntry.Kind.DEDUCTIBLE_OFFSET)),
-        received=Sum("amount", filter=Q(kind=LedgerEntry.Kind.DEDUCTIBLE_RECEIVED)),
-        written_off=Sum("amount", filter=Q(kind=LedgerEntry.Kind.DEDUCTIBLE_WRITTEN_OFF)),
-        reversed=Sum("amount", filter=Q(kind=LedgerEntry.Kind.DEDUCTIBLE_REVERSED)),
-    )
+_SHARE_KINDS = {
+    "owed": LedgerEntry.Kind.DEDUCTIBLE_OWED, "offset": LedgerEntry.Kind.DEDUCTIBLE_OFFSET,
+    "received": LedgerEntry.Kind.DEDUCTIBLE_RECEIVED,
+    "written_off": LedgerEntry.Kind.DEDUCTIBLE_WRITTEN_OFF,
+    "reversed": LedgerEntry.Kind.DEDUCTIBLE_REVERSED,
+}
+
+
+def insured_share(
+    *, claim: Claim, settlement: Settlement | None = None, book: MoneyBook | None = None,
+    settled: list[Settlement] | None = None,
+) -> InsuredShare:
+    """The insured's share on the claim (or on ``settlement``). ``book`` (the claim's ledger)
+    and ``settled`` (its approved and paid settlements): rows the caller read already."""
+    if book is not None and settlement is None:
+        sums = {key: sum((row.total for row in book.ledger
+                          if row.claim_id == claim.pk and row.kind == kind), ZERO)
+                for key, kind in _SHARE_KINDS.items()}
+    else:
+        entries = LedgerEntry.objects.filter(claim=claim)
+        if settlement is not None:
+            entries = entries.filter(settlement=settlement)
+        sums = entries.aggregate(**{key: Sum("amount", filter=Q(kind=kind))
+                                    for key, kind in _SHARE_KINDS.items()})
     value = {key: money(amount or ZERO) for key, amount in sums.items()}
-    settlements = [settlement] if settlement is not None else Settlement.objects.filter(
-        claim=claim, state__in=SETTLED_STATES)
+    if settlement is not None:
+        settlements = [settlement]
+    elif settled is not None:
+        settlements = settled
+    else:
+        settlements = Settlement.objects.filter(claim=claim, state__in=SETTLED_STATES)
     deducted_here = ZERO
     for row in settlements:
         for payee in (row.explanation or {}).get("payees", []):

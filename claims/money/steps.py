@@ -27,13 +27,19 @@ def _step(item: object) -> Step | str:
         return str(item)
 
 
-def _category_names(steps: Iterable[Step | str]) -> dict[str, str]:
+def _category_names(steps: Iterable[Step | str],
+                    known: dict[str, str] | None = None) -> dict[str, str]:
+    """The names of the steps' categories: ``known`` ones (code: name) as given, the others
+    read."""
+    known = known or {}
     codes = {step.args["category"] for step in steps
              if isinstance(step, Step) and "category" in step.args}
-    if not codes:
-        return {}
-    return {category.code: category.name
-            for category in CostCategory.objects.filter(code__in=codes)}
+    missing = codes - known.keys()
+    names = {code: known[code] for code in codes & known.keys()}
+    if missing:
+        names.update((category.code, category.name)
+                     for category in CostCategory.objects.filter(code__in=missing))
+    return names
 
 
 def _text(step: Step | str, names: dict[str, str]) -> str:
@@ -43,10 +49,12 @@ def _text(step: Step | str, names: dict[str, str]) -> str:
                        category=lambda code: names.get(code) or code)
 
 
-def steps_text(items: Iterable[object] | None) -> list[str]:
-    """The steps as sentences in the active language (for pages and PDFs)."""
+def steps_text(items: Iterable[object] | None, *, names: dict[str, str] | None = None
+               ) -> list[str]:
+    """The steps as sentences in the active language (for pages and PDFs). ``names``: the
+    categories' names (code: name) the caller has already."""
     steps = [_step(item) for item in items or []] if isinstance(items, list | tuple) else []
-    names = _category_names(steps)
+    names = _category_names(steps, names)
     return [_text(step, names) for step in steps]
 
 
