@@ -290,7 +290,16 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 os.killpg(worker.pid, signal.SIGKILL)
         connections.close_all()
+        _end_other_sessions(connections["default"].settings_dict["NAME"])
         teardown_databases(old_config, verbosity=0)
+
+
+def _end_other_sessions(name: str) -> None:
+    """The bench's own leftovers (a publisher thread, a worker's child that outlived its pool)
+    may still hold a session on the throw-away database: end them so it can be dropped."""
+    with connections["default"]._nodb_cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = %s AND pid <> pg_backend_pid()", [name])
 
 
 if __name__ == "__main__":
