@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -49,7 +50,9 @@ def activities_open_for_state(
         claim=claim, completed_at__isnull=True, information_request__isnull=True,
         template__isnull=False,  # follow-ups of their own (e.g. collecting a deductible) stay
     )
-    note = f"Superseded: the claim moved to {claim.state}."
+    with translation.override(settings.LANGUAGE_CODE):  # stored: in the company's language
+        note = _("Superseded: the claim moved to “%(state)s”.") % {
+            "state": claim.get_state_display()}
     if rows is not None:
         rows.update(superseded, completed_at=now, completion_note=note)
     else:
