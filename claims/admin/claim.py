@@ -28,6 +28,7 @@ from claims.admin.inlines import (
     ClaimNoteInline,
     InformationRequestInline,
 )
+from claims.admin.readonly_tables import is_display_only, render_table
 from claims.exceptions import ClaimsError
 from claims.models import TRANSITION_NAMES, Claim, ClaimDocument, ClaimNote, ClaimState
 from claims.models import InformationRequest as Request
@@ -195,6 +196,32 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
             return []
         return [ClaimNoteInline, ClaimDocumentListInline, ClaimDocumentAddInline,
                 InformationRequestInline, ActivityInline]
+
+    def get_inline_instances(self, request, obj=None):
+        """Only the inlines someone can add to or change here are formsets; the display-only
+        ones (documents, activities, vendor jobs) are plain tables in the same places
+        (``render_change_form``), so a save neither renders nor posts their forms."""
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None:
+            return inlines
+        request._claims_inline_order = [
+            (inline, is_display_only(inline, request, obj)) for inline in inlines]
+        return [inline for inline, display_only in request._claims_inline_order
+                if not display_only]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        order = getattr(request, "_claims_inline_order", None)
+        if obj is not None and order is not None:
+            formsets = {id(formset.opts): formset
+                        for formset in context.get("inline_admin_formsets", [])}
+            shown = [(inline, display_only) for inline, display_only in order
+                     if display_only or id(inline) in formsets]
+            context["claim_inlines"] = [
+                (None, render_table(inline, request, obj, last=index == len(shown) - 1))
+                if display_only else (formsets[id(inline)], None)
+                for index, (inline, display_only) in enumerate(shown)]
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_delete_permission(self, request, obj=None):
         return False

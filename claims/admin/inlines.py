@@ -82,6 +82,14 @@ class ClaimDocumentAddInline(AppendOnlyInline):
     def get_queryset(self, request):
         return super().get_queryset(request).none()
 
+    def get_formset(self, request, obj=None, **kwargs):
+        """Its inputs keep the names they had when the document list was a formset before it
+        (``documents-2-…``), now that the list is a plain table (claims/admin/readonly_tables.py).
+        """
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.get_default_prefix = classmethod(lambda cls: "documents-2")
+        return formset
+
 
 class InformationRequestInline(AppendOnlyInline):
     model = InformationRequest

@@ -298,7 +298,6 @@ class VendorJobInline(admin.TabularInline):
     model = VendorJob
     extra = 0
     can_delete = False
-    template = "admin/vendors/vendorjob_inline.html"
     fields = ["job_link", "service", "organisation", "state", "estimate", "approved_estimate",
               "progress_percent", "latest_progress", "invoice_amount"]
     readonly_fields = fields
@@ -309,6 +308,12 @@ class VendorJobInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def table_footer(self, request, obj):
+        """Below the table on the claim page (claims/admin/readonly_tables.py)."""
+        url = reverse("admin:vendors_vendorjob_commission", args=[obj.pk])
+        return format_html('<p class="vendor-commission"><a class="button" href="{}">{}</a></p>',
+                           url, _("New vendor job"))
 
     def get_queryset(self, request):
         """The jobs with what their rows show, in a fixed number of queries."""

@@ -419,3 +419,38 @@ def test_the_claim_page_shows_the_desk_with_figures_activities_flags_and_actions
     assert 'name="_fsm_transition_to"' in desk  # the state buttons, above Save
     assert page.index('id="claim-desk"') < page.index('name="_save"')
     assert "claims/desk.js" in page and "<script>" not in desk
+
+
+def test_the_cached_navigation_sidebar_is_each_users_and_each_pages_own(
+    client, adjuster, reported_claim, locmem_cache
+):
+    from django.contrib.auth.models import Permission
+
+    def sidebar(page):
+        html = page.content.decode()
+        start = html.index('<nav class="sticky" id="nav-sidebar"')
+        return html[start:html.index("</nav>", start)]
+
+    staff_login(client, adjuster)
+    on_claim = sidebar(client.get(change_url(reported_claim)))
+    assert on_claim == sidebar(client.get(change_url(reported_claim)))
+    assert 'class="model-claim current-model"' in on_claim
+    on_list = sidebar(client.get(reverse("admin:policies_policy_changelist")))
+    assert 'class="model-claim current-model"' not in on_list
+
+    clerk = UserFactory(username="clerk", is_staff=True)
+    clerk.user_permissions.add(*Permission.objects.filter(codename="view_claim"))
+    staff_login(client, clerk)
+    clerks = sidebar(client.get(change_url(reported_claim)))
+    assert "model-policy" in on_claim and "model-policy" not in clerks
+
+
+def test_the_display_only_lists_are_tables_without_form_inputs(
+    adjuster_client, claim_in_liability_check
+):
+    page = adjuster_client.get(change_url(claim_in_liability_check)).content.decode()
+    for prefix in ("documents", "activities", "vendor_jobs"):
+        assert f'id="{prefix}-group"' in page
+        assert f'name="{prefix}-TOTAL_FORMS"' not in page
+    assert 'name="documents-2-TOTAL_FORMS"' in page
+    assert 'class="model-claim current-model"' in page
