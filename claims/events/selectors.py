@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     Count,
     DecimalField,
@@ -36,6 +37,24 @@ MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
 
 def open_events() -> QuerySet[CyberEvent]:
     return CyberEvent.objects.filter(status=CyberEvent.Status.OPEN).order_by("-starts_at", "pk")
+
+
+def open_event_for_report(pk: int) -> CyberEvent | None:
+    """The open event with what a report under it needs, in one query: its chosen cause
+    (``report_loss_type``) and ``cause_ids``, the ids of its own-damage loss types."""
+    own_damage = CyberEvent.loss_types.through.objects.filter(
+        cyberevent_id=OuterRef("pk"), losstype__third_party=False).values("losstype_id")
+    return (open_events().select_related("report_loss_type")
+            .annotate(cause_ids=ArraySubquery(own_damage)).filter(pk=pk).first())
+
+
+def event_report_cause_ids(event: CyberEvent) -> set[int]:
+    """The ids of ``event_report_loss_types(event)`` (without a query if the event came from
+    ``open_event_for_report``)."""
+    ids = getattr(event, "cause_ids", None)
+    if ids is None:
+        return {loss_type.pk for loss_type in event_report_loss_types(event)}
+    return set(ids) | ({event.report_loss_type_id} if event.report_loss_type_id else set())
 
 
 def event_report_loss_types(event: CyberEvent) -> list[LossType]:
