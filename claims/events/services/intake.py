@@ -31,6 +31,7 @@ from claims.notifications import email_after_commit
 from claims.services import claim_report
 from claims.services.report import claim_report_validate
 from claims.services.tx import business_action
+from config.outbox import enqueue
 from coverage.money import money
 from language.services import in_language_of
 from policies.models import Policy
@@ -38,6 +39,7 @@ from policies.models import Policy
 from ..models import CyberEvent, EventReport
 from ..selectors import event_report_cause_ids
 from .links import link_reported_claim
+from .suggestions import events_covering
 
 
 def event_report_validate(*, event: CyberEvent, policy: Policy, loss_type, loss_date: date,
@@ -114,9 +116,13 @@ def event_report_register(*, report_id: int) -> Claim | None:
                     loss_date=report.loss_date, description=report.description,
                     reported_by=report.reported_by, emergency=report.emergency,
                     estimated_amount=report.estimated_amount, now=report.received_at,
-                    composed=True,
+                    composed=True, suggest_events=False,
                 )
                 link_reported_claim(event=report.event, claim=claim, by=report.reported_by)
+                # Linked to its own event, the claim is matched only if another event covers
+                # its loss date (most surge reports: no task at all).
+                if events_covering(report.loss_date).exclude(pk=report.event_id).exists():
+                    enqueue("events.claim_suggest_events", claim_id=claim.pk)
         except ClaimsError as error:
             report.status, report.error = EventReport.Status.FAILED, error.message
             report.processed_at = timezone.now()
