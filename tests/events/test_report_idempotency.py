@@ -32,20 +32,43 @@ def test_a_retried_report_returns_the_first_answer_and_stores_one_report(
         holder_user, event, cyber_policy, django_assert_max_num_queries):
     client = _client(holder_user)
     url = f"/api/me/events/{event.pk}/claims/"
-    with django_assert_max_num_queries(7):  # key, event, policy, report, answer (+ savepoint)
+    client.post(url, _body(cyber_policy), format="json", HTTP_IDEMPOTENCY_KEY="r-0")
+    # key, event (this process's copy is current: is it open), policy, report, answer, savepoint
+    with django_assert_max_num_queries(7):
         first = client.post(url, _body(cyber_policy), format="json",
                             HTTP_IDEMPOTENCY_KEY="r-1")
     again = client.post(url, _body(cyber_policy), format="json", HTTP_IDEMPOTENCY_KEY="r-1")
     assert first.status_code == again.status_code == 202
     assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
-    assert EventReport.objects.count() == 1
+    assert EventReport.objects.count() == 2
     stored = IdempotencyKey.objects.get(key="r-1")
     assert stored.response_status == 202 and stored.response_body["id"] == first.json()["id"]
     other = client.post(url, _body(cyber_policy, "Another incident"), format="json",
                         HTTP_IDEMPOTENCY_KEY="r-1")
     assert other.status_code == 409
     assert other.json()["error"]["code"] == "idempotency_key_reused"
-    assert EventReport.objects.count() == 1
+    assert EventReport.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_event_a_report_reads_is_the_current_one(event, adjuster):
+    from claims.events.selectors import (
+        event_report_cause_ids,
+        event_report_loss_types,
+        open_event_for_report,
+    )
+    from claims.events.services import event_close, event_update
+    from coverage.models import LossType
+
+    assert event_report_cause_ids(open_event_for_report(event.pk)) == {
+        loss_type.pk for loss_type in event_report_loss_types(event)}
+    others = list(LossType.objects.exclude(code="ransomware").order_by("pk")[:3])
+    changed = event_update(event=event, by=adjuster, loss_types=[*event.loss_types.all(),
+                                                                 *others])
+    assert event_report_cause_ids(open_event_for_report(event.pk)) == {
+        loss_type.pk for loss_type in event_report_loss_types(changed)}
+    event_close(event=changed, by=adjuster)
+    assert open_event_for_report(event.pk) is None
 
 
 @pytest.mark.django_db
