@@ -203,8 +203,13 @@ def idempotent_atomic(view_method):
             if response.status_code >= 400:
                 transaction.set_rollback(True)  # no key kept: the request can be retried
                 return response
-            IdempotencyKey.objects.filter(pk=key_id).update(
-                response_status=response.status_code, response_body=_stored_body(response))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {IdempotencyKey._meta.db_table} SET response_status = %s, "
+                    "response_body = %s::jsonb WHERE id = %s",
+                    [response.status_code,
+                     (JSONRenderer().render(response.data) or b"null").decode(), key_id],
+                )
         return response
 
     return wrapper
