@@ -9,6 +9,13 @@ request can be retried under the same key. If the process dies between the write
 response, the row stays pending and a retry is refused with 409 ``idempotency_key_pending`` rather
 than writing twice. The key sent again with another method, path or body is refused with 409
 ``idempotency_key_reused``.
+
+A view whose write can run as a step of the caller's transaction (its service called with
+``composed=True``) uses ``idempotent_atomic`` instead: the key row is inserted, the write done and
+the response stored in one durable transaction. A concurrent request with the same key blocks on
+the key's unique index until that transaction ends, then finds the stored response (committed) or
+no row (rolled back: it writes itself), so no advisory lock and no separate commit is needed, and
+a key is never left pending.
 """
 
 from __future__ import annotations
@@ -81,17 +88,26 @@ def _key_locked(user, key: str):
             cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_id])
 
 
-def _claim_key(*, user, key: str, request, fingerprint: str) -> bool:
-    """Commit the key row as pending; True if this request owns it (False: it existed)."""
+def _insert_key(*, user, key: str, request, fingerprint: str) -> int | None:
+    """Insert the key row as pending in the current transaction; its id if this request owns it
+    (None: it existed)."""
     table = IdempotencyKey._meta.db_table
-    with transaction.atomic(durable=True), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (user_id, key, method, path, request_hash, created_at) "
             "VALUES (%s, %s, %s, %s, %s, now()) ON CONFLICT (user_id, key) DO NOTHING "
             "RETURNING id",
             [user.pk, key, request.method, request.path[:500], fingerprint],
         )
-        return cursor.fetchone() is not None
+        row = cursor.fetchone()
+    return row[0] if row is not None else None
+
+
+def _claim_key(*, user, key: str, request, fingerprint: str) -> bool:
+    """Commit the key row as pending; True if this request owns it (False: it existed)."""
+    with transaction.atomic(durable=True):
+        return _insert_key(user=user, key=key, request=request,
+                           fingerprint=fingerprint) is not None
 
 
 def _replay(stored: IdempotencyKey, fingerprint: str) -> Response:
@@ -113,6 +129,21 @@ def _replay(stored: IdempotencyKey, fingerprint: str) -> Response:
     return response
 
 
+def _key_error(key: str) -> Response | None:
+    if len(key) > MAX_KEY_LENGTH:
+        return error_response(
+            status_code=400, code="invalid", message=_("The %(header)s is too long.") % {
+                                                         "header": HEADER},
+            fields={HEADER: [_("At most %(max_key_length)s characters.") % {
+                                 "max_key_length": MAX_KEY_LENGTH}]},
+        )
+    return None
+
+
+def _stored_body(response) -> object:
+    return json.loads(JSONRenderer().render(response.data) or b"null")
+
+
 def idempotent(view_method):
     """Decorate a view's create handler (``def create(self, request, *args, **kwargs)``)."""
 
@@ -121,13 +152,8 @@ def idempotent(view_method):
         key = request.headers.get(HEADER, "").strip()
         if not key:
             return view_method(self, request, *args, **kwargs)
-        if len(key) > MAX_KEY_LENGTH:
-            return error_response(
-                status_code=400, code="invalid", message=_("The %(header)s is too long.") % {
-                                                             "header": HEADER},
-                fields={HEADER: [_("At most %(max_key_length)s characters.") % {
-                                     "max_key_length": MAX_KEY_LENGTH}]},
-            )
+        if (refused := _key_error(key)) is not None:
+            return refused
         fingerprint = request_fingerprint(request)
         with _key_locked(request.user, key):
             if not _claim_key(user=request.user, key=key, request=request,
@@ -143,8 +169,47 @@ def idempotent(view_method):
             if response.status_code >= 400:
                 keys.delete()
                 return response
-            body = json.loads(JSONRenderer().render(response.data) or b"null")
-            keys.update(response_status=response.status_code, response_body=body)
+            keys.update(response_status=response.status_code,
+                        response_body=_stored_body(response))
+        return response
+
+    return wrapper
+
+
+def idempotent_atomic(view_method):
+    """Decorate a view's create handler whose writes all run in the caller's transaction (the
+    services called with ``composed=True``): key, write and stored response commit together, or
+    nothing does (an exception or an error response rolls the whole transaction back)."""
+
+    @wraps(view_method)
+    def wrapper(self, request, *args, **kwargs):
+        key = request.headers.get(HEADER, "").strip()
+        if not key:
+            with transaction.atomic(durable=True):
+                response = view_method(self, request, *args, **kwargs)
+                if response.status_code >= 400:
+                    transaction.set_rollback(True)
+            return response
+        if (refused := _key_error(key)) is not None:
+            return refused
+        fingerprint = request_fingerprint(request)
+        with transaction.atomic(durable=True):
+            key_id = _insert_key(user=request.user, key=key, request=request,
+                                 fingerprint=fingerprint)
+            if key_id is None:  # stored (a concurrent first request: once it has committed)
+                stored = IdempotencyKey.objects.get(user=request.user, key=key)
+                return _replay(stored, fingerprint)
+            response = view_method(self, request, *args, **kwargs)
+            if response.status_code >= 400:
+                transaction.set_rollback(True)  # no key kept: the request can be retried
+                return response
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {IdempotencyKey._meta.db_table} SET response_status = %s, "
+                    "response_body = %s::jsonb WHERE id = %s",
+                    [response.status_code,
+                     (JSONRenderer().render(response.data) or b"null").decode(), key_id],
+                )
         return response
 
     return wrapper

@@ -4,10 +4,13 @@ queries however many claims the event has."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
@@ -36,6 +39,49 @@ MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
 
 def open_events() -> QuerySet[CyberEvent]:
     return CyberEvent.objects.filter(status=CyberEvent.Status.OPEN).order_by("-starts_at", "pk")
+
+
+# This process's copies of the open events reports come in under: pk -> (updated_at, read at
+# (monotonic seconds), event). Every change of an event (its fields, loss types, closing) saves
+# the event in the same transaction, so a copy whose updated_at is the row's is the row's data.
+_report_events: dict[int, tuple[datetime, float, CyberEvent]] = {}
+REPORT_EVENT_MAX_AGE = 30.0  # seconds: bounds how long a changed loss type row is read stale
+
+
+def open_event_for_report(pk: int) -> CyberEvent | None:
+    """The open event with what a report under it needs: its chosen cause
+    (``report_loss_type``) and ``cause_ids``, the ids of its own-damage loss types. One small
+    query (is it open, and its ``updated_at``) while this process's copy is current, else one
+    more to read it."""
+    table = CyberEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT updated_at FROM {table} WHERE id = %s AND status = %s",
+                       [pk, CyberEvent.Status.OPEN])
+        row = cursor.fetchone()
+    if row is None:
+        _report_events.pop(pk, None)
+        return None
+    cached = _report_events.get(pk)
+    if (cached is not None and cached[0] == row[0]
+            and time.monotonic() - cached[1] < REPORT_EVENT_MAX_AGE):
+        return cached[2]
+    read_at = time.monotonic()
+    own_damage = CyberEvent.loss_types.through.objects.filter(
+        cyberevent_id=OuterRef("pk"), losstype__third_party=False).values("losstype_id")
+    event = (open_events().select_related("report_loss_type")
+             .annotate(cause_ids=ArraySubquery(own_damage)).filter(pk=pk).first())
+    if event is not None:
+        _report_events[pk] = (event.updated_at, read_at, event)
+    return event
+
+
+def event_report_cause_ids(event: CyberEvent) -> set[int]:
+    """The ids of ``event_report_loss_types(event)`` (without a query if the event came from
+    ``open_event_for_report``)."""
+    ids = getattr(event, "cause_ids", None)
+    if ids is None:
+        return {loss_type.pk for loss_type in event_report_loss_types(event)}
+    return set(ids) | ({event.report_loss_type_id} if event.report_loss_type_id else set())
 
 
 def event_report_loss_types(event: CyberEvent) -> list[LossType]:

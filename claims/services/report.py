@@ -66,11 +66,13 @@ def claim_report(
     now: datetime | None = None,
     composed: bool = False,
     notify: bool = True,
+    suggest_events: bool = True,
 ) -> Claim:
     """Record a new claim in state "reported": number it, flag a possible duplicate, open the
     first-contact activity, write the audit row; confirm to the policyholder after commit
     (``notify=False``: tell nobody, e.g. the demo loader). ``composed=True``: a step of the
-    caller's transaction."""
+    caller's transaction. ``suggest_events=False``: the caller decides whether the claim is
+    matched against the cyber events (a report under an event: only if another event covers it)."""
     if not (policy.policyholder.user_id == reported_by.pk or roles.is_adjuster(reported_by)):
         raise PermissionDeniedError(_("Only the policyholder or an adjuster can report a claim."))
     now = now or timezone.now()
@@ -115,6 +117,7 @@ def claim_report(
                 enqueue("vendors.emergency_job_propose", claim_id=claim.pk, rows=rows)
         # Cyber events: the events app's task suggests the claim for the declared events whose
         # window and identifiers it matches (it returns at once when no event covers the date).
-        enqueue("events.claim_suggest_events", claim_id=claim.pk, rows=rows)
+        if suggest_events:
+            enqueue("events.claim_suggest_events", claim_id=claim.pk, rows=rows)
         rows.write()
     return claim

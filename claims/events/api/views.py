@@ -16,7 +16,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from claims.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent_atomic
 from claims.api.permissions import IsAdjuster, IsPolicyholder
 from claims.api.views.common import READ, READ_ONE, WRITE, errors
 from claims.exceptions import ClaimValidationError
@@ -28,7 +28,13 @@ from policies.models import Policy
 
 from .. import services
 from ..models import CyberEvent, EventReport, EventSuggestion
-from ..selectors import event_claims, event_dashboard, event_report_loss_types, open_events
+from ..selectors import (
+    event_claims,
+    event_dashboard,
+    event_report_loss_types,
+    open_event_for_report,
+    open_events,
+)
 from . import serializers as s
 
 
@@ -312,25 +318,28 @@ class MyEventReport(APIView):
     @extend_schema(tags=["policyholder"], request=s.EventReportSerializer,
                    parameters=[IDEMPOTENCY_PARAMETER],
                    responses={202: s.EventReportOutSerializer, **errors(*WRITE)})
-    @idempotent
+    @idempotent_atomic
     def post(self, request, pk):
         """Report a loss under an open event (``loss_type`` defaults to the event's cause).
         202: received; the claim is registered through the usual report rules moments later
         (poll ``/api/me/event-reports/<id>/`` for its number)."""
-        event = get_object_or_404(open_events().select_related("report_loss_type")
-                                  .prefetch_related("loss_types"), pk=pk)
+        event = open_event_for_report(pk)
+        if event is None:
+            raise Http404
         holder = request.user.policyholder
         data = s.EventReportSerializer(data=request.data, policies=Policy.objects.filter(
             policyholder=holder, status=Policy.Status.ACTIVE).select_related("policyholder"))
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        if "loss_type" not in values:
+        if "loss_type" not in values and event.report_loss_type_id:
+            values["loss_type"] = event.report_loss_type
+        elif "loss_type" not in values:
             causes = event_report_loss_types(event)
             if not causes:
                 raise ClaimValidationError({"loss_type": _("Name the loss type.")})
             values["loss_type"] = causes[0]
         report, _created = services.event_report_submit(event=event, user=request.user,
-                                                        **values)
+                                                        composed=True, **values)
         return Response(s.EventReportOutSerializer(report).data,
                         status=status.HTTP_202_ACCEPTED)
 

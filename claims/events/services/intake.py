@@ -31,13 +31,15 @@ from claims.notifications import email_after_commit
 from claims.services import claim_report
 from claims.services.report import claim_report_validate
 from claims.services.tx import business_action
+from config.outbox import enqueue
 from coverage.money import money
 from language.services import in_language_of
 from policies.models import Policy
 
 from ..models import CyberEvent, EventReport
-from ..selectors import event_report_loss_types
+from ..selectors import event_report_cause_ids
 from .links import link_reported_claim
+from .suggestions import events_covering
 
 
 def event_report_validate(*, event: CyberEvent, policy: Policy, loss_type, loss_date: date,
@@ -50,7 +52,7 @@ def event_report_validate(*, event: CyberEvent, policy: Policy, loss_type, loss_
                                    "form.") % {
                                      "event": event})
     errors = {}
-    if loss_type not in event_report_loss_types(event):
+    if loss_type.pk not in event_report_cause_ids(event):
         errors["loss_type"] = _("Choose the cause of %(event)s (one of its loss types).") % {
                                   "event": event}
     # Whether the policy covers the loss is the coverage check's question (at the liability
@@ -73,13 +75,15 @@ def event_report_validate(*, event: CyberEvent, policy: Policy, loss_type, loss_
 def event_report_submit(*, event: CyberEvent, user, policy: Policy, loss_type, loss_date: date,
                         description: str, emergency: bool = False,
                         estimated_amount: Decimal | None = None,
-                        submission_token: UUID | None = None) -> tuple[EventReport, bool]:
+                        submission_token: UUID | None = None,
+                        composed: bool = False) -> tuple[EventReport, bool]:
     """Receive a report under the event; returns ``(report, created)``. A form sent twice
-    (same ``submission_token``) returns the first report."""
+    (same ``submission_token``) returns the first report. ``composed=True``: a step of the
+    caller's transaction (the API's, which stores the Idempotency-Key with it)."""
     estimate = money(estimated_amount) if estimated_amount is not None else None
     event_report_validate(event=event, policy=policy, loss_type=loss_type, loss_date=loss_date,
                           description=description, estimated_amount=estimate, user=user)
-    with business_action():
+    with business_action(composed=composed):
         if submission_token is not None:
             earlier = EventReport.objects.filter(reported_by=user,
                                                  submission_token=submission_token).first()
@@ -112,9 +116,13 @@ def event_report_register(*, report_id: int) -> Claim | None:
                     loss_date=report.loss_date, description=report.description,
                     reported_by=report.reported_by, emergency=report.emergency,
                     estimated_amount=report.estimated_amount, now=report.received_at,
-                    composed=True,
+                    composed=True, suggest_events=False,
                 )
                 link_reported_claim(event=report.event, claim=claim, by=report.reported_by)
+                # Linked to its own event, the claim is matched only if another event covers
+                # its loss date (most surge reports: no task at all).
+                if events_covering(report.loss_date).exclude(pk=report.event_id).exists():
+                    enqueue("events.claim_suggest_events", claim_id=claim.pk)
         except ClaimsError as error:
             report.status, report.error = EventReport.Status.FAILED, error.message
             report.processed_at = timezone.now()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,6 +91,12 @@ def event_suggest(*, event: CyberEvent, by) -> list[EventSuggestion]:
         return suggestions_make(event=event, by=by)
 
 
+def events_covering(loss_date) -> QuerySet[CyberEvent]:
+    """The events whose window covers the loss date (open or closed)."""
+    return CyberEvent.objects.filter(starts_at__date__lte=loss_date).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__date__gte=loss_date))
+
+
 def claim_suggest_events(*, claim_id: int) -> list[EventSuggestion]:
     """A newly reported claim: suggest it for every event whose window covers its loss date
     (system action, idempotent)."""
@@ -100,10 +106,10 @@ def claim_suggest_events(*, claim_id: int) -> list[EventSuggestion]:
     made = []
     # Only the events the claim is neither linked to nor suggested for: a claim reported under
     # its event in a surge (linked when registered) costs this one query and no transaction.
-    events = list(CyberEvent.objects.filter(starts_at__date__lte=claim.loss_date).filter(
-        Q(ends_at__isnull=True) | Q(ends_at__date__gte=claim.loss_date)
-    ).exclude(pk__in=EventClaim.objects.filter(claim_id=claim_id).values("event_id")).exclude(
-        pk__in=EventSuggestion.objects.filter(claim_id=claim_id).values("event_id")))
+    events = list(events_covering(claim.loss_date)
+                  .exclude(pk__in=EventClaim.objects.filter(claim_id=claim_id).values("event_id"))
+                  .exclude(pk__in=EventSuggestion.objects.filter(claim_id=claim_id)
+                           .values("event_id")))
     if not events:
         return []
     prefetch_related_objects(events, "loss_types")
