@@ -205,7 +205,8 @@ def xlsx_file(export: Export, *, title: str):
             if value is None:
                 continue
             if c in money_columns or isinstance(value, Decimal):
-                sheet.write_number(r, c, float(value), amount)
+                # the Decimal itself: XlsxWriter writes its exact digits into the cell's XML
+                sheet.write_number(r, c, Decimal(value), amount)
             elif isinstance(value, date):
                 sheet.write_datetime(r, c, datetime.combine(value, time.min), day)
             else:

@@ -143,3 +143,14 @@ def test_a_bordereau_of_100000_claims_streams_in_flat_memory(book):
     rss = [r for r, _ in samples[2:]]
     assert max(rss) - min(rss) < 8 * 1024 * 1024, samples
     assert samples[1][1] < 8 * 1024 * 1024, samples
+
+
+def test_the_xlsx_cells_hold_the_exact_amounts():
+    """Amounts go into the workbook as their decimal digits, never through a float."""
+    import zipfile
+
+    export = exports.Export(columns=["Paid"], rows=iter([(D("0.10"),), (D("1234567.89"),)]),
+                            money_columns=[0])
+    with exports.xlsx_file(export, title="Amounts") as f:
+        xml = zipfile.ZipFile(BytesIO(f.read())).read("xl/worksheets/sheet1.xml").decode()
+    assert "<v>0.10</v>" in xml and "<v>1234567.89</v>" in xml
