@@ -8,6 +8,7 @@ from accounts import api as auth
 from .views import (
     claims,
     financials,
+    language,
     me,
     money,
     money_doors,
@@ -24,6 +25,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("auth/token/", auth.ObtainToken.as_view(), name="token"),
     path("whoami/", whoami.WhoAmI.as_view(), name="whoami"),
+    path("me/language/", language.MyLanguage.as_view(), name="my-language"),
     path("auth/tokens/", auth.TokenList.as_view(), name="tokens"),
     path("auth/tokens/<str:token_id>/", auth.TokenRevoke.as_view(), name="token-revoke"),
     # policyholders

@@ -146,3 +146,18 @@ def test_vendor_job_emails_are_written_in_each_recipients_language(
                                       "Spezialisten")
     adjuster_mail = [m for m in mail.outbox if claim.policy.policyholder.email not in m.to]
     assert adjuster_mail and all(m.subject.startswith("Schaden ") for m in adjuster_mail)
+
+
+def test_the_api_reads_and_sets_the_callers_language_for_their_emails(
+        settings, cyber_policy, holder_user, django_capture_on_commit_callbacks):
+    settings.LANGUAGE_CODE = "de"
+    client = login(holder_user)
+    assert client.get("/api/me/language/").json() == {"language": "de"}
+    bad = client.put("/api/me/language/", {"language": "fr"}, content_type="application/json")
+    assert bad.status_code == 400 and "language" in bad.json()["error"]["fields"]
+    ok = client.put("/api/me/language/", {"language": "en"}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json() == {"language": "en"}
+    assert client.get("/api/me/language/").json() == {"language": "en"}
+    with translation.override("de"), django_capture_on_commit_callbacks(execute=True):
+        claim = report(cyber_policy, holder_user)
+    assert mail.outbox[0].subject == f"Your claim {claim.number} has been received"

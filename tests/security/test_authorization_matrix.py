@@ -150,6 +150,8 @@ EXPECTED = {
     "api:docs": ("api", None, {"GET": row(200, anonymous=401)}),
     "api:token": ("api", None, {"POST": row(400)}),
     "api:whoami": ("api", None, {"GET": row(200, anonymous=401)}),
+    "api:my-language": ("api", None, {"GET": row(200, anonymous=401),
+                                      "PUT": row(400, anonymous=401)}),
     "api:tokens": ("api", None, {"GET": row(200, anonymous=401)}),
     "api:token-revoke": ("api", lambda s: {"token_id": "absent"},
                          {"DELETE": row(404, anonymous=401)}),
