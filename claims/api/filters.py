@@ -78,6 +78,8 @@ class ClaimFilter(django_filters.FilterSet):
     unassigned = StrictBooleanFilter(field_name="assigned_adjuster", lookup_expr="isnull")
     emergency = StrictBooleanFilter()
     policy = IdFilter(field_name="policy_id")
+    event = IdFilter(field_name="event_links__event_id",
+                     help_text="Id of a cyber event: the claims linked to it.")
     reported_after = StrictDateFilter(
         method="filter_reported_after", help_text="Reported on or after this day (local time).")
     reported_before = StrictDateFilter(
@@ -86,7 +88,7 @@ class ClaimFilter(django_filters.FilterSet):
     class Meta:
         model = Claim
         fields = ["state", "product", "loss_type", "adjuster", "unassigned", "emergency",
-                  "policy", "reported_after", "reported_before"]
+                  "policy", "event", "reported_after", "reported_before"]
 
     # Compared with the local day's boundaries (not a cast of the column), so an index serves it.
     def filter_reported_after(self, queryset, name, value):

@@ -182,3 +182,14 @@ def test_the_claims_api_shows_the_claims_events(adjuster, event, linked_claim,
     after = client.get(f"/api/claims/{suggested_claim.pk}/").json()
     assert [row["id"] for row in after["events"]] == [event.pk]
     assert after["event_suggestions"] == []
+
+
+def test_the_claims_api_filters_by_event_like_the_admin_list(adjuster, event, linked_claim,
+                                                              suggested_claim, unrelated_claim):
+    client = APIClient()
+    client.force_authenticate(adjuster)
+    numbers = [row["number"] for row in
+               client.get(f"/api/claims/?event={event.pk}").json()["results"]]
+    assert numbers == [linked_claim.number]
+    refused = client.get("/api/claims/?event=x")
+    assert refused.status_code == 400 and "event" in refused.json()["error"]["fields"]
