@@ -25,8 +25,7 @@ _SPACE = re.compile(r"\s+")
 # What the duplicate flag needs of a candidate (and what the audit row names), in the model's
 # field order (``Model.from_db`` takes the values in that order).
 CANDIDATE_FIELDS = tuple(field.attname for field in Claim._meta.concrete_fields
-                         if field.attname in {"id", "number", "state", "description",
-                                              "reported_at"})
+                         if field.attname in {"id", "number", "state", "description"})
 _DESCRIPTION = CANDIDATE_FIELDS.index("description")
 
 
