@@ -60,29 +60,49 @@ def _claim(row: tuple) -> Claim:
     return Claim.from_db(DEFAULT_DB_ALIAS, CANDIDATE_FIELDS, row)
 
 
-def find_possible_duplicate(*, claim: Claim) -> tuple[Claim | None, Decimal | None]:
-    """The most similar recent claim above the threshold, with its similarity."""
-    threshold = conf.duplicate_min_similarity()
-    text = _normalised(claim.description)
+def most_similar(text: str, others: list[str], threshold: float) -> tuple[int, float] | None:
+    """The position in ``others`` of the text most similar to ``text`` (difflib ratio, all
+    normalised) and its similarity, if it reaches ``threshold``; of equally similar ones the
+    last. None if none reaches it.
+
+    The texts are compared in the order of an upper bound of their similarity (difflib's
+    ``quick_ratio``: the letters they share, counted once for ``text``), and the comparisons stop
+    as soon as no bound left can reach the best similarity found, so an identical text (a report
+    sent twice) is usually the only full comparison."""
     letters = Counter(text)
-    best, best_score = None, 0.0
-    scores: dict[str, float] = {}  # the same text (a report sent twice) is compared once
-    for row in recent_candidate_rows(claim=claim):
-        other = _normalised(row[_DESCRIPTION])
-        floor = max(threshold, best_score)
+    bounded = []  # (bound, position, text) of those whose bound reaches the threshold
+    for position, other in enumerate(others):
+        length = len(text) + len(other)
+        # real_quick_ratio >= quick_ratio >= ratio
+        if _ratio(min(len(text), len(other)), length) < threshold:
+            continue
+        bound = _ratio(sum((letters & Counter(other)).values()), length)
+        if bound >= threshold:
+            bounded.append((bound, position, other))
+    bounded.sort(key=lambda item: item[0], reverse=True)
+    best, best_score = -1, 0.0
+    scores: dict[str, float] = {}  # the same text is compared once
+    for bound, position, other in bounded:
+        if bound < best_score:
+            break  # no text left can reach the best so far
         score = scores.get(other)
         if score is None:
-            length = len(text) + len(other)
-            # real_quick_ratio >= quick_ratio >= ratio: skip what cannot reach the best so far
-            if _ratio(min(len(text), len(other)), length) < floor:
-                continue
-            if _ratio(sum((letters & Counter(other)).values()), length) < floor:
-                continue
             score = scores[other] = SequenceMatcher(None, text, other, autojunk=False).ratio()
-        elif score < floor:
-            continue
-        if score >= best_score:  # on a tie the earlier report wins, as before
-            best, best_score = row, score
-    if best is None or best_score < threshold:
+        if (score, position) > (best_score, best):
+            best, best_score = position, score
+    if best < 0 or best_score < threshold:
+        return None
+    return best, best_score
+
+
+def find_possible_duplicate(*, claim: Claim) -> tuple[Claim | None, Decimal | None]:
+    """The most similar recent claim above the threshold, with its similarity; of equally
+    similar ones the earliest reported."""
+    rows = recent_candidate_rows(claim=claim)  # most recently reported first
+    found = most_similar(_normalised(claim.description),
+                         [_normalised(row[_DESCRIPTION]) for row in rows],
+                         conf.duplicate_min_similarity())
+    if found is None:
         return None, None
-    return _claim(best), Decimal(str(round(best_score, 3)))
+    position, score = found
+    return _claim(rows[position]), Decimal(str(round(score, 3)))
