@@ -37,6 +37,12 @@ ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
 
 
+def events_covering(loss_date) -> QuerySet[CyberEvent]:
+    """The events whose window covers the loss date (open or closed)."""
+    return CyberEvent.objects.filter(starts_at__date__lte=loss_date).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__date__gte=loss_date))
+
+
 def open_events() -> QuerySet[CyberEvent]:
     return CyberEvent.objects.filter(status=CyberEvent.Status.OPEN).order_by("-starts_at", "pk")
 

@@ -44,8 +44,7 @@ def activities_open_for_state(
     *, claim: Claim, now: datetime, rows: RowBatch | None = None
 ) -> list[Activity]:
     """Complete the open activities of earlier states and open the current state's defaults.
-    Runs inside the caller's transaction; ``rows``: written with the caller's batch of rows.
-    The templates come with the closed days of the ``Holiday`` table (one query)."""
+    Runs inside the caller's transaction; ``rows``: written with the caller's batch of rows."""
     superseded = Activity.objects.filter(
         claim=claim, completed_at__isnull=True, information_request__isnull=True,
         template__isnull=False,  # follow-ups of their own (e.g. collecting a deductible) stay
@@ -57,6 +56,15 @@ def activities_open_for_state(
         rows.update(superseded, completed_at=now, completion_note=note)
     else:
         superseded.update(completed_at=now, completion_note=note)
+    return activities_open(claim=claim, now=now, rows=rows)
+
+
+def activities_open(
+    *, claim: Claim, now: datetime, rows: RowBatch | None = None
+) -> list[Activity]:
+    """Open the current state's default activities (a new claim: nothing to complete first).
+    Runs inside the caller's transaction; ``rows``: written with the caller's batch of rows.
+    The templates come with the closed days of the ``Holiday`` table (one query)."""
     today = timezone.localtime(now).date()
     templates = ActivityTemplate.objects.filter(state=claim.state, active=True).annotate(
         closed_days=ArraySubquery(Holiday.objects.filter(date__gte=today).values("date"))

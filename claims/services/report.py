@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims import notifications, roles
+from claims.events.selectors import events_covering
 from claims.exceptions import ClaimValidationError, PermissionDeniedError
 from claims.models import Claim
 from claims.selectors import adjusters
-from claims.services.activities import activities_open_for_state
+from claims.services.activities import activities_open
 from claims.services.duplicates import find_possible_duplicate
 from claims.services.numbering import claim_number_next
 from claims.services.tx import business_action
@@ -104,7 +105,7 @@ def claim_report(
             },
             claim_id=claim.pk, rows=rows,
         )
-        activities_open_for_state(claim=claim, now=now, rows=rows)
+        activities_open(claim=claim, now=now, rows=rows)  # a new claim has none to close
         if notify:
             notifications.claim_received(claim=claim, rows=rows)
         if claim.emergency:
@@ -116,8 +117,9 @@ def claim_report(
                 # The 24/7 hotline: a forensics job is proposed at once (the vendors app's task).
                 enqueue("vendors.emergency_job_propose", claim_id=claim.pk, rows=rows)
         # Cyber events: the events app's task suggests the claim for the declared events whose
-        # window and identifiers it matches (it returns at once when no event covers the date).
-        if suggest_events:
+        # window and identifiers it matches; no task when no event covers the date (an event
+        # declared later looks for its claims itself).
+        if suggest_events and events_covering(loss_date).exists():
             enqueue("events.claim_suggest_events", claim_id=claim.pk, rows=rows)
         rows.write()
     return claim

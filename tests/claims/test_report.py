@@ -9,11 +9,14 @@ from difflib import SequenceMatcher
 
 import pytest
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from claims.exceptions import ClaimValidationError, PermissionDeniedError
 from claims.models import Claim
 from claims.services import claim_duplicate_resolve, claim_report
-from claims.services.duplicates import description_similarity
+from claims.services.duplicates import description_similarity, most_similar
 from config.models import AuditEntry
 from tests.factories import loss_type, make_policy, report
 
@@ -195,3 +198,21 @@ def test_the_duplicate_check_costs_the_same_on_a_policy_with_many_claims(
     with django_assert_max_num_queries(1):
         duplicate, similarity = find_possible_duplicate(claim=claim)
     assert duplicate == first and similarity == Decimal("1.0")
+
+
+_WORDS = st.sampled_from(["server", "encrypted", "laptop", "stolen", "ransomware", "the",
+                          "our", "office", "monday", "car", "data", "a", "backup", "failed"])
+_TEXTS = st.lists(_WORDS, min_size=0, max_size=8).map(" ".join)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(text=_TEXTS, others=st.lists(_TEXTS, max_size=12),
+       threshold=st.sampled_from([0.0, 0.3, 0.6, 0.9, 1.0]))
+def test_the_most_similar_text_is_the_one_every_comparison_would_find(text, others, threshold):
+    # The reference: compare with every text; the best ratio, of equal ones the last.
+    scores = [SequenceMatcher(None, text, other, autojunk=False).ratio() for other in others]
+    expected = None
+    if scores and max(scores) >= threshold:
+        best = max(range(len(scores)), key=lambda index: (scores[index], index))
+        expected = (best, scores[best])
+    assert most_similar(text, others, threshold) == expected

@@ -28,12 +28,17 @@ def office(kind: str, *, macros: bool = False) -> bytes:
     main = "word/document.xml" if kind == "docx" else "xl/workbook.xml"
     content_type = "application/vnd.ms-word.document.macroEnabled.main+xml" if macros else (
         "application/vnd.openxmlformats-officedocument.main+xml")
+    # A fixed time stamp: the bytes are test parameters, which every xdist worker must collect
+    # alike (writestr with a name stamps the current second).
+    def part(name: str) -> zipfile.ZipInfo:
+        return zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", f'<Types><Override ContentType="{content_type}"/>'
-                                                "</Types>")
-        archive.writestr(main, "<document/>")
+        archive.writestr(part("[Content_Types].xml"),
+                         f'<Types><Override ContentType="{content_type}"/></Types>')
+        archive.writestr(part(main), "<document/>")
         if macros:
-            archive.writestr("word/vbaProject.bin", b"\x00")
+            archive.writestr(part("word/vbaProject.bin"), b"\x00")
     return buffer.getvalue()
 
 

@@ -13,7 +13,7 @@ from claims.portal.selectors import reportable_policies
 from coverage.models import LossType
 from policies.models import Policy
 
-from .common import TEXT_MAX, StrictInputSerializer
+from .common import TEXT_MAX, FieldsBuiltOnce, StrictInputSerializer
 
 
 class ClaimEventLinkSerializer(serializers.Serializer):
@@ -35,7 +35,7 @@ class ClaimEventSuggestionSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+class ClaimSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """What the policyholder sees of their claim."""
 
     policy_number = serializers.CharField(source="policy.number", read_only=True)
@@ -101,7 +101,7 @@ class AdjusterClaimSerializer(ClaimSerializer):
         return [t.name for t in claim.get_available_state_transitions()]
 
 
-class ClaimReportSerializer(StrictInputSerializer):
+class ClaimReportSerializer(FieldsBuiltOnce, StrictInputSerializer):
     """First notice of loss. ``policy`` must be one of the caller's active policies: any other id
     (absent or someone else's) gets the same 400 "Not one of your policies."."""
 
@@ -123,11 +123,18 @@ class ClaimReportSerializer(StrictInputSerializer):
 
     def __init__(self, *args, holder=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.holder = holder
         self.fields["policy"].queryset = (
-            # the policy alone: reporting needs none of its sections
-            reportable_policies(holder=holder).prefetch_related(None) if holder is not None
+            # the policy and its product: reporting needs none of its sections, and its
+            # policyholder is the caller's (``validate_policy``)
+            reportable_policies(holder=holder).select_related(None).select_related("product")
+            .prefetch_related(None) if holder is not None
             else Policy.objects.none()
         )
+
+    def validate_policy(self, policy: Policy) -> Policy:
+        policy.policyholder = self.holder  # the one the queryset is filtered by (no query)
+        return policy
 
 
 class InformationRequestSerializer(serializers.ModelSerializer):

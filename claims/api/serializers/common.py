@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -20,6 +22,29 @@ class ErrorSerializer(serializers.Serializer):
     """``{"error": {"code", "message", "fields"}}``: the one shape of every API error."""
 
     error = ErrorBodySerializer()
+
+
+class FieldsBuiltOnce:
+    """Mixin for a serializer on a hot path: its fields are built once per class (a model
+    serializer derives them from the model, and DRF deep-copies the declared ones, on every
+    instance); each instance binds copies of them, so what one instance changes on its fields
+    (a queryset, a flag) stays its own. A plain field is copied shallowly; a nested serializer
+    or a field with a child is deep-copied as DRF does."""
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built_once")
+        if built is None:
+            built = super().get_fields()
+            cls._fields_built_once = built
+        return {name: copy.deepcopy(field) if _nests(field) else copy.copy(field)
+                for name, field in built.items()}
+
+
+def _nests(field) -> bool:
+    return (isinstance(field, serializers.BaseSerializer)
+            or getattr(field, "child", None) is not None
+            or getattr(field, "child_relation", None) is not None)
 
 
 class StrictInputSerializer(serializers.Serializer):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from claims.api.serializers.common import MONEY, StrictInputSerializer
+from claims.api.serializers.common import MONEY, FieldsBuiltOnce, StrictInputSerializer
 from claims.models import Claim, ClaimNote
 from claims.vendors.models import VendorOrganisation, VendorService
 from coverage.models import LossType
@@ -191,7 +191,7 @@ class OpenEventSerializer(serializers.ModelSerializer):
         return [loss_type.code for loss_type in event_report_loss_types(event)]
 
 
-class EventReportSerializer(StrictInputSerializer):
+class EventReportSerializer(FieldsBuiltOnce, StrictInputSerializer):
     policy = serializers.PrimaryKeyRelatedField(
         queryset=Policy.objects.none(),
         error_messages={"does_not_exist": gettext_lazy("Not one of your policies."),
@@ -220,7 +220,7 @@ class DependenciesInputSerializer(StrictInputSerializer):
     dependencies = DependencySerializer(many=True)
 
 
-class EventReportOutSerializer(serializers.ModelSerializer):
+class EventReportOutSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A report under an event: ``received`` until the worker registers it, then
     ``registered`` with the claim's id and number (or ``failed`` with the reason)."""
 

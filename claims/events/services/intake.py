@@ -37,9 +37,8 @@ from language.services import in_language_of
 from policies.models import Policy
 
 from ..models import CyberEvent, EventReport
-from ..selectors import event_report_cause_ids
+from ..selectors import event_report_cause_ids, events_covering
 from .links import link_reported_claim
-from .suggestions import events_covering
 
 
 def event_report_validate(*, event: CyberEvent, policy: Policy, loss_type, loss_date: date,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,7 @@ from policies.models import PolicyDependency
 
 from ..matching import ClaimFacts, EventFacts, match_reasons
 from ..models import CyberEvent, EventClaim, EventSuggestion
+from ..selectors import events_covering
 
 
 def event_facts(event: CyberEvent) -> EventFacts:
@@ -89,12 +90,6 @@ def event_suggest(*, event: CyberEvent, by) -> list[EventSuggestion]:
         raise PermissionDeniedError(_("Only adjusters look for an event's claims."))
     with business_action():
         return suggestions_make(event=event, by=by)
-
-
-def events_covering(loss_date) -> QuerySet[CyberEvent]:
-    """The events whose window covers the loss date (open or closed)."""
-    return CyberEvent.objects.filter(starts_at__date__lte=loss_date).filter(
-        Q(ends_at__isnull=True) | Q(ends_at__date__gte=loss_date))
 
 
 def claim_suggest_events(*, claim_id: int) -> list[EventSuggestion]:

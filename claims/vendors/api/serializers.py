@@ -9,13 +9,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims.amounts import AmountField
-from claims.api.serializers.common import TEXT_MAX, StrictInputSerializer
+from claims.api.serializers.common import TEXT_MAX, FieldsBuiltOnce, StrictInputSerializer
 from privacy.least_data import vendor_job_contact
 
 from ..models import VendorJob, VendorProgressUpdate
 
 
-class PolicyholderContactSerializer(serializers.Serializer):
+class PolicyholderContactSerializer(FieldsBuiltOnce, serializers.Serializer):
     company_name = serializers.CharField()
     contact_name = serializers.CharField()
     phone = serializers.CharField()
@@ -25,7 +25,7 @@ class PolicyholderContactSerializer(serializers.Serializer):
     city = serializers.CharField()
 
 
-class ClaimFactsSerializer(serializers.Serializer):
+class ClaimFactsSerializer(FieldsBuiltOnce, serializers.Serializer):
     number = serializers.CharField()
     loss_type = serializers.CharField(source="loss_type.name")
     loss_date = serializers.DateField()
@@ -39,13 +39,13 @@ class ClaimFactsSerializer(serializers.Serializer):
         return PolicyholderContactSerializer(self.context["contact"]).data
 
 
-class ProgressUpdateSerializer(serializers.ModelSerializer):
+class ProgressUpdateSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = VendorProgressUpdate
         fields = ["id", "percent", "text", "visible_to_policyholder", "created_at"]
 
 
-class JobListSerializer(serializers.ModelSerializer):
+class JobListSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display")
     service = serializers.CharField(source="service.code")
     service_name = serializers.CharField(source="service.name")

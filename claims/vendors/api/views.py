@@ -3,6 +3,7 @@ caller's organisation, so another organisation's job is simply not found (404)."
 
 from __future__ import annotations
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
@@ -38,8 +39,10 @@ class VendorJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                                  "state": repr(state),
                                                  "join": ', '.join(JobState.values)}]})
         jobs = jobs_for_user(user=self.request.user, state=state or None)
-        if self.action != "list":
+        if self.action == "retrieve":
             jobs = jobs.prefetch_related("progress_updates")
+        elif self.action != "list":  # an action: its emails go to the claim's adjuster
+            jobs = jobs.select_related("claim__assigned_adjuster")
         return jobs
 
     def get_serializer_class(self):
@@ -62,6 +65,9 @@ class VendorJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def _done(self, job, status=200):
         job = self.get_queryset().prefetch_related("progress_updates").get(pk=job.pk)
+        return self._answer(job, status)
+
+    def _answer(self, job, status=200):
         return Response(s.JobDetailSerializer(job, context={"request": self.request}).data,
                         status=status)
 
@@ -91,7 +97,9 @@ class VendorJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         job = self.get_object()
         data = self._input(s.ProgressSerializer)
         services.vendor_job_progress_add(job=job, by=request.user, **data)
-        return self._done(job, status=201)
+        # The job as saved (it was read with everything the answer shows), with its updates.
+        prefetch_related_objects([job], "progress_updates")
+        return self._answer(job, status=201)
 
     @extend_schema(request={"multipart/form-data": s.ReportSerializer},
                    responses=s.JobDetailSerializer)

@@ -110,21 +110,24 @@ def vendor_job_progress_add(
         errors["text"] = _("Say what was done.")
     if errors:
         raise ClaimValidationError(errors)
+    text = text.strip()
+
+    # Composed in each recipient's language (callables: see claims.vendors.notifications).
+    def body():
+        return f"{job.service} ({job.organisation}): {percent} %\n{text}\n"
+
     with job_action(job=job, transition="start_work" if starting else None, by=by,
                     action="vendor_job.progress",
                     payload={"percent": percent, "visible": visible_to_policyholder}):
         update = VendorProgressUpdate.objects.create(
-            job=job, percent=percent, text=text.strip(), author=by,
+            job=job, percent=percent, text=text, author=by,
             visible_to_policyholder=visible_to_policyholder,
         )
         job.progress_percent = percent
-    # Composed in each recipient's language (callables: see claims.vendors.notifications).
-    def body():
-        return f"{job.service} ({job.organisation}): {percent} %\n{update.text}\n"
-
-    notify_adjuster(job, lambda: _("progress %(percent)s %%") % {"percent": percent}, body)
-    if visible_to_policyholder:
-        notify_policyholder(job, lambda: _("progress of the specialists"), body)
+        # The emails are stored with the update (the outbox, in the same transaction).
+        notify_adjuster(job, lambda: _("progress %(percent)s %%") % {"percent": percent}, body)
+        if visible_to_policyholder:
+            notify_policyholder(job, lambda: _("progress of the specialists"), body)
     return update
 
 
