@@ -39,7 +39,7 @@ from django.utils.functional import Promise
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from claims.admin.formats import local_formats
+from claims.formats import local_formats
 
 PK_MARK = "claimlistrowpk"  # letters only: no URL quoting or encoding changes it
 

@@ -19,7 +19,6 @@ from claims.admin import display
 from claims.admin.actions import ClaimActionsMixin
 from claims.admin.desk import desk_context
 from claims.admin.filters import AdjusterListFilter, WorkQueueFilter
-from claims.admin.formats import local_formats
 from claims.admin.forms import ClaimAddForm, ClaimChangeForm, DenyForm, ReopenForm, WithdrawForm
 from claims.admin.inlines import (
     ActivityInline,
@@ -30,6 +29,7 @@ from claims.admin.inlines import (
 )
 from claims.admin.readonly_tables import is_display_only, render_table
 from claims.exceptions import ClaimsError
+from claims.formats import local_formats
 from claims.models import TRANSITION_NAMES, Claim, ClaimDocument, ClaimNote, ClaimState
 from claims.models import InformationRequest as Request
 from claims.pagination import EstimatedCountPaginator

@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from claims.admin.changelist import result_list
-from claims.admin.formats import compiled, local_formats
 from claims.events.services import event_claims_link, event_declare, event_suggest
+from claims.formats import compiled, local_formats
 from claims.models import Activity, InformationRequest
 from claims.services import (
     claim_assign,

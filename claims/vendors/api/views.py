@@ -17,7 +17,7 @@ from privacy.services import access_record
 
 from .. import services
 from ..models import JobState
-from ..selectors import jobs_for_user
+from ..selectors import jobs_for_list, jobs_for_user
 from . import serializers as s
 from .permissions import IsVendor
 
@@ -37,10 +37,9 @@ class VendorJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             raise ValidationError({"state": [_("Unknown state %(state)s; one of: %(join)s.") % {
                                                  "state": repr(state),
                                                  "join": ', '.join(JobState.values)}]})
-        jobs = jobs_for_user(user=self.request.user, state=state or None)
-        if self.action != "list":
-            jobs = jobs.prefetch_related("progress_updates")
-        return jobs
+        if self.action == "list":
+            return jobs_for_list(user=self.request.user, state=state or None)
+        return jobs_for_user(user=self.request.user).prefetch_related("progress_updates")
 
     def get_serializer_class(self):
         return s.JobListSerializer if self.action == "list" else s.JobDetailSerializer
