@@ -10,7 +10,6 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
@@ -30,6 +29,7 @@ from claims.admin.inlines import (
 )
 from claims.admin.readonly_tables import is_display_only, render_table
 from claims.exceptions import ClaimsError
+from claims.formats import local_formats
 from claims.models import TRANSITION_NAMES, Claim, ClaimDocument, ClaimNote, ClaimState
 from claims.models import InformationRequest as Request
 from claims.pagination import EstimatedCountPaginator
@@ -135,7 +135,7 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
     def next_due(self, claim):
         if claim.next_due_at is None:
             return ""
-        text = date_format(timezone.localtime(claim.next_due_at), "SHORT_DATETIME_FORMAT")
+        text = local_formats().short_datetime(timezone.localtime(claim.next_due_at))
         if claim.overdue_count:
             return format_html('<strong class="claim-overdue">{} ({} overdue)</strong>', text,
                                claim.overdue_count)

@@ -97,6 +97,13 @@ def jobs_for_user(*, user, state: str | None = None) -> QuerySet:
     return jobs_for_organisation(organisation_id=membership.organisation_id, state=state)
 
 
+def jobs_for_list(*, user, state: str | None = None) -> QuerySet:
+    """``jobs_for_user`` with what the job lists show only (the claim's number and loss type,
+    the service): three tables joined instead of nine, for the planner, the SQL and the rows."""
+    return jobs_for_user(user=user, state=state).select_related(None).select_related(
+        "claim__loss_type", "service")
+
+
 def progress_updates(*, job: VendorJob) -> QuerySet[VendorProgressUpdate]:
     return job.progress_updates.select_related("author").order_by("created_at", "id")
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 
 from claims.vendors.models import VendorJob
 from tests.factories import PASSWORD, PDF, make_job
@@ -27,6 +32,35 @@ def test_my_jobs_are_listed_and_filtered(claim, org_a, org_b, vendor_a):
     assert "Beta" not in page
     page = client.get("/vendor/?state=accepted").content.decode()
     assert f"/vendor/jobs/{accepted.pk}/" in page and f"/vendor/jobs/{mine.pk}/" not in page
+
+
+def test_the_job_list_shows_each_jobs_link_claim_service_state_and_dates_in_german(
+        claim, org_a, vendor_a):
+    berlin = ZoneInfo("Europe/Berlin")
+    requested = make_job(claim, org_a, emergency=True,
+                         requested_at=datetime(2026, 3, 1, 8, 5, tzinfo=berlin),
+                         accept_deadline=datetime(2026, 3, 1, 9, 5, tzinfo=berlin))
+    accepted = make_job(claim, org_a, state="accepted", service_code="data_recovery",
+                        requested_at=datetime(2026, 2, 27, 23, 30, tzinfo=berlin),
+                        accept_deadline=datetime(2026, 2, 28, 0, 30, tzinfo=berlin))
+    client = login(vendor_a)
+    page = client.get("/vendor/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    with translation.override("de"):
+        loss_type = claim.loss_type.name
+        recovery = gettext(accepted.service.name)
+        forensics = gettext(requested.service.name)
+    assert (f'<td><a href="/vendor/jobs/{requested.pk}/">Auftrag {requested.pk}</a> '
+            '<span class="badge emergency">NOTFALL</span></td>\n'
+            f"      <td>{claim.number} · {loss_type}</td>\n"
+            f"      <td>{forensics}</td>\n"
+            '      <td><span class="badge">Angefragt</span><br><strong>annehmen bis '
+            "01.03.2026 09:05</strong></td>\n"
+            "      <td>01.03.2026 08:05</td>") in page
+    assert (f'<td><a href="/vendor/jobs/{accepted.pk}/">Auftrag {accepted.pk}</a></td>\n'
+            f"      <td>{claim.number} · {loss_type}</td>\n"
+            f"      <td>{recovery}</td>\n"
+            '      <td><span class="badge">Angenommen</span></td>\n'
+            "      <td>27.02.2026 23:30</td>") in page
 
 
 @pytest.mark.parametrize("action", [None, *ACTIONS])

@@ -14,6 +14,7 @@ from coverage.models import LossType
 from policies.models import Policy
 
 from .common import TEXT_MAX, FieldsBuiltOnce, StrictInputSerializer
+from .rows import RowsSerializer
 
 
 class ClaimEventLinkSerializer(serializers.Serializer):
@@ -52,6 +53,8 @@ class ClaimSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
                   "claimant_name", "claimant_email", "claimant_address", "state", "state_label",
                   "awaiting_information", "withdrawal_reason"]
         read_only_fields = fields
+        # Lists read each column once per page, the values as the fields write them.
+        list_serializer_class = RowsSerializer
 
 
 class AdjusterClaimSerializer(ClaimSerializer):

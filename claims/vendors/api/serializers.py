@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from claims.amounts import AmountField
 from claims.api.serializers.common import TEXT_MAX, FieldsBuiltOnce, StrictInputSerializer
+from claims.api.serializers.rows import RowsSerializer
 from privacy.least_data import vendor_job_contact
 
 from ..models import VendorJob, VendorProgressUpdate
@@ -56,6 +57,8 @@ class JobListSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         model = VendorJob
         fields = ["id", "state", "state_label", "service", "service_name", "claim_number",
                   "loss_type", "emergency", "requested_at", "accept_deadline", "progress_percent"]
+        # The list reads each column once per page (the values as the fields write them).
+        list_serializer_class = RowsSerializer
 
 
 class JobDetailSerializer(JobListSerializer):

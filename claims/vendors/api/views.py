@@ -18,7 +18,7 @@ from privacy.services import access_record
 
 from .. import services
 from ..models import JobState
-from ..selectors import jobs_for_user
+from ..selectors import jobs_for_list, jobs_for_user
 from . import serializers as s
 from .permissions import IsVendor
 
@@ -38,10 +38,12 @@ class VendorJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             raise ValidationError({"state": [_("Unknown state %(state)s; one of: %(join)s.") % {
                                                  "state": repr(state),
                                                  "join": ', '.join(JobState.values)}]})
+        if self.action == "list":
+            return jobs_for_list(user=self.request.user, state=state or None)
         jobs = jobs_for_user(user=self.request.user, state=state or None)
         if self.action == "retrieve":
             jobs = jobs.prefetch_related("progress_updates")
-        elif self.action != "list":  # an action: its emails go to the claim's adjuster
+        else:  # an action: its emails go to the claim's adjuster
             jobs = jobs.select_related("claim__assigned_adjuster")
         return jobs
 

@@ -1,0 +1,203 @@
+"""The claim list's rows, rendered in one pass.
+
+Django's ``result_list`` looks up every cell's column again for each row (``lookup_field``,
+``display_for_field``, ``reverse`` of the row's link, ``add_preserved_filters``, a
+``format_html`` per cell, then one template variable per cell): for 50 rows and 13 columns that
+was about a third of the list's time. Here each column is resolved once per request into a small
+function, the link of a row is the reversed link of the first with the primary key put in, and
+each row is one string. The HTML is the same as Django's, cell for cell (the stock
+``change_list_results.html`` renders it; ``tests/claims/test_admin_list.py`` compares the two).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from django.contrib.admin.templatetags.admin_list import (
+    ResultList,
+    _coerce_field_name,
+    result_headers,
+    result_hidden_fields,
+)
+from django.contrib.admin.templatetags.admin_list import (
+    result_list as stock_result_list,
+)
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import (
+    FieldIsAForeignKeyColumnName,
+    _get_non_gfk_field,
+    display_for_field,
+    display_for_value,
+    lookup_field,
+)
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.core.validators import EMPTY_VALUES
+from django.db import models
+from django.urls import NoReverseMatch
+from django.utils.functional import Promise
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+
+from claims.formats import local_formats
+
+PK_MARK = "claimlistrowpk"  # letters only: no URL quoting or encoding changes it
+
+
+def _display_value(value, empty, boolean, formats):
+    """``display_for_value`` with the common cases first (the same text)."""
+    if isinstance(value, Promise):  # a translated label: its text (as display_for_value)
+        value = str(value)
+    if boolean or value in EMPTY_VALUES:
+        return display_for_value(value, empty, boolean)
+    if isinstance(value, str):  # a SafeString stays safe; lazy strings are not str
+        return value
+    if isinstance(value, datetime.datetime):
+        return formats.datetime(value)
+    if isinstance(value, datetime.date):
+        return formats.date(value)
+    return display_for_value(value, empty, boolean)
+
+
+class _Column:
+    """One column of the list: how a row's cell is rendered (``items_for_result``'s rules,
+    resolved once for the column instead of once per cell)."""
+
+    def __init__(self, cl, index: int, name, *, link: bool, first: bool, formats):
+        self.name = name
+        self.link = link
+        self.tag = "th" if link and first else "td"
+        self.formats = formats
+        self.model_admin = cl.model_admin
+        self.empty = cl.model_admin.get_empty_value_display()
+        self.css = "action-checkbox" if name == "action_checkbox" else (
+            f"field-{_coerce_field_name(name, index)}")
+        self.field = self.attr = None
+        self.value: Callable = self._generic
+        try:
+            self.field = _get_non_gfk_field(cl.model._meta, name)
+        except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
+            if not callable(name) and hasattr(self.model_admin, name) and name != "__str__":
+                self.attr = getattr(self.model_admin, name)
+                self.value = self._admin_callable
+                self.empty = getattr(self.attr, "empty_value_display", self.empty)
+                self.boolean = getattr(self.attr, "boolean", False)
+        else:
+            self.value = self._field
+            self.nowrap = " nowrap" if isinstance(
+                self.field, (models.DateField, models.TimeField, models.ForeignKey)) else ""
+
+    def _field(self, obj):
+        field = self.field
+        value = getattr(obj, self.name)
+        if isinstance(value, str) and value.strip() == "":
+            value = ""
+        if isinstance(field.remote_field, models.ManyToOneRel):
+            text = self.empty if value is None else value
+        elif field.flatchoices or isinstance(field, models.BooleanField):
+            text = display_for_field(value, field, self.empty, avoid_link=self.link)
+        elif value in field.empty_values:
+            text = self.empty
+        elif isinstance(field, models.DateTimeField):
+            text = self.formats.datetime(value)
+        elif isinstance(field, models.DateField):
+            text = self.formats.date(value)
+        else:
+            text = display_for_field(value, field, self.empty, avoid_link=self.link)
+        return text, self.nowrap
+
+    def _admin_callable(self, obj):
+        value = self.attr(obj)
+        if isinstance(value, str) and value.strip() == "":
+            value = ""
+        nowrap = " nowrap" if isinstance(value, (datetime.date, datetime.time)) else ""
+        return _display_value(value, self.empty, self.boolean, self.formats), nowrap
+
+    def _generic(self, obj):
+        """Anything else (a model method or property, a callable): as Django does it."""
+        field, attr, value = lookup_field(self.name, obj, self.model_admin)
+        empty = getattr(attr, "empty_value_display", self.empty)
+        boolean = getattr(attr, "boolean", False)
+        if isinstance(attr, property) and hasattr(attr, "fget"):
+            boolean = getattr(attr.fget, "boolean", False)
+        if isinstance(value, str) and value.strip() == "":
+            value = ""
+        nowrap = " nowrap" if isinstance(value, (datetime.date, datetime.time)) else ""
+        return display_for_value(value, empty, boolean), nowrap
+
+    def text(self, obj) -> tuple:
+        try:
+            return self.value(obj)
+        except ObjectDoesNotExist:
+            return self.empty, ""
+
+
+def _row_link(cl) -> Callable | None:
+    """The change link of a row as a function of its object (``None``: no change view)."""
+    try:
+        marked = cl.url_for_result(_Marked(cl.pk_attname))
+    except NoReverseMatch:
+        return None
+    marked = add_preserved_filters(
+        {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, marked)
+    before, _, after = marked.partition(PK_MARK)
+    attribute = str(cl.to_field) if cl.to_field else cl.lookup_opts.pk.attname
+    popup = cl.is_popup
+
+    def link(obj, text) -> str:
+        pk = getattr(obj, cl.pk_attname)
+        if not isinstance(pk, int):  # quoting of other keys: Django's own way
+            url = add_preserved_filters({"preserved_filters": cl.preserved_filters,
+                                         "opts": cl.opts}, cl.url_for_result(obj))
+        else:
+            url = f"{before}{pk}{after}"
+        opener = format_html(' data-popup-opener="{}"', obj.serializable_value(attribute)) \
+            if popup else ""
+        return format_html('<a href="{}"{}>{}</a>', url, opener, text)
+
+    return link
+
+
+class _Marked:
+    """Stands for a row in ``url_for_result``: its primary key is the mark."""
+
+    def __init__(self, attname: str):
+        setattr(self, attname, PK_MARK)
+
+
+def rows(cl) -> list[ResultList]:
+    """The list's rows, each one safe string of cells (``items_for_result``'s HTML)."""
+    formats = local_formats()
+    links = cl.list_display_links
+    columns, first = [], True
+    for index, name in enumerate(cl.list_display):
+        is_link = links is not None and (first and not links or name in links)
+        columns.append(_Column(cl, index, name, link=is_link, first=first, formats=formats))
+        if is_link:
+            first = False
+    link = _row_link(cl) if any(column.link for column in columns) else None
+    result = []
+    for obj in cl.result_list:
+        cells = []
+        for column in columns:
+            text, nowrap = column.text(obj)
+            text = link(obj, text) if column.link and link is not None else conditional_escape(
+                text)
+            cells.append(f'<{column.tag} class="{column.css}{nowrap}">{text}</{column.tag}>')
+        result.append(ResultList(None, [mark_safe("".join(cells))]))
+    return result
+
+
+def result_list(cl) -> dict:
+    """``result_list``'s context with the rows rendered by ``rows`` (an editable list, which
+    the claim list is not, goes Django's way)."""
+    if cl.formset:
+        return stock_result_list(cl)
+    headers = list(result_headers(cl))
+    return {
+        "cl": cl,
+        "result_hidden_fields": list(result_hidden_fields(cl)),
+        "result_headers": headers,
+        "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
+        "results": rows(cl),
+    }
