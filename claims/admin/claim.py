@@ -22,6 +22,7 @@ from claims import roles
 from claims.admin import display
 from claims.admin.actions import ClaimActionsMixin
 from claims.admin.desk import desk_context
+from claims.admin.fieldsets import render_fieldsets
 from claims.admin.filters import AdjusterListFilter, WorkQueueFilter
 from claims.admin.forms import ClaimAddForm, ClaimChangeForm, DenyForm, ReopenForm, WithdrawForm
 from claims.admin.inlines import (
@@ -260,8 +261,9 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
         adminform.fieldsets = [fieldset for fieldset in adminform.fieldsets
                                if fieldset_tab(fieldset) in tabs]
         fragment = getattr(request, "_claims_desk_fragment", None)
+        context["claim_fieldsets"] = render_fieldsets(
+            adminform, id_prefix=0 if fragment is None else fragment)
         if fragment is not None:
-            context["desk_tab"] = fragment
             return TemplateResponse(request, "admin/claims/claim/tab.html", context)
         available = getattr(request, "_claims_desk_available", ())
         context["desk_lazy_tabs"] = [
