@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Activity, ClaimDocument, ClaimNote, InformationRequest
+from claims.vendors.models import VendorJob
 
 OVERVIEW = "overview"
 # The tabs rendered on first opening, in the order of the tab bar, with their labels (the
@@ -33,15 +34,12 @@ _INLINE_TABS = {
     ClaimDocument: "documents",
     InformationRequest: "questions",
     Activity: OVERVIEW,
+    VendorJob: "vendors",
 }
 
 
 def inline_tab(inline) -> str:
-    """The tab an inline of the claim page belongs to (the vendor jobs': vendors)."""
-    from claims.vendors.models import VendorJob
-
-    if inline.model is VendorJob:
-        return "vendors"
+    """The tab an inline of the claim page belongs to."""
     return _INLINE_TABS.get(inline.model, OVERVIEW)
 
 
