@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +21,7 @@ from claims import roles
 from claims.admin import display
 from claims.admin.actions import ClaimActionsMixin
 from claims.admin.desk import desk_context
+from claims.admin.fieldsets import render_fieldsets
 from claims.admin.filters import AdjusterListFilter, WorkQueueFilter
 from claims.admin.forms import ClaimAddForm, ClaimChangeForm, DenyForm, ReopenForm, WithdrawForm
 from claims.admin.inlines import (
@@ -28,6 +32,15 @@ from claims.admin.inlines import (
     InformationRequestInline,
 )
 from claims.admin.readonly_tables import is_display_only, render_table
+from claims.desk.tabs import (
+    ALL_PARAMETER,
+    ALL_TABS,
+    LAZY_TABS,
+    OVERVIEW,
+    fieldset_tab,
+    inline_tab,
+    wants_all_tabs,
+)
 from claims.exceptions import ClaimsError
 from claims.formats import local_formats
 from claims.models import TRANSITION_NAMES, Claim, ClaimDocument, ClaimNote, ClaimState
@@ -200,14 +213,34 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
     def get_inline_instances(self, request, obj=None):
         """Only the inlines someone can add to or change here are formsets; the display-only
         ones (documents, activities, vendor jobs) are plain tables in the same places
-        (``render_change_form``), so a save neither renders nor posts their forms."""
+        (``render_change_form``), so a save neither renders nor posts their forms.
+
+        Only the inlines of the tabs this request renders (``claims.desk.tabs``) are built: a
+        save takes the formsets of the tabs that were opened (their management form is posted)
+        and leaves the others alone."""
         inlines = super().get_inline_instances(request, obj)
         if obj is None:
             return inlines
-        request._claims_inline_order = [
-            (inline, is_display_only(inline, request, obj)) for inline in inlines]
-        return [inline for inline, display_only in request._claims_inline_order
-                if not display_only]
+        order = [(inline, is_display_only(inline, request, obj)) for inline in inlines]
+        tabs = getattr(request, "_claims_desk_tabs", None)
+        if tabs is not None:
+            request._claims_desk_available = {"money", "history",
+                                              *(inline_tab(inline) for inline in inlines)}
+            if request.method == "POST":
+                tabs.update(inline_tab(inline) for inline, display_only in order
+                            if not display_only and self._formset_posted(request, obj, inline))
+            request._claims_desk_unopened = [inline for inline, display_only in order
+                                             if not display_only
+                                             and inline_tab(inline) not in tabs]
+            order = [(inline, display_only) for inline, display_only in order
+                     if inline_tab(inline) in tabs]
+        request._claims_inline_order = order
+        return [inline for inline, display_only in order if not display_only]
+
+    @staticmethod
+    def _formset_posted(request, obj, inline) -> bool:
+        prefix = inline.get_formset(request, obj).get_default_prefix()
+        return f"{prefix}-TOTAL_FORMS" in request.POST
 
     def render_change_form(self, request, context, add=False, change=False, form_url="",
                            obj=None):
@@ -221,7 +254,32 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
                 (None, render_table(inline, request, obj, last=index == len(shown) - 1))
                 if display_only else (formsets[id(inline)], None)
                 for index, (inline, display_only) in enumerate(shown)]
-        return super().render_change_form(request, context, add, change, form_url, obj)
+        tabs = getattr(request, "_claims_desk_tabs", None)
+        if obj is None or tabs is None:
+            return super().render_change_form(request, context, add, change, form_url, obj)
+        adminform = context["adminform"]
+        adminform.fieldsets = [fieldset for fieldset in adminform.fieldsets
+                               if fieldset_tab(fieldset) in tabs]
+        fragment = getattr(request, "_claims_desk_fragment", None)
+        context["claim_fieldsets"] = render_fieldsets(
+            adminform, id_prefix=0 if fragment is None else fragment)
+        if fragment is not None:
+            return TemplateResponse(request, "admin/claims/claim/tab.html", context)
+        available = getattr(request, "_claims_desk_available", ())
+        context["desk_lazy_tabs"] = [
+            (tab, label, reverse("admin:claims_claim_tab", args=[obj.pk, tab]))
+            for tab, label in LAZY_TABS.items() if tab not in tabs and tab in available]
+        context["desk_all_tabs_query"] = f"?{ALL_PARAMETER}=all"
+        unopened = getattr(request, "_claims_desk_unopened", ())
+        if unopened:  # what their formsets' scripts need once they are loaded into the form
+            media = context["media"]
+            for inline in unopened:
+                media += inline.media
+            context["media"] = media + AdminDateWidget().media
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        if unopened:  # a tab loaded later may hold a file input (documents)
+            response.context_data["has_file_field"] = True
+        return response
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -257,12 +315,35 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = dict(extra_context or {})
+        fragment = getattr(request, "_claims_desk_fragment", None)
+        if fragment is not None:
+            tabs = {fragment}
+        else:
+            tabs = set(ALL_TABS) if wants_all_tabs(request) else {OVERVIEW}
+        request._claims_desk_tabs = tabs
         claim = self.get_object(request, object_id)
         if claim is not None:
-            context["audit_rows"] = display.audit_rows(claim_audit_history(claim=claim))
-            context["desk"] = desk_context(claim=claim, user=request.user)
-            context["now"] = timezone.now()
+            if "history" in tabs:
+                context["audit_rows"] = display.audit_rows(claim_audit_history(claim=claim))
+            if fragment is None:
+                context["desk"] = desk_context(claim=claim, user=request.user)
+                context["now"] = timezone.now()
         return super().change_view(request, object_id, form_url, context)
+
+    def desk_tab_view(self, request, object_id, tab):
+        """One tab of the claim page (``claims.desk.tabs``), as the page would render it: the
+        same object-level permission, and the view is in the access log as the page's is."""
+        if tab not in LAZY_TABS:
+            raise Http404(_("No such claim."))
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        claim = self.get_object(request, unquote(object_id))
+        if claim is None:
+            raise Http404(_("No such claim."))
+        if not self.has_view_or_change_permission(request, claim):
+            raise PermissionDenied
+        request._claims_desk_fragment = tab
+        return self.change_view(request, object_id)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # No transaction around the whole request: each service runs its own durable one.
@@ -352,6 +433,8 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
             path("<path:object_id>/documents/<int:document_id>/",
                  self.admin_site.admin_view(self.document_download),
                  name="claims_claim_document"),
+            path("<path:object_id>/tab/<str:tab>/",
+                 self.admin_site.admin_view(self.desk_tab_view), name="claims_claim_tab"),
             *super().get_urls(),
         ]
 

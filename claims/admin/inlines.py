@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims.admin.forms import DocumentInlineForm, InformationRequestInlineForm, NoteInlineForm
+from claims.desk.reads import page_reads
 from claims.models import Activity, ClaimDocument, ClaimNote, InformationRequest
 
 
@@ -117,6 +118,10 @@ class ActivityInline(AppendOnlyInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def table_rows(self, request, obj):
+        """The claim's activities as the summary at the top read them (claims.desk.reads)."""
+        return page_reads(obj).activities
 
     @admin.display(description=_("due"))
     def due(self, activity):

@@ -67,9 +67,12 @@ def render_table(inline, request, obj, *, last=False):
     fk_name = inline.fk_name or "claim"
     prefix = inline.model._meta.get_field(fk_name).remote_field.get_accessor_name(
         model=False).replace("+", "")
-    rows = inline.get_queryset(request).filter(**{fk_name: obj})
-    if not rows.ordered:
-        rows = rows.order_by(inline.model._meta.pk.name)
+    if hasattr(inline, "table_rows"):  # rows the page has read already
+        rows = inline.table_rows(request, obj)
+    else:
+        rows = inline.get_queryset(request).filter(**{fk_name: obj})
+        if not rows.ordered:
+            rows = rows.order_by(inline.model._meta.pk.name)
     names = list(inline.get_fields(request, obj))
     empty = inline.get_empty_value_display()
     help_icon = static("admin/img/icon-unknown.svg")

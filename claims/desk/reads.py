@@ -14,7 +14,7 @@ from functools import cached_property
 
 from django.db.models import OuterRef, Subquery
 
-from claims.models import Claim
+from claims.models import Activity, Claim
 from claims.money.book import SETTLEMENT_COLUMNS, MoneyBook
 from claims.money.models import CostLine, Payment, ReserveChange, ReserveKind, Settlement
 from claims.money.selectors import AccountFigures, policy_aggregate
@@ -50,6 +50,18 @@ class ClaimPageReads:
             return None
         return next((row.account.committed for row in self.accounts
                      if row.account.pk == claim.coverage_account_id), None)
+
+    # --- the claim's activities --------------------------------------------------------------
+
+    @cached_property
+    def activities(self) -> list[Activity]:
+        """The claim's activities, the next due first (the summary shows the open ones, the
+        overview lists them all), with whom they were escalated to."""
+        rows = list(Activity.objects.filter(claim=self.claim).select_related("escalated_to")
+                    .order_by("due_at", "pk"))
+        for row in rows:
+            row.claim = self.claim  # the row's name shows its claim: no query for it
+        return rows
 
     # --- the claim's money --------------------------------------------------------------------
 

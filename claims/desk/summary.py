@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.desk.reads import page_reads
 from claims.events.claim_events import claim_events
-from claims.models import Activity, Claim
+from claims.models import Claim
 from claims.money.models import Payment, SettlementState
 from coverage.money import ZERO, money
 
@@ -47,8 +47,7 @@ def claim_desk_summary(*, claim: Claim) -> DeskSummary:
     unpaid = money(sum((p.amount for p in reads.payments if p.status != Payment.Status.PAID),
                        ZERO))
     reserve_total = reserves["loss"] + reserves["expense"]
-    activities = list(Activity.objects.filter(claim=claim, completed_at__isnull=True)
-                      .order_by("due_at", "pk")[:6])
+    activities = [row for row in reads.activities if row.completed_at is None][:6]
     pending = sum(1 for s in reads.settlements
                   if s.state in (SettlementState.PROPOSED, SettlementState.PENDING_TEAM_LEAD))
     section = next((s for s in sections if s.pk == claim.coverage_section_id), None)

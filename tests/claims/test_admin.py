@@ -21,6 +21,7 @@ from claims.services import (
     note_add,
 )
 from config.models import AuditEntry
+from tests.claims.desk_tabs import claim_page
 from tests.claims.html_forms import form_data
 from tests.factories import UserFactory, report
 from tests.otp import staff_login
@@ -46,8 +47,7 @@ def adjuster_client(client, adjuster):
 
 def press(client, claim, transition, **extra):
     """Load the claim page and press a transition button, as a browser would."""
-    page = client.get(change_url(claim))
-    data = form_data(page.content.decode())
+    data = form_data(client.get(change_url(claim)).content.decode())
     data.update(_fsm_transition_to=transition, **extra)
     return client.post(change_url(claim), data)
 
@@ -64,10 +64,8 @@ def test_the_claim_page_shows_everything_on_one_screen(adjuster_client, adjuster
     other = report(claim.policy, holder_user, code="hacking", description="Mail account taken")
     claim_series_link(claims=[claim, other], cause="One attack", by=adjuster)
 
-    response = adjuster_client.get(change_url(claim))
+    html = claim_page(adjuster_client, change_url(claim))
 
-    assert response.status_code == 200
-    html = response.content.decode()
     for text in [
         claim.number, "Liability and coverage check", "Coverage check", "COVERED",
         "Covered under", "Policy and its sections", "Sum insured", "Aggregate remaining",
@@ -91,7 +89,7 @@ def test_the_transition_button_runs_the_service(adjuster_client, adjuster, repor
     entry = AuditEntry.objects.get(claim_id=claim.pk, action="claim.transition")
     assert entry.actor == adjuster
     assert any("done" in message for message in messages_of(response))
-    page = adjuster_client.get(change_url(claim)).content.decode()
+    page = claim_page(adjuster_client, change_url(claim))
     assert "COVERED" in page and "reported" in page and "liability_check" in page
 
 
@@ -175,8 +173,7 @@ def test_the_transition_form_of_a_wrong_state_shows_a_message(adjuster_client, r
 
 def test_a_note_added_on_the_page_goes_through_the_service(adjuster_client, adjuster,
                                                            reported_claim):
-    page = adjuster_client.get(change_url(reported_claim))
-    data = form_data(page.content.decode())
+    data = form_data(claim_page(adjuster_client, change_url(reported_claim)))
     data.update({"notes-0-text": "Policyholder called back.", "notes-0-visibility": "internal"})
 
     response = adjuster_client.post(change_url(reported_claim), data)
@@ -190,7 +187,7 @@ def test_a_note_added_on_the_page_goes_through_the_service(adjuster_client, adju
 def test_notes_on_the_page_cannot_be_edited_or_deleted(adjuster_client, adjuster,
                                                        reported_claim):
     note_add(claim=reported_claim, text="Original.", author=adjuster)
-    page = adjuster_client.get(change_url(reported_claim)).content.decode()
+    page = claim_page(adjuster_client, change_url(reported_claim))
     data = form_data(page)
     assert "notes-0-text" not in data  # the existing note is shown read-only
     assert "notes-0-DELETE" not in data
@@ -198,8 +195,7 @@ def test_notes_on_the_page_cannot_be_edited_or_deleted(adjuster_client, adjuster
 
 def test_an_exe_uploaded_on_the_page_is_refused_with_the_reason(adjuster_client,
                                                                 reported_claim):
-    page = adjuster_client.get(change_url(reported_claim))
-    data = form_data(page.content.decode())
+    data = form_data(claim_page(adjuster_client, change_url(reported_claim)))
     prefix = next(key for key in data if key.startswith("documents") and
                   key.endswith("TOTAL_FORMS") and data[key] == "1").split("-TOTAL")[0]
     data[f"{prefix}-0-doc_type"] = "evidence"
@@ -448,9 +444,70 @@ def test_the_cached_navigation_sidebar_is_each_users_and_each_pages_own(
 def test_the_display_only_lists_are_tables_without_form_inputs(
     adjuster_client, claim_in_liability_check
 ):
-    page = adjuster_client.get(change_url(claim_in_liability_check)).content.decode()
+    page = claim_page(adjuster_client, change_url(claim_in_liability_check))
     for prefix in ("documents", "activities", "vendor_jobs"):
         assert f'id="{prefix}-group"' in page
         assert f'name="{prefix}-TOTAL_FORMS"' not in page
     assert 'name="documents-2-TOTAL_FORMS"' in page
     assert 'class="model-claim current-model"' in page
+
+
+def test_the_claim_page_opens_on_the_overview_and_loads_every_other_tab_when_it_is_opened(
+    adjuster_client, adjuster, claim_in_liability_check
+):
+    claim = claim_in_liability_check
+    note_add(claim=claim, text="Spoke to the managing director.", author=adjuster)
+    page = adjuster_client.get(change_url(claim)).content.decode()
+    assert "COVERED" in page and 'id="activities-group"' in page  # the overview
+    assert "Spoke to the managing director." not in page and 'id="audit-history"' not in page
+    for tab in ("money", "vendors", "documents", "questions", "history"):
+        url = reverse("admin:claims_claim_tab", args=[claim.pk, tab])
+        assert f'data-desk-tab="{tab}" data-desk-src="{url}"' in page
+        # without JavaScript, each tab is a link to the whole page
+        assert f'href="?tabs=all#tab-{tab}"' in page
+
+    documents = adjuster_client.get(reverse("admin:claims_claim_tab", args=[claim.pk,
+                                                                         "documents"]))
+    assert documents.status_code == 200
+    assert "Spoke to the managing director." in documents.content.decode()
+    assert 'name="notes-TOTAL_FORMS"' in documents.content.decode()
+    assert "<html" not in documents.content.decode()
+
+    whole = adjuster_client.get(change_url(claim) + "?tabs=all").content.decode()
+    assert "desk-lazy" not in whole
+    for text in ("Spoke to the managing director.", 'id="audit-history"', "claim.transition",
+                 'name="notes-TOTAL_FORMS"', 'name="information_requests-TOTAL_FORMS"',
+                 'id="vendor_jobs-group"', "field-money_statement"):
+        assert text in whole, text
+
+
+def test_a_save_without_opening_a_tab_leaves_its_lists_alone(adjuster_client, reported_claim):
+    data = form_data(adjuster_client.get(change_url(reported_claim)).content.decode())
+    assert not any(key.startswith(("notes-", "documents-2-")) for key in data)
+    data["claimant_name"] = "Pixel GmbH, Herr Kraus"
+
+    response = adjuster_client.post(change_url(reported_claim), data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Claim.objects.get(pk=reported_claim.pk).claimant_name == "Pixel GmbH, Herr Kraus"
+    assert not ClaimNote.objects.filter(claim=reported_claim).exists()
+
+
+def test_a_tab_is_shown_only_to_whom_the_page_is_shown(client, adjuster, holder_user,
+                                                       reported_claim):
+    from privacy.models import AccessLogEntry
+
+    url = reverse("admin:claims_claim_tab", args=[reported_claim.pk, "history"])
+    assert client.get(url).status_code == 302  # to the sign-in page
+    client.force_login(holder_user)
+    assert client.get(url).status_code == 302  # not staff: the admin's sign-in page
+    clerk = UserFactory(username="clerk-without-claims", is_staff=True)
+    staff_login(client, clerk)
+    assert client.get(url).status_code == 403
+    staff_login(client, adjuster)
+    assert client.get(url).status_code == 200
+    assert AccessLogEntry.objects.filter(user=adjuster, claim_id=reported_claim.pk).count() == 1
+    assert client.post(url).status_code == 405
+    assert client.get(reverse("admin:claims_claim_tab",
+                              args=[reported_claim.pk, "overview"])).status_code == 404
+    assert client.get(reverse("admin:claims_claim_tab", args=[0, "money"])).status_code == 404

@@ -108,9 +108,16 @@ def _claim_with_rows(who: dict, rows: int) -> Claim:
 
 PAGES = [
     # the desk: the summary at the top (cover per year, reserves, paid, incurred, activities),
-    # the panels and tabs reading the page's rows once (claims.desk.reads): 30, and one more for
-    # the content types the first page of a process reads
-    ("lead", "/admin/claims/claim/{claim}/change/", 31),
+    # and the overview, reading the page's rows once (claims.desk.reads), and one more for the
+    # content types the first page of a process reads; each other tab when it is first opened
+    # (claims.desk.tabs), and the whole page at once (the tabs' link without JavaScript)
+    ("lead", "/admin/claims/claim/{claim}/change/", 21),
+    ("lead", "/admin/claims/claim/{claim}/tab/money/", 16),
+    ("lead", "/admin/claims/claim/{claim}/tab/vendors/", 9),
+    ("lead", "/admin/claims/claim/{claim}/tab/documents/", 10),
+    ("lead", "/admin/claims/claim/{claim}/tab/questions/", 9),
+    ("lead", "/admin/claims/claim/{claim}/tab/history/", 9),
+    ("lead", "/admin/claims/claim/{claim}/change/?tabs=all", 30),
     ("lead", "/api/claims/{claim}/", 6),
     ("holder", "/api/me/claims/{claim}/", 6),
     ("holder", "/portal/claims/{claim}/", 13),

@@ -119,6 +119,7 @@ def test_vendor_accepts_reports_progress_and_invoices_then_the_adjuster_sees_it(
 
     page.goto(f"{live_server.url}/admin/claims/claim/{job.claim_id}/change/")
     page.get_by_role("tab", name="Vendors").click()  # the claim page's tabs (issue 15)
+    page.locator("#vendor_jobs-group").wait_for()  # loaded when the tab is first opened
     jobs = page.inner_text("#content")
     assert f"Job {job.pk}" in jobs and "Invoiced" in jobs and "40 %" in jobs
     assert page.get_by_role("link", name="Commission a vendor").is_visible()

@@ -15,6 +15,7 @@ from claims.admin.forms import InformationRequestInlineForm
 from claims.services import information_request_create
 from language.models import LanguagePreference
 from language.services import language_set
+from tests.claims.desk_tabs import claim_page
 from tests.factories import report
 
 pytestmark = pytest.mark.django_db
@@ -123,8 +124,8 @@ def test_a_german_date_is_accepted_in_the_admin_forms(language):
 
 
 def test_the_admin_shows_german_formats(adjuster, claim):
-    page = login(adjuster).get(f"/admin/claims/claim/{claim.pk}/change/",
-                               HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    page = claim_page(login(adjuster), f"/admin/claims/claim/{claim.pk}/change/",
+                      HTTP_ACCEPT_LANGUAGE="de")
     assert f"{claim.loss_date:%d.%m.%Y}" in page
     assert "Änderungsprotokoll" in page and "Schaden weiterführen" in page
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from claims.money.models import CostLine, Settlement
 from claims.money.services import cost_line_add, settlement_approve, settlement_propose
+from tests.claims.desk_tabs import claim_page
 from tests.factories import category
 from tests.otp import staff_login
 
@@ -20,10 +21,8 @@ def test_the_claim_page_shows_the_statement_and_adds_a_cost_line(client, claim, 
                   payee_kind="policyholder", by=adjuster)
     staff_login(client, adjuster)
 
-    page = client.get(reverse("admin:claims_claim_change", args=[claim.pk]))
+    text = claim_page(client, reverse("admin:claims_claim_change", args=[claim.pk]))
 
-    assert page.status_code == 200
-    text = page.content.decode()
     assert "Settlement preview" in text
     assert "Payable €7,000.00" in text
     response = client.post(reverse("admin:money_cost_line_add", args=[claim.pk]), {

@@ -13,6 +13,7 @@ from claims.models import ClaimState
 from claims.money import admin as money_admin
 from claims.money.models import Payment, Settlement
 from claims.money.services import cost_line_add, settlement_approve, settlement_propose
+from tests.claims.desk_tabs import claim_page
 from tests.factories import category
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def test_payments_show_the_time_in_berlin_as_the_audit_does(client, claim, adjus
         paid_at=datetime(2026, 3, 10, 17, 30, tzinfo=UTC))
     client.force_login(adjuster)
 
-    page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    page = claim_page(client, reverse("admin:claims_claim_change", args=[claim.pk]))
 
     assert "10.03.2026 18:30" in page
     assert "10.03.2026 17:30" not in page
@@ -103,7 +104,7 @@ def test_the_preview_names_categories_and_limits_by_their_labels(client, claim, 
                   payee_kind="policyholder", by=adjuster)
     client.force_login(adjuster)
 
-    page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    page = claim_page(client, reverse("admin:claims_claim_change", args=[claim.pk]))
 
     assert "<td>forensics</td>" not in page
     assert f"<td>{category('forensics').name}</td>" in page

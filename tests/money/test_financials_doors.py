@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from claims.models import ClaimState
 from claims.money.models import Payment, Recovery
 from claims.money.services import reserve_set
+from tests.claims.desk_tabs import claim_page
 from tests.money.test_financials import settle_and_pay
 from tests.money.test_services import add
 
@@ -124,8 +125,7 @@ def test_api_exports_are_for_adjusters_only(paid_claim, holder_user):
 
 def test_admin_claim_page_recovery_and_void(client, paid_claim, adjuster):
     client.force_login(adjuster)
-    page = client.get(reverse("admin:claims_claim_change", args=[paid_claim.pk]))
-    text = page.content.decode()
+    text = claim_page(client, reverse("admin:claims_claim_change", args=[paid_claim.pk]))
     assert "incurred = paid + outstanding reserve - recovered" in text
     assert "9,000.00" in text
     response = client.post(reverse("admin:money_recovery_add_for", args=[paid_claim.pk]), {
@@ -147,8 +147,8 @@ def test_admin_claim_page_recovery_and_void(client, paid_claim, adjuster):
                             "reissue_payee_kind": ""})
     assert response.status_code == 302
     assert Payment.objects.get(pk=payment.pk).status == "voided"
-    page = client.get(reverse("admin:claims_claim_change", args=[paid_claim.pk]))
-    assert "Cancelled and voided payments" in page.content.decode()
+    page = claim_page(client, reverse("admin:claims_claim_change", args=[paid_claim.pk]))
+    assert "Cancelled and voided payments" in page
 
 
 def test_admin_exports_page_policy_page_and_action(client, paid_claim, adjuster, chief):

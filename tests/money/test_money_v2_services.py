@@ -37,6 +37,7 @@ from claims.money.services.common import approval_limit
 from claims.services import claim_transition
 from claims.services.adjusters import adjuster_profile_set
 from config.models import AuditEntry
+from tests.claims.desk_tabs import claim_page
 from tests.factories import (
     SuperuserFactory,
     category,
@@ -234,7 +235,7 @@ def test_the_admin_records_the_first_8_hours_a_ransom_agreement_and_a_received_d
     assert RansomAgreement.objects.filter(claim=claim).exists()
     add(claim, "forensics", "3000.00", adjuster, payee="vendor", vendor="Forensik AG")
     approve(claim, adjuster)
-    page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    page = claim_page(client, reverse("admin:claims_claim_change", args=[claim.pk]))
     assert "still owed 1,000.00" in page
     response = client.post(reverse("admin:money_deductible_settle", args=[claim.pk]),
                            {"how": "received", "amount": "", "reason": "Transfer"})

@@ -14,6 +14,7 @@ from claims.money.models import Settlement
 from claims.money.services import cost_line_add, settlement_approve, settlement_propose
 from claims.money.steps import settlement_error_text, steps_json, steps_text
 from coverage.settlement import SettlementInputError, Step
+from tests.claims.desk_tabs import claim_page
 from tests.factories import category
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +41,8 @@ def test_the_claim_page_explains_the_settlement_in_german_with_german_amounts(
                   payee_kind="policyholder", by=adjuster)
     client.force_login(adjuster)
 
-    page = client.get(reverse("admin:claims_claim_change", args=[claim.pk]),
-                      HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    page = claim_page(client, reverse("admin:claims_claim_change", args=[claim.pk]),
+                      HTTP_ACCEPT_LANGUAGE="de")
 
     assert "Selbstbehalt 1.000,00\u00a0€ abgezogen von 8.000,00\u00a0€" in page
     assert "Zahlbar 7.000,00\u00a0€" in page

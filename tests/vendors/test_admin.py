@@ -9,6 +9,7 @@ from django.test import Client
 
 from accounts.twofactor import needs_two_factor
 from claims.vendors.models import VendorJob
+from tests.claims.desk_tabs import claim_page
 from tests.factories import PASSWORD, make_document, make_job, make_org
 from tests.otp import staff_login
 
@@ -24,7 +25,7 @@ def login(user) -> Client:
 
 def test_the_claim_page_lists_its_vendor_jobs_and_offers_to_commission(claim, org_a, adjuster):
     job = make_job(claim, org_a, state="in_progress", progress_percent=40)
-    page = login(adjuster).get(f"/admin/claims/claim/{claim.pk}/change/").content.decode()
+    page = claim_page(login(adjuster), f"/admin/claims/claim/{claim.pk}/change/")
     assert f"/admin/vendors/vendorjob/{job.pk}/change/" in page
     assert "Commission a vendor" in page
     assert f"/admin/vendors/vendorjob/commission/{claim.pk}/" in page
