@@ -334,7 +334,7 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
         """One tab of the claim page (``claims.desk.tabs``), as the page would render it: the
         same object-level permission, and the view is in the access log as the page's is."""
         if tab not in LAZY_TABS:
-            raise Http404(_("No such claim."))
+            raise Http404(_("The claim page has no tab %(tab)s.") % {"tab": tab})
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
         claim = self.get_object(request, unquote(object_id))

@@ -6,19 +6,19 @@ from __future__ import annotations
 
 import re
 
-PLACEHOLDER = re.compile(r'<div class="inline-group desk-lazy"[^>]*data-desk-src="([^"]+)">'
+LAZY_TAB = re.compile(r'<div class="inline-group desk-lazy"[^>]*data-desk-src="([^"]+)">'
                          r".*?</div>", re.DOTALL)
 
 
 def with_opened_tabs(client, html: str, **extra) -> str:
-    """``html`` with each unloaded tab's placeholder replaced by what its URL answers."""
+    """``html`` with each tab not yet loaded replaced by what its URL answers."""
 
     def tab(match) -> str:
         response = client.get(match.group(1), **extra)
         assert response.status_code == 200, (match.group(1), response.status_code)
         return response.content.decode()
 
-    return PLACEHOLDER.sub(tab, html)
+    return LAZY_TAB.sub(tab, html)
 
 
 def claim_page(client, url: str, **extra) -> str:
