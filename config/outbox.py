@@ -34,12 +34,15 @@ from django.utils import timezone
 from config.celery import app
 from config.models import OutboxMessage
 from config.rows import RowBatch
+from config.statements import Prepared
 
 logger = logging.getLogger(__name__)
 TASK_ID_PREFIX = "outbox-"
 # Advisory-lock namespace of running outbox messages (one delivery of a message runs at a time).
 _LOCK_NAMESPACE = 7340
 
+# The most messages the publisher thread sends in one transaction.
+PUBLISH_BATCH = 100
 # The breaker: monotonic time until which this process does not try the broker after commit.
 _broker_down_until = 0.0
 
@@ -115,11 +118,16 @@ def _drain(messages: queue.SimpleQueue) -> None:
 
 def _publish_forever(messages: queue.SimpleQueue) -> None:
     while True:
-        message_id = messages.get()
+        batch = [messages.get()]  # and whatever else is waiting: sent together
+        while len(batch) < PUBLISH_BATCH:
+            try:
+                batch.append(messages.get_nowait())
+            except queue.Empty:
+                break
         try:
-            publish(message_id)
-        except Exception:  # the database is down: the relay sends it later
-            logger.warning("could not publish outbox message %s", message_id, exc_info=True)
+            publish_many(batch)
+        except Exception:  # the database is down: the relay sends them later
+            logger.warning("could not publish outbox messages %s", batch, exc_info=True)
             with contextlib.suppress(Exception):
                 connection.close()
 
@@ -158,32 +166,54 @@ def publish(message_id: int, *, force: bool = False) -> bool:
     """
     if app.conf.task_always_eager:
         return run_in_process(message_id)
+    return publish_many([message_id], force=force) == 1
+
+
+_PENDING_LOCKED = Prepared(lambda p: (
+    OutboxMessage.objects.select_for_update(skip_locked=True)
+    .filter(pk__in=p.ints("ids"), status=OutboxMessage.Status.PENDING)
+    .order_by("pk").values_list("pk", "task_name", "kwargs")
+))
+
+
+def publish_many(message_ids: list[int], *, force: bool = False) -> int:
+    """``publish`` for several messages in one transaction (one read and one write for all, one
+    producer): the publisher thread sends what committed meanwhile together. Stops at the first
+    message the broker does not take (it stays pending with its error, the rest untouched, as the
+    breaker then holds back the next publish). Returns how many were sent."""
+    if app.conf.task_always_eager:
+        return sum(run_in_process(message_id) for message_id in message_ids)
     if not force and not broker_available():
-        return False
+        return 0
     with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, status=OutboxMessage.Status.PENDING)
-            .first()
-        )
-        if message is None:
-            return False
-        message.attempts += 1
-        try:
-            _task(message.task_name).apply_async(
-                kwargs=message.kwargs, task_id=message.celery_task_id, retry=False
-            )
-        except Exception as error:  # broker down, frozen or timed out: keep it for the relay
-            _open_breaker()
-            logger.warning("could not enqueue %s: %s", message, error)
-            message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            message.save(update_fields=["attempts", "last_error"])
-            return False
-        _close_breaker()
-        message.status = OutboxMessage.Status.SENT
-        message.sent_at = timezone.now()
-        message.save(update_fields=["attempts", "status", "sent_at"])
-        return True
+        rows = _PENDING_LOCKED.all(ids=sorted(set(message_ids)))
+        if not rows:
+            return 0
+        sent: list[int] = []
+        failed: tuple[int, str] | None = None
+        with app.producer_or_acquire() as producer:
+            for pk, task_name, kwargs in rows:
+                try:
+                    _task(task_name).apply_async(kwargs=kwargs, task_id=f"{TASK_ID_PREFIX}{pk}",
+                                                 retry=False, producer=producer)
+                except Exception as error:  # broker down, frozen or timed out: for the relay
+                    _open_breaker()
+                    logger.warning("could not enqueue %s #%s: %s", task_name, pk, error)
+                    failed = (pk, f"{type(error).__name__}: {error}"[:2000])
+                    break
+                sent.append(pk)
+        table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+        with connection.cursor() as cursor:
+            if sent:
+                _close_breaker()
+                cursor.execute(
+                    f"UPDATE {table} SET status = %s, sent_at = %s, attempts = attempts + 1 "
+                    "WHERE id = ANY(%s)",
+                    [OutboxMessage.Status.SENT.value, timezone.now(), sent])
+            if failed is not None:
+                cursor.execute(f"UPDATE {table} SET attempts = attempts + 1, last_error = %s "
+                               "WHERE id = %s", [failed[1], failed[0]])
+        return len(sent)
 
 
 def run_in_process(message_id: int) -> bool:
