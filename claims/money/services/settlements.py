@@ -150,8 +150,11 @@ def settlement_approve(*, settlement: Settlement, by) -> Settlement:
     the lowest level that may approve it) or refused (nothing to pay, the reason recorded).
     Raises PermissionDeniedError / TransitionConflict with nothing changed.
 
-    Issue 17: the reads are the locks, the claim's ``MoneyBook`` and the activity templates; the
-    rows it writes go out together (``RowBatch``) but for the payments and the claim's state."""
+    Issue 17: the reads are the locks, the claim's ``MoneyBook``, the activity templates and the
+    policyholder's language, each compiled once per connection (``config.statements``); the rows
+    it writes go out in two statements (``RowBatch``): the ledger with the payments (their
+    messages name them), then the rest (the settlement, the claim's state, the activities, the
+    audit and the messages)."""
     authority = authority_of(by)  # with the names of by's groups: one query
     require_adjuster(by, _("approve settlements"))
     now = timezone.now()
