@@ -191,21 +191,22 @@ def publish_many(message_ids: list[int], *, force: bool = False) -> int:
             return 0
         sent: list[int] = []
         failed: tuple[int, str] | None = None
-        with app.producer_or_acquire() as producer:
-            for pk, task_name, kwargs in rows:
-                try:
+        try:
+            with app.producer_or_acquire() as producer:
+                for pk, task_name, kwargs in rows:
                     _task(task_name).apply_async(kwargs=kwargs, task_id=f"{TASK_ID_PREFIX}{pk}",
                                                  retry=False, producer=producer)
-                except Exception as error:  # broker down, frozen or timed out: for the relay
-                    _open_breaker()
-                    logger.warning("could not enqueue %s #%s: %s", task_name, pk, error)
-                    failed = (pk, f"{type(error).__name__}: {error}"[:2000])
-                    break
-                sent.append(pk)
+                    sent.append(pk)
+            _close_breaker()
+        except Exception as error:  # broker down, frozen or timed out: kept for the relay
+            _open_breaker()
+            if len(sent) < len(rows):
+                pk, task_name, _kwargs = rows[len(sent)]
+                logger.warning("could not enqueue %s #%s: %s", task_name, pk, error)
+                failed = (pk, f"{type(error).__name__}: {error}"[:2000])
         table = connection.ops.quote_name(OutboxMessage._meta.db_table)
         with connection.cursor() as cursor:
             if sent:
-                _close_breaker()
                 cursor.execute(
                     f"UPDATE {table} SET status = %s, sent_at = %s, attempts = attempts + 1 "
                     "WHERE id = ANY(%s)",
