@@ -89,47 +89,67 @@ def _after_commit(message_id: int) -> None:
 
 _publisher_queue: queue.SimpleQueue | None = None
 _publisher_pid: int | None = None
+_publisher_thread: threading.Thread | None = None
 _publisher_lock = threading.Lock()
+# At exit, how long to wait for the publisher thread to send what it holds.
+_DRAIN_WAIT_SECONDS = 10
 
 
 def _publisher() -> queue.SimpleQueue:
     """The queue of this process's publisher thread (started on first use, again after a fork).
     Messages it has not sent when the process ends stay pending: the relay sends them."""
-    global _publisher_queue, _publisher_pid
+    global _publisher_queue, _publisher_pid, _publisher_thread
     with _publisher_lock:
         if _publisher_queue is None or _publisher_pid != os.getpid():
             _publisher_queue, _publisher_pid = queue.SimpleQueue(), os.getpid()
-            threading.Thread(target=_publish_forever, args=(_publisher_queue,),
-                             name="outbox-publisher", daemon=True).start()
+            _publisher_thread = threading.Thread(
+                target=_publish_forever, args=(_publisher_queue,), name="outbox-publisher",
+                daemon=True)
+            _publisher_thread.start()
             atexit.register(_drain, _publisher_queue)
         return _publisher_queue
 
 
 def _drain(messages: queue.SimpleQueue) -> None:
-    """At exit (a management command, a script): publish what the thread has not sent yet."""
+    """At exit (a management command, a script): let the thread finish what it holds (it takes
+    several messages at a time), then publish what it has not taken."""
+    thread = _publisher_thread
+    if (messages is _publisher_queue and _publisher_pid == os.getpid() and thread is not None
+            and thread.is_alive()):
+        done = threading.Event()
+        messages.put(done)  # the thread sets it once everything queued before is handled
+        done.wait(timeout=_DRAIN_WAIT_SECONDS)
     while True:
         try:
-            message_id = messages.get_nowait()
+            item = messages.get_nowait()
         except queue.Empty:
             return
+        if isinstance(item, threading.Event):
+            continue
         with contextlib.suppress(Exception):
-            publish(message_id)
+            publish(item)
 
 
 def _publish_forever(messages: queue.SimpleQueue) -> None:
     while True:
         batch = [messages.get()]  # and whatever else is waiting: sent together
-        while len(batch) < PUBLISH_BATCH:
+        while len(batch) < PUBLISH_BATCH and not isinstance(batch[-1], threading.Event):
             try:
                 batch.append(messages.get_nowait())
             except queue.Empty:
                 break
+        message_ids = [item for item in batch if not isinstance(item, threading.Event)]
         try:
-            publish_many(batch)
+            if message_ids:
+                publish_many(message_ids)
         except Exception:  # the database is down: the relay sends them later
-            logger.warning("could not publish outbox messages %s", batch, exc_info=True)
+            logger.warning("could not publish outbox messages %s", message_ids, exc_info=True)
             with contextlib.suppress(Exception):
                 connection.close()
+        finally:
+            for item in batch:
+                if isinstance(item, threading.Event):
+                    item.set()
 
 
 def message_id(task_id: str | None) -> int | None:
