@@ -34,12 +34,15 @@ from django.utils import timezone
 from config.celery import app
 from config.models import OutboxMessage
 from config.rows import RowBatch
+from config.statements import Prepared
 
 logger = logging.getLogger(__name__)
 TASK_ID_PREFIX = "outbox-"
 # Advisory-lock namespace of running outbox messages (one delivery of a message runs at a time).
 _LOCK_NAMESPACE = 7340
 
+# The most messages the publisher thread sends in one transaction.
+PUBLISH_BATCH = 100
 # The breaker: monotonic time until which this process does not try the broker after commit.
 _broker_down_until = 0.0
 
@@ -86,42 +89,67 @@ def _after_commit(message_id: int) -> None:
 
 _publisher_queue: queue.SimpleQueue | None = None
 _publisher_pid: int | None = None
+_publisher_thread: threading.Thread | None = None
 _publisher_lock = threading.Lock()
+# At exit, how long to wait for the publisher thread to send what it holds.
+_DRAIN_WAIT_SECONDS = 10
 
 
 def _publisher() -> queue.SimpleQueue:
     """The queue of this process's publisher thread (started on first use, again after a fork).
     Messages it has not sent when the process ends stay pending: the relay sends them."""
-    global _publisher_queue, _publisher_pid
+    global _publisher_queue, _publisher_pid, _publisher_thread
     with _publisher_lock:
         if _publisher_queue is None or _publisher_pid != os.getpid():
             _publisher_queue, _publisher_pid = queue.SimpleQueue(), os.getpid()
-            threading.Thread(target=_publish_forever, args=(_publisher_queue,),
-                             name="outbox-publisher", daemon=True).start()
+            _publisher_thread = threading.Thread(
+                target=_publish_forever, args=(_publisher_queue,), name="outbox-publisher",
+                daemon=True)
+            _publisher_thread.start()
             atexit.register(_drain, _publisher_queue)
         return _publisher_queue
 
 
 def _drain(messages: queue.SimpleQueue) -> None:
-    """At exit (a management command, a script): publish what the thread has not sent yet."""
+    """At exit (a management command, a script): let the thread finish what it holds (it takes
+    several messages at a time), then publish what it has not taken."""
+    thread = _publisher_thread
+    if (messages is _publisher_queue and _publisher_pid == os.getpid() and thread is not None
+            and thread.is_alive()):
+        done = threading.Event()
+        messages.put(done)  # the thread sets it once everything queued before is handled
+        done.wait(timeout=_DRAIN_WAIT_SECONDS)
     while True:
         try:
-            message_id = messages.get_nowait()
+            item = messages.get_nowait()
         except queue.Empty:
             return
+        if isinstance(item, threading.Event):
+            continue
         with contextlib.suppress(Exception):
-            publish(message_id)
+            publish(item)
 
 
 def _publish_forever(messages: queue.SimpleQueue) -> None:
     while True:
-        message_id = messages.get()
+        batch = [messages.get()]  # and whatever else is waiting: sent together
+        while len(batch) < PUBLISH_BATCH and not isinstance(batch[-1], threading.Event):
+            try:
+                batch.append(messages.get_nowait())
+            except queue.Empty:
+                break
+        message_ids = [item for item in batch if not isinstance(item, threading.Event)]
         try:
-            publish(message_id)
-        except Exception:  # the database is down: the relay sends it later
-            logger.warning("could not publish outbox message %s", message_id, exc_info=True)
+            if message_ids:
+                publish_many(message_ids)
+        except Exception:  # the database is down: the relay sends them later
+            logger.warning("could not publish outbox messages %s", message_ids, exc_info=True)
             with contextlib.suppress(Exception):
                 connection.close()
+        finally:
+            for item in batch:
+                if isinstance(item, threading.Event):
+                    item.set()
 
 
 def message_id(task_id: str | None) -> int | None:
@@ -158,32 +186,55 @@ def publish(message_id: int, *, force: bool = False) -> bool:
     """
     if app.conf.task_always_eager:
         return run_in_process(message_id)
+    return publish_many([message_id], force=force) == 1
+
+
+_PENDING_LOCKED = Prepared(lambda p: (
+    OutboxMessage.objects.select_for_update(skip_locked=True)
+    .filter(pk__in=p.ints("ids"), status=OutboxMessage.Status.PENDING)
+    .order_by("pk").values_list("pk", "task_name", "kwargs")
+))
+
+
+def publish_many(message_ids: list[int], *, force: bool = False) -> int:
+    """``publish`` for several messages in one transaction (one read and one write for all, one
+    producer): the publisher thread sends what committed meanwhile together. Stops at the first
+    message the broker does not take (it stays pending with its error, the rest untouched, as the
+    breaker then holds back the next publish). Returns how many were sent."""
+    if app.conf.task_always_eager:
+        return sum(run_in_process(message_id) for message_id in message_ids)
     if not force and not broker_available():
-        return False
+        return 0
     with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, status=OutboxMessage.Status.PENDING)
-            .first()
-        )
-        if message is None:
-            return False
-        message.attempts += 1
+        rows = _PENDING_LOCKED.all(ids=sorted(set(message_ids)))
+        if not rows:
+            return 0
+        sent: list[int] = []
+        failed: tuple[int, str] | None = None
         try:
-            _task(message.task_name).apply_async(
-                kwargs=message.kwargs, task_id=message.celery_task_id, retry=False
-            )
-        except Exception as error:  # broker down, frozen or timed out: keep it for the relay
+            with app.producer_or_acquire() as producer:
+                for pk, task_name, kwargs in rows:
+                    _task(task_name).apply_async(kwargs=kwargs, task_id=f"{TASK_ID_PREFIX}{pk}",
+                                                 retry=False, producer=producer)
+                    sent.append(pk)
+            _close_breaker()
+        except Exception as error:  # broker down, frozen or timed out: kept for the relay
             _open_breaker()
-            logger.warning("could not enqueue %s: %s", message, error)
-            message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            message.save(update_fields=["attempts", "last_error"])
-            return False
-        _close_breaker()
-        message.status = OutboxMessage.Status.SENT
-        message.sent_at = timezone.now()
-        message.save(update_fields=["attempts", "status", "sent_at"])
-        return True
+            if len(sent) < len(rows):
+                pk, task_name, _kwargs = rows[len(sent)]
+                logger.warning("could not enqueue %s #%s: %s", task_name, pk, error)
+                failed = (pk, f"{type(error).__name__}: {error}"[:2000])
+        table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+        with connection.cursor() as cursor:
+            if sent:
+                cursor.execute(
+                    f"UPDATE {table} SET status = %s, sent_at = %s, attempts = attempts + 1 "
+                    "WHERE id = ANY(%s)",
+                    [OutboxMessage.Status.SENT.value, timezone.now(), sent])
+            if failed is not None:
+                cursor.execute(f"UPDATE {table} SET attempts = attempts + 1, last_error = %s "
+                               "WHERE id = %s", [failed[1], failed[0]])
+        return len(sent)
 
 
 def run_in_process(message_id: int) -> bool:
@@ -201,6 +252,10 @@ def run_in_process(message_id: int) -> bool:
 # --- the worker's side: run each message once, confirm it, back off after a failure -------------
 
 
+_STATUS = Prepared(lambda p: OutboxMessage.objects.filter(pk=p.int("message_id"))
+                   .values_list("status", flat=True))
+
+
 @contextmanager
 def delivery(message_id: int):
     """Around one run of an outbox task: yields False when the message must not run (done,
@@ -216,9 +271,7 @@ def delivery(message_id: int):
         yield False
         return
     try:
-        status = (
-            OutboxMessage.objects.filter(pk=message_id).values_list("status", flat=True).first()
-        )
+        status = _STATUS.first(message_id=message_id)
         yield status in (OutboxMessage.Status.PENDING, OutboxMessage.Status.SENT)
     finally:
         try:
@@ -230,9 +283,11 @@ def delivery(message_id: int):
 
 def confirm(message_id: int) -> None:
     """The task of ``message_id`` ran to the end: the message is done."""
-    OutboxMessage.objects.filter(pk=message_id).exclude(status=OutboxMessage.Status.DONE).update(
-        status=OutboxMessage.Status.DONE, done_at=timezone.now(), last_error=""
-    )
+    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+    done = OutboxMessage.Status.DONE.value
+    with connection.cursor() as cursor:  # the SQL of every task's end, without the ORM's cost
+        cursor.execute(f"UPDATE {table} SET status = %s, done_at = %s, last_error = '' "
+                       "WHERE id = %s AND status <> %s", [done, timezone.now(), message_id, done])
 
 
 def backoff_seconds(failures: int) -> int:

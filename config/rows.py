@@ -21,8 +21,16 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.sql import InsertQuery, UpdateQuery
+
+# The SQL of each shape of row written (model, fields, how many rows), built once.
+_SQL: dict[tuple, str] = {}
+
+
+def _insert_fields(model: type[models.Model]) -> list[models.Field]:
+    return [field for field in model._meta.concrete_fields
+            if not field.primary_key and not field.generated]
 
 
 class RowBatch:
@@ -63,8 +71,7 @@ class RowBatch:
         parts: list[tuple[str, tuple]] = [self._save_sql(obj, fields, using)
                                           for obj, fields in self._saves.values()]
         for (model, pk, field), amount in self._increments.items():
-            parts.append(self._update_sql(model._base_manager.filter(pk=pk),
-                                          {field: F(field) + amount}, using))
+            parts.append(self._increment_sql(model, pk, field, amount, using))
         parts += [self._update_sql(queryset, values, using) for queryset, values in self._updates]
         inserted: list[tuple[int, list[models.Model]]] = []
         for model, objs in self._inserts.items():
@@ -97,11 +104,34 @@ class RowBatch:
 
     @staticmethod
     def _insert_sql(model, objs, using) -> tuple[str, tuple]:
+        connection = connections[using]
+        fields = _insert_fields(model)
+        values = []
+        for obj in objs:
+            obj._prepare_related_fields_for_save(operation_name="insert")
+            for field in fields:
+                value = field.pre_save(obj, True)
+                if hasattr(value, "resolve_expression"):  # e.g. a database default: the ORM's way
+                    return RowBatch._orm_insert_sql(model, objs, using)
+                values.append(field.get_db_prep_save(value, connection=connection))
+        key = ("insert", connection.vendor, model, len(objs))
+        sql = _SQL.get(key)
+        if sql is None:
+            quote = connection.ops.quote_name
+            table = quote(model._meta.db_table)
+            row = f"({', '.join(['%s'] * len(fields))})"
+            sql = _SQL[key] = (
+                f"INSERT INTO {table} ({', '.join(quote(field.column) for field in fields)}) "
+                f"VALUES {', '.join([row] * len(objs))} "
+                f"RETURNING {table}.{quote(model._meta.pk.column)}"
+            )
+        return sql, tuple(values)
+
+    @staticmethod
+    def _orm_insert_sql(model, objs, using) -> tuple[str, tuple]:
         opts = model._meta
         fields = [field for field in opts.concrete_fields
                   if not field.primary_key and not field.generated]
-        for obj in objs:
-            obj._prepare_related_fields_for_save(operation_name="insert")
         query = InsertQuery(model)
         query.insert_values(fields, objs)
         compiler = query.get_compiler(using=using)
@@ -111,6 +141,27 @@ class RowBatch:
 
     @staticmethod
     def _save_sql(obj, fields, using) -> tuple[str, tuple]:
+        connection = connections[using]
+        opts = obj._meta
+        model_fields = [opts.get_field(name) for name in fields]
+        values = []
+        for field in model_fields:
+            value = field.pre_save(obj, False)
+            if hasattr(value, "resolve_expression"):
+                return RowBatch._orm_save_sql(obj, fields, using)
+            values.append(field.get_db_prep_save(value, connection=connection))
+        key = ("save", connection.vendor, type(obj), tuple(fields))
+        sql = _SQL.get(key)
+        if sql is None:
+            quote = connection.ops.quote_name
+            table = quote(opts.db_table)
+            assignments = ", ".join(f"{quote(field.column)} = %s" for field in model_fields)
+            sql = _SQL[key] = (f"UPDATE {table} SET {assignments} "
+                               f"WHERE {table}.{quote(opts.pk.column)} = %s")
+        return sql, (*values, opts.pk.get_db_prep_value(obj.pk, connection))
+
+    @staticmethod
+    def _orm_save_sql(obj, fields, using) -> tuple[str, tuple]:
         opts = obj._meta
         values = []
         for name in fields:
@@ -121,6 +172,20 @@ class RowBatch:
         query.add_q(Q(pk=obj.pk))
         sql, params = query.get_compiler(using=using).as_sql()
         return sql, tuple(params)
+
+    @staticmethod
+    def _increment_sql(model, pk, field_name, amount, using) -> tuple[str, tuple]:
+        connection = connections[using]
+        opts = model._meta
+        key = ("increment", connection.vendor, model, field_name)
+        sql = _SQL.get(key)
+        if sql is None:
+            quote = connection.ops.quote_name
+            table = quote(opts.db_table)
+            column = f"{table}.{quote(opts.get_field(field_name).column)}"
+            sql = _SQL[key] = (f"UPDATE {table} SET {quote(opts.get_field(field_name).column)}"
+                               f" = ({column} + %s) WHERE {table}.{quote(opts.pk.column)} = %s")
+        return sql, (amount, opts.pk.get_db_prep_value(pk, connection))
 
     @staticmethod
     def _update_sql(queryset, values, using) -> tuple[str, tuple]:

@@ -24,6 +24,7 @@ from claims.money.models import (
     Settlement,
     SettlementState,
 )
+from config.statements import Prepared
 from coverage import settlement as calc
 from coverage.models import ModuleCostCategory
 from coverage.money import ZERO, money
@@ -40,6 +41,36 @@ RECEIVABLE_KINDS = [
 DECIDED_STATES = [SettlementState.APPROVED, SettlementState.PAID]
 # What the book reads of a settlement.
 SETTLEMENT_COLUMNS = ("id", "claim_id", "section_id", "state", "deductible_taken", "decided_at")
+
+
+# The book's reads, compiled once (``config.statements``).
+_SERIES_CLAIMS = Prepared(lambda p: Claim.objects.filter(series_id=p.int("series_id"))
+                          .values_list("pk", flat=True))
+_LINES = Prepared(lambda p: (
+    CostLine.objects.filter(claim_id=p.int("claim_id")).select_related("category")
+    .annotate(sublimit=Subquery(ModuleCostCategory.objects.filter(
+        module_id=OuterRef("section__module_id"), category_id=OuterRef("category_id")
+    ).values("sublimit")[:1])).order_by("created_at", "id")
+))
+_SETTLEMENTS = Prepared(lambda p: Settlement.objects.filter(claim_id__in=p.ints("claim_ids"))
+                        .values(*SETTLEMENT_COLUMNS))
+LEDGER_COLUMNS = ("claim_id", "account__section_id", "settlement_id", "settlement__section_id",
+                  "settlement__claim_id", "kind", "category_id", "category__code")
+
+
+def _ledger_sums(where: Q):
+    return (LedgerEntry.objects.filter(where)  # both sides served by an index
+            .values(*LEDGER_COLUMNS).annotate(total=Sum("amount")).order_by())
+
+
+_LEDGER = Prepared(lambda p: _ledger_sums(
+    Q(claim_id__in=p.ints("claim_ids")) | Q(settlement_id__in=p.ints("settlement_ids"))))
+_LEDGER_OF_CLAIMS = Prepared(lambda p: _ledger_sums(Q(claim_id__in=p.ints("claim_ids"))))
+_PAYMENTS = Prepared(lambda p: (
+    Payment.objects.filter(claim_id=p.int("claim_id"))
+    .values("settlement__section_id", "payee_kind", "payee_name", "status")
+    .annotate(total=Sum("amount")).order_by()
+))
 
 
 @dataclass(frozen=True)
@@ -76,20 +107,14 @@ class MoneyBook:
         if claim.series_id is None:
             event_ids = frozenset([claim.pk])
         else:
-            event_ids = frozenset(Claim.objects.filter(series_id=claim.series_id)
-                                  .values_list("pk", flat=True)) | {claim.pk}
+            event_ids = frozenset(_SERIES_CLAIMS.all(series_id=claim.series_id)) | {claim.pk}
         if lines is None:
-            sublimit = ModuleCostCategory.objects.filter(
-                module_id=OuterRef("section__module_id"), category_id=OuterRef("category_id")
-            ).values("sublimit")[:1]
-            lines = list(
-                CostLine.objects.filter(claim=claim).select_related("category")
-                .annotate(sublimit=Subquery(sublimit)).order_by("created_at", "id")
-            )
+            lines = _LINES.all(claim_id=claim.pk)
         if settlements is None:
-            settlements = list(
-                Settlement.objects.filter(claim_id__in=event_ids).values(*SETTLEMENT_COLUMNS)
-            )
+            settlements = _SETTLEMENTS.all(claim_ids=sorted(event_ids))
+        settlement_ids = [row["id"] for row in settlements]
+        ledger_rows = (_LEDGER.all(claim_ids=sorted(event_ids), settlement_ids=settlement_ids)
+                       if settlement_ids else _LEDGER_OF_CLAIMS.all(claim_ids=sorted(event_ids)))
         ledger = [
             LedgerSum(
                 claim_id=row["claim_id"], account_section_id=row["account__section_id"],
@@ -99,19 +124,10 @@ class MoneyBook:
                 category_id=row["category_id"], category_code=row["category__code"],
                 total=row["total"],
             )
-            for row in LedgerEntry.objects.filter(  # both sides served by an index
-                Q(claim_id__in=event_ids) | Q(settlement_id__in=[row["id"] for row in settlements])
-            ).values(
-                "claim_id", "account__section_id", "settlement_id", "settlement__section_id",
-                "settlement__claim_id", "kind", "category_id", "category__code",
-            ).annotate(total=Sum("amount")).order_by()
+            for row in ledger_rows
         ]
         if payments is None:
-            payments = list(
-                Payment.objects.filter(claim=claim)
-                .values("settlement__section_id", "payee_kind", "payee_name", "status")
-                .annotate(total=Sum("amount")).order_by()
-            )
+            payments = _PAYMENTS.all(claim_id=claim.pk)
         return cls(claim=claim, event_ids=event_ids, lines=lines, settlements=settlements,
                    ledger=ledger, payments=payments)
 

@@ -46,6 +46,7 @@ from claims.money.models import (
     SettlementState,
 )
 from config.audit import audit_record
+from config.statements import Prepared
 from coverage.models import localized_name
 from coverage.money import ZERO, money
 from policies.models import CoverageSection
@@ -60,9 +61,13 @@ def payment_reserve_kind(payment: Payment) -> str:
     return ReserveKind.EXPENSE if payment.payee_kind == PayeeKind.VENDOR else ReserveKind.LOSS
 
 
+_RESERVE_CHANGES = Prepared(lambda p: ReserveChange.objects.filter(claim_id=p.int("claim_id"))
+                            .order_by("created_at", "id"))
+
+
 def _latest_levels(claim: Claim) -> dict[tuple[int, str], ReserveChange]:
     latest: dict[tuple[int, str], ReserveChange] = {}
-    for row in ReserveChange.objects.filter(claim=claim).order_by("created_at", "id"):
+    for row in _RESERVE_CHANGES.all(claim_id=claim.pk):
         latest[(row.section_id, row.kind)] = row
     return latest
 

@@ -20,6 +20,7 @@ from claims.selectors import team_leads_for
 from claims.services.tx import business_action
 from config.audit import audit_record
 from config.rows import RowBatch
+from config.statements import Prepared
 from language.services import language_for_user
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,12 @@ def activity_due_at(
         now, template.business_days, country=getattr(holder, "country", "DE"),
         region=getattr(holder, "region", ""), closed_days=closed_days,
     )
+
+
+# The state's active templates with the closed days from ``today`` (compiled once).
+_STATE_TEMPLATES = Prepared(lambda p: ActivityTemplate.objects.filter(
+    state=p.text("state"), active=True).annotate(
+    closed_days=ArraySubquery(Holiday.objects.filter(date__gte=p.date("today")).values("date"))))
 
 
 def activities_open_for_state(
@@ -66,9 +73,7 @@ def activities_open(
     Runs inside the caller's transaction; ``rows``: written with the caller's batch of rows.
     The templates come with the closed days of the ``Holiday`` table (one query)."""
     today = timezone.localtime(now).date()
-    templates = ActivityTemplate.objects.filter(state=claim.state, active=True).annotate(
-        closed_days=ArraySubquery(Holiday.objects.filter(date__gte=today).values("date"))
-    )
+    templates = _STATE_TEMPLATES.all(state=str(claim.state), today=today)
     holder = claim.policy.policyholder
     activities = [
         Activity(

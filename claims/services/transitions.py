@@ -74,7 +74,9 @@ def claim_transition(
     follow the money, refused to every other door); ``by`` may then be None (the system, e.g. the
     last payment). ``composed=True``: a step of the
     caller's transaction (the money services run it on the claim they locked); ``rows``: the
-    audit row, the activities and the email are written with the caller's batch of rows.
+    claim's new state, the audit row, the activities and the email are written with the caller's
+    batch of rows (only for a caller that holds the claim's row lock, so its state read under the
+    lock is still the database's).
 
     Raises TransitionConflict (409) for a wrong state or a concurrent change,
     PermissionDeniedError (403) for a wrong role, ClaimValidationError (400) for missing input;
@@ -104,7 +106,11 @@ def claim_transition(
             method()
             for name, value in fields.items():
                 setattr(claim, name, value)
-            claim.save(update_fields=["state", "updated_at", *fields])
+            if rows is not None:  # the caller holds the claim's row lock: nobody moved it
+                rows.save(claim, ["state", "updated_at", *fields])
+                claim._update_initial_state()  # as save() does (django-fsm's concurrency check)
+            else:
+                claim.save(update_fields=["state", "updated_at", *fields])
             audit_record(
                 actor=by, action="claim.transition", obj=claim, from_value=from_state,
                 to_value=claim.state, reason=reason.strip(),

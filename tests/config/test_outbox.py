@@ -278,3 +278,59 @@ def test_in_production_the_commit_never_waits_for_the_broker(settings, monkeypat
         assert time.monotonic() < deadline, "the publisher thread never sent it"
         time.sleep(0.05)
     assert OutboxMessage.objects.get(pk=message.pk).status in ("sent", "done")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_publisher_sends_what_committed_meanwhile_together(settings, monkeypatch):
+    """``publish_many`` (the publisher thread's batch): every pending message is sent once, in
+    one transaction; a message already sent is not sent again."""
+    from config.celery import app
+
+    if not settings.REDIS_URL:
+        pytest.skip("eager mode has no broker")
+    task = app.tasks["config.outbox_prune"]
+    sent = []
+    monkeypatch.setattr(task, "apply_async",
+                        lambda *args, **kwargs: sent.append(kwargs["task_id"]))
+    with transaction.atomic():
+        messages = [OutboxMessage.objects.create(task_name="config.outbox_prune")
+                    for _ in range(3)]
+    ids = [message.pk for message in messages]
+    assert outbox.publish_many([*ids, ids[0]]) == 3
+    assert sent == [f"outbox-{pk}" for pk in ids]
+    rows = OutboxMessage.objects.filter(pk__in=ids)
+    assert {(row.status, row.attempts) for row in rows} == {("sent", 1)}
+    assert all(row.sent_at is not None for row in rows)
+    assert outbox.publish_many(ids) == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_publisher_keeps_what_the_broker_did_not_take(settings, monkeypatch):
+    """The broker fails in the middle of a batch: what it took is sent, the message it refused
+    keeps its error and stays pending with the rest, and the breaker opens."""
+    from config.celery import app
+
+    if not settings.REDIS_URL:
+        pytest.skip("eager mode has no broker")
+    task = app.tasks["config.outbox_prune"]
+    calls = []
+
+    def broker_fails_second(*args, **kwargs):
+        calls.append(kwargs["task_id"])
+        if len(calls) == 2:
+            raise ConnectionError("broker gone")
+
+    monkeypatch.setattr(task, "apply_async", broker_fails_second)
+    with transaction.atomic():
+        ids = [OutboxMessage.objects.create(task_name="config.outbox_prune").pk
+               for _ in range(3)]
+    try:
+        assert outbox.publish_many(ids) == 1
+        assert not outbox.broker_available()
+        rows = {row.pk: row for row in OutboxMessage.objects.filter(pk__in=ids)}
+        assert (rows[ids[0]].status, rows[ids[0]].attempts) == ("sent", 1)
+        assert (rows[ids[1]].status, rows[ids[1]].attempts) == ("pending", 1)
+        assert "broker gone" in rows[ids[1]].last_error
+        assert (rows[ids[2]].status, rows[ids[2]].attempts) == ("pending", 0)
+    finally:
+        outbox._close_breaker()

@@ -18,14 +18,21 @@ def main(argv: list[str]) -> None:
     from config import outbox
     from config.celery import app
 
-    publish = outbox.publish
+    publish, publish_many = outbox.publish, outbox.publish_many
 
     def die_after_commit(message_id: int, *, force: bool = False):
         if not force:
             os.kill(os.getpid(), signal.SIGKILL)
         return publish(message_id, force=force)
 
+    def die_after_commit_in_background(message_ids: list[int], *, force: bool = False):
+        """The publisher thread's after-commit batch (``OUTBOX_PUBLISH_IN_BACKGROUND``)."""
+        if not force:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return publish_many(message_ids, force=force)
+
     outbox.publish = die_after_commit
+    outbox.publish_many = die_after_commit_in_background
     app.worker_main(["worker", *argv])
 
 

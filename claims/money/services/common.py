@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
-from django.db.models import Q, Subquery
+from django.db.models import Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from claims import roles
 from claims.exceptions import PermissionDeniedError
 from claims.models import AdjusterProfile, Claim, ClaimSection
 from claims.money.models import AuthorityLevel, Settlement
+from config.statements import Prepared
 from coverage.money import ZERO
 from policies.models import InsuranceYearAccount
 
@@ -39,14 +40,19 @@ class Authority:
         return min(limits) if limits else None
 
 
+_GROUPS_WITH_AUTHORITY = Prepared(lambda p: (
+    Group.objects.filter(user=p.int("user_id")).select_related("authority")
+    .annotate(personal_limit=Subquery(
+        AdjusterProfile.objects.filter(user=p.int("user_id")).values("approval_limit")[:1]))
+))
+
+
 def authority_of(user) -> Authority:
     """The user's financial authority, read now in one query with the names of their groups (kept
     for ``roles`` like every read of them)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return Authority(None, None)
-    personal = AdjusterProfile.objects.filter(user=user).values("approval_limit")[:1]
-    groups = list(Group.objects.filter(user=user).select_related("authority")
-                  .annotate(personal_limit=Subquery(personal)))
+    groups = _GROUPS_WITH_AUTHORITY.all(user_id=user.pk)
     roles.remember_group_names(user, [group.name for group in groups])
     levels = [group.authority for group in groups if hasattr(group, "authority")]
     return Authority(level=max(levels, key=lambda level: level.rank, default=None),
@@ -90,13 +96,21 @@ def lock_event_accounts(settlement) -> dict[int, InsuranceYearAccount]:
     """Lock, in pk order and in one statement, the settlement's account and every account the
     claims of its loss event (the claim, or its series) have sections, cover or settlements on:
     an approval reads and may change what the whole loss event owes."""
-    claim_id = settlement.claim_id
+    accounts = _EVENT_ACCOUNTS.all(claim_id=settlement.claim_id,
+                                   account_id=settlement.account_id)
+    return {account.pk: account for account in accounts}
+
+
+def _event_accounts(p) -> QuerySet[InsuranceYearAccount]:
+    claim_id = p.int("claim_id")
     series = Claim.objects.filter(pk=claim_id).values("series_id")[:1]
     event = Claim.objects.filter(Q(pk=claim_id) | Q(series_id=Subquery(series))).values("pk")
-    accounts = InsuranceYearAccount.objects.select_for_update().filter(
-        Q(pk=settlement.account_id)
+    return InsuranceYearAccount.objects.select_for_update().filter(
+        Q(pk=p.int("account_id"))
         | Q(pk__in=ClaimSection.objects.filter(claim__in=event).values("account_id"))
         | Q(pk__in=Claim.objects.filter(pk__in=event).values("coverage_account_id"))
         | Q(pk__in=Settlement.objects.filter(claim__in=event).values("account_id"))
     ).order_by("pk")
-    return {account.pk: account for account in accounts}
+
+
+_EVENT_ACCOUNTS = Prepared(_event_accounts)

@@ -36,34 +36,51 @@ from claims.money.services.common import lock_accounts, require_adjuster
 from claims.services.tx import business_action
 from config.audit import audit_record
 from config.outbox import enqueue
+from config.rows import RowBatch
+from config.statements import Prepared
 from coverage.money import ZERO
+from policies.models import InsuranceYearAccount
 
 logger = logging.getLogger(__name__)
 
 
+# payment_execute's reads, compiled once (``config.statements``): every payment runs them.
+_PAYMENT_ROW = Prepared(lambda p: Payment.objects.filter(pk=p.int("payment_id"))
+                        .values("account_id", "claim_id"))
+_ACCOUNT_LOCKED = Prepared(lambda p: InsuranceYearAccount.objects.select_for_update()
+                           .filter(pk=p.int("account_id")))
+_CLAIM_LOCKED = Prepared(lambda p: Claim.objects.select_for_update(of=("self",))
+                         .select_related("policy__policyholder").filter(pk=p.int("claim_id")))
+_PAYMENT_LOCKED = Prepared(lambda p: Payment.objects.select_for_update()
+                           .filter(pk=p.int("payment_id")))
+_SETTLEMENT_LOCKED = Prepared(lambda p: Settlement.objects.select_for_update()
+                              .filter(pk=p.int("settlement_id")))
+
+
 def payment_execute(*, payment_id: int) -> Payment | None:
     """Pay payment ``payment_id`` unless it is already paid or cancelled (idempotent)."""
-    row = Payment.objects.filter(pk=payment_id).values("account_id", "claim_id").first()
+    row = _PAYMENT_ROW.first(payment_id=payment_id)
     if row is None:
         logger.warning("payment %s does not exist", payment_id)
         return None
     now = timezone.now()
+    rows = RowBatch()
     with business_action():
-        accounts = lock_accounts([row["account_id"]])
-        claim = Claim.objects.select_for_update().get(pk=row["claim_id"])
-        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        account = _ACCOUNT_LOCKED.get(account_id=row["account_id"])  # as lock_accounts
+        claim = _CLAIM_LOCKED.get(claim_id=row["claim_id"])
+        payment = _PAYMENT_LOCKED.get(payment_id=payment_id)
         if payment.status != Payment.Status.PENDING:
             return payment
-        settlement = Settlement.objects.select_for_update().get(pk=payment.settlement_id)
+        settlement = _SETTLEMENT_LOCKED.get(settlement_id=payment.settlement_id)
         payment.external_reference = _bank_transfer(payment)
         payment.status = Payment.Status.PAID
         payment.paid_at = now
-        payment.save(update_fields=["external_reference", "status", "paid_at"])
+        rows.save(payment, ["external_reference", "status", "paid_at"])
         ledger_post(
-            account=accounts[row["account_id"]], claim_id=claim.pk, settlement_id=settlement.pk,
+            account=account, claim_id=claim.pk, settlement_id=settlement.pk,
             payment=payment, kind=LedgerEntry.Kind.PAYMENT, amount=payment.amount,
             idempotency_key=f"paid:{payment.idempotency_key}",
-            reason=f"Paid to {payment.payee_name} ({payment.external_reference})",
+            reason=f"Paid to {payment.payee_name} ({payment.external_reference})", rows=rows,
         )
         reserve_follow_payment(claim=claim, section_id=settlement.section_id, payment=payment,
                                sign=1)
@@ -71,9 +88,10 @@ def payment_execute(*, payment_id: int) -> Payment | None:
             actor=None, action="money.payment_paid", obj=payment, from_value="pending",
             to_value="paid", reason=f"{payment.amount:,.2f} to {payment.payee_name}",
             payload={"reference": payment.external_reference, "settlement": settlement.pk},
-            claim_id=claim.pk,
+            claim_id=claim.pk, rows=rows,
         )
-        _after_payments(claim=claim, settlement=settlement, now=now, cause=payment)
+        _after_payments(claim=claim, settlement=settlement, now=now, cause=payment, rows=rows)
+        rows.write()
     return payment
 
 
@@ -83,26 +101,48 @@ def _bank_transfer(payment: Payment) -> str:
     return f"SIM-{payment.idempotency_key.split(':', 1)[-1]}"[:80]
 
 
-def _after_payments(*, claim: Claim, settlement: Settlement, now, cause) -> None:
+# The payments of a claim and of a settlement; the settlements of a claim.
+_PAYMENT_STATES = Prepared(lambda p: Payment.objects.filter(
+    Q(claim_id=p.int("claim_id")) | Q(settlement_id=p.int("settlement_id"))
+).values_list("claim_id", "settlement_id", "status"))
+_SETTLEMENT_STATES = Prepared(lambda p: Settlement.objects.filter(claim_id=p.int("claim_id"))
+                              .values_list("pk", "state"))
+
+
+def _after_payments(*, claim: Claim, settlement: Settlement, now, cause,
+                    rows: RowBatch | None = None) -> None:
     """A settlement with nothing left to pay is paid; a settled claim whose settlements are all
-    paid follows (the system moves it: the last payment was made)."""
-    pending = Payment.objects.filter(settlement=settlement, status=Payment.Status.PENDING)
-    paid = Payment.objects.filter(settlement=settlement, status=Payment.Status.PAID)
-    if settlement.state == SettlementState.APPROVED and not pending.exists() and paid.exists():
+    paid follows (the system moves it: the last payment was made). ``rows``: the caller's batch
+    (the caller holds the claim's row lock), written here first, so that the payments are read
+    as they are now; what this adds is the caller's to write."""
+    if rows is not None:
+        rows.write()
+    payments = _PAYMENT_STATES.all(claim_id=claim.pk, settlement_id=settlement.pk)
+    of_settlement = {status for _, settlement_id, status in payments
+                     if settlement_id == settlement.pk}
+    if (settlement.state == SettlementState.APPROVED
+            and Payment.Status.PENDING not in of_settlement
+            and Payment.Status.PAID in of_settlement):
         settlement.mark_paid()
-        settlement.save(update_fields=["state"])
+        if rows is not None:
+            rows.save(settlement, ["state"])
+        else:
+            settlement.save(update_fields=["state"])
     if claim.state != ClaimState.SETTLED:
         return
-    if Payment.objects.filter(claim=claim, status=Payment.Status.PENDING).exists():
+    of_claim = {status for claim_id, _, status in payments if claim_id == claim.pk}
+    if Payment.Status.PENDING in of_claim:
         return
-    if Settlement.objects.filter(
-        claim=claim, state__in=[*OPEN_SETTLEMENT_STATES, SettlementState.APPROVED]
-    ).exists():
+    states = dict(_SETTLEMENT_STATES.all(claim_id=claim.pk))
+    if settlement.pk in states:  # as changed just now
+        states[settlement.pk] = settlement.state
+    if any(state in (*OPEN_SETTLEMENT_STATES, SettlementState.APPROVED)
+           for state in states.values()):
         return
-    if not Payment.objects.filter(claim=claim, status=Payment.Status.PAID).exists():
+    if Payment.Status.PAID not in of_claim:
         return
     claim_follow_money(claim=claim, transition="mark_paid", by=None, now=now,
-                       reason="The last payment of the claim was made.", cause=cause)
+                       reason="The last payment of the claim was made.", cause=cause, rows=rows)
 
 
 def payments_sweep(*, older_than: timedelta | None = None, limit: int = 500) -> int:

@@ -52,6 +52,7 @@ from claims.services.tx import business_action
 from config.audit import audit_record
 from config.outbox import enqueue
 from config.rows import RowBatch
+from config.statements import Prepared
 from coverage.settlement import AGGREGATE
 from policies.models import CoverageSection, InsuranceYearAccount
 
@@ -132,6 +133,14 @@ class _Decision:
     level: object = None
 
 
+# The settlement with its claim (both locked), the policy, the policyholder and the section.
+_SETTLEMENT_LOCKED = Prepared(lambda p: (
+    Settlement.objects.select_for_update(of=("claim", "self"))
+    .select_related("claim__policy__policyholder", "section__module")
+    .filter(pk=p.int("settlement_id"))
+))
+
+
 def settlement_approve(*, settlement: Settlement, by) -> Settlement:
     """Approve ``settlement`` as ``by``: commit the payable amount re-computed under the account's
     row lock, write the ledger (commitment, the deductible owed by the insured and what is taken
@@ -141,8 +150,11 @@ def settlement_approve(*, settlement: Settlement, by) -> Settlement:
     the lowest level that may approve it) or refused (nothing to pay, the reason recorded).
     Raises PermissionDeniedError / TransitionConflict with nothing changed.
 
-    Issue 17: the reads are the locks, the claim's ``MoneyBook`` and the activity templates; the
-    rows it writes go out together (``RowBatch``) but for the payments and the claim's state."""
+    Issue 17: the reads are the locks, the claim's ``MoneyBook``, the activity templates and the
+    policyholder's language, each compiled once per connection (``config.statements``); the rows
+    it writes go out in two statements (``RowBatch``): the ledger with the payments (their
+    messages name them), then the rest (the settlement, the claim's state, the activities, the
+    audit and the messages)."""
     authority = authority_of(by)  # with the names of by's groups: one query
     require_adjuster(by, _("approve settlements"))
     now = timezone.now()
@@ -151,11 +163,7 @@ def settlement_approve(*, settlement: Settlement, by) -> Settlement:
         accounts = lock_event_accounts(settlement)
         account = accounts[settlement.account_id]
         # The claim's row first, then the settlement's (every money service locks in that order).
-        locked = (
-            Settlement.objects.select_for_update(of=("claim", "self"))
-            .select_related("claim__policy__policyholder", "section__module")
-            .get(pk=settlement.pk)
-        )
+        locked = _SETTLEMENT_LOCKED.get(settlement_id=settlement.pk)
         claim = locked.claim
         book = MoneyBook.load(claim)
         _check_open(locked=locked, claim=claim, by=by, book=book)
@@ -344,7 +352,11 @@ def _commit(*, locked: Settlement, claim: Claim, account: InsuranceYearAccount, 
         )
         for index, share in enumerate(split.shares) if share.amount > 0
     ]
-    for payment in Payment.objects.bulk_create(payments):
+    for payment in payments:
+        rows.insert(payment)
+    if payments:
+        rows.write()  # the payments' keys, for their messages (with the rows so far)
+    for payment in payments:
         enqueue("money.payment_execute", payment_id=payment.pk, rows=rows)
     if not payments:  # the deductible took it all: nothing leaves the house
         locked.mark_paid()
