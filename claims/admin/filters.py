@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import build_q_object_from_lookup_parameters
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +24,20 @@ class AdjusterListFilter(admin.RelatedFieldListFilter):
 
     def field_choices(self, field, request, model_admin):
         return [(user.pk, user.get_full_name() or user.get_username()) for user in adjusters()]
+
+
+class ProductListFilter(admin.RelatedFieldListFilter):
+    """The policy's product (the same choices and parameter, ``policy__product__id__exact``),
+    compared with the claim's stored ``policy_product``, which an index in the queue's order
+    serves."""
+
+    def queryset(self, request, queryset):
+        try:
+            return queryset.filter(build_q_object_from_lookup_parameters({
+                key.replace("policy__product__", "policy_product__", 1): value
+                for key, value in self.used_parameters.items()}))
+        except (ValueError, ValidationError) as error:
+            raise IncorrectLookupParameters(error) from error
 
 
 class WorkQueueFilter(admin.SimpleListFilter):
