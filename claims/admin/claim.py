@@ -18,7 +18,12 @@ from claims import roles
 from claims.admin import display
 from claims.admin.actions import ClaimActionsMixin
 from claims.admin.desk import desk_context
-from claims.admin.filters import AdjusterListFilter, ProductListFilter, WorkQueueFilter
+from claims.admin.filters import (
+    AdjusterListFilter,
+    LossTypeListFilter,
+    ProductListFilter,
+    WorkQueueFilter,
+)
 from claims.admin.forms import ClaimAddForm, ClaimChangeForm, DenyForm, ReopenForm, WithdrawForm
 from claims.admin.inlines import (
     ActivityInline,
@@ -71,7 +76,8 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
     list_display = ["number", "emergency_flag", "state_label", "policyholder", "product",
                     "loss_type", "loss_date", "reported_at", "assigned_adjuster", "next_due",
                     "flags"]
-    list_filter = [WorkQueueFilter, "state", ("policy__product", ProductListFilter), "loss_type",
+    list_filter = [WorkQueueFilter, "state", ("policy__product", ProductListFilter),
+                   ("loss_type", LossTypeListFilter),
                    ("assigned_adjuster", AdjusterListFilter), "emergency"]
     search_fields = ["number", "policy__number", "policy__policyholder__company_name",
                      "policy__policyholder__contact_name", "claimant_name"]

@@ -201,6 +201,8 @@ def test_the_api_filters_list_the_same_rows_in_the_same_order(book, adjuster, ot
         ({"loss_type": "missed_deadline"}, claims.filter(loss_type__code="missed_deadline")),
         ({"loss_type": "nothing"}, claims.none()),
         ({"state": "reported"}, claims.filter(state="reported")),
+        ({"state": ["reported", "liability_check"]},
+         claims.filter(state__in=["reported", "liability_check"])),
         ({"adjuster": other_adjuster.pk}, claims.filter(assigned_adjuster=other_adjuster)),
         ({"unassigned": "true"}, claims.filter(assigned_adjuster__isnull=True)),
         ({"unassigned": "false"}, claims.filter(assigned_adjuster__isnull=False)),
