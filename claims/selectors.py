@@ -50,7 +50,8 @@ def claims_for_queue(*, now: datetime | None = None) -> QuerySet[Claim]:
     """Claims with what the work queue shows: open information requests and activities.
 
     Each figure is a subquery evaluated for the rows of the page only (never a GROUP BY over the
-    whole book), each served by a partial index on the open rows.
+    whole book), each served by a partial index on the open rows. The next due time is the
+    claim's stored ``next_due_at`` (kept by the database), so the list sorts by it from an index.
     """
     now = now or timezone.now()
     open_activities = Activity.objects.filter(claim=OuterRef("pk"), completed_at__isnull=True)
@@ -61,7 +62,6 @@ def claims_for_queue(*, now: datetime | None = None) -> QuerySet[Claim]:
     return with_open_information(Claim.objects.select_related(
         "policy__policyholder", "policy__product", "loss_type", "assigned_adjuster"
     )).annotate(
-        next_due_at=Subquery(open_activities.order_by("due_at").values("due_at")[:1]),
         overdue_count=Coalesce(Subquery(overdue), 0),
     )
 

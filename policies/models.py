@@ -84,6 +84,8 @@ class Policyholder(models.Model):
 
     class Meta:
         ordering = ["company_name"]
+        # the claim list's "policyholder" order starts from here
+        indexes = [models.Index(fields=["company_name", "id"], name="policyholder_name_idx")]
 
     def __str__(self) -> str:
         return self.company_name

@@ -22,7 +22,12 @@ from claims.admin import display
 from claims.admin.actions import ClaimActionsMixin
 from claims.admin.desk import desk_context
 from claims.admin.fieldsets import render_fieldsets
-from claims.admin.filters import AdjusterListFilter, WorkQueueFilter
+from claims.admin.filters import (
+    AdjusterListFilter,
+    LossTypeListFilter,
+    ProductListFilter,
+    WorkQueueFilter,
+)
 from claims.admin.forms import ClaimAddForm, ClaimChangeForm, DenyForm, ReopenForm, WithdrawForm
 from claims.admin.inlines import (
     ActivityInline,
@@ -84,7 +89,8 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
     list_display = ["number", "emergency_flag", "state_label", "policyholder", "product",
                     "loss_type", "loss_date", "reported_at", "assigned_adjuster", "next_due",
                     "flags"]
-    list_filter = [WorkQueueFilter, "state", "policy__product", "loss_type",
+    list_filter = [WorkQueueFilter, "state", ("policy__product", ProductListFilter),
+                   ("loss_type", LossTypeListFilter),
                    ("assigned_adjuster", AdjusterListFilter), "emergency"]
     search_fields = ["number", "policy__number", "policy__policyholder__company_name",
                      "policy__policyholder__contact_name", "claimant_name"]
@@ -95,6 +101,23 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
 
     # --- list ---------------------------------------------------------------------------------
+
+    # A filter on one state, product, loss type or adjuster (or "my claims"): that column first
+    # in the default order, the same for every row listed, so the order is the same and the index
+    # that starts with the column serves filter and order together.
+    QUEUE_INDEX_COLUMNS = {"state__exact": "state",
+                           "policy__product__id__exact": "policy_product_id",
+                           "loss_type__id__exact": "loss_type_id",
+                           "assigned_adjuster__id__exact": "assigned_adjuster_id"}
+
+    def get_ordering(self, request):
+        ordering = list(super().get_ordering(request))
+        if request.GET.get("queue") in ("mine", "unassigned"):
+            return ["assigned_adjuster_id", *ordering]
+        for parameter, column in self.QUEUE_INDEX_COLUMNS.items():
+            if len(request.GET.getlist(parameter)) == 1:
+                return [column, *ordering]
+        return ordering
 
     def get_queryset(self, request):
         match = getattr(request, "resolver_match", None)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from claims import roles
-from coverage.models import MONEY, LossType
+from coverage.models import MONEY, LossType, Product
 from policies.models import CoverageSection, InsuranceYearAccount, Policy
 
 
@@ -91,6 +91,12 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(max_length=20, unique=True, editable=False)
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="claims")
     loss_type = models.ForeignKey(LossType, on_delete=models.PROTECT, related_name="claims")
+    policy_product = models.ForeignKey(
+        Product, null=True, blank=True, editable=False, on_delete=models.PROTECT,
+        related_name="+", db_index=False,
+        help_text="The policy's product, stored for the lists' product filter (set by the "
+                  "database from the policy: migration claims.0008_claim_policy_product).",
+    )
     loss_date = models.DateField()
     reported_at = models.DateTimeField(help_text="When the loss was reported (first notice).")
     description = models.TextField()
@@ -137,6 +143,12 @@ class Claim(ConcurrentTransitionMixin, models.Model):
         null=True, blank=True, help_text="When the claim was last closed (empty: open)."
     )
     coverage_checked_at = models.DateTimeField(null=True, blank=True)
+    next_due_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="The earliest due time of the claim's open activities (empty: none open). "
+                  "Kept by the database (migration claims.0007_claim_next_due_at), whoever "
+                  "opens, completes, reschedules or deletes an activity.",
+    )
     sections = models.ManyToManyField(
         CoverageSection, through="ClaimSection", related_name="claims", blank=True
     )
@@ -171,6 +183,14 @@ class Claim(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["assigned_adjuster", "-emergency", "reported_at", "id"],
                          name="claim_adjuster_queue_idx"),
             models.Index(fields=["reported_at"], name="claim_reported_at_idx"),
+            # "next due" order (the admin list's column), alone and for an adjuster's claims
+            models.Index(fields=["next_due_at", "-id"], name="claim_next_due_idx"),
+            models.Index(fields=["assigned_adjuster", "next_due_at", "-id"],
+                         name="claim_adjuster_next_due_idx"),
+            models.Index(fields=["loss_type", "-emergency", "reported_at", "id"],
+                         name="claim_loss_type_queue_idx"),
+            models.Index(fields=["policy_product", "-emergency", "reported_at", "id"],
+                         name="claim_product_queue_idx"),
             # the duplicate check reads a policy's most recent claims
             models.Index(fields=["policy", "-reported_at"], name="claim_policy_recent"),
         ]

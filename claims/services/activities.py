@@ -107,11 +107,19 @@ def activities_close_for_request(*, request: InformationRequest, now: datetime, 
     )
 
 
+def claim_lock_before_activities(*, claim_id: int) -> None:
+    """Lock the claim before its existing activities are changed: the database's trigger then
+    updates the claim's next due time (migration claims.0007), and locking the claim first keeps
+    the order a transition takes (claim, then activities), so the two never deadlock."""
+    list(Claim.objects.select_for_update().filter(pk=claim_id).values_list("pk", flat=True))
+
+
 def activity_complete(*, activity: Activity, by, note: str = "") -> Activity:
     """An adjuster marks an activity done."""
     if not roles.is_adjuster(by):
         raise PermissionDeniedError(_("Only adjusters complete activities."))
     with business_action():
+        claim_lock_before_activities(claim_id=activity.claim_id)
         activity = Activity.objects.select_for_update().get(pk=activity.pk)
         if activity.completed_at is not None:
             raise TransitionConflict(_("This activity is already completed."))

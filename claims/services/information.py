@@ -14,7 +14,11 @@ from claims import roles
 from claims.exceptions import ClaimValidationError, PermissionDeniedError, TransitionConflict
 from claims.models import FINAL_STATES, Claim, ClaimDocument, InformationRequest
 from claims.notifications import email_after_commit
-from claims.services.activities import activities_close_for_request, activity_open_for_request
+from claims.services.activities import (
+    activities_close_for_request,
+    activity_open_for_request,
+    claim_lock_before_activities,
+)
 from claims.services.documents import document_store, files_removed_on_error, inspect_all
 from claims.services.tx import business_action
 from config.audit import audit_record
@@ -69,6 +73,8 @@ def information_request_create(
 
 
 def _lock_open(request: InformationRequest) -> InformationRequest:
+    # the claim first, as a transition locks it (its activities' trigger updates the claim)
+    claim_lock_before_activities(claim_id=request.claim_id)
     locked = InformationRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != InformationRequest.Status.OPEN:
         raise TransitionConflict(_("This request is already %(status)s.") % {
