@@ -95,3 +95,77 @@ def test_the_same_transition_twice_at_once_happens_once(setting):
                                      ).count() == 1
     assert Claim.objects.get(pk=claim.pk).activities.filter(
         completed_at__isnull=True).count() == 1
+
+
+def _blocked_behind_claim_lock(claim, action) -> tuple[bool, list[object]]:
+    """Hold the claim's row lock (as a transition does) while ``action`` runs on another
+    connection; return whether the claim's activities could still be locked meanwhile (the
+    action is waiting for the claim, not holding an activity) and what the action returned."""
+    from django.db import transaction
+
+    from claims.models import Activity
+
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(action())
+        except Exception as error:  # asserted on in the test
+            outcome.append(error)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        Claim.objects.select_for_update().get(pk=claim.pk)
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join(timeout=1.5)  # the action is now waiting (it cannot finish without the claim)
+        assert thread.is_alive(), outcome
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '500ms'")
+        try:
+            list(Activity.objects.select_for_update(nowait=True).filter(claim=claim))
+            free = True
+        except Exception:  # the other connection holds an activity's lock
+            free = False
+    thread.join(timeout=30)
+    return free, outcome
+
+
+def test_completing_an_activity_waits_for_the_claim_before_locking_the_activity(setting):
+    """The claim's next due time is kept by a trigger on the activities, which updates the claim:
+    a service that changed the activity first and then the claim would deadlock with a transition
+    (claim first, then its activities)."""
+    from claims.models import Activity
+    from claims.services.activities import activity_complete
+
+    claim, adjuster, _holder = setting
+    activity = Activity.objects.filter(claim=claim, completed_at__isnull=True).first()
+
+    free, outcome = _blocked_behind_claim_lock(
+        claim, lambda: activity_complete(activity=activity, by=adjuster, note="Called."))
+
+    assert free
+    assert isinstance(outcome[0], Activity) and outcome[0].completed_at is not None
+
+
+def test_answering_a_request_waits_for_the_claim_before_locking_the_request(setting):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from claims.models import InformationRequest
+    from claims.services import information_request_create
+    from claims.services.information import information_request_cancel
+
+    claim, adjuster, _holder = setting
+    request = information_request_create(
+        claim=claim, question="The logs, please.",
+        due_date=timezone.localdate() + timedelta(days=3), requested_by=adjuster)
+
+    free, outcome = _blocked_behind_claim_lock(
+        claim, lambda: information_request_cancel(request=request, by=adjuster,
+                                                  reason="Found them."))
+
+    assert free
+    assert InformationRequest.objects.get(pk=request.pk).status == "cancelled"
