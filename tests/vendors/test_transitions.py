@@ -191,3 +191,30 @@ def test_the_adjuster_commissions_only_vendors_offering_the_service(claim, adjus
                                       service=service("lawyers"), by=adjuster, scope="Advice")
     assert job.state == "requested" and job.requested_by == adjuster
     assert AuditEntry.objects.filter(action="vendor_job.requested", claim_id=claim.pk).exists()
+
+
+# the actions that email someone; approve_overrun sends none (the adjuster is the actor)
+EMAILED = [case for case in CASES if case[0] not in ("report", "approve_overrun")]
+
+
+@pytest.mark.parametrize(("action", "state", "allowed", "after"), EMAILED,
+                         ids=[f"{c[0]}-from-{c[1]}" for c in EMAILED])
+def test_an_action_and_its_emails_are_committed_together(action, state, allowed, after, people,
+                                                          claim, org_a, monkeypatch):
+    """The emails go to the outbox in the action's own transaction: when they cannot be
+    stored, the action is not committed either (no job moved without its notice, no notice of
+    a move that did not happen)."""
+    job = _job_in(state, claim, org_a, people["vendor"])
+    before = job.state
+
+    def outbox_down(**kwargs):
+        raise RuntimeError("the outbox cannot be written")
+
+    monkeypatch.setattr("claims.notifications.email_enqueue", outbox_down)
+    with pytest.raises(RuntimeError):
+        _call(action, job, people[allowed])
+
+    job = VendorJob.objects.get(pk=job.pk)
+    assert job.state == before
+    assert not AuditEntry.objects.filter(object_id=str(job.pk),
+                                         action__startswith="vendor_job.").exists()

@@ -36,9 +36,9 @@ def vendor_job_approve_quote(
         job.approved_estimate = amount
         job.approved_by = by
         job.approved_at = timezone.now()
-    notify_vendor(job, lambda: _("quote approved"),
-                  lambda: _("Your quote was approved at %(amount)s: you may start the work.\n")
-                  % {"amount": format_amount(amount)})
+        notify_vendor(job, lambda: _("quote approved"),
+                      lambda: _("Your quote was approved at %(amount)s: you may start the work.\n")
+                      % {"amount": format_amount(amount)})
     return job
 
 
@@ -74,9 +74,9 @@ def vendor_job_accept_for_payment(*, job: VendorJob, by, composed: bool = False)
         job.accepted_for_payment_at = timezone.now()
         details.update(cost_line=cost_line.pk, amount=job.invoice_amount,
                        category=job.service.cost_category.code)
-    notify_vendor(job, lambda: _("invoice accepted for payment"),
-                  lambda: _("Your invoice of %(amount)s was accepted for payment.\n")
-                  % {"amount": format_amount(job.invoice_amount)})
+        notify_vendor(job, lambda: _("invoice accepted for payment"),
+                      lambda: _("Your invoice of %(amount)s was accepted for payment.\n")
+                      % {"amount": format_amount(job.invoice_amount)})
     return job
 
 
@@ -101,11 +101,12 @@ def vendor_job_cancel(*, job: VendorJob, reason: str, by) -> VendorJob:
     with job_action(job=job, transition="cancel", by=by, reason=reason.strip()):
         job.cancel_reason = reason.strip()
         job.closed_at = timezone.now()
-    notify_vendor(job, lambda: _("job cancelled"),
-                  lambda: _("The job was cancelled: %(reason)s\n") % {"reason": job.cancel_reason})
-    notify_policyholder(job, lambda: _("%(service)s cancelled") % {"service": job.service},
-                        lambda: _("The %(service)s job by %(vendor)s was cancelled.\n") % {
-                            "service": job.service, "vendor": job.organisation})
+        notify_vendor(job, lambda: _("job cancelled"),
+                      lambda: _("The job was cancelled: %(reason)s\n") % {
+                          "reason": job.cancel_reason})
+        notify_policyholder(job, lambda: _("%(service)s cancelled") % {"service": job.service},
+                            lambda: _("The %(service)s job by %(vendor)s was cancelled.\n") % {
+                                "service": job.service, "vendor": job.organisation})
     return job
 
 
@@ -117,9 +118,9 @@ def vendor_job_reject_quote(*, job: VendorJob, reason: str, by) -> VendorJob:
     with job_action(job=job, transition="reject_quote", by=by, reason=reason.strip(),
                     payload={"estimate": job.estimate}):
         job.rejection_reason = reason.strip()
-    notify_vendor(job, lambda: _("quote rejected"),
-                  lambda: _("Your quote was rejected: %(reason)s\nYou may send a new one.\n")
-                  % {"reason": job.rejection_reason})
+        notify_vendor(job, lambda: _("quote rejected"),
+                      lambda: _("Your quote was rejected: %(reason)s\nYou may send a new one.\n")
+                      % {"reason": job.rejection_reason})
     return job
 
 
@@ -131,10 +132,11 @@ def vendor_job_reject_invoice(*, job: VendorJob, reason: str, by) -> VendorJob:
     with job_action(job=job, transition="reject_invoice", by=by, reason=reason.strip(),
                     payload={"invoice_amount": job.invoice_amount}):
         job.rejection_reason = reason.strip()
-    notify_vendor(job, lambda: _("invoice rejected"),
-                  lambda: _("Your invoice of %(amount)s was rejected: %(reason)s\nYou may send a "
-                            "corrected invoice.\n") % {
-                      "amount": format_amount(job.invoice_amount), "reason": job.rejection_reason})
+        notify_vendor(job, lambda: _("invoice rejected"),
+                      lambda: _("Your invoice of %(amount)s was rejected: %(reason)s\nYou may "
+                                "send a corrected invoice.\n") % {
+                          "amount": format_amount(job.invoice_amount),
+                          "reason": job.rejection_reason})
     return job
 
 

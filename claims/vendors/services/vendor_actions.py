@@ -38,9 +38,10 @@ def _amount(value, field: str) -> Decimal:
 def vendor_job_accept(*, job: VendorJob, by) -> VendorJob:
     with job_action(job=job, transition="accept", by=by):
         job.accepted_at = timezone.now()
-    notify_adjuster(job, lambda: _("vendor accepted"),
-                    lambda: _("%(vendor)s accepted the %(service)s job %(job)s.\n") % {
-                        "vendor": job.organisation, "service": job.service, "job": job.pk})
+        # Each action's emails are stored with it (the outbox, in the same transaction).
+        notify_adjuster(job, lambda: _("vendor accepted"),
+                        lambda: _("%(vendor)s accepted the %(service)s job %(job)s.\n") % {
+                            "vendor": job.organisation, "service": job.service, "job": job.pk})
     return job
 
 
@@ -78,14 +79,14 @@ def vendor_job_quote(*, job: VendorJob, estimate, scope: str, by) -> VendorJob:
         job.estimate = amount
         job.scope = scope.strip()
         job.quoted_at = timezone.now()
-    notify_adjuster(
-        job, lambda: _("quote to approve"),
-        lambda: _("%(organisation)s quotes %(amount)s for job %(job)s:\n%(scope)s\n") % {
-            "organisation": job.organisation, "amount": format_amount(amount), "job": job.pk,
-            "scope": job.scope}
-        + ("" if job.organisation.panel_member else
-           _("The vendor is not on the panel: work starts only after your approval.\n")),
-    )
+        notify_adjuster(
+            job, lambda: _("quote to approve"),
+            lambda: _("%(organisation)s quotes %(amount)s for job %(job)s:\n%(scope)s\n") % {
+                "organisation": job.organisation, "amount": format_amount(amount),
+                "job": job.pk, "scope": job.scope}
+            + ("" if job.organisation.panel_member else
+               _("The vendor is not on the panel: work starts only after your approval.\n")),
+        )
     return job
 
 
@@ -155,15 +156,16 @@ def vendor_job_report_upload(*, job: VendorJob, upload, by) -> ClaimDocument:
 
 
 def vendor_job_complete(*, job: VendorJob, by) -> VendorJob:
-    with job_action(job=job, transition="complete", by=by):
-        job.completed_at = timezone.now()
-        job.progress_percent = 100
     def body():
         return _("%(vendor)s completed the %(service)s work; the final report is on the claim.\n"
                  ) % {"vendor": job.organisation, "service": job.service}
 
-    notify_adjuster(job, lambda: _("vendor job completed"), body)
-    notify_policyholder(job, lambda: _("%(service)s completed") % {"service": job.service}, body)
+    with job_action(job=job, transition="complete", by=by):
+        job.completed_at = timezone.now()
+        job.progress_percent = 100
+        notify_adjuster(job, lambda: _("vendor job completed"), body)
+        notify_policyholder(job, lambda: _("%(service)s completed") % {"service": job.service},
+                            body)
     return job
 
 
@@ -190,20 +192,21 @@ def vendor_job_invoice(*, job: VendorJob, amount, upload, by) -> VendorJob:
         job.invoiced_at = timezone.now()
         details.update(document=document.pk, over_tolerance=job.invoice_over_tolerance,
                        limit=job.invoice_limit)
-    limit = job.invoice_limit
-
-    def body():
-        note = ""
-        if job.invoice_over_tolerance and limit is not None:
-            note = _("It exceeds the approved estimate by more than the tolerance (limit "
-                     "%(limit)s): approve it with a reason before accepting it for "
-                     "payment.\n") % {"limit": format_amount(limit)}
-        elif job.invoice_over_tolerance:
-            note = _("It exceeds the approved estimate by more than the tolerance (no "
-                     "estimate): approve it with a reason before accepting it for payment.\n")
-        return _("%(organisation)s invoices %(value)s for job %(job)s.\n%(note)s") % {
-            "organisation": job.organisation, "value": format_amount(value), "job": job.pk,
-            "note": note}
-
-    notify_adjuster(job, lambda: _("invoice received"), body)
+        notify_adjuster(job, lambda: _("invoice received"), lambda: _invoice_body(job, value))
     return job
+
+
+def _invoice_body(job: VendorJob, value: Decimal) -> str:
+    """The adjuster's email about an invoice (composed in their language)."""
+    limit = job.invoice_limit
+    note = ""
+    if job.invoice_over_tolerance and limit is not None:
+        note = _("It exceeds the approved estimate by more than the tolerance (limit "
+                 "%(limit)s): approve it with a reason before accepting it for "
+                 "payment.\n") % {"limit": format_amount(limit)}
+    elif job.invoice_over_tolerance:
+        note = _("It exceeds the approved estimate by more than the tolerance (no "
+                 "estimate): approve it with a reason before accepting it for payment.\n")
+    return _("%(organisation)s invoices %(value)s for job %(job)s.\n%(note)s") % {
+        "organisation": job.organisation, "value": format_amount(value), "job": job.pk,
+        "note": note}
