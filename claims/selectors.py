@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -158,37 +157,17 @@ def adjusters() -> QuerySet:
 
 # --- search -------------------------------------------------------------------------------------
 
-_CLAIMS_MATCHING = """
-SELECT id FROM claims_claim
- WHERE UPPER(number) LIKE %s OR UPPER(description) LIKE %s
-    OR UPPER(claimant_name) LIKE %s
-UNION
-SELECT c.id FROM claims_claim c
- WHERE c.policy_id IN (
-   SELECT id FROM policies_policy WHERE UPPER(number) LIKE %s
-   UNION
-   SELECT p.id FROM policies_policy p
-    WHERE p.policyholder_id IN (
-      SELECT id FROM policies_policyholder
-       WHERE UPPER(company_name) LIKE %s OR UPPER(contact_name) LIKE %s))
-"""
-
-
-def _like(term: str) -> str:
-    escaped = term.upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def claims_search(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:
     """Claims whose number, description, claimant, policy number or policyholder (company or
     contact) contains every word of ``text`` (case-insensitive).
 
-    Each word is one semi-join on the union of the matching ids, so each column is searched on
-    its own, by its trigram index where ``pg_trgm`` is installed (migration
-    ``claims.0004_search_trigram_indexes``), instead of one OR over a five-table join.
+    The words are looked for in ``Claim.search_text``, those fields upper-cased in one column
+    kept by the database, with one trigram index where ``pg_trgm`` is installed (migration
+    ``claims.0009_claim_search_text``): PostgreSQL finds a rare word's claims by the index and
+    walks the list's order for a common one, stopping at the page's last row.
     """
     for term in text.replace(",", " ").split():
-        claims = claims.filter(pk__in=RawSQL(_CLAIMS_MATCHING, [_like(term)] * 6))
+        claims = claims.filter(search_text__contains=term.upper())
     return claims
 
 

@@ -143,6 +143,12 @@ class Claim(ConcurrentTransitionMixin, models.Model):
         null=True, blank=True, help_text="When the claim was last closed (empty: open)."
     )
     coverage_checked_at = models.DateTimeField(null=True, blank=True)
+    search_text = models.TextField(
+        blank=True, default="", editable=False,
+        help_text="What the claim search looks in (number, description, claimant, "
+                  "policy number, policyholder), upper-cased; kept by the database "
+                  "(migration claims.0009_claim_search_text).",
+    )
     next_due_at = models.DateTimeField(
         null=True, blank=True, editable=False,
         help_text="The earliest due time of the claim's open activities (empty: none open). "

@@ -222,3 +222,25 @@ def test_the_claim_takes_its_policys_product(book, cyber_policy, itl_policy):
         product=Product.objects.get(code="cyber"))  # a correction of the policy
     assert set(Claim.objects.filter(policy=itl_policy).values_list(
         "policy_product__code", flat=True)) == {"cyber"}
+
+
+def test_the_bench_seed_stores_what_the_database_would(db):
+    """``bench/seed.py`` writes the stored columns itself (a superuser's load skips the
+    triggers): they equal what the triggers compute for the same claims."""
+    from django.db import connection
+
+    from bench.seed import seed
+
+    seed(60, verbose=False)
+    columns = "id, search_text, policy_product_id, next_due_at"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM claims_claim ORDER BY id")
+        seeded = cursor.fetchall()
+        # the triggers recompute every stored column of a claim written with it
+        cursor.execute("UPDATE claims_claim SET search_text = '', policy_product_id = NULL, "
+                       "next_due_at = NULL")
+        cursor.execute(f"SELECT {columns} FROM claims_claim ORDER BY id")
+        computed = cursor.fetchall()
+    assert len(seeded) == 60
+    assert seeded == computed
+    assert all(row[1] and row[2] for row in seeded)

@@ -42,6 +42,45 @@ def test_search_finds_a_claim_by_number_description_claimant_policy_or_policyhol
     assert numbers(lead_client.get(search + "_")) == set()
 
 
+def test_the_search_follows_renames_and_edits_whoever_writes_them(
+        lead_client, cyber_policy, holder_user):
+    """What the search looks in is kept by the database: a policyholder renamed, a policy
+    renumbered, a claim's description edited (by a service, a full save or a plain update) are
+    found by the new words and no longer by the old."""
+    from policies.models import Policy, Policyholder
+
+    claim = report(cyber_policy, holder_user, description="Files encrypted by LockBit",
+                   claimant_name="Huber KG")
+    search = "/api/claims/?search="
+    holder = cyber_policy.policyholder
+    Policyholder.objects.filter(pk=holder.pk).update(company_name="Zebrafink Systems GmbH")
+    assert numbers(lead_client.get(search + "zebrafink")) == {claim.number}
+    assert numbers(lead_client.get(search + "pixel")) == set()
+
+    Policy.objects.filter(pk=cyber_policy.pk).update(number="CY-RENUMBERED-7")
+    assert numbers(lead_client.get(search + "renumbered")) == {claim.number}
+
+    stale = Claim.objects.get(pk=claim.pk)
+    stale.description = "Mailbox taken over"
+    stale.save()  # a full save, with what it read before the renames in memory
+    assert numbers(lead_client.get(search + "mailbox zebrafink")) == {claim.number}
+    assert numbers(lead_client.get(search + "lockbit")) == set()
+
+    Claim.objects.filter(pk=claim.pk).update(claimant_name="Meier OHG")
+    assert numbers(lead_client.get(search + "meier")) == {claim.number}
+    assert numbers(lead_client.get(search + "huber")) == set()
+
+
+def test_a_word_is_found_within_one_field_not_across_two(lead_client, cyber_policy,
+                                                          holder_user):
+    claim = report(cyber_policy, holder_user, description="Servers down since Monday",
+                   claimant_name="Huber KG")
+    search = "/api/claims/?search="
+    assert numbers(lead_client.get(search + "monday")) == {claim.number}
+    assert numbers(lead_client.get(search + "mondayhuber")) == set()
+    assert numbers(lead_client.get(search + "monday huber")) == {claim.number}
+
+
 def test_the_admin_search_finds_the_same_claims(lead_client, cyber_policy, holder_user):
     claim = report(cyber_policy, holder_user, description="Files encrypted by LockBit")
     page = lead_client.get("/admin/claims/claim/?q=lockbit").content.decode()
