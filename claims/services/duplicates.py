@@ -88,8 +88,11 @@ def most_similar(text: str, others: list[str], threshold: float) -> tuple[int, f
     as soon as no bound left can reach the best similarity found, so an identical text (a report
     sent twice) is usually the only full comparison."""
     letters = Counter(text)
+    # A text reported several times is bounded and compared once, at its last position (the
+    # one an equal score would pick).
+    last_positions = {other: position for position, other in enumerate(others)}
     bounded = []  # (bound, position, text) of those whose bound reaches the threshold
-    for position, other in enumerate(others):
+    for other, position in last_positions.items():
         length = len(text) + len(other)
         # real_quick_ratio >= quick_ratio >= ratio
         if _ratio(min(len(text), len(other)), length) < threshold:
