@@ -5,8 +5,26 @@ from __future__ import annotations
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
+
+from claims import roles
+from config.statements import Prepared
 
 from .usernames import users_named
+
+_INT32 = 2**31  # auth.User's key is a 32-bit integer
+
+# The signed-in user of a request, read once per request: with the names of their groups (which
+# every role check reads) and their policyholder record or vendor membership, if any (which the
+# policyholder's and the vendor's doors read), in one statement compiled once per connection.
+_SIGNED_IN_USER = Prepared(lambda p: get_user_model()._default_manager.filter(
+    pk=p.int32("pk"),
+).select_related("policyholder", "vendor_membership").annotate(
+    group_name_list=ArraySubquery(
+        Group.objects.filter(user=OuterRef("pk")).order_by().values("name")),
+))
 
 
 class NormalisedUsernameBackend(ModelBackend):
@@ -30,6 +48,21 @@ class NormalisedUsernameBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The session's user (``ModelBackend.get_user``), with their groups, policyholder record
+        and vendor membership read in the same statement."""
+        try:
+            pk = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        if not -_INT32 <= pk < _INT32:  # the ORM finds no such user either
+            return None
+        user = _SIGNED_IN_USER.first(pk=pk)
+        if user is None:
+            return None
+        roles.remember_group_names(user, user.__dict__.pop("group_name_list"))
+        return user if self.user_can_authenticate(user) else None
 
 
 class LoginLimitBackend(AxesStandaloneBackend):

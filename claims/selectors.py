@@ -21,12 +21,18 @@ def duplicate_candidates(
     *, policy: Policy, loss_date: date, window_days: int, exclude_pk: int | None
 ) -> QuerySet[Claim]:
     window = timedelta(days=window_days)
-    dates = (loss_date - window, loss_date + window)
-    return (
-        Claim.objects.filter(policy=policy, loss_date__range=dates)
-        .exclude(pk=exclude_pk)
-        .order_by("reported_at")
-    )
+    return duplicate_candidates_between(policy=policy, first=loss_date - window,
+                                        last=loss_date + window, exclude_pk=exclude_pk)
+
+
+def duplicate_candidates_between(
+    *, policy: Policy | int, first: date, last: date, exclude_pk: int | None
+) -> QuerySet[Claim]:
+    """The policy's claims with a loss date from ``first`` to ``last`` (but ``exclude_pk``)."""
+    claims = Claim.objects.filter(policy=policy, loss_date__range=(first, last))
+    if exclude_pk is not None:
+        claims = claims.exclude(pk=exclude_pk)
+    return claims.order_by("reported_at")
 
 
 def open_information_due() -> Subquery:

@@ -374,6 +374,9 @@ CACHES = {
 }
 
 # --- Sign-in: backends, login limits (django-axes), API tokens (knox), two-factor (django-otp) ---
+# Django's database sessions, read by a statement compiled once per connection
+# (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 AUTHENTICATION_BACKENDS = [
     # First: a locked-out name or address never reaches the password check.
     "accounts.backends.LoginLimitBackend",

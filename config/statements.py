@@ -3,10 +3,11 @@
 Building and compiling a queryset costs far more Python than running its SQL (issue 17: most of a
 settlement approval's time went there). A ``Prepared`` read is written as an ordinary queryset,
 built once from placeholder values (``p.int("claim_id")``, ``p.text(...)``, ``p.date(...)``,
-``p.ints(..., n)``) and compiled; afterwards only its SQL runs, with the real values in the
-placeholders' places, and the rows become what the queryset would give (model instances with
-their ``select_related`` objects and annotations, ``values()`` dicts, ``values_list()`` tuples
-or flat values), through the compiler's own converters.
+``p.datetime(...)``, ``p.ints(..., n)``, ``p.int32(...)`` for a 32-bit column) and compiled;
+afterwards only its SQL runs, with the real values in the placeholders' places, and the rows
+become what the queryset would give (model instances with their ``select_related`` objects and
+annotations, ``values()`` dicts, ``values_list()`` tuples or flat values), through the
+compiler's own converters.
 
 The values must already be of the column's Python type (an ``int`` for a key, a ``date`` for a
 date): they go to the driver as they are, as the ORM's own preparation would leave them. A
@@ -17,7 +18,7 @@ are compiled once per length (``p.ints``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
@@ -31,6 +32,7 @@ from django.db.models.query import (
 from django.db.transaction import TransactionManagementError
 
 _INT_BASE = 7_340_000_000_000_000  # far above any key; only ever compiled, never run
+_INT32_BASE = 2_140_000_000  # the same for a 32-bit column (the ORM refuses larger values)
 
 
 class _Placeholders:
@@ -48,6 +50,10 @@ class _Placeholders:
     def int(self, name: str) -> int:
         return self._new(_INT_BASE + len(self.slots), name)
 
+    def int32(self, name: str) -> int:
+        """For a 32-bit integer column (e.g. the key of ``auth.User``)."""
+        return self._new(_INT32_BASE + len(self.slots), name)
+
     def ints(self, name: str) -> list[int]:
         return [self._new(_INT_BASE + len(self.slots), name, index)
                 for index in range(self._lengths[name])]
@@ -57,6 +63,10 @@ class _Placeholders:
 
     def date(self, name: str) -> date:
         return self._new(date(1, 1, 1 + len(self.slots)), name)
+
+    def datetime(self, name: str) -> datetime:
+        """An aware datetime (a ``DateTimeField`` with USE_TZ takes it as it is)."""
+        return self._new(datetime(1, 1, 1 + len(self.slots), tzinfo=UTC), name)
 
 
 class _Compiled:

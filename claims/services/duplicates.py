@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import timedelta
 from decimal import Decimal
 from difflib import SequenceMatcher
 
@@ -19,7 +20,8 @@ from django.db import DEFAULT_DB_ALIAS
 
 from claims import conf
 from claims.models import Claim
-from claims.selectors import duplicate_candidates
+from claims.selectors import duplicate_candidates_between
+from config.statements import Prepared
 
 _SPACE = re.compile(r"\s+")
 # What the duplicate flag needs of a candidate (and what the audit row names), in the model's
@@ -42,18 +44,34 @@ def _ratio(matches: int, length: int) -> float:
     return 2.0 * matches / length if length else 1.0  # as difflib's ratios
 
 
+# The candidates' read, compiled once per connection (config.statements) for each number of
+# candidates and whether a claim is left out (a new claim has no key yet).
+_CANDIDATES: dict[tuple[int, bool], Prepared] = {}
+
+
+def _candidates_statement(limit: int, excluding: bool) -> Prepared:
+    statement = _CANDIDATES.get((limit, excluding))
+    if statement is None:
+        statement = _CANDIDATES[(limit, excluding)] = Prepared(lambda p: (
+            duplicate_candidates_between(
+                policy=p.int("policy"), first=p.date("first"), last=p.date("last"),
+                exclude_pk=p.int("exclude_pk") if excluding else None,
+            ).order_by("-reported_at", "-pk").values_list(*CANDIDATE_FIELDS)[:limit]))
+    return statement
+
+
 def recent_candidate_rows(*, claim: Claim) -> list[tuple]:
     """The policy's claims with a loss date within the window, most recently reported first, at
     most ``duplicate_max_candidates`` of them, as ``CANDIDATE_FIELDS`` tuples."""
-    return list(
-        duplicate_candidates(
-            policy=claim.policy_id, loss_date=claim.loss_date,
-            window_days=conf.duplicate_window_days(), exclude_pk=claim.pk,
-        )
-        .order_by("-reported_at", "-pk")
-        .values_list(*CANDIDATE_FIELDS)
-        [: conf.duplicate_max_candidates()]
-    )
+    window = timedelta(days=conf.duplicate_window_days())
+    values = {"policy": claim.policy_id, "first": claim.loss_date - window,
+              "last": claim.loss_date + window}
+    if claim.pk is not None:
+        values["exclude_pk"] = claim.pk
+    limit = conf.duplicate_max_candidates()
+    if limit <= 0:
+        return []
+    return _candidates_statement(limit, claim.pk is not None).all(**values)
 
 
 def _claim(row: tuple) -> Claim:
@@ -70,8 +88,11 @@ def most_similar(text: str, others: list[str], threshold: float) -> tuple[int, f
     as soon as no bound left can reach the best similarity found, so an identical text (a report
     sent twice) is usually the only full comparison."""
     letters = Counter(text)
+    # A text reported several times is bounded and compared once, at its last position (the
+    # one an equal score would pick).
+    last_positions = {other: position for position, other in enumerate(others)}
     bounded = []  # (bound, position, text) of those whose bound reaches the threshold
-    for position, other in enumerate(others):
+    for other, position in last_positions.items():
         length = len(text) + len(other)
         # real_quick_ratio >= quick_ratio >= ratio
         if _ratio(min(len(text), len(other)), length) < threshold:

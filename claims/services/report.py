@@ -20,8 +20,23 @@ from claims.services.tx import business_action
 from config.audit import audit_record
 from config.outbox import enqueue
 from config.rows import RowBatch
+from config.statements import Prepared
 from coverage.money import money
 from policies.models import Policy
+
+# Whether a cyber event covers a loss date: compiled once per connection (config.statements).
+_EVENT_COVERING = Prepared(lambda p: (
+    events_covering(p.date("loss_date")).order_by().values_list("pk", flat=True)[:1]))
+
+
+def _claim_insert(claim: Claim) -> None:
+    """``claim.save()`` of a new claim, its INSERT built once per process (``config.rows``; the
+    claim has no signal receivers)."""
+    rows = RowBatch()
+    rows.insert(claim)
+    rows.write()
+    claim._update_initial_state()  # as django-fsm's save does
+
 
 # No policy of ours (first sold in the 2020s) covers a loss before this day; it also keeps the
 # date arithmetic (duplicate windows, deadlines) far from the ends of the calendar.
@@ -95,7 +110,7 @@ def claim_report(
         claim.possible_duplicate_of, claim.duplicate_similarity = find_possible_duplicate(
             claim=claim
         )
-        claim.save()
+        _claim_insert(claim)
         audit_record(
             actor=reported_by, action="claim.reported", obj=claim, to_value=claim.state,
             payload={
@@ -119,7 +134,7 @@ def claim_report(
         # Cyber events: the events app's task suggests the claim for the declared events whose
         # window and identifiers it matches; no task when no event covers the date (an event
         # declared later looks for its claims itself).
-        if suggest_events and events_covering(loss_date).exists():
+        if suggest_events and _EVENT_COVERING.first(loss_date=loss_date) is not None:
             enqueue("events.claim_suggest_events", claim_id=claim.pk, rows=rows)
         rows.write()
     return claim

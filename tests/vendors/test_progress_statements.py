@@ -1,5 +1,5 @@
 """The SQL one progress update through the vendor API runs (issue 17): the session, the login
-and its groups, the membership, the job (with what the answer and the emails need), the update,
+with its groups and membership, the job (with what the answer and the emails need), the update,
 the adjuster's email in their language (stored in the same transaction), the job, the audit row
 and the job's updates for the answer."""
 
@@ -14,10 +14,10 @@ from tests.factories import make_job
 
 pytestmark = pytest.mark.django_db
 
-MAX_STATEMENTS = 11  # BEGIN/COMMIT and savepoints are not counted
+MAX_STATEMENTS = 9  # BEGIN/COMMIT and savepoints are not counted
 
 
-def test_a_progress_update_runs_at_most_eleven_sql_statements_and_stores_its_email(
+def test_a_progress_update_runs_at_most_nine_sql_statements_and_stores_its_email(
         client, claim, org_a, vendor_a, adjuster):
     claim.assigned_adjuster = adjuster
     claim.save(update_fields=["assigned_adjuster"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.encoding import smart_str
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -10,6 +11,7 @@ from claims.amounts import AmountField
 from claims.events.claim_events import claim_events
 from claims.models import Claim, ClaimDocument, InformationRequest
 from claims.portal.selectors import reportable_policies
+from config.statements import Prepared
 from coverage.models import LossType
 from policies.models import Policy
 
@@ -104,16 +106,64 @@ class AdjusterClaimSerializer(ClaimSerializer):
         return [t.name for t in claim.get_available_state_transitions()]
 
 
+_BIGINT = 2**63
+# The reported policy (one of the caller's active ones, with its product: reporting needs none of
+# its sections, and its policyholder is the caller's) and the loss type by its code: compiled once
+# per connection (config.statements), read on every report.
+_REPORTABLE_POLICY = Prepared(lambda p: (
+    reportable_policies(holder=p.int("holder")).filter(pk=p.int("pk"))
+    .select_related(None).select_related("product").prefetch_related(None).order_by()))
+_LOSS_TYPE = Prepared(lambda p: LossType.objects.filter(code=p.text("code")))
+
+
+class ReportablePolicyField(serializers.PrimaryKeyRelatedField):
+    """The caller's active policy by its id (``holder``: their policyholder record), read by a
+    compiled statement; the answers are ``PrimaryKeyRelatedField``'s."""
+
+    def __init__(self, **kwargs):
+        self.holder = None
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            pk = int(data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if (self.holder is None or isinstance(data, float) and pk != data
+                or not -_BIGINT <= pk < _BIGINT):
+            self.fail("does_not_exist", pk_value=data)
+        policy = _REPORTABLE_POLICY.first(holder=self.holder.pk, pk=pk)
+        if policy is None:
+            self.fail("does_not_exist", pk_value=data)
+        return policy
+
+
+class LossTypeCodeField(serializers.SlugRelatedField):
+    """A loss type by its ``code`` (``SlugRelatedField``), read by a compiled statement."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=LossType.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        code = data if isinstance(data, str) else str(data)
+        loss_type = None if "\x00" in code else _LOSS_TYPE.first(code=code)
+        if loss_type is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data))
+        return loss_type
+
+
 class ClaimReportSerializer(FieldsBuiltOnce, StrictInputSerializer):
     """First notice of loss. ``policy`` must be one of the caller's active policies: any other id
     (absent or someone else's) gets the same 400 "Not one of your policies."."""
 
-    policy = serializers.PrimaryKeyRelatedField(
+    policy = ReportablePolicyField(
         queryset=Policy.objects.none(),
         error_messages={"does_not_exist": gettext_lazy("Not one of your policies."),
                         "incorrect_type": gettext_lazy("Not one of your policies.")},
     )
-    loss_type = serializers.SlugRelatedField(slug_field="code", queryset=LossType.objects.all())
+    loss_type = LossTypeCodeField()
     loss_date = serializers.DateField()
     description = serializers.CharField(max_length=10000)
     emergency = serializers.BooleanField(default=False)
@@ -127,13 +177,7 @@ class ClaimReportSerializer(FieldsBuiltOnce, StrictInputSerializer):
     def __init__(self, *args, holder=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.holder = holder
-        self.fields["policy"].queryset = (
-            # the policy and its product: reporting needs none of its sections, and its
-            # policyholder is the caller's (``validate_policy``)
-            reportable_policies(holder=holder).select_related(None).select_related("product")
-            .prefetch_related(None) if holder is not None
-            else Policy.objects.none()
-        )
+        self.fields["policy"].holder = holder
 
     def validate_policy(self, policy: Policy) -> Policy:
         policy.policyholder = self.holder  # the one the queryset is filtered by (no query)
