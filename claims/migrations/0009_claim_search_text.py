@@ -100,4 +100,7 @@ class Migration(migrations.Migration):
         migrations.RunSQL(FUNCTIONS, DROP_FUNCTIONS),
         migrations.RunSQL(FILL, migrations.RunSQL.noop),
         migrations.RunPython(create_index, drop_index),
+        # the planner's statistics of the new column: without them it guesses a common word
+        # rare and builds the set of every match (3 s at 1,000,000 claims instead of 3 ms)
+        migrations.RunSQL("ANALYZE claims_claim", migrations.RunSQL.noop),
     ]
