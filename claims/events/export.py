@@ -1,33 +1,55 @@
-"""The event dashboard as an XLSX workbook for the reinsurer (openpyxl): figures, exposure by
-product and module, claims, vendors. Amounts are numbers with two decimals, never text; the
-labels are in the language of the request."""
+"""The event dashboard as an XLSX workbook for the reinsurer (XlsxWriter, as the financial
+exports): figures, exposure by product and module, claims, vendors. Amounts are numbers with two
+decimals, never text; dates are dates; the labels are in the language of the request."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from io import BytesIO
 
+import xlsxwriter
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from .selectors import Dashboard, event_claims
 
 EUR = '#,##0.00 "EUR"'
+DATE = "DD.MM.YYYY"
 
 
-def _sheet(book, title: str, header: list[str], rows, money_columns=()) -> None:
-    sheet = book.create_sheet(title)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(list(row))
-    for column in money_columns:
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
-            cell.number_format = EUR
-    for index, title_cell in enumerate(header, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
-            14, len(title_cell) + 4)
+class _Book:
+    """A workbook and its three cell formats (a header, an amount, a date)."""
+
+    def __init__(self, out: BytesIO):
+        # a name beginning with "=" stays text, never a formula; times without their zone
+        self.book = xlsxwriter.Workbook(out, {
+            "in_memory": True, "default_date_format": DATE, "strings_to_formulas": False,
+            "strings_to_urls": False, "remove_timezone": True})
+        self.bold = self.book.add_format({"bold": True})
+        self.money = self.book.add_format({"num_format": EUR})
+        self.date = self.book.add_format({"num_format": DATE})
+
+    def cell(self, sheet, row: int, column: int, value, money: bool = False) -> None:
+        if isinstance(value, Decimal):  # its exact digits, a number of the sheet, never text
+            sheet.write_number(row, column, value, self.money if money else None)
+        elif isinstance(value, date):
+            sheet.write_datetime(row, column, value, self.date)
+        elif value is None:
+            sheet.write_blank(row, column, None)
+        else:
+            sheet.write(row, column, value, self.money if money else None)
+
+
+def _sheet(book: _Book, title: str, header: list[str], rows, money_columns=()):
+    """``money_columns``: 1-based, as a reader counts them."""
+    sheet = book.book.add_worksheet(title)
+    for column, label in enumerate(header):
+        sheet.write_string(0, column, label, book.bold)
+        sheet.set_column(column, column, max(14, len(label) + 4))
+    for row, values in enumerate(rows, start=1):
+        for column, value in enumerate(values):
+            book.cell(sheet, row, column, value, money=column + 1 in money_columns)
+    return sheet
 
 
 # The event sheet's rows: (key, label). The key decides the cell's format; the label is what the
@@ -43,7 +65,6 @@ EVENT_FIELDS = (
     ("exposure", _("Cover left (exposure)")),
 )
 EVENT_MONEY = frozenset({"reported", "reserved", "paid", "incurred", "exposure"})
-EVENT_DATES = frozenset({"first_loss_date", "last_loss_date"})
 
 
 def _event_values(dashboard: Dashboard) -> dict[str, object]:
@@ -62,25 +83,20 @@ def _event_values(dashboard: Dashboard) -> dict[str, object]:
     }
 
 
-def _event_sheet(book, dashboard: Dashboard) -> None:
+def _event_sheet(book: _Book, dashboard: Dashboard) -> None:
     values = _event_values(dashboard)
-    title = str(_("Event"))
-    _sheet(book, title, [str(_("Field")), str(_("Value"))],
-           [(str(label), values[key]) for key, label in EVENT_FIELDS])
-    for (key, _label), (_cell, value) in zip(
-            EVENT_FIELDS, book[title].iter_rows(min_row=2), strict=True):
-        if key in EVENT_MONEY:
-            value.number_format = EUR
-        elif key in EVENT_DATES:
-            value.number_format = "DD.MM.YYYY"
+    sheet = _sheet(book, str(_("Event")), [str(_("Field")), str(_("Value"))], [])
+    for row, (key, label) in enumerate(EVENT_FIELDS, start=1):
+        sheet.write_string(row, 0, str(label))
+        book.cell(sheet, row, 1, values[key], money=key in EVENT_MONEY)
 
 
 def dashboard_xlsx(dashboard: Dashboard) -> bytes:
     """The workbook in the active language (sheet names, headers and words; numbers stay
     numbers)."""
     event = dashboard.event
-    book = Workbook()
-    book.remove(book.active)
+    out = BytesIO()
+    book = _Book(out)
     _event_sheet(book, dashboard)
     _sheet(book, str(_("Exposure")),
            [str(label) for label in (_("Product"), _("Module"), _("Policies"),
@@ -107,6 +123,5 @@ def dashboard_xlsx(dashboard: Dashboard) -> bytes:
            [(v.name, yes if v.panel else no, v.jobs_open, v.jobs_total, v.taken_today,
              v.capacity if v.capacity is not None else str(_("no limit")))
             for v in dashboard.vendors])
-    out = BytesIO()
-    book.save(out)
+    book.book.close()
     return out.getvalue()

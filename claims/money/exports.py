@@ -165,6 +165,12 @@ class _Line:
         self.value = text
 
 
+# A text cell beginning with one of these is a formula to a spreadsheet opening the CSV (a payee
+# or claimant named "=HYPERLINK(...)"): it is written after an apostrophe, which the spreadsheet
+# shows as text. Amounts and dates are never text and never escaped.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value):
     if value is None:
         return ""
@@ -172,6 +178,8 @@ def _cell(value):
         return f"{value:.2f}"
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
     return value
 
 
@@ -192,8 +200,10 @@ def xlsx_file(export: Export, *, title: str):
     import xlsxwriter
 
     out = tempfile.TemporaryFile()  # noqa: SIM115 (returned open, the caller closes it)
+    # text stays text (a name beginning with "=" is never a formula, an address never a link)
     workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False,
-                                         "tmpdir": tempfile.gettempdir()})
+                                         "tmpdir": tempfile.gettempdir(),
+                                         "strings_to_formulas": False, "strings_to_urls": False})
     sheet = workbook.add_worksheet(title[:31])
     bold = workbook.add_format({"bold": True})
     amount = workbook.add_format({"num_format": "#,##0.00"})

@@ -154,3 +154,25 @@ def test_the_xlsx_cells_hold_the_exact_amounts():
     with exports.xlsx_file(export, title="Amounts") as f:
         xml = zipfile.ZipFile(BytesIO(f.read())).read("xl/worksheets/sheet1.xml").decode()
     assert "<v>0.10</v>" in xml and "<v>1234567.89</v>" in xml
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_every_export():
+    """A payee or claimant named "=HYPERLINK(...)" must not become a formula in the
+    spreadsheet the export is opened in; amounts stay numbers, negative ones included."""
+    import zipfile
+
+    def export():
+        return exports.Export(
+            columns=["Payee", "Paid"], money_columns=[1],
+            rows=iter([('=HYPERLINK("http://evil.example","Pay")', D("-10.00")),
+                       ("@SUM(A1)", D("5.00")), ("Müller GmbH", D("1.00"))]))
+
+    lines = "".join(exports.csv_lines(export())).splitlines()
+    assert lines[1].startswith("\"'=HYPERLINK(") and lines[1].endswith(",-10.00")
+    assert lines[2] == "'@SUM(A1),5.00"
+    assert lines[3] == "Müller GmbH,1.00"
+
+    with exports.xlsx_file(export(), title="Payees") as f:
+        xml = zipfile.ZipFile(BytesIO(f.read())).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "HYPERLINK" in xml
+    assert "<v>-10.00</v>" in xml
