@@ -206,6 +206,25 @@ class Prepared:
             f"get() returned more than one {model._meta.object_name} -- it returned {len(rows)}!")
 
 
+def send_sql(sql: str, params: list | tuple = (), *, using: str = DEFAULT_DB_ALIAS
+             ) -> Callable[[], list[tuple]]:
+    """Hand-written SQL in two steps, as ``Prepared.send``: executed now, rows on demand."""
+    cursor = connections[using].cursor()
+    try:
+        cursor.execute(sql, params)
+    except BaseException:
+        cursor.close()
+        raise
+
+    def rows() -> list[tuple]:
+        try:
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    return rows
+
+
 @contextmanager
 def pipeline(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """Inside, statements are sent without waiting for their answers (psycopg 3's pipeline mode):
