@@ -7,8 +7,13 @@ never blocking a request. A transaction that rolls back sends nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from django.conf import settings
+from django.db.models import Exists, Q, Subquery
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +22,10 @@ from claims.models import Claim, ClaimState
 from claims.next_steps import next_step_text
 from config.mail import email_enqueue
 from config.rows import RowBatch
+from config.statements import Prepared
+from language.models import LanguagePreference
 from language.services import in_language_of
+from policies.models import Policyholder
 
 
 def email_after_commit(*, subject: str, body: str, recipients: Iterable[str],
@@ -32,10 +40,36 @@ def _holder_name(claim: Claim) -> str:
     return holder.contact_name or holder.company_name
 
 
-def _to_holder(claim: Claim):
-    """Inside: the policyholder's language (their choice, else German)."""
+def _to_holder(claim: Claim, language: str | None = None):
+    """Inside: the policyholder's language (their choice, else German); ``language``: read by
+    the caller already (``holder_language_send``)."""
+    if language is not None:
+        return translation.override(language)
     holder = claim.policy.policyholder
     return in_language_of(user_id=holder.user_id, email=holder.email)
+
+
+def _holder_language(p):
+    """The language ``in_language_of`` chooses for the policyholder of claim ``claim_id``: their
+    user's choice, or without a user, the choice of whoever signs in with their address."""
+    holder = Policyholder.objects.filter(policies__claims=p.int("claim_id"))
+    email = Upper(Subquery(holder.values("email")[:1]))  # as ``email__iexact``
+    return LanguagePreference.objects.filter(
+        Q(user_id=Subquery(holder.values("user_id")[:1]))
+        | (Q(Exists(holder.filter(user__isnull=True).exclude(email="")))
+           & (Q(Exact(Upper("user__email"), email))
+              | Q(Exact(Upper("user__policyholder__email"), email))))
+    ).order_by("pk").values_list("language", flat=True)[:1]
+
+
+_HOLDER_LANGUAGE = Prepared(_holder_language)
+
+
+def holder_language_send(*, claim_id: int) -> Callable[[], str]:
+    """The language of claim ``claim_id``'s policyholder, read in one query sent now
+    (``config.statements.pipeline``); the function returned gives it."""
+    sent = _HOLDER_LANGUAGE.send(claim_id=claim_id)
+    return lambda: next(iter(sent()), None) or settings.LANGUAGE_CODE
 
 
 def claim_received(*, claim: Claim, rows: RowBatch | None = None) -> None:
@@ -85,14 +119,15 @@ STATE_SUBJECTS = {
 
 
 def claim_state_changed(*, claim: Claim, source: str, target: str,
-                        rows: RowBatch | None = None) -> None:
-    """To the policyholder, once per state change (called by ``claim_transition``)."""
+                        rows: RowBatch | None = None, language: str | None = None) -> None:
+    """To the policyholder, once per state change (called by ``claim_transition``);
+    ``language``: the policyholder's, read by the caller already."""
     if source == target or target in ANNOUNCED_ELSEWHERE:
         return
     if target not in (S.DENIED, S.WITHDRAWN, *STATE_SUBJECTS):
         return
     holder = claim.policy.policyholder
-    with _to_holder(claim):
+    with _to_holder(claim, language):
         number = {"number": claim.number}
         if target == S.DENIED:
             subject = _("Your claim %(number)s: decision") % number

@@ -34,7 +34,7 @@ from django.utils import timezone
 from config.celery import app
 from config.models import OutboxMessage
 from config.rows import RowBatch
-from config.statements import Prepared
+from config.statements import Prepared, pipeline
 
 logger = logging.getLogger(__name__)
 TASK_ID_PREFIX = "outbox-"
@@ -66,25 +66,63 @@ def enqueue(task_name: str, *, rows: RowBatch | None = None, **kwargs) -> Outbox
     """Record ``task_name(**kwargs)`` now; publish it once the current transaction commits.
     ``rows``: the message is written with the caller's batch (same transaction).
 
-    An unknown task name fails here, in the caller's transaction, not after commit."""
+    The messages of one transaction are published together, after its commit (one publish for
+    all of them). An unknown task name fails here, in the caller's transaction, not after
+    commit."""
     _task(task_name)
     message = OutboxMessage(task_name=task_name, kwargs=kwargs)
     if rows is not None:
         rows.insert(message)
-        rows.after_write(lambda: transaction.on_commit(lambda: _after_commit(message.pk)))
+        rows.after_write(lambda: _publish_after_commit(message))
         return message
     message.save(force_insert=True)
-    transaction.on_commit(lambda: _after_commit(message.pk))
+    _publish_after_commit(message)
     return message
+
+
+class _AfterCommit:
+    """The messages of one transaction (at one savepoint level), published by one callback."""
+
+    def __init__(self, savepoints: tuple) -> None:
+        self.savepoints = savepoints
+        self.messages: list[OutboxMessage] = []
+
+    def __call__(self) -> None:
+        # A message of a savepoint rolled back meanwhile has no row: publishing skips it.
+        _after_commit_many([message.pk for message in self.messages if message.pk is not None])
+
+
+def _publish_after_commit(message: OutboxMessage) -> None:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:  # autocommit: it is committed already
+        _after_commit_many([message.pk])
+        return
+    savepoints = tuple(connection.savepoint_ids)
+    group = connection.__dict__.get("_outbox_after_commit")
+    if (group is None or group.savepoints != savepoints
+            or not any(entry[1] is group for entry in connection.run_on_commit)):
+        group = connection.__dict__["_outbox_after_commit"] = _AfterCommit(savepoints)
+        transaction.on_commit(group)
+    group.messages.append(message)
 
 
 def _after_commit(message_id: int) -> None:
     """Publish now, or hand the message to this process's publisher thread, so that the response
     (or the task) that committed it does not wait on the broker at all."""
+    _after_commit_many([message_id])
+
+
+def _after_commit_many(message_ids: list[int]) -> None:
+    if not message_ids:
+        return
     if settings.OUTBOX_PUBLISH_IN_BACKGROUND and not app.conf.task_always_eager:
-        _publisher().put(message_id)
+        messages = _publisher()
+        for message_id in message_ids:
+            messages.put(message_id)
+    elif len(message_ids) == 1:
+        publish(message_ids[0])
     else:
-        publish(message_id)
+        publish_many(message_ids)
 
 
 _publisher_queue: queue.SimpleQueue | None = None
@@ -198,7 +236,8 @@ _PENDING_LOCKED = Prepared(lambda p: (
 
 def publish_many(message_ids: list[int], *, force: bool = False) -> int:
     """``publish`` for several messages in one transaction (one read and one write for all, one
-    producer): the publisher thread sends what committed meanwhile together. Stops at the first
+    producer): the publisher thread sends what committed meanwhile together, a transaction's
+    own publish after commit its messages. Stops at the first
     message the broker does not take (it stays pending with its error, the rest untouched, as the
     breaker then holds back the next publish). Returns how many were sent."""
     if app.conf.task_always_eager:
@@ -206,7 +245,14 @@ def publish_many(message_ids: list[int], *, force: bool = False) -> int:
     if not force and not broker_available():
         return 0
     with transaction.atomic():
-        rows = _PENDING_LOCKED.all(ids=sorted(set(message_ids)))
+        with pipeline():  # BEGIN, the setting and the read in one round trip
+            with connection.cursor() as cursor:
+                # Whether a message was handed over is bookkeeping, not money: the commit need
+                # not wait for the disk. Lost in a crash of PostgreSQL, the row is pending again
+                # and sent again (a delivery runs once: ``delivery``); any later commit that
+                # waits for the disk takes this one with it.
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            rows = _PENDING_LOCKED.all(ids=sorted(set(message_ids)))
         if not rows:
             return 0
         sent: list[int] = []

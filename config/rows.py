@@ -42,7 +42,8 @@ class RowBatch:
         self._after: list[Callable[[], None]] = []
 
     def insert(self, obj: models.Model) -> models.Model:
-        """Insert ``obj`` (unsaved) with the batch; its pk is set by ``write()``."""
+        """Insert ``obj`` (unsaved) with the batch; its pk is set by ``write()`` (or given: a key
+        the caller took from the table's sequence, e.g. to name the row in another row)."""
         self._inserts.setdefault(type(obj), []).append(obj)
         return obj
 
@@ -106,6 +107,9 @@ class RowBatch:
     def _insert_sql(model, objs, using) -> tuple[str, tuple]:
         connection = connections[using]
         fields = _insert_fields(model)
+        with_pk = all(obj.pk is not None for obj in objs)
+        if with_pk:
+            fields = [model._meta.pk, *fields]
         values = []
         for obj in objs:
             obj._prepare_related_fields_for_save(operation_name="insert")
@@ -114,7 +118,7 @@ class RowBatch:
                 if hasattr(value, "resolve_expression"):  # e.g. a database default: the ORM's way
                     return RowBatch._orm_insert_sql(model, objs, using)
                 values.append(field.get_db_prep_save(value, connection=connection))
-        key = ("insert", connection.vendor, model, len(objs))
+        key = ("insert", connection.vendor, model, len(objs), with_pk)
         sql = _SQL.get(key)
         if sql is None:
             quote = connection.ops.quote_name
@@ -132,6 +136,8 @@ class RowBatch:
         opts = model._meta
         fields = [field for field in opts.concrete_fields
                   if not field.primary_key and not field.generated]
+        if all(obj.pk is not None for obj in objs):
+            fields = [opts.pk, *fields]
         query = InsertQuery(model)
         query.insert_values(fields, objs)
         compiler = query.get_compiler(using=using)

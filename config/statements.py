@@ -13,11 +13,17 @@ The values must already be of the column's Python type (an ``int`` for a key, a 
 date): they go to the driver as they are, as the ORM's own preparation would leave them. A
 ``select_for_update()`` read runs only inside a transaction, as with the ORM. Lists of values
 are compiled once per length (``p.ints``).
+
+``pipeline()``: the reads (and writes) sent inside go to PostgreSQL without waiting for each other's
+answers (psycopg's pipeline mode), in order; ``Prepared.send`` gives a function that waits for its
+own rows. Several reads that do not need each other's results thus cost one round trip; the server
+still runs them one after the other (a read after a ``FOR UPDATE`` runs once the lock is held).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -105,6 +111,11 @@ class _Compiled:
             raise ValueError(f"{self.iterable.__name__} cannot be prepared.")
 
     def run(self, using: str, values: dict) -> list:
+        return self.send(using, values)()
+
+    def send(self, using: str, values: dict) -> Callable[[], list]:
+        """Execute the SQL now; the function returned fetches and converts the rows (in a
+        ``pipeline()``, it waits for them)."""
         connection = connections[using]
         if self.for_update and not connection.in_atomic_block:
             raise TransactionManagementError(
@@ -112,9 +123,23 @@ class _Compiled:
         params = list(self.params)
         for position, name, index in self.slots:
             params[position] = values[name] if index is None else values[name][index]
-        with connection.cursor() as cursor:
+        cursor = connection.cursor()
+        try:
             cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
+        except BaseException:
+            cursor.close()
+            raise
+
+        def rows() -> list:
+            try:
+                fetched = cursor.fetchall()
+            finally:
+                cursor.close()
+            return self._convert(fetched, using)
+
+        return rows
+
+    def _convert(self, rows: list, using: str) -> list:
         if self.trim is not None:
             rows = [row[:self.trim] for row in rows]
         if self.converters:
@@ -165,6 +190,13 @@ class Prepared:
                   for name, value in values.items()}
         return self._compiled(using, values).run(using, values)
 
+    def send(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> Callable[[], list]:
+        """``all()`` in two steps: the SQL is sent now (inside ``pipeline()`` without waiting for
+        the answer), the function returned gives the rows."""
+        values = {name: list(value) if isinstance(value, set | frozenset) else value
+                  for name, value in values.items()}
+        return self._compiled(using, values).send(using, values)
+
     def first(self, *, using: str = DEFAULT_DB_ALIAS, **values):
         rows = self.all(using=using, **values)
         return rows[0] if rows else None
@@ -182,3 +214,50 @@ class Prepared:
             raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
         raise model.MultipleObjectsReturned(
             f"get() returned more than one {model._meta.object_name} -- it returned {len(rows)}!")
+
+
+def send_sql(sql: str, params: list | tuple = (), *, using: str = DEFAULT_DB_ALIAS
+             ) -> Callable[[], list[tuple]]:
+    """Hand-written SQL in two steps, as ``Prepared.send``: executed now, rows on demand."""
+    cursor = connections[using].cursor()
+    try:
+        cursor.execute(sql, params)
+    except BaseException:
+        cursor.close()
+        raise
+
+    def rows() -> list[tuple]:
+        try:
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    return rows
+
+
+@contextmanager
+def pipeline(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Inside, statements are sent without waiting for their answers (psycopg 3's pipeline mode):
+    a fetch waits for what was sent up to it, leaving the block for the rest. An error aborts
+    what was sent after it, as it would abort the transaction anyway. Where the driver has no
+    pipeline mode, the statements simply run one by one."""
+    connection = connections[using]
+    connection.ensure_connection()
+    raw = connection.connection
+    if not hasattr(raw, "pipeline") or not _pipeline_supported():
+        yield
+        return
+    with connection.wrap_database_errors, raw.pipeline():
+        yield
+
+
+_PIPELINE_SUPPORTED: bool | None = None
+
+
+def _pipeline_supported() -> bool:
+    global _PIPELINE_SUPPORTED
+    if _PIPELINE_SUPPORTED is None:
+        import psycopg
+
+        _PIPELINE_SUPPORTED = psycopg.Pipeline.is_supported()
+    return _PIPELINE_SUPPORTED

@@ -63,6 +63,19 @@ def _ledger_sums(where: Q):
             .values(*LEDGER_COLUMNS).annotate(total=Sum("amount")).order_by())
 
 
+def _event_claims(claim_id):
+    """The claims of ``claim_id``'s loss event (the claim, or its series), as a subquery."""
+    series = Claim.objects.filter(pk=claim_id).values("series_id")[:1]
+    return Claim.objects.filter(Q(pk=claim_id) | Q(series_id=Subquery(series))).values("pk")
+
+
+# The same reads named by the claim alone, so that they go out together (``MoneyBook.send``).
+_EVENT_SETTLEMENTS = Prepared(lambda p: Settlement.objects.filter(
+    claim_id__in=_event_claims(p.int("claim_id"))).values(*SETTLEMENT_COLUMNS))
+_EVENT_LEDGER = Prepared(lambda p: _ledger_sums(
+    Q(claim_id__in=_event_claims(p.int("claim_id")))
+    | Q(settlement_id__in=Settlement.objects.filter(
+        claim_id__in=_event_claims(p.int("claim_id"))).values("pk"))))
 _LEDGER = Prepared(lambda p: _ledger_sums(
     Q(claim_id__in=p.ints("claim_ids")) | Q(settlement_id__in=p.ints("settlement_ids"))))
 _LEDGER_OF_CLAIMS = Prepared(lambda p: _ledger_sums(Q(claim_id__in=p.ints("claim_ids"))))
@@ -115,6 +128,37 @@ class MoneyBook:
         settlement_ids = [row["id"] for row in settlements]
         ledger_rows = (_LEDGER.all(claim_ids=sorted(event_ids), settlement_ids=settlement_ids)
                        if settlement_ids else _LEDGER_OF_CLAIMS.all(claim_ids=sorted(event_ids)))
+        if payments is None:
+            payments = _PAYMENTS.all(claim_id=claim.pk)
+        return cls._of_rows(claim, event_ids, lines, settlements, ledger_rows, payments)
+
+    @classmethod
+    def send(cls, *, claim_id: int) -> Callable[[Claim], MoneyBook]:
+        """``load`` in two steps, for a caller that reads more in the same round trip
+        (``config.statements.pipeline``): the reads of claim ``claim_id``'s book are sent now; the
+        function returned takes the claim (read meanwhile, e.g. under its lock) and gives the
+        book. Only a claim in a series costs one read more then (its claims)."""
+        lines = _LINES.send(claim_id=claim_id)
+        settlements = _EVENT_SETTLEMENTS.send(claim_id=claim_id)
+        ledger = _EVENT_LEDGER.send(claim_id=claim_id)
+        payments = _PAYMENTS.send(claim_id=claim_id)
+
+        def book(claim: Claim) -> MoneyBook:
+            if claim.pk != claim_id:
+                raise ValueError(f"the book was read for claim {claim_id}, not {claim.pk}")
+            rows = (lines(), settlements(), ledger(), payments())
+            if claim.series_id is None:
+                event_ids = frozenset([claim.pk])
+            else:
+                event_ids = frozenset(_SERIES_CLAIMS.all(series_id=claim.series_id)) | {claim.pk}
+            return cls._of_rows(claim, event_ids, *rows)
+
+        return book
+
+    @classmethod
+    def _of_rows(cls, claim: Claim, event_ids: frozenset[int], lines: list[CostLine],
+                 settlements: list[dict], ledger_rows: list[dict],
+                 payments: list[dict]) -> MoneyBook:
         ledger = [
             LedgerSum(
                 claim_id=row["claim_id"], account_section_id=row["account__section_id"],
@@ -126,8 +170,6 @@ class MoneyBook:
             )
             for row in ledger_rows
         ]
-        if payments is None:
-            payments = _PAYMENTS.all(claim_id=claim.pk)
         return cls(claim=claim, event_ids=event_ids, lines=lines, settlements=settlements,
                    ledger=ledger, payments=payments)
 

@@ -4,6 +4,7 @@ requests open a follow-up, and overdue ones are escalated once to the team lead.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -47,11 +48,21 @@ _STATE_TEMPLATES = Prepared(lambda p: ActivityTemplate.objects.filter(
     closed_days=ArraySubquery(Holiday.objects.filter(date__gte=p.date("today")).values("date"))))
 
 
+def activity_templates_send(*, state: str, now: datetime
+                            ) -> Callable[[], list[ActivityTemplate]]:
+    """The active templates of ``state`` with the closed days from ``now``'s date, as
+    ``activities_open`` reads them; sent now (``config.statements.pipeline``), the function
+    returned gives them."""
+    return _STATE_TEMPLATES.send(state=str(state), today=timezone.localtime(now).date())
+
+
 def activities_open_for_state(
-    *, claim: Claim, now: datetime, rows: RowBatch | None = None
+    *, claim: Claim, now: datetime, rows: RowBatch | None = None,
+    templates: list[ActivityTemplate] | None = None,
 ) -> list[Activity]:
     """Complete the open activities of earlier states and open the current state's defaults.
-    Runs inside the caller's transaction; ``rows``: written with the caller's batch of rows."""
+    Runs inside the caller's transaction; ``rows``: written with the caller's batch of rows;
+    ``templates``: the state's, read by the caller (``activity_templates_send``)."""
     superseded = Activity.objects.filter(
         claim=claim, completed_at__isnull=True, information_request__isnull=True,
         template__isnull=False,  # follow-ups of their own (e.g. collecting a deductible) stay
@@ -63,17 +74,18 @@ def activities_open_for_state(
         rows.update(superseded, completed_at=now, completion_note=note)
     else:
         superseded.update(completed_at=now, completion_note=note)
-    return activities_open(claim=claim, now=now, rows=rows)
+    return activities_open(claim=claim, now=now, rows=rows, templates=templates)
 
 
 def activities_open(
-    *, claim: Claim, now: datetime, rows: RowBatch | None = None
+    *, claim: Claim, now: datetime, rows: RowBatch | None = None,
+    templates: list[ActivityTemplate] | None = None,
 ) -> list[Activity]:
     """Open the current state's default activities (a new claim: nothing to complete first).
     Runs inside the caller's transaction; ``rows``: written with the caller's batch of rows.
     The templates come with the closed days of the ``Holiday`` table (one query)."""
-    today = timezone.localtime(now).date()
-    templates = _STATE_TEMPLATES.all(state=str(claim.state), today=today)
+    if templates is None:
+        templates = activity_templates_send(state=claim.state, now=now)()
     holder = claim.policy.policyholder
     activities = [
         Activity(

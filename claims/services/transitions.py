@@ -5,6 +5,8 @@ place that changes a claim's state (as django-oscar's ``set_status``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
@@ -14,9 +16,9 @@ from django_fsm import ConcurrentTransition
 
 from claims import notifications
 from claims.exceptions import ClaimValidationError, TransitionConflict
-from claims.models import TRANSITION_NAMES, Claim, ClaimState, DenialReason
+from claims.models import TRANSITION_NAMES, ActivityTemplate, Claim, ClaimState, DenialReason
 from claims.services import fsm
-from claims.services.activities import activities_open_for_state
+from claims.services.activities import activities_open_for_state, activity_templates_send
 from claims.services.coverage_check import run_coverage_check
 from claims.services.transition_rules import transition_rules
 from claims.services.tx import business_action
@@ -32,6 +34,26 @@ MONEY_DRIVEN = {
 CONDITION_MESSAGES = {
     "defend": gettext_lazy("Only a third party's claim against the insured can be defended."),
 }
+
+
+@dataclass(frozen=True)
+class ReadAhead:
+    """What a transition reads that its caller may read before taking its locks, with its other
+    reads: the activity templates of the state the claim moves to (``state``) and the
+    policyholder's language (neither depends on the money the locks guard)."""
+
+    state: str
+    templates: list[ActivityTemplate]
+    holder_language: str
+
+
+def read_ahead_send(*, claim_id: int, state: str, now: datetime) -> Callable[[], ReadAhead]:
+    """The reads of ``ReadAhead`` for a move of claim ``claim_id`` to ``state`` at ``now``, sent
+    now (``config.statements.pipeline``); the function returned gives them."""
+    templates = activity_templates_send(state=state, now=now)
+    language = notifications.holder_language_send(claim_id=claim_id)
+    return lambda: ReadAhead(state=str(state), templates=templates(),
+                             holder_language=language())
 
 
 def transition_label(name: str) -> str:
@@ -66,7 +88,7 @@ def _inputs(transition: str, reason: str, payload: dict) -> dict:
 def claim_transition(
     *, claim: Claim, transition: str, by, reason: str = "", payload: dict | None = None,
     money: bool = False, composed: bool = False, now: datetime | None = None,
-    rows: RowBatch | None = None,
+    rows: RowBatch | None = None, read_ahead: ReadAhead | None = None,
 ) -> Claim:
     """Apply ``transition`` (a method name of ``Claim``) as ``by``.
 
@@ -77,6 +99,8 @@ def claim_transition(
     claim's new state, the audit row, the activities and the email are written with the caller's
     batch of rows (only for a caller that holds the claim's row lock, so its state read under the
     lock is still the database's).
+    ``read_ahead``: the templates and the policyholder's language, read by the caller
+    (``read_ahead_send``; its templates are used when the claim moved to their state).
 
     Raises TransitionConflict (409) for a wrong state or a concurrent change,
     PermissionDeniedError (403) for a wrong role, ClaimValidationError (400) for missing input;
@@ -121,9 +145,12 @@ def claim_transition(
             for rule in rules:
                 if rule.apply is not None:
                     rule.apply(claim=claim, transition=transition, by=by, now=now)
-            activities_open_for_state(claim=claim, now=now, rows=rows)
-            notifications.claim_state_changed(claim=claim, source=from_state, target=claim.state,
-                                              rows=rows)
+            templates = (read_ahead.templates if read_ahead is not None
+                         and read_ahead.state == claim.state else None)
+            activities_open_for_state(claim=claim, now=now, rows=rows, templates=templates)
+            notifications.claim_state_changed(
+                claim=claim, source=from_state, target=claim.state, rows=rows,
+                language=read_ahead.holder_language if read_ahead is not None else None)
     except ConcurrentTransition as error:
         if not composed:
             claim.refresh_from_db()

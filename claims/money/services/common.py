@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -50,13 +50,24 @@ _GROUPS_WITH_AUTHORITY = Prepared(lambda p: (
 def authority_of(user) -> Authority:
     """The user's financial authority, read now in one query with the names of their groups (kept
     for ``roles`` like every read of them)."""
+    return authority_send(user)()
+
+
+def authority_send(user) -> Callable[[], Authority]:
+    """``authority_of`` in two steps (``config.statements.pipeline``): the read is sent now, the
+    function returned gives the authority."""
     if user is None or not getattr(user, "is_authenticated", False):
-        return Authority(None, None)
-    groups = _GROUPS_WITH_AUTHORITY.all(user_id=user.pk)
-    roles.remember_group_names(user, [group.name for group in groups])
-    levels = [group.authority for group in groups if hasattr(group, "authority")]
-    return Authority(level=max(levels, key=lambda level: level.rank, default=None),
-                     personal=groups[0].personal_limit if groups else None)
+        return lambda: Authority(None, None)
+    sent = _GROUPS_WITH_AUTHORITY.send(user_id=user.pk)
+
+    def authority() -> Authority:
+        groups = sent()
+        roles.remember_group_names(user, [group.name for group in groups])
+        levels = [group.authority for group in groups if hasattr(group, "authority")]
+        return Authority(level=max(levels, key=lambda level: level.rank, default=None),
+                         personal=groups[0].personal_limit if groups else None)
+
+    return authority
 
 
 def authority_level(user) -> AuthorityLevel | None:
@@ -96,9 +107,14 @@ def lock_event_accounts(settlement) -> dict[int, InsuranceYearAccount]:
     """Lock, in pk order and in one statement, the settlement's account and every account the
     claims of its loss event (the claim, or its series) have sections, cover or settlements on:
     an approval reads and may change what the whole loss event owes."""
-    accounts = _EVENT_ACCOUNTS.all(claim_id=settlement.claim_id,
-                                   account_id=settlement.account_id)
-    return {account.pk: account for account in accounts}
+    return lock_event_accounts_send(settlement)()
+
+
+def lock_event_accounts_send(settlement) -> Callable[[], dict[int, InsuranceYearAccount]]:
+    """``lock_event_accounts`` in two steps (``config.statements.pipeline``): the locking read
+    is sent now, the function returned gives the accounts once their locks are held."""
+    sent = _EVENT_ACCOUNTS.send(claim_id=settlement.claim_id, account_id=settlement.account_id)
+    return lambda: {account.pk: account for account in sent()}
 
 
 def _event_accounts(p) -> QuerySet[InsuranceYearAccount]:

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,7 @@ from claims.services.tx import business_action
 from config.audit import audit_record
 from config.outbox import enqueue
 from config.rows import RowBatch
-from config.statements import Prepared
+from config.statements import Prepared, pipeline
 from coverage.money import ZERO
 from policies.models import InsuranceYearAccount
 
@@ -53,8 +53,9 @@ _CLAIM_LOCKED = Prepared(lambda p: Claim.objects.select_for_update(of=("self",))
                          .select_related("policy__policyholder").filter(pk=p.int("claim_id")))
 _PAYMENT_LOCKED = Prepared(lambda p: Payment.objects.select_for_update()
                            .filter(pk=p.int("payment_id")))
-_SETTLEMENT_LOCKED = Prepared(lambda p: Settlement.objects.select_for_update()
-                              .filter(pk=p.int("settlement_id")))
+# The payment's settlement, named by the payment (so that its lock goes out with the others).
+_PAYMENT_SETTLEMENT_LOCKED = Prepared(lambda p: Settlement.objects.select_for_update().filter(
+    pk=Subquery(Payment.objects.filter(pk=p.int("payment_id")).values("settlement_id")[:1])))
 
 
 def payment_execute(*, payment_id: int) -> Payment | None:
@@ -66,12 +67,16 @@ def payment_execute(*, payment_id: int) -> Payment | None:
     now = timezone.now()
     rows = RowBatch()
     with business_action():
-        account = _ACCOUNT_LOCKED.get(account_id=row["account_id"])  # as lock_accounts
-        claim = _CLAIM_LOCKED.get(claim_id=row["claim_id"])
-        payment = _PAYMENT_LOCKED.get(payment_id=payment_id)
+        with pipeline():  # the four locks, in this order, in one round trip
+            account_read = _ACCOUNT_LOCKED.send(account_id=row["account_id"])  # as lock_accounts
+            claim_read = _CLAIM_LOCKED.send(claim_id=row["claim_id"])
+            payment_read = _PAYMENT_LOCKED.send(payment_id=payment_id)
+            settlement_read = _PAYMENT_SETTLEMENT_LOCKED.send(payment_id=payment_id)
+            [account], [claim], [payment] = account_read(), claim_read(), payment_read()
+            settlements = settlement_read()
         if payment.status != Payment.Status.PENDING:
             return payment
-        settlement = _SETTLEMENT_LOCKED.get(settlement_id=payment.settlement_id)
+        [settlement] = settlements
         payment.external_reference = _bank_transfer(payment)
         payment.status = Payment.Status.PAID
         payment.paid_at = now

@@ -27,6 +27,7 @@ from claims.money.book import MoneyBook
 from claims.money.ledger import ledger_post
 from claims.money.models import (
     OPEN_SETTLEMENT_STATES,
+    CostLine,
     LedgerEntry,
     Payment,
     RansomAgreement,
@@ -43,16 +44,17 @@ from claims.money.selectors import (
 )
 from claims.money.services.claim_state import claim_follow_money
 from claims.money.services.common import (
-    authority_of,
+    authority_send,
     level_needed,
-    lock_event_accounts,
+    lock_event_accounts_send,
     require_adjuster,
 )
+from claims.services.transitions import ReadAhead, read_ahead_send
 from claims.services.tx import business_action
 from config.audit import audit_record
 from config.outbox import enqueue
 from config.rows import RowBatch
-from config.statements import Prepared
+from config.statements import Prepared, pipeline, send_sql
 from coverage.settlement import AGGREGATE
 from policies.models import CoverageSection, InsuranceYearAccount
 
@@ -150,22 +152,39 @@ def settlement_approve(*, settlement: Settlement, by) -> Settlement:
     the lowest level that may approve it) or refused (nothing to pay, the reason recorded).
     Raises PermissionDeniedError / TransitionConflict with nothing changed.
 
-    Issue 17: the reads are the locks, the claim's ``MoneyBook``, the activity templates and the
-    policyholder's language, each compiled once per connection (``config.statements``); the rows
-    it writes go out in two statements (``RowBatch``): the ledger with the payments (their
-    messages name them), then the rest (the settlement, the claim's state, the activities, the
-    audit and the messages)."""
-    authority = authority_of(by)  # with the names of by's groups: one query
-    require_adjuster(by, _("approve settlements"))
+    Issue 17: the account's lock is held as briefly as possible. Before it, in one round trip:
+    the approver's authority, the activity templates of the settled state and the
+    policyholder's language. Then one round trip takes the locks and reads, under them, the
+    claim's ``MoneyBook`` and keys for the payments (``config.statements.pipeline``: the reads
+    run after the locks are granted, without a wait for each answer); every row written then goes
+    out in one statement (``RowBatch``: the ledger, the payments, the settlement, the claim's
+    state, the activities, the audit and the messages, which name the payments by their keys)."""
     now = timezone.now()
+    with pipeline():
+        authority_read = authority_send(by)
+        read_ahead_read = read_ahead_send(claim_id=settlement.claim_id, state=ClaimState.SETTLED,
+                                          now=now)
+        authority = authority_read()  # with the names of by's groups
+        read_ahead = read_ahead_read()
+    require_adjuster(by, _("approve settlements"))
     rows = RowBatch()
     with business_action():
-        accounts = lock_event_accounts(settlement)
+        with pipeline():  # the locks, then what they guard: one round trip
+            # The accounts (pk order), then the claim's row and the settlement's (every money
+            # service locks in that order).
+            accounts_read = lock_event_accounts_send(settlement)
+            locked_read = _SETTLEMENT_LOCKED.send(settlement_id=settlement.pk)
+            book_read = MoneyBook.send(claim_id=settlement.claim_id)
+            payment_keys_read = _payment_keys_send(claim_id=settlement.claim_id,
+                                                   section_id=settlement.section_id)
+            accounts = accounts_read()
+            locked = next(iter(locked_read()), None)
+            payment_keys = [key for (key,) in payment_keys_read()]
+            if locked is None:
+                raise Settlement.DoesNotExist(f"Settlement {settlement.pk} does not exist.")
+            book = book_read(locked.claim)
         account = accounts[settlement.account_id]
-        # The claim's row first, then the settlement's (every money service locks in that order).
-        locked = _SETTLEMENT_LOCKED.get(settlement_id=settlement.pk)
         claim = locked.claim
-        book = MoneyBook.load(claim)
         _check_open(locked=locked, claim=claim, by=by, book=book)
         _check_ransom(claim=claim, section=locked.section, book=book)
         result = settlement_preview(
@@ -206,7 +225,7 @@ def settlement_approve(*, settlement: Settlement, by) -> Settlement:
             )
         else:
             _commit(locked=locked, claim=claim, account=account, result=result, split=split,
-                    by=by, now=now, book=book, rows=rows)
+                    by=by, now=now, book=book, rows=rows, payment_keys=payment_keys)
             rows.save(locked, [*changed, "approved_amount", "deductible_taken", "decided_by",
                                "decided_at"])
             audit_record(
@@ -220,9 +239,21 @@ def settlement_approve(*, settlement: Settlement, by) -> Settlement:
                 claim_id=claim.pk, rows=rows,
             )
         book.settlement_changed(locked)
-        _claim_after_decision(claim=claim, by=by, now=now, book=book, rows=rows)
+        _claim_after_decision(claim=claim, by=by, now=now, book=book, rows=rows,
+                              read_ahead=read_ahead)
         rows.write()
     return locked
+
+
+def _payment_keys_send(*, claim_id: int, section_id: int):
+    """Keys from the payments' sequence, one per payee of the section's cost lines (a
+    settlement pays at most those), so that the payments and the messages that name them are
+    written in one statement. A key not used is a gap in the sequence, nothing more."""
+    table = Payment._meta.db_table
+    return send_sql(
+        f"SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM (SELECT DISTINCT payee_kind, "
+        f"payee_name FROM {CostLine._meta.db_table} WHERE claim_id = %s AND section_id = %s) "
+        "AS payees", [table, claim_id, section_id])
 
 
 def _payees_json(split: PayeeSplit) -> list[dict]:
@@ -241,7 +272,8 @@ def sections_to_decide(*, claim: Claim) -> list[CoverageSection]:
     return list(CoverageSection.objects.filter(pk__in=pending).order_by("pk"))
 
 
-def _claim_after_decision(*, claim: Claim, by, now, book: MoneyBook, rows: RowBatch) -> None:
+def _claim_after_decision(*, claim: Claim, by, now, book: MoneyBook, rows: RowBatch,
+                          read_ahead: ReadAhead | None = None) -> None:
     """The claim is settled once every section with cost lines is decided and something was
     approved; with nothing left to pay it is paid at once."""
     if claim.state != ClaimState.SETTLEMENT or book.sections_to_decide():
@@ -251,11 +283,12 @@ def _claim_after_decision(*, claim: Claim, by, now, book: MoneyBook, rows: RowBa
     if not decided:
         return
     claim_follow_money(claim=claim, transition="approve_settlement", by=by, now=now,
-                       reason="Every section of the claim is decided.", rows=rows)
+                       reason="Every section of the claim is decided.", rows=rows,
+                       read_ahead=read_ahead)
     if not (book.payments_pending() or SettlementState.APPROVED in decided):
         rows.write()  # the next move closes the activities this one opened
         claim_follow_money(claim=claim, transition="mark_paid", by=None, now=now,
-                           reason="Nothing is left to pay.", rows=rows)
+                           reason="Nothing is left to pay.", rows=rows, read_ahead=read_ahead)
 
 
 def _check_open(*, locked: Settlement, claim: Claim, by, book: MoneyBook) -> None:
@@ -314,9 +347,11 @@ def _decide(*, locked: Settlement, result, split: PayeeSplit, by,
 
 
 def _commit(*, locked: Settlement, claim: Claim, account: InsuranceYearAccount, result,
-            split: PayeeSplit, by, now, book: MoneyBook, rows: RowBatch) -> None:
-    """Commit ``result.payable`` on the locked account: ledger, account, payments, outbox (the
-    payments are inserted at once: their messages name them; the rest goes with ``rows``)."""
+            split: PayeeSplit, by, now, book: MoneyBook, rows: RowBatch,
+            payment_keys: list[int] | None = None) -> None:
+    """Commit ``result.payable`` on the locked account: ledger, account, payments, outbox, all
+    with ``rows``. The payments take their keys from ``payment_keys`` (their messages name
+    them); without enough keys they are written at once to get theirs."""
     amount = result.payable
     locked.approve()
     locked.approved_amount = amount
@@ -352,9 +387,12 @@ def _commit(*, locked: Settlement, claim: Claim, account: InsuranceYearAccount, 
         )
         for index, share in enumerate(split.shares) if share.amount > 0
     ]
-    for payment in payments:
+    keyed = len(payment_keys or []) >= len(payments)
+    for index, payment in enumerate(payments):
+        if keyed:
+            payment.pk = payment_keys[index]
         rows.insert(payment)
-    if payments:
+    if payments and not keyed:
         rows.write()  # the payments' keys, for their messages (with the rows so far)
     for payment in payments:
         enqueue("money.payment_execute", payment_id=payment.pk, rows=rows)
