@@ -3,12 +3,20 @@ coverage check, audit, activities and permissions hold whichever button is press
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -69,11 +77,30 @@ from claims.services import (
 )
 from claims.services.editing import BEFORE_DECISION, EDITABLE
 from claims.services.transitions import transition_label
+from config.statements import Prepared
 
 ADD_FIELDS = ["policy", "loss_type", "loss_date", "description", "emergency", "estimated_amount",
               "claimant_name", "claimant_email", "claimant_address"]
 DISPLAY_FIELDS = ["state_overview", "coverage_result", "policy_overview", "decision",
                   "series_overview", "duplicate_overview"]
+
+
+class _UrlNamed:
+    """A request as ``get_queryset`` of the claim screen reads it: its URL name, no parameters."""
+
+    def __init__(self, url_name: str):
+        self.resolver_match = SimpleNamespace(url_name=url_name)
+        self.GET = QueryDict()
+
+
+def _primary_key(object_id) -> int | None:
+    """The claim key in the URL (as the key field's ``to_python`` reads it), None if it is none
+    (the admin then answers as for a missing object)."""
+    try:
+        pk = int(object_id)
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk < 2**63 else None
 
 
 class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
@@ -129,14 +156,37 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
             "reported_by", "coverage_account", "coverage_section__module"))
 
     def get_object(self, request, object_id, from_field=None):
-        """Read once per GET (the page, the FSM buttons and the audit history all ask)."""
+        """Read once per GET (the page, the FSM buttons and the audit history all ask), by its
+        primary key through a read compiled once per connection and page (``_object_read``)."""
         if request.method != "GET":
             return super().get_object(request, object_id, from_field)
         cache = request.__dict__.setdefault("_claims_admin_objects", {})
         key = (object_id, from_field)
         if key not in cache:
-            cache[key] = super().get_object(request, object_id, from_field)
+            read = self._object_read(request) if from_field is None else None
+            pk = _primary_key(object_id)
+            if read is None or pk is None:
+                cache[key] = super().get_object(request, object_id, from_field)
+            else:
+                cache[key] = read.first(pk=pk)
         return cache[key]
+
+    def _object_read(self, request) -> Prepared | None:
+        """``get_queryset(request).get(pk=...)`` as a ``Prepared`` read, one per URL name: the
+        admin's queryset depends on the request only through the URL name (the page, a tab,
+        a download). It is built with a stand-in request that has nothing else, so a
+        ``get_queryset`` that reads more of the request fails instead of being compiled once
+        for everyone."""
+        match = getattr(request, "resolver_match", None)
+        if match is None:
+            return None
+        reads = self.__dict__.setdefault("_claims_object_reads", {})
+        read = reads.get(match.url_name)
+        if read is None:
+            stand_in = _UrlNamed(match.url_name)
+            read = reads[match.url_name] = Prepared(
+                lambda p: self.get_queryset(stand_in).filter(pk=p.int("pk")).order_by())
+        return read
 
     def action_checkbox(self, obj):
         """The row's checkbox as the admin's widget renders it, written directly (rendering the
