@@ -45,6 +45,7 @@ from claims.admin.inlines import (
     InformationRequestInline,
 )
 from claims.admin.readonly_tables import is_display_only, render_table
+from claims.admin.widgets import ListSelect
 from claims.desk.tabs import (
     ALL_PARAMETER,
     ALL_TABS,
@@ -270,6 +271,8 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
         return super().get_form(request, obj, change, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("assigned_adjuster", "loss_type"):
+            kwargs.setdefault("widget", ListSelect)
         if db_field.name == "assigned_adjuster":
             kwargs["queryset"] = adjusters()
         if db_field.name == "policy":
