@@ -118,7 +118,9 @@ class ClaimChangeForm(forms.ModelForm):
             field.iterator = AdjusterChoices
             field.queryset = adjusters()
         if "loss_type" in self.fields:
-            self.fields["loss_type"].iterator = ListedChoices
+            field = self.fields["loss_type"]
+            field.iterator = ListedChoices
+            field.queryset = field.queryset  # the widget takes its choices from the new iterator
 
     def clean(self):
         data = super().clean()
