@@ -109,16 +109,18 @@ class SectionOverview:
 
 def claim_policy_sections(
     *, claim: Claim, sections: list[CoverageSection] | None = None,
-    accounts: list[InsuranceYearAccount] | None = None,
+    accounts: list[InsuranceYearAccount] | None = None, covering: set[int] | None = None,
 ) -> list[SectionOverview]:
     """Every section of the claim's policy with its aggregate account for the loss date.
-    ``sections`` (base first, with their module) and ``accounts`` (those of the loss date): the
-    policy's rows when the caller read them already."""
-    covering = set(
-        covering_sections(policy=claim.policy, loss_type=claim.loss_type).values_list(
-            "pk", flat=True
+    ``sections`` (base first, with their module), ``accounts`` (those of the loss date) and
+    ``covering`` (the keys of the sections covering the loss type): the policy's rows when the
+    caller read them already."""
+    if covering is None:
+        covering = set(
+            covering_sections(policy=claim.policy, loss_type=claim.loss_type).values_list(
+                "pk", flat=True
+            )
         )
-    )
     if accounts is None:
         accounts = InsuranceYearAccount.objects.filter(
             section__policy=claim.policy,

@@ -21,6 +21,9 @@ from django.contrib.admin.templatetags.admin_list import (
     result_hidden_fields,
 )
 from django.contrib.admin.templatetags.admin_list import (
+    admin_list_filter as stock_list_filter,
+)
+from django.contrib.admin.templatetags.admin_list import (
     result_list as stock_result_list,
 )
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
@@ -34,10 +37,14 @@ from django.contrib.admin.utils import (
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.validators import EMPTY_VALUES
 from django.db import models
+from django.template import Context
+from django.template.base import render_value_in_context
 from django.urls import NoReverseMatch
+from django.utils.encoding import iri_to_uri
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from claims.formats import local_formats
 
@@ -48,6 +55,8 @@ def _display_value(value, empty, boolean, formats):
     """``display_for_value`` with the common cases first (the same text)."""
     if isinstance(value, Promise):  # a translated label: its text (as display_for_value)
         value = str(value)
+    if isinstance(value, models.Model) and not boolean:  # never empty: its text
+        return str(value)
     if boolean or value in EMPTY_VALUES:
         return display_for_value(value, empty, boolean)
     if isinstance(value, str):  # a SafeString stays safe; lazy strings are not str
@@ -201,3 +210,26 @@ def result_list(cl) -> dict:
         "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
         "results": rows(cl),
     }
+
+
+_FILTER_TEMPLATE = "admin/filter.html"
+
+
+def list_filter(cl, spec) -> str:
+    """A filter of the list as ``{% admin_list_filter %}`` renders it through
+    ``admin/filter.html``, written here (the template cost more than the choices); a filter with
+    its own template goes Django's way."""
+    if spec.template != _FILTER_TEMPLATE:
+        return stock_list_filter(cl, spec)
+    context = Context()
+    title = render_value_in_context(spec.title, context)
+    heading = gettext(" By %(filter_title)s ") % {"filter_title": title}
+    items = []
+    for choice in spec.choices(cl):
+        selected = ' class="selected"' if choice["selected"] else ""
+        href = escape(iri_to_uri(choice["query_string"]))
+        display = render_value_in_context(choice["display"], context)
+        items.append(f'\n    <li{selected}>\n    <a href="{href}">{display}</a></li>\n  ')
+    return mark_safe(f'\n<details data-filter-title="{title}" open>\n  <summary>\n    '
+                     f'{heading}\n  </summary>\n  <ul>\n  {"".join(items)}\n  </ul>\n'
+                     '</details>\n')

@@ -3,17 +3,27 @@ coverage check, audit, activities and permissions hold whichever button is press
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
@@ -37,6 +47,7 @@ from claims.admin.inlines import (
     InformationRequestInline,
 )
 from claims.admin.readonly_tables import is_display_only, render_table
+from claims.admin.widgets import ListSelect
 from claims.desk.tabs import (
     ALL_PARAMETER,
     ALL_TABS,
@@ -69,11 +80,33 @@ from claims.services import (
 )
 from claims.services.editing import BEFORE_DECISION, EDITABLE
 from claims.services.transitions import transition_label
+from config.statements import Prepared
 
 ADD_FIELDS = ["policy", "loss_type", "loss_date", "description", "emergency", "estimated_amount",
               "claimant_name", "claimant_email", "claimant_address"]
 DISPLAY_FIELDS = ["state_overview", "coverage_result", "policy_overview", "decision",
                   "series_overview", "duplicate_overview"]
+
+
+_CHECKBOX_NAME = escape(helpers.ACTION_CHECKBOX_NAME)
+
+
+class _UrlNamed:
+    """A request as ``get_queryset`` of the claim screen reads it: its URL name, no parameters."""
+
+    def __init__(self, url_name: str):
+        self.resolver_match = SimpleNamespace(url_name=url_name)
+        self.GET = QueryDict()
+
+
+def _primary_key(object_id) -> int | None:
+    """The claim key in the URL (as the key field's ``to_python`` reads it), None if it is none
+    (the admin then answers as for a missing object)."""
+    try:
+        pk = int(object_id)
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk < 2**63 else None
 
 
 class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
@@ -119,31 +152,74 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
                 return [column, *ordering]
         return ordering
 
+    # What the list's rows show (``list_display``, the rows' links and checkboxes): a GET of the
+    # list reads only these columns of the claims and their related rows.
+    LIST_FIELDS = ["number", "emergency", "state", "loss_date", "reported_at", "next_due_at",
+                   "series", "possible_duplicate_of", "duplicate_reviewed_at",
+                   "policy__policyholder__company_name", "policy__product__name_en",
+                   "policy__product__name_de", "loss_type__name_en", "loss_type__name_de",
+                   "assigned_adjuster__username"]
+
     def get_queryset(self, request):
         match = getattr(request, "resolver_match", None)
         if match is None or match.url_name == "claims_claim_changelist":
-            return claims_for_queue(now=timezone.now())
+            claims = claims_for_queue(now=timezone.now())
+            if match is not None and request.method == "GET":
+                claims = claims.only(*self.LIST_FIELDS)
+            return claims
         # One claim (its page, downloads, transitions): no work-queue figures to compute.
         return with_open_information(Claim.objects.select_related(
             "policy__policyholder", "policy__product", "loss_type", "assigned_adjuster",
             "reported_by", "coverage_account", "coverage_section__module"))
 
     def get_object(self, request, object_id, from_field=None):
-        """Read once per GET (the page, the FSM buttons and the audit history all ask)."""
+        """Read once per GET (the page, the FSM buttons and the audit history all ask), by its
+        primary key through a read compiled once per connection and page (``_object_read``)."""
         if request.method != "GET":
             return super().get_object(request, object_id, from_field)
         cache = request.__dict__.setdefault("_claims_admin_objects", {})
         key = (object_id, from_field)
         if key not in cache:
-            cache[key] = super().get_object(request, object_id, from_field)
+            read = self._object_read(request) if from_field is None else None
+            pk = _primary_key(object_id)
+            if read is None or pk is None:
+                cache[key] = super().get_object(request, object_id, from_field)
+            else:
+                cache[key] = read.first(pk=pk)
         return cache[key]
+
+    def _object_read(self, request) -> Prepared | None:
+        """``get_queryset(request).get(pk=...)`` as a ``Prepared`` read, one per URL name: the
+        admin's queryset depends on the request only through the URL name (the page, a tab,
+        a download). It is built with a stand-in request that has nothing else, so a
+        ``get_queryset`` that reads more of the request fails instead of being compiled once
+        for everyone."""
+        match = getattr(request, "resolver_match", None)
+        if match is None:
+            return None
+        reads = self.__dict__.setdefault("_claims_object_reads", {})
+        read = reads.get(match.url_name)
+        if read is None:
+            stand_in = _UrlNamed(match.url_name)
+            read = reads[match.url_name] = Prepared(
+                lambda p: self.get_queryset(stand_in).filter(pk=p.int("pk")).order_by())
+        return read
 
     def action_checkbox(self, obj):
         """The row's checkbox as the admin's widget renders it, written directly (rendering the
-        widget's template 50 times was a fifth of the list's time)."""
-        label = format_html(_("Select this object for an action - {}"), str(obj))
-        return format_html('<input type="checkbox" name="{}" value="{}" class="action-select" '
-                           'aria-label="{}">', helpers.ACTION_CHECKBOX_NAME, obj.pk, label)
+        widget's template 50 times was a fifth of the list's time): ``format_html`` of the
+        label, then of the input, as one format."""
+        label = gettext("Select this object for an action - {}").format(escape(str(obj)))
+        return mark_safe(f'<input type="checkbox" name="{_CHECKBOX_NAME}" value="{escape(obj.pk)}"'
+                         f' class="action-select" aria-label="{label}">')
+
+    def get_actions(self, request):
+        """Django's, worked out once per request (the list asks three times); each caller gets
+        its own dict."""
+        cache = request.__dict__.setdefault("_claims_admin_actions", {})
+        if id(self) not in cache:
+            cache[id(self)] = super().get_actions(request)
+        return dict(cache[id(self)])
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
@@ -220,6 +296,8 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
         return super().get_form(request, obj, change, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("assigned_adjuster", "loss_type"):
+            kwargs.setdefault("widget", ListSelect)
         if db_field.name == "assigned_adjuster":
             kwargs["queryset"] = adjusters()
         if db_field.name == "policy":

@@ -100,7 +100,8 @@ def policy_overview(claim: Claim) -> SafeString:
         )
         for row in claim_policy_sections(
             claim=claim, sections=reads.sections,
-            accounts=[row.account for row in reads.accounts_of_loss_year()])
+            accounts=[row.account for row in reads.accounts_of_loss_year()],
+            covering=reads.covering_section_ids)
     ]
     table = _table(
         [_("Section"), _("Covers this loss type"), _("Sum insured"), _("Deductible"),

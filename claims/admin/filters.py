@@ -10,9 +10,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from claims.admin.forms import ACTIVE_ADJUSTERS
 from claims.models import FINAL_STATES, InformationRequest
 from claims.selectors import (
-    adjusters,
     claims_with_overdue_activities,
     claims_with_unanswered_messages,
 )
@@ -23,7 +23,8 @@ class AdjusterListFilter(admin.RelatedFieldListFilter):
     as ``RelatedOnlyFieldListFilter`` would do)."""
 
     def field_choices(self, field, request, model_admin):
-        return [(user.pk, user.get_full_name() or user.get_username()) for user in adjusters()]
+        return [(user.pk, user.get_full_name() or user.get_username())
+                for user in ACTIVE_ADJUSTERS.all()]
 
 
 class ClaimColumnListFilter(admin.RelatedFieldListFilter):

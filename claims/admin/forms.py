@@ -14,6 +14,7 @@ from claims.selectors import adjusters
 from claims.services.editing import EDITABLE, claim_update_validate
 from claims.services.report import claim_report_validate
 from claims.uploads import validate_document
+from config.statements import Prepared
 
 
 def _add_service_errors(form: forms.Form, error: ClaimValidationError) -> None:
@@ -89,6 +90,22 @@ class ListedChoices(ModelChoiceIterator):
             yield self.choice(obj)
 
 
+# The active adjusters (``claims.selectors.adjusters``), compiled once per connection: the claim
+# page's choice of adjuster and the claim list's filter read them on every view.
+ACTIVE_ADJUSTERS = Prepared(lambda p: adjusters())
+
+
+class AdjusterChoices(ModelChoiceIterator):
+    """The choices of the adjuster field: the rows of ``ACTIVE_ADJUSTERS`` (the field's queryset,
+    ``adjusters()``, still checks a posted value)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in ACTIVE_ADJUSTERS.all():
+            yield self.choice(obj)
+
+
 class ClaimChangeForm(forms.ModelForm):
     class Meta:
         model = Claim
@@ -98,8 +115,12 @@ class ClaimChangeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "assigned_adjuster" in self.fields:
             field = self.fields["assigned_adjuster"]
-            field.iterator = ListedChoices
+            field.iterator = AdjusterChoices
             field.queryset = adjusters()
+        if "loss_type" in self.fields:
+            field = self.fields["loss_type"]
+            field.iterator = ListedChoices
+            field.queryset = field.queryset  # the widget takes its choices from the new iterator
 
     def clean(self):
         data = super().clean()

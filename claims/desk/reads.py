@@ -5,6 +5,9 @@ The summary at the top, the overview, the money statement and the financials all
 the same rows; each asks this object (``page_reads(claim)``), which reads a table the first time
 it is asked and then hands out the same rows. It lives on the claim instance the admin reads once
 per GET (``ClaimAdminBase.get_object``), so it never outlives the request.
+
+Each read is a ``config.statements.Prepared`` queryset: built and compiled once per connection,
+then only run (compiling them was a third of the page's time).
 """
 
 from __future__ import annotations
@@ -18,8 +21,35 @@ from claims.models import Activity, Claim
 from claims.money.book import SETTLEMENT_COLUMNS, MoneyBook
 from claims.money.models import CostLine, Payment, ReserveChange, ReserveKind, Settlement
 from claims.money.selectors import AccountFigures, policy_aggregate
+from config.statements import Prepared
 from coverage.models import ModuleCostCategory
 from coverage.money import ZERO
+from policies.models import CoverageSection
+
+_SECTIONS = Prepared(lambda p: CoverageSection.objects.filter(policy_id=p.int("policy_id"))
+                     .base_first())
+_COVERING = Prepared(lambda p: CoverageSection.objects.filter(policy_id=p.int("policy_id"))
+                     .covering(p.int("loss_type_id")).values_list("pk", flat=True))
+_ACTIVITIES = Prepared(lambda p: Activity.objects.filter(claim_id=p.int("claim_id"))
+                       .select_related("escalated_to").order_by("due_at", "pk"))
+_SETTLEMENTS = Prepared(lambda p: Settlement.objects.filter(claim_id=p.int("claim_id"))
+                        .select_related("section__module", "proposed_by", "decided_by"))
+_PAYMENTS = Prepared(lambda p: Payment.objects.filter(claim_id=p.int("claim_id"))
+                     .select_related("voided_by", "reissued_as"))
+_RESERVE_CHANGES = Prepared(lambda p: ReserveChange.objects.filter(claim_id=p.int("claim_id"))
+                            .order_by("created_at", "id"))
+
+
+def _cost_lines(p):
+    sublimit = ModuleCostCategory.objects.filter(
+        module_id=OuterRef("section__module_id"), category_id=OuterRef("category_id")
+    ).values("sublimit")[:1]
+    return (CostLine.objects.filter(claim_id=p.int("claim_id"))
+            .select_related("category", "created_by")
+            .annotate(sublimit=Subquery(sublimit)).order_by("created_at", "id"))
+
+
+_COST_LINES = Prepared(_cost_lines)
 
 
 class ClaimPageReads:
@@ -31,7 +61,17 @@ class ClaimPageReads:
     @cached_property
     def sections(self) -> list:
         """The policy's sections with their module, the base module's first."""
-        return list(self.claim.policy.sections.base_first())
+        policy = self.claim.policy
+        rows = _SECTIONS.all(policy_id=policy.pk)
+        for row in rows:
+            row.policy = policy  # as ``policy.sections`` gives them: no query for the policy
+        return rows
+
+    @cached_property
+    def covering_section_ids(self) -> set[int]:
+        """The sections whose module covers the claim's loss type."""
+        return set(_COVERING.all(policy_id=self.claim.policy_id,
+                                 loss_type_id=self.claim.loss_type_id))
 
     @cached_property
     def accounts(self) -> list[AccountFigures]:
@@ -57,8 +97,7 @@ class ClaimPageReads:
     def activities(self) -> list[Activity]:
         """The claim's activities, the next due first (the summary shows the open ones, the
         overview lists them all), with whom they were escalated to."""
-        rows = list(Activity.objects.filter(claim=self.claim).select_related("escalated_to")
-                    .order_by("due_at", "pk"))
+        rows = _ACTIVITIES.all(claim_id=self.claim.pk)
         for row in rows:
             row.claim = self.claim  # the row's name shows its claim: no query for it
         return rows
@@ -68,19 +107,17 @@ class ClaimPageReads:
     @cached_property
     def settlements(self) -> list[Settlement]:
         """The claim's settlements, oldest first, with what their rows show."""
-        return list(Settlement.objects.filter(claim=self.claim).select_related(
-            "section__module", "proposed_by", "decided_by"))
+        return _SETTLEMENTS.all(claim_id=self.claim.pk)
 
     @cached_property
     def payments(self) -> list[Payment]:
         """The claim's payments, oldest first, with who voided them and their re-issue."""
-        return list(Payment.objects.filter(claim=self.claim).select_related(
-            "voided_by", "reissued_as"))
+        return _PAYMENTS.all(claim_id=self.claim.pk)
 
     @cached_property
     def reserve_changes(self) -> list[ReserveChange]:
         """The claim's reserve history, oldest first."""
-        return list(ReserveChange.objects.filter(claim=self.claim).order_by("created_at", "id"))
+        return _RESERVE_CHANGES.all(claim_id=self.claim.pk)
 
     def reserves(self, section_id: int | None = None) -> dict[str, Decimal]:
         """The current reserve per kind (the latest level; of one section, or summed over the
@@ -98,12 +135,7 @@ class ClaimPageReads:
     def cost_lines(self) -> list[CostLine]:
         """The claim's cost lines (every section), oldest first, with their category, author and
         the section's sublimit for the category (what ``MoneyBook`` reads)."""
-        sublimit = ModuleCostCategory.objects.filter(
-            module_id=OuterRef("section__module_id"), category_id=OuterRef("category_id")
-        ).values("sublimit")[:1]
-        return list(CostLine.objects.filter(claim=self.claim)
-                    .select_related("category", "created_by")
-                    .annotate(sublimit=Subquery(sublimit)).order_by("created_at", "id"))
+        return _COST_LINES.all(claim_id=self.claim.pk)
 
     @cached_property
     def book(self) -> MoneyBook:

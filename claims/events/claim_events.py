@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 
 from claims.models import Claim
+from config.statements import Prepared
 
 from .models import CyberEvent, EventClaim, EventSuggestion
 
@@ -34,15 +35,13 @@ class ClaimEvent:
         return self.suggestion_id is None
 
 
-def claim_events(*, claim: Claim) -> list[ClaimEvent]:
-    """The events the claim is linked to, then those it is probably part of, newest first
-    (one query, served by the links' and suggestions' claim indexes)."""
-    links = EventClaim.objects.filter(event=OuterRef("pk"), claim=claim.pk)
-    suggestions = EventSuggestion.objects.filter(event=OuterRef("pk"), claim=claim.pk,
+def _events_of_claim(p) -> QuerySet:
+    links = EventClaim.objects.filter(event=OuterRef("pk"), claim=p.int("claim_id"))
+    suggestions = EventSuggestion.objects.filter(event=OuterRef("pk"), claim=p.int("claim_id"),
                                                  status=OPEN)
-    rows = CyberEvent.objects.filter(
-        Q(pk__in=EventClaim.objects.filter(claim=claim.pk).values("event_id"))
-        | Q(pk__in=EventSuggestion.objects.filter(claim=claim.pk, status=OPEN)
+    return CyberEvent.objects.filter(
+        Q(pk__in=EventClaim.objects.filter(claim=p.int("claim_id")).values("event_id"))
+        | Q(pk__in=EventSuggestion.objects.filter(claim=p.int("claim_id"), status=OPEN)
             .values("event_id"))
     ).annotate(
         link_source=Subquery(links.values("source")[:1]),
@@ -50,8 +49,17 @@ def claim_events(*, claim: Claim) -> list[ClaimEvent]:
         suggestion_reasons=Subquery(suggestions.values("reasons")[:1]),
     ).order_by("-starts_at", "-pk").values(
         "pk", "name", "status", "link_source", "suggestion_id", "suggestion_reasons")
+
+
+# Compiled once per connection (the claim page asks on every view).
+_EVENTS_OF_CLAIM = Prepared(_events_of_claim)
+
+
+def claim_events(*, claim: Claim) -> list[ClaimEvent]:
+    """The events the claim is linked to, then those it is probably part of, newest first
+    (one query, served by the links' and suggestions' claim indexes)."""
     linked, suggested = [], []
-    for row in rows:
+    for row in _EVENTS_OF_CLAIM.all(claim_id=claim.pk):
         is_open = row["status"] == CyberEvent.Status.OPEN
         if row["link_source"] is not None:
             linked.append(ClaimEvent(event_id=row["pk"], name=row["name"], is_open=is_open,

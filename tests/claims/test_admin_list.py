@@ -115,3 +115,23 @@ def test_an_unusual_date_format_is_left_to_django():
     assert compiled("D, j. F Y", False) is None  # names of days and months: date_format's
     assert compiled(r"\Y\e\a\r: Y", False)(date(2026, 1, 2)) == date_format(
         date(2026, 1, 2), r"\Y\e\a\r: Y")
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("query", ["", "?queue=open&state__exact=reported", "?event=any&q=Pixel",
+                                   "?emergency__exact=1&o=3"])
+def test_the_filters_are_djangos(client, adjuster, book, query, language, monkeypatch):
+    from django.contrib.admin.templatetags.admin_list import admin_list_filter
+
+    client.force_login(adjuster)
+
+    def filters() -> str:
+        page = client.get(LIST + query, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        start = page.index('<nav id="changelist-filter"')
+        return page[start:page.index("</nav>", start)]
+
+    ours = filters()
+    assert 'class="selected"' in ours
+    assert ("Nach " if language == "de" else "By ") in ours
+    monkeypatch.setattr("claims.templatetags.claim_list.list_filter", admin_list_filter)
+    assert ours == filters()
