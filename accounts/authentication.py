@@ -47,7 +47,10 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
 
     def authenticate_credentials(self, token):
         msg = _("Invalid token.")
-        token = token.decode("utf-8")
+        try:
+            token = token.decode("utf-8")
+        except UnicodeDecodeError as error:  # knox let this out as a 500
+            raise exceptions.AuthenticationFailed(msg) from error
         token_key = token[:CONSTANTS.TOKEN_KEY_LENGTH]
         if "\x00" in token_key:  # never a stored key (and PostgreSQL's text refuses it)
             raise exceptions.AuthenticationFailed(msg)
