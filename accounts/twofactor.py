@@ -6,13 +6,20 @@ from __future__ import annotations
 
 import secrets
 
-from django.db import transaction
+from django.apps import apps
+from django.db import models, transaction
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from claims import roles
+from config.statements import Prepared
 
 RECOVERY_CODES = 10
+
+# The read of a staff session's verified device (every staff request), per device model:
+# compiled once per connection (``config.statements``).
+_DEVICE_READS: dict[type[Device], tuple[Prepared, int]] = {}
 
 
 def needs_two_factor(user) -> bool:
@@ -20,6 +27,38 @@ def needs_two_factor(user) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     return bool(user.is_staff or user.is_superuser or roles.is_adjuster(user))
+
+
+def _device_read(device_cls: type[Device]) -> tuple[Prepared, int]:
+    """The compiled read of ``device_cls`` by its key, and the largest key its column holds."""
+    read = _DEVICE_READS.get(device_cls)
+    if read is None:
+        small = isinstance(device_cls._meta.pk, models.AutoField) and not isinstance(
+            device_cls._meta.pk, models.BigAutoField | models.SmallAutoField)
+        if small:
+            read = (Prepared(lambda p: device_cls.objects.filter(pk=p.int32("pk"))), 2**31 - 1)
+        else:
+            read = (Prepared(lambda p: device_cls.objects.filter(pk=p.int("pk"))), 2**63 - 1)
+        _DEVICE_READS[device_cls] = read
+    return read
+
+
+def device_from_persistent_id(persistent_id: str) -> Device | None:
+    """``Device.from_persistent_id`` (``app_label.model_name/id``, as the session keeps it),
+    with the device read compiled once per connection; None for an unknown model or key."""
+    try:
+        model_label, device_id = persistent_id.rsplit("/", 1)
+        app_label, model_name = model_label.split(".")
+        device_cls = apps.get_model(app_label, model_name)
+        pk = int(device_id)
+    except (ValueError, LookupError):
+        return None
+    if not issubclass(device_cls, Device):
+        return None
+    read, largest = _device_read(device_cls)
+    if not -largest - 1 <= pk <= largest:  # the ORM finds no such device either
+        return None
+    return read.first(pk=pk)
 
 
 def device_for_code(user, code: str):

@@ -7,10 +7,14 @@ import pytest
 from django.conf import settings
 from django.db import OperationalError
 from django.test import Client
+from django.utils.module_loading import import_string
 
 pytestmark = pytest.mark.django_db
 # The session engine in use (its load reads the database on every signed-in request).
 SESSION_STORE = import_module(settings.SESSION_ENGINE).SessionStore
+# The token authentication in use (its read of the token runs on every API request with a token).
+TOKEN_AUTHENTICATION = import_string(
+    settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"][0])
 
 
 @pytest.fixture
@@ -23,7 +27,7 @@ def database_down(monkeypatch):
     def refused(*args, **kwargs):
         raise OperationalError('connection to server at "db" failed: Connection refused')
 
-    monkeypatch.setattr("knox.auth.TokenAuthentication.authenticate_credentials", refused)
+    monkeypatch.setattr(TOKEN_AUTHENTICATION, "authenticate_credentials", refused)
     monkeypatch.setattr(SESSION_STORE, "load", refused)
 
 

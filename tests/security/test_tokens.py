@@ -130,3 +130,47 @@ def test_the_portal_and_vendor_portal_list_and_revoke_tokens(seed):
     assert holder.post("/accounts/api-tokens/", {"token": key}).status_code == 404
     assert client.post("/accounts/api-tokens/", {"token": key}).status_code == 302
     assert _client(token).get("/api/vendor/jobs").status_code == 401
+
+
+def test_a_token_request_reads_the_token_its_user_and_their_roles_in_one_statement(
+        seed, django_assert_num_queries):
+    token = _sign_in().json()["token"]
+    client = _client(token)
+    client.get("/api/me/events/")  # the token's expiry moved on now: no write below
+    with django_assert_num_queries(2):  # the token with its user, then the open events
+        assert client.get("/api/me/events/").status_code == 200
+
+
+def test_using_a_token_deletes_the_users_other_expired_tokens_only(seed):
+    used, expired, other = (_sign_in().json()["token"] for _ in range(3))
+    user = seed.users["holder_a"]
+    AuthToken.objects.filter(token_key=expired[:15]).update(
+        expiry=timezone.now() - timedelta(seconds=1))
+    theirs = _sign_in("holder.b").json()["token"]
+    AuthToken.objects.filter(token_key=theirs[:15]).update(
+        expiry=timezone.now() - timedelta(seconds=1))
+    assert _client(used).get("/api/me/claims/").status_code == 200
+    assert sorted(AuthToken.objects.filter(user=user).values_list("token_key", flat=True)) == \
+        sorted([used[:15], other[:15]])
+    assert AuthToken.objects.filter(token_key=theirs[:15]).exists()  # not this user's
+
+
+def test_using_a_token_moves_its_expiry_on(seed):
+    token = _sign_in().json()["token"]
+    AuthToken.objects.filter(token_key=token[:15]).update(
+        expiry=timezone.now() + timedelta(days=1))
+    assert _client(token).get("/api/me/claims/").status_code == 200
+    expiry = AuthToken.objects.get(token_key=token[:15]).expiry
+    assert timedelta(days=29, hours=23) < expiry - timezone.now() <= timedelta(days=30)
+
+
+@pytest.mark.parametrize("token", ["a" * 64, "short", "\x00" * 64, "a" * 15 + "é" * 49])
+def test_an_unknown_or_malformed_token_is_refused_with_401(seed, token):
+    assert _client(token).get("/api/me/claims/").status_code == 401
+
+
+def test_a_token_of_someone_else_with_the_same_key_is_refused(seed):
+    token = _sign_in().json()["token"]
+    forged = token[:15] + ("0" if token[15] != "0" else "1") + token[16:]
+    assert _client(forged).get("/api/me/claims/").status_code == 401
+    assert _client(token).get("/api/me/claims/").status_code == 200

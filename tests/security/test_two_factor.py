@@ -115,3 +115,18 @@ def test_staff_replace_their_authenticator_after_confirming_a_code(seed):
 def test_policyholders_have_no_two_factor_page(seed):
     response = seed.client("holder_a").get("/accounts/two-factor/")
     assert response.status_code == 302
+
+
+def test_a_session_naming_a_device_that_is_gone_or_not_theirs_is_not_verified(seed):
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client = Client()
+    staff_login(client, seed.users["adjuster"])
+    other = totp_enrol(seed.users["team_lead"], key=TEST_TOTP_KEY)
+    for device_id in (other.persistent_id, "otp_totp.totpdevice/99999999999",
+                      "otp_totp.totpdevice/x", "nosuch.model/1", "auth.user/1"):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device_id
+        session.save()
+        assert client.get("/api/claims/").status_code in (401, 403), device_id
+        assert client.get("/admin/").status_code == 302, device_id

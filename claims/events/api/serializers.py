@@ -10,6 +10,7 @@ from rest_framework import serializers
 from claims.api.serializers.common import MONEY, FieldsBuiltOnce, StrictInputSerializer
 from claims.models import Claim, ClaimNote
 from claims.vendors.models import VendorOrganisation, VendorService
+from config.statements import Prepared
 from coverage.models import LossType
 from policies.models import Policy, PolicyDependency
 
@@ -191,8 +192,40 @@ class OpenEventSerializer(serializers.ModelSerializer):
         return [loss_type.code for loss_type in event_report_loss_types(event)]
 
 
+# One of the policyholder's active policies by its key: compiled once per connection
+# (``config.statements``), read on every report under an event.
+_HOLDER_POLICY = Prepared(lambda p: Policy.objects.filter(
+    pk=p.int("pk"), policyholder_id=p.int("holder_id"), status=Policy.Status.ACTIVE,
+).select_related("policyholder"))
+_INT64 = 2**63
+
+
+class HolderPolicyField(serializers.PrimaryKeyRelatedField):
+    """An active policy of the policyholder ``holder_id`` by its key: the answers of
+    ``PrimaryKeyRelatedField`` over that queryset, read by a prepared statement."""
+
+    holder_id: int | None = None
+
+    def to_internal_value(self, data):
+        try:
+            if isinstance(data, bool):
+                raise TypeError
+            pk = Policy._meta.pk.get_prep_value(data)  # as the ORM's lookup converts it
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        policy = None
+        if self.holder_id is not None and -_INT64 <= pk < _INT64:
+            policy = _HOLDER_POLICY.first(pk=pk, holder_id=self.holder_id)
+        if policy is None:
+            self.fail("does_not_exist", pk_value=data)
+        return policy
+
+
 class EventReportSerializer(FieldsBuiltOnce, StrictInputSerializer):
-    policy = serializers.PrimaryKeyRelatedField(
+    """A report under an event; ``holder``: the reporting policyholder, whose active policies
+    are the ones a report may name."""
+
+    policy = HolderPolicyField(
         queryset=Policy.objects.none(),
         error_messages={"does_not_exist": gettext_lazy("Not one of your policies."),
                         "incorrect_type": gettext_lazy("Not one of your policies.")})
@@ -204,10 +237,9 @@ class EventReportSerializer(FieldsBuiltOnce, StrictInputSerializer):
     estimated_amount = serializers.DecimalField(**MONEY, required=False, allow_null=True,
                                                 min_value=Decimal("0"))
 
-    def __init__(self, *args, policies=None, **kwargs):
+    def __init__(self, *args, holder=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["policy"].queryset = policies if policies is not None else \
-            Policy.objects.none()
+        self.fields["policy"].holder_id = holder.pk if holder is not None else None
 
 
 class DependencySerializer(serializers.ModelSerializer):

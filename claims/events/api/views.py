@@ -326,9 +326,7 @@ class MyEventReport(APIView):
         event = open_event_for_report(pk)
         if event is None:
             raise Http404
-        holder = request.user.policyholder
-        data = s.EventReportSerializer(data=request.data, policies=Policy.objects.filter(
-            policyholder=holder, status=Policy.Status.ACTIVE).select_related("policyholder"))
+        data = s.EventReportSerializer(data=request.data, holder=request.user.policyholder)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         if "loss_type" not in values and event.report_loss_type_id:

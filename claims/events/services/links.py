@@ -12,6 +12,7 @@ from claims.exceptions import ClaimValidationError, TransitionConflict
 from claims.models import Claim
 from claims.services.tx import business_action
 from config.audit import audit_record
+from config.rows import RowBatch
 
 from ..models import CyberEvent, EventClaim, EventSuggestion
 from .declare import require_adjuster
@@ -36,17 +37,25 @@ def link_record(*, event: CyberEvent, claim: Claim, by, source: str) -> EventCla
     return link
 
 
-def link_reported_claim(*, event: CyberEvent, claim: Claim, by) -> EventClaim:
-    """Link a claim created in the caller's transaction from a report under the event: it can
-    have no link or suggestion yet, so one insert and the audit row (``link_record``'s lookup,
-    savepoint and suggestion update are for claims that existed before)."""
-    link = EventClaim.objects.create(event=event, claim=claim, source=EventClaim.Source.REPORT,
-                                     linked_by=by, linked_at=timezone.now())
-    audit_record(actor=by, action="event.claim_linked", obj=link, to_value=event.name,
-                 payload={"event": event.pk, "claim": claim.number,
-                          "source": EventClaim.Source.REPORT},
-                 claim_id=claim.pk)
-    return link
+def link_reported_claims(*, reported: list[tuple[CyberEvent, Claim, object]],
+                         rows: RowBatch) -> list[EventClaim]:
+    """Link claims created in the caller's transaction from reports under their events
+    (``(event, claim, reported_by)`` each): they can have no link or suggestion yet, so the
+    links are inserted together in one statement (``link_record``'s lookup, savepoint and
+    suggestion update are for claims that existed before) and their audit rows go with the
+    caller's ``rows``."""
+    links = RowBatch()
+    made = [links.insert(EventClaim(event=event, claim=claim, source=EventClaim.Source.REPORT,
+                                    linked_by=by, linked_at=timezone.now()))
+            for event, claim, by in reported]
+    links.write()
+    for link in made:
+        audit_record(actor=link.linked_by, action="event.claim_linked", obj=link,
+                     to_value=link.event.name,
+                     payload={"event": link.event_id, "claim": link.claim.number,
+                              "source": EventClaim.Source.REPORT},
+                     claim_id=link.claim_id, rows=rows)
+    return made
 
 
 def event_claim_link(*, event: CyberEvent, claim: Claim, by,
