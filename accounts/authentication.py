@@ -6,8 +6,6 @@ from __future__ import annotations
 import binascii
 from hmac import compare_digest
 
-from django.contrib.auth.models import Group
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,8 +31,7 @@ from .twofactor import needs_two_factor
 _TOKENS = Prepared(lambda p: get_token_model().objects.filter(
     token_key=p.text("token_key"),
 ).select_related("user__policyholder", "user__vendor_membership").annotate(
-    group_name_list=ArraySubquery(
-        Group.objects.filter(user=OuterRef("user_id")).order_by().values("name")),
+    group_name_list=roles.group_names_of(OuterRef("user_id")),
     other_token_expired=Exists(get_token_model().objects.filter(
         ~Q(digest=OuterRef("digest")), user=OuterRef("user_id"), expiry__lt=p.datetime("now"),
     )),

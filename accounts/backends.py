@@ -5,8 +5,6 @@ from __future__ import annotations
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Group
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef
 
 from claims import roles
@@ -22,8 +20,7 @@ _INT32 = 2**31  # auth.User's key is a 32-bit integer
 _SIGNED_IN_USER = Prepared(lambda p: get_user_model()._default_manager.filter(
     pk=p.int32("pk"),
 ).select_related("policyholder", "vendor_membership").annotate(
-    group_name_list=ArraySubquery(
-        Group.objects.filter(user=OuterRef("pk")).order_by().values("name")),
+    group_name_list=roles.group_names_of(OuterRef("pk")),
 ))
 
 

@@ -22,6 +22,15 @@ def remember_group_names(user, names) -> None:
     user._claims_group_names = frozenset(names)
 
 
+def group_names_of(user_ref):
+    """An annotation: the names of the groups of the user ``user_ref`` points at (e.g.
+    ``OuterRef("pk")``), for a read of the user that keeps them with ``remember_group_names``."""
+    from django.contrib.auth.models import Group
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    return ArraySubquery(Group.objects.filter(user=user_ref).order_by().values("name"))
+
+
 def forget_group_names(user) -> None:
     user.__dict__.pop("_claims_group_names", None)
 
