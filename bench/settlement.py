@@ -52,6 +52,7 @@ from claims.money import tasks as _tasks  # noqa: E402,F401 - registers the task
 from claims.money.models import CostLine, Settlement, SettlementState  # noqa: E402
 from claims.money.selectors import explanation, settlement_preview  # noqa: E402
 from claims.money.services import settlement_approve  # noqa: E402
+from claims.money.tasks import approval_reads  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
 from config.outbox import enqueue  # noqa: E402
 from coverage.models import CostCategory, LossType, Product  # noqa: E402
@@ -199,8 +200,8 @@ def _in_threads(ids: list[int], threads: int, approve) -> float:
 
 def approve_in_process(by_id: int):
     def approve(settlement_id: int) -> None:
-        by = User.objects.get(pk=by_id)  # a fresh login, as a request or a task has
-        settlement = Settlement.objects.get(pk=settlement_id)
+        # The settlement and a fresh approver, read as the approval task reads them.
+        settlement, by = approval_reads(settlement_id=settlement_id, user_id=by_id)
         if settlement_approve(settlement=settlement, by=by).state != SettlementState.APPROVED:
             raise RuntimeError(f"settlement {settlement_id} was not approved")
     return approve

@@ -11,6 +11,7 @@ from django.db import OperationalError
 from claims.exceptions import ClaimsError
 from claims.money.models import Settlement
 from claims.money.services import payment_execute, payments_sweep, settlement_approve
+from config.statements import Prepared
 
 
 @shared_task(
@@ -28,6 +29,17 @@ def payments_sweep_task() -> int:
     return payments_sweep()
 
 
+# A bulk approval's two reads, compiled once per worker connection (config.statements).
+_SETTLEMENT = Prepared(lambda p: Settlement.objects.filter(pk=p.int("pk")))
+_USER = Prepared(lambda p: get_user_model().objects.filter(pk=p.int32("pk")))
+
+
+def approval_reads(*, settlement_id: int, user_id: int):
+    """The settlement to approve and the approver, as ``Settlement.objects.get`` and
+    ``User.objects.get`` give them (DoesNotExist if either is gone)."""
+    return _SETTLEMENT.get(pk=settlement_id), _USER.get(pk=user_id)
+
+
 @shared_task(
     name="money.settlement_approve", acks_late=True, reject_on_worker_lost=True,
     autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5,
@@ -35,8 +47,7 @@ def payments_sweep_task() -> int:
 def settlement_approve_task(settlement_id: int, user_id: int) -> str:
     """Approve a settlement in a worker (bulk approvals, the benchmark). An already decided
     settlement is reported, not approved twice."""
-    settlement = Settlement.objects.get(pk=settlement_id)
-    user = get_user_model().objects.get(pk=user_id)
+    settlement, user = approval_reads(settlement_id=settlement_id, user_id=user_id)
     try:
         return settlement_approve(settlement=settlement, by=user).state
     except ClaimsError as error:

@@ -62,3 +62,21 @@ def test_a_prepared_lock_reads_the_row_under_its_lock(cyber_policy):
         locked = _LOCKED.get(account_id=account.pk)
     assert locked.committed == account.committed and isinstance(locked.limit, Decimal)
     assert captured.captured_queries[-1]["sql"].endswith("FOR UPDATE")
+
+
+@pytest.mark.django_db
+def test_a_long_statement_with_many_parameters_is_parsed_once():
+    """A business action's rows go out in one long statement (an approval's: 6 KB, 103
+    parameters): psycopg keeps its placeholder conversion, as it does for short ones."""
+    from psycopg import _queries
+
+    values = ", ".join(["(%s::int)"] * 120)
+    sql = f"SELECT count(*) FROM (VALUES {values}) AS v(n) /* {'x' * 5000} */"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(range(120)))
+        before = _queries._query2pg.cache_info()
+        cursor.execute(sql, list(range(120, 240)))
+        after = _queries._query2pg.cache_info()
+        assert cursor.fetchone() == (120,)
+    assert after.hits == before.hits + 1
+    assert after.misses == before.misses
