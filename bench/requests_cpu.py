@@ -19,12 +19,8 @@ from pathlib import Path
 
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-import cProfile  # noqa: E402
-import gc  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
-import pstats  # noqa: E402
-import time  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,7 +33,7 @@ NAMES = ("trivial", "adjuster API claim list", "report a claim", "vendor progres
 
 
 def main() -> None:
-    from bench.common import BENCH_SECRET_KEY, bench_database_url
+    from bench.common import BENCH_SECRET_KEY, bench_database_url, cpu_run, print_profile
 
     database_url = bench_database_url(SIZE)
     # What bench/http.py gives its gunicorn server (DEBUG off, production settings).
@@ -51,7 +47,6 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connection
     from django.test import Client
 
     from bench.http import endpoints
@@ -60,12 +55,6 @@ def main() -> None:
     chosen = [e for e in endpoints(people()) if any(e.name.startswith(n) for n in NAMES)]
     if ONLY:
         chosen = [e for e in chosen if any(o in e.name for o in ONLY)]
-    statements = [0]
-
-    def count(execute, sql, params, many, context):
-        statements[0] += 1
-        return execute(sql, params, many, context)
-
     print(f"bench/requests_cpu.py: {ROUNDS} requests per endpoint, one at a time, in-process")
     print(f"{'endpoint':<30} {'CPU ms':>8} {'wall ms':>8} {'SQL':>5}")
     for endpoint in chosen:
@@ -88,26 +77,12 @@ def main() -> None:
 
         for index in range(10):  # warm-up: imports, compiled statements, connections
             call(index)
-        gc.collect()
-        profiled = PROFILE and PROFILE in endpoint.name
-        profile = cProfile.Profile(time.process_time) if profiled else None
-        statements[0] = 0
-        with connection.execute_wrapper(count):
-            cpu, wall = time.process_time(), time.perf_counter()
-            if profile:
-                profile.enable()
-            for index in range(ROUNDS):
-                call(index)
-            if profile:
-                profile.disable()
-            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-        print(f"{endpoint.name:<30} {cpu / ROUNDS * 1000:>8.2f} {wall / ROUNDS * 1000:>8.2f} "
-              f"{statements[0] / ROUNDS:>5.1f}", flush=True)
-        if profile:
-            profile.dump_stats(os.environ.get("PROFILE_OUT", "/tmp/requests_cpu.prof"))
-            stats = pstats.Stats(profile)
-            stats.sort_stats("cumulative").print_stats(60)
-            stats.sort_stats("tottime").print_stats(40)
+        run = cpu_run(call, range(ROUNDS), profile=bool(PROFILE and PROFILE in endpoint.name))
+        print(f"{endpoint.name:<30} {run.cpu / ROUNDS * 1000:>8.2f} "
+              f"{run.wall / ROUNDS * 1000:>8.2f} {run.statements / ROUNDS:>5.1f}", flush=True)
+        if run.profile:
+            print_profile(run.profile, os.environ.get("PROFILE_OUT", "/tmp/requests_cpu.prof"),
+                          cumulative=60, own=40)
 
 
 if __name__ == "__main__":

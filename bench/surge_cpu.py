@@ -17,12 +17,8 @@ from pathlib import Path
 
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-import cProfile  # noqa: E402
-import gc  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
-import pstats  # noqa: E402
-import time  # noqa: E402
 import uuid  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,17 +31,13 @@ ONLY = [name for name in os.environ.get("ONLY", "").split(",") if name]
 PROFILE = os.environ.get("PROFILE", "")
 
 
-def _measure(name: str, call, rounds: int, per: int = 1) -> None:
+def _measure(name: str, call, rounds: int) -> None:
     from django.db import connection
+
+    from bench.common import cpu_run, print_profile
 
     if ONLY and not any(part in name for part in ONLY):
         return
-    statements = [0]
-
-    def count(execute, sql, params, many, context):
-        statements[0] += 1
-        return execute(sql, params, many, context)
-
     for index in range(10):  # warm-up: imports, compiled statements
         call(index)
     if os.environ.get("SQL"):  # the statements of one call
@@ -55,31 +47,20 @@ def _measure(name: str, call, rounds: int, per: int = 1) -> None:
 
         with connection.execute_wrapper(show):
             call(0)
-    gc.collect()
-    profile = cProfile.Profile(time.process_time) if PROFILE and PROFILE in name else None
-    with connection.execute_wrapper(count):
-        cpu, wall = time.process_time(), time.perf_counter()
-        if profile:
-            profile.enable()
-        for index in range(rounds):
-            call(10 + index)
-        if profile:
-            profile.disable()
-        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    done = rounds * per
-    print(f"{name:<34} {cpu / done * 1000:>8.2f} {wall / done * 1000:>8.2f} "
-          f"{statements[0] / done:>6.1f}", flush=True)
-    if profile:
-        profile.dump_stats(os.environ.get("PROFILE_OUT", "/tmp/surge_cpu.prof"))
-        stats = pstats.Stats(profile)
-        stats.sort_stats("cumulative").print_stats(50)
-        stats.sort_stats("tottime").print_stats(30)
+    run = cpu_run(call, range(10, 10 + rounds), profile=bool(PROFILE and PROFILE in name))
+    _line(name, run, rounds)
+    if run.profile:
+        print_profile(run.profile, os.environ.get("PROFILE_OUT", "/tmp/surge_cpu.prof"))
+
+
+def _line(name: str, run, done: int) -> None:
+    print(f"{name:<34} {run.cpu / done * 1000:>8.2f} {run.wall / done * 1000:>8.2f} "
+          f"{run.statements / done:>6.1f}", flush=True)
 
 
 def _register(report, count: int) -> None:
     """Receive ``count`` reports (not measured), then register them as the beat task does."""
-    from django.db import connection
-
+    from bench.common import cpu_run, print_profile
     from claims.events.models import EventReport
     from claims.events.services import event_reports_register
 
@@ -88,31 +69,14 @@ def _register(report, count: int) -> None:
     event_reports_register()  # warm-up
     for index in range(count):
         report(index)
-    statements = [0]
-
-    def counting(execute, sql, params, many, context):
-        statements[0] += 1
-        return execute(sql, params, many, context)
-
-    gc.collect()
-    profiled = PROFILE and PROFILE in "worker: register"
-    profile = cProfile.Profile(time.process_time) if profiled else None
-    with connection.execute_wrapper(counting):
-        cpu, wall = time.process_time(), time.perf_counter()
-        if profile:
-            profile.enable()
-        done = event_reports_register()
-        if profile:
-            profile.disable()
-        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    assert done == count, (done, count)
+    done = []
+    run = cpu_run(lambda _index: done.append(event_reports_register()), [0],
+                  profile=bool(PROFILE and PROFILE in "worker: register"))
+    assert done == [count], (done, count)
     assert not EventReport.objects.filter(status=EventReport.Status.RECEIVED).exists()
-    print(f"{'worker: register, per report':<34} {cpu / count * 1000:>8.2f} "
-          f"{wall / count * 1000:>8.2f} {statements[0] / count:>6.1f}", flush=True)
-    if profile:
-        stats = pstats.Stats(profile)
-        stats.sort_stats("cumulative").print_stats(50)
-        stats.sort_stats("tottime").print_stats(30)
+    _line("worker: register, per report", run, count)
+    if run.profile:
+        print_profile(run.profile, os.environ.get("PROFILE_OUT", "/tmp/surge_cpu.prof"))
 
 
 def main() -> None:
