@@ -198,6 +198,7 @@ def endpoints(who: dict) -> list[Endpoint]:
         Endpoint("admin claim list", "GET", ["/admin/claims/claim/"], lead),
         Endpoint("admin claim page", "GET",
                  [f"/admin/claims/claim/{pk}/change/" for pk in sample], lead),
+        Endpoint("admin start page (dashboard)", "GET", ["/admin/"], lead),
         Endpoint("report a claim (API)", "POST", ["/api/me/claims/"], reporter, csrf, report,
                  expect=(201,)),
         Endpoint("vendor progress update", "POST",

@@ -304,7 +304,7 @@ INSERT INTO claims_claim (id, number, loss_date, reported_at, description, emerg
   denial_text, withdrawal_reason, coverage_covered, coverage_code, coverage_message,
   coverage_insurance_year, coverage_checked_at, created_at, updated_at, assigned_adjuster_id,
   coverage_account_id, coverage_section_id, loss_type_id, policy_id, reported_by_id,
-  policy_product_id, search_text)
+  policy_product_id, search_text, unanswered_message)
 SELECT %(claims_claim_base)s + g, c.number,
   (c.reported_at - make_interval(days => g %% 20))::date, c.reported_at, c.description,
   g %% 50 = 0, (1000 + (g %% 200) * 250)::numeric(14,2), c.claimant_name,
@@ -336,7 +336,8 @@ SELECT %(claims_claim_base)s + g, c.number,
   -- as the database triggers would (a replica skips them): the product, the search text
   CASE WHEN p %% 2 = 0 THEN %(cyber)s ELSE %(itl)s END,
   upper(concat_ws(E'\\n', c.number, c.description, c.claimant_name, pol.number,
-                  h.company_name, h.contact_name))
+                  h.company_name, h.contact_name)),
+  false  -- no notes yet (the unanswered messages are marked after the notes)
 FROM (SELECT c.*, 'B-' || lpad(g::text, 8, '0') AS number,
         'Seeded incident ' || g || ': ' || (ARRAY['servers encrypted overnight',
           'a client claims a missed deadline', 'laptop with client data stolen',
@@ -416,6 +417,24 @@ SELECT CASE WHEN c.id %% 2 = 0 THEN 'Called the policyholder; logs requested.'
   CASE WHEN c.id %% 2 = 0 THEN 'internal' ELSE 'policyholder' END,
   c.reported_at + interval '4 hours', coalesce(c.assigned_adjuster_id, %(lead)s), c.id
 FROM claims_claim c WHERE c.id > %(claims_claim_base)s AND c.state <> 'reported'
+UNION ALL
+-- a question from the policyholder (those with a sign-in) on most open claims, unanswered
+SELECT 'Is there any news on my claim?', 'policyholder', c.reported_at + interval '1 day',
+  h.user_id, c.id
+FROM claims_claim c JOIN policies_policy pol ON pol.id = c.policy_id
+JOIN policies_policyholder h ON h.id = pol.policyholder_id
+WHERE c.id > %(claims_claim_base)s AND h.user_id IS NOT NULL AND c.id %% 5 <> 0
+  AND c.state NOT IN ('closed', 'withdrawn', 'denied', 'paid')
+"""),
+    # The claims whose latest note is the policyholder's (the per-row trigger skips a bulk load).
+    ("unanswered messages", """
+UPDATE claims_claim c SET unanswered_message = true
+  FROM (SELECT DISTINCT ON (n.claim_id) n.claim_id, n.author_id FROM claims_claimnote n
+         WHERE n.claim_id > %(claims_claim_base)s
+         ORDER BY n.claim_id, n.created_at DESC, n.id DESC) latest,
+       policies_policy p, policies_policyholder h
+ WHERE latest.claim_id = c.id AND p.id = c.policy_id AND h.id = p.policyholder_id
+   AND latest.author_id = h.user_id
 """),
     ("audit entries", """
 INSERT INTO infra_auditentry (created_at, action, object_type, object_id, object_repr, claim_id,

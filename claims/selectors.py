@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -71,12 +71,11 @@ def claims_for_queue(*, now: datetime | None = None) -> QuerySet[Claim]:
     )
 
 
-def claims_with_overdue_activities(*, now: datetime | None = None) -> QuerySet[Claim]:
-    now = now or timezone.now()
-    overdue = Activity.objects.filter(
-        claim=OuterRef("pk"), completed_at__isnull=True, due_at__lt=now
-    )
-    return Claim.objects.filter(Exists(overdue))
+def claims_with_overdue_activities(queryset: QuerySet[Claim], *,
+                                   now: datetime | None = None) -> QuerySet[Claim]:
+    """The claims of ``queryset`` with an open activity due before ``now``: their earliest due
+    time (``Claim.next_due_at``, kept by the database from the open activities) has passed."""
+    return queryset.filter(next_due_at__lt=now or timezone.now())
 
 
 def claim_audit_history(*, claim: Claim) -> QuerySet[AuditEntry]:
@@ -180,12 +179,6 @@ def claims_search(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:
 
 
 def claims_with_unanswered_messages(queryset: QuerySet) -> QuerySet:
-    """The claims whose latest note is a message from the policyholder: nobody answered yet."""
-    from django.db.models import F, OuterRef, Subquery
-
-    from claims.models import ClaimNote
-
-    latest_author = (ClaimNote.objects.filter(claim=OuterRef("pk"))
-                     .order_by("-created_at", "-id").values("author_id")[:1])
-    return queryset.alias(last_note_author=Subquery(latest_author)).filter(
-        last_note_author=F("policy__policyholder__user_id"))
+    """The claims whose latest note is a message from the policyholder: nobody answered yet
+    (``Claim.unanswered_message``, kept by the database from the notes)."""
+    return queryset.filter(unanswered_message=True)

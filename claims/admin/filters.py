@@ -86,8 +86,7 @@ class WorkQueueFilter(admin.SimpleListFilter):
         if value == "unassigned":
             return open_claims.filter(assigned_adjuster__isnull=True)
         if value == "overdue":
-            overdue = claims_with_overdue_activities(now=timezone.now()).values("pk")
-            return queryset.filter(pk__in=overdue)
+            return claims_with_overdue_activities(queryset, now=timezone.now())
         if value == "awaiting":
             return queryset.filter(Exists(InformationRequest.objects.filter(
                 claim=OuterRef("pk"), status=InformationRequest.Status.OPEN)))

@@ -155,6 +155,11 @@ class Claim(ConcurrentTransitionMixin, models.Model):
                   "Kept by the database (migration claims.0007_claim_next_due_at), whoever "
                   "opens, completes, reschedules or deletes an activity.",
     )
+    unanswered_message = models.BooleanField(
+        default=False, editable=False,
+        help_text="The latest note is a message from the policyholder that nobody has answered "
+                  "yet. Kept by the database (migration claims.0011_claim_unanswered_message).",
+    )
     sections = models.ManyToManyField(
         CoverageSection, through="ClaimSection", related_name="claims", blank=True
     )
@@ -193,6 +198,12 @@ class Claim(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["next_due_at", "-id"], name="claim_next_due_idx"),
             models.Index(fields=["assigned_adjuster", "next_due_at", "-id"],
                          name="claim_adjuster_next_due_idx"),
+            # the claims with a message from the policyholder nobody answered yet (a few)
+            models.Index(fields=["id"], name="claim_unanswered_idx",
+                         condition=models.Q(unanswered_message=True)),
+            # the start page's queue counts, read from the index alone (claims.desk.dashboard)
+            models.Index(fields=["state", "assigned_adjuster", "emergency", "next_due_at",
+                                 "unanswered_message"], name="claim_queue_counts_idx"),
             models.Index(fields=["loss_type", "-emergency", "reported_at", "id"],
                          name="claim_loss_type_queue_idx"),
             models.Index(fields=["policy_product", "-emergency", "reported_at", "id"],

@@ -232,15 +232,16 @@ def test_the_bench_seed_stores_what_the_database_would(db):
     from bench.seed import seed
 
     seed(60, verbose=False)
-    columns = "id, search_text, policy_product_id, next_due_at"
+    columns = "id, search_text, policy_product_id, next_due_at, unanswered_message"
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns} FROM claims_claim ORDER BY id")
         seeded = cursor.fetchall()
         # the triggers recompute every stored column of a claim written with it
         cursor.execute("UPDATE claims_claim SET search_text = '', policy_product_id = NULL, "
-                       "next_due_at = NULL")
+                       "next_due_at = NULL, unanswered_message = NOT unanswered_message")
         cursor.execute(f"SELECT {columns} FROM claims_claim ORDER BY id")
         computed = cursor.fetchall()
     assert len(seeded) == 60
     assert seeded == computed
     assert all(row[1] and row[2] for row in seeded)
+    assert any(row[4] for row in seeded)  # the policyholder's questions nobody answered yet

@@ -70,3 +70,64 @@ def test_the_start_page_needs_the_same_queries_for_3_and_12_claims(
     _claims(9, lead, adjuster)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("admin:index"))
+
+
+def test_a_policyholders_message_waits_in_the_queue_until_someone_answers(client, people):
+    """``Claim.unanswered_message`` follows the notes: the policyholder's message marks the
+    claim (the queue and the start page count it), an answer clears it, and a note written later
+    with an older time changes nothing."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from claims.models import Claim, ClaimNote
+    from claims.services.documents import note_add
+
+    lead, adjuster = people
+    claim = _claims(1, lead, adjuster)[0]
+    holder = claim.policy.policyholder.user
+    client.force_login(adjuster)
+    queue = reverse("admin:claims_claim_changelist") + "?queue=messages"
+
+    def waiting() -> bool:
+        return Claim.objects.get(pk=claim.pk).unanswered_message
+
+    assert not waiting()
+    note_add(claim=claim, text="Any news?", author=holder,
+             visibility=ClaimNote.Visibility.POLICYHOLDER)
+    assert waiting()
+    assert claim.number in client.get(queue).content.decode()
+    assert client.get(reverse("admin:index")).context["desk"]["queues"]["messages"] == 1
+
+    with connection.cursor() as cursor:  # a note of three days ago, written now (a data fix)
+        cursor.execute("INSERT INTO claims_claimnote (claim_id, author_id, text, visibility, "
+                       "created_at) VALUES (%s, %s, 'Old call note', 'internal', %s)",
+                       [claim.pk, adjuster.pk, timezone.now() - timedelta(days=3)])
+    assert waiting()  # not the latest note
+    note_add(claim=claim, text="We are on it.", author=adjuster,
+             visibility=ClaimNote.Visibility.POLICYHOLDER)
+    assert not waiting()
+    assert claim.number not in client.get(queue).content.decode()
+    assert client.get(reverse("admin:index")).context["desk"]["queues"]["messages"] == 0
+
+
+def test_the_charts_are_kept_a_minute_and_the_queues_stay_live(
+    client, people, settings, locmem_cache, django_assert_max_num_queries
+):
+    """The charts sum the whole book: kept in the cache (DASHBOARD_CHARTS_SECONDS) and said to
+    be as of when; the work queues are counted on every visit."""
+    settings.DASHBOARD_CHARTS_SECONDS = 60
+    lead, adjuster = people
+    _claims(2, lead, adjuster)
+    client.force_login(adjuster)
+    with django_assert_max_num_queries(80) as first:
+        page = client.get(reverse("admin:index"))
+    assert "Charts as of" in page.content.decode()
+    assert page.context["desk"]["queues"]["unassigned"] == 2
+    _claims(1, lead, adjuster)
+    with django_assert_max_num_queries(len(first.captured_queries) - 5):
+        again = client.get(reverse("admin:index"))
+    assert again.context["desk"]["queues"]["unassigned"] == 3  # live
+    totals = sum(row["total"] for row in again.context["desk"]["by_state"])
+    assert totals == 2  # the charts as they were a moment ago
