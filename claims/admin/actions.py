@@ -27,7 +27,8 @@ class ClaimActionForm(helpers.ActionForm):
     """Django's action form, its choice of action written by ``ListSelect`` (the same HTML as
     the select's templates, without rendering them for every option on every list view)."""
 
-    action = forms.ChoiceField(label=_("Action:"), widget=ListSelect)
+    action = forms.ChoiceField(label=helpers.ActionForm.base_fields["action"].label,
+                               widget=ListSelect)  # Django's label, in Django's catalogue
 
 
 class ClaimActionsMixin:
