@@ -5,6 +5,7 @@ from __future__ import annotations
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
 from django.db.models import OuterRef
 
 from claims import roles
@@ -22,6 +23,17 @@ _SIGNED_IN_USER = Prepared(lambda p: get_user_model()._default_manager.filter(
 ).select_related("policyholder", "vendor_membership").annotate(
     group_name_list=roles.group_names_of(OuterRef("pk")),
 ))
+
+
+# ``ModelBackend``'s reads of a user's own permissions and of their groups' (the admin asks on
+# every page), as the same queries compiled once per connection.
+_PERMISSION_READS = {
+    "user": Prepared(lambda p: Permission.objects.filter(user=p.int32("pk")).values_list(
+        "content_type__app_label", "codename").order_by()),
+    "group": Prepared(lambda p: Permission.objects.filter(
+        group__in=Group.objects.filter(user=p.int32("pk"))).values_list(
+        "content_type__app_label", "codename").order_by()),
+}
 
 
 class NormalisedUsernameBackend(ModelBackend):
@@ -45,6 +57,20 @@ class NormalisedUsernameBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def _get_permissions(self, user_obj, obj, from_name):
+        """``ModelBackend._get_permissions``: the same sets, read through ``_PERMISSION_READS``
+        (a superuser's, or anything unusual, Django's way)."""
+        cache_name = f"_{from_name}_perm_cache"
+        read = _PERMISSION_READS.get(from_name)
+        if (read is None or obj is not None or hasattr(user_obj, cache_name)
+                or not user_obj.is_active or user_obj.is_anonymous or user_obj.is_superuser
+                or not isinstance(user_obj.pk, int)):
+            return super()._get_permissions(user_obj, obj, from_name)
+        permissions = {f"{app_label}.{codename}" for app_label, codename
+                       in read.all(pk=user_obj.pk)}
+        setattr(user_obj, cache_name, permissions)
+        return permissions
 
     def get_user(self, user_id):
         """The session's user (``ModelBackend.get_user``), with their groups, policyholder record

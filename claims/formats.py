@@ -13,7 +13,9 @@ import datetime
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from operator import attrgetter
 
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils import formats, timezone
@@ -38,19 +40,43 @@ _FORMAT_CHARS = re.compile(r"(?<!\\)([aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ])"
 _ESCAPED = re.compile(r"\\(.)")
 
 
+# The specifiers written as one ``%`` format of the value's attributes (all but ``y``).
+_PERCENT: dict[str, tuple[str, str]] = {
+    "d": ("%02d", "day"), "j": ("%d", "day"), "m": ("%02d", "month"), "n": ("%d", "month"),
+    "Y": ("%04d", "year"), "H": ("%02d", "hour"), "G": ("%d", "hour"), "i": ("%02d", "minute"),
+    "s": ("%02d", "second"),
+}
+
+
 @lru_cache(maxsize=64)
 def compiled(format_string: str, with_time: bool) -> Callable | None:
     """A function writing a date (``with_time``: a datetime) in ``format_string``, or None
     when the format uses a specifier it does not know."""
     known = {**_SPECIFIERS, **(_TIME_SPECIFIERS if with_time else {})}
     parts: list[Callable | str] = []
+    percent: list[str] = []  # the same as one "%" format, while every specifier has one
+    attributes: list[str] = []
     for index, piece in enumerate(_FORMAT_CHARS.split(format_string)):
         if index % 2:
             if piece not in known:
                 return None
             parts.append(known[piece])
+            if percent is not None and piece in _PERCENT:
+                percent.append(_PERCENT[piece][0])
+                attributes.append(_PERCENT[piece][1])
+            else:
+                percent = None
         elif piece:
-            parts.append(_ESCAPED.sub(r"\1", piece))
+            literal = _ESCAPED.sub(r"\1", piece)
+            parts.append(literal)
+            if percent is not None:
+                percent.append(literal.replace("%", "%%"))
+
+    if percent is not None and attributes:
+        template, values = "".join(percent), attrgetter(*attributes)
+        if len(attributes) == 1:
+            return lambda value: template % (values(value),)
+        return lambda value: template % values(value)
 
     def write(value) -> str:
         return "".join(part if isinstance(part, str) else part(value) for part in parts)
@@ -81,6 +107,22 @@ class LocalFormats:
     def datetime(self, value: datetime.datetime) -> str:
         """``formats.localize(timezone.template_localtime(value))``: in the current time zone."""
         return self._datetime(timezone.template_localtime(value))
+
+    def datetime_writer(self) -> Callable[[datetime.datetime], str]:
+        """``datetime`` for the cells of one page: the current time zone looked up once."""
+        write = self._datetime
+        if not settings.USE_TZ:
+            return write
+        zone = timezone.get_current_timezone()
+
+        def write_local(value: datetime.datetime) -> str:
+            # template_localtime: an aware datetime not marked otherwise, in the current zone
+            if (isinstance(value, datetime.datetime) and value.utcoffset() is not None
+                    and getattr(value, "convert_to_local_time", True)):
+                value = value.astimezone(zone)
+            return write(value)
+
+        return write_local
 
     def short_datetime(self, value: datetime.datetime) -> str:
         """``date_format(value, "SHORT_DATETIME_FORMAT")`` (no time zone conversion)."""

@@ -3,6 +3,7 @@ failed instead of stopping at the first error."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims import roles
 from claims.admin.forms import SeriesLinkForm
+from claims.admin.widgets import ListSelect
 from claims.exceptions import ClaimsError
 from claims.services import (
     claim_assign,
@@ -21,7 +23,16 @@ from claims.services import (
 )
 
 
+class ClaimActionForm(helpers.ActionForm):
+    """Django's action form, its choice of action written by ``ListSelect`` (the same HTML as
+    the select's templates, without rendering them for every option on every list view)."""
+
+    action = forms.ChoiceField(label=helpers.ActionForm.base_fields["action"].label,
+                               widget=ListSelect)  # Django's label, in Django's catalogue
+
+
 class ClaimActionsMixin:
+    action_form = ClaimActionForm
     actions = ["assign_to_me", "link_as_series", "unlink_from_series", "rerun_coverage_check",
                "confirm_duplicate", "dismiss_duplicate"]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from html import escape as html_escape
 
 from django.contrib.admin.templatetags.admin_list import (
     ResultList,
@@ -42,13 +43,50 @@ from django.template.base import render_value_in_context
 from django.urls import NoReverseMatch
 from django.utils.encoding import iri_to_uri
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from claims.formats import local_formats
 
 PK_MARK = "claimlistrowpk"  # letters only: no URL quoting or encoding changes it
+
+
+def _html(text) -> str:
+    """``conditional_escape(text)`` as plain text (the row is marked safe as a whole), without
+    ``escape``'s check of every argument for lazy strings."""
+    if isinstance(text, Promise):
+        text = str(text)
+    if hasattr(text, "__html__"):
+        return text.__html__()
+    return html_escape(str(text))
+
+
+class _Texts:
+    """The escaped text of values a column shows again and again on a page (the same product,
+    loss type, adjuster or state label in many rows), worked out once per value: a related
+    object by its class and key, a translated label by its identity. Only for one request:
+    the language and the rows' data are the same for all of its cells."""
+
+    def __init__(self):
+        self._by_key: dict = {}
+        self._by_identity: dict = {}
+
+    def of(self, value) -> str | None:
+        """The escaped text of ``value`` if it is one of those values, else None."""
+        if isinstance(value, Promise):
+            entry = self._by_identity.get(id(value))
+            if entry is None or entry[0] is not value:
+                text = str(value)  # an empty one is the empty value: not for this cache
+                entry = self._by_identity[id(value)] = (value, _html(text) if text else None)
+            return entry[1]
+        if isinstance(value, models.Model) and value.pk is not None:
+            key = (type(value), value.pk)
+            text = self._by_key.get(key)
+            if text is None:
+                text = self._by_key[key] = _html(str(value))
+            return text
+        return None
 
 
 def _display_value(value, empty, boolean, formats):
@@ -70,13 +108,15 @@ def _display_value(value, empty, boolean, formats):
 
 class _Column:
     """One column of the list: how a row's cell is rendered (``items_for_result``'s rules,
-    resolved once for the column instead of once per cell)."""
+    resolved once for the column instead of once per cell). ``html(obj)`` is the cell's
+    escaped content and its ``nowrap`` class."""
 
     def __init__(self, cl, index: int, name, *, link: bool, first: bool, formats):
         self.name = name
         self.link = link
         self.tag = "th" if link and first else "td"
         self.formats = formats
+        self.texts = _Texts()
         self.model_admin = cl.model_admin
         self.empty = cl.model_admin.get_empty_value_display()
         self.css = "action-checkbox" if name == "action_checkbox" else (
@@ -95,32 +135,62 @@ class _Column:
             self.value = self._field
             self.nowrap = " nowrap" if isinstance(
                 self.field, (models.DateField, models.TimeField, models.ForeignKey)) else ""
+            self.kind = self._field_kind(self.field)
+            if self.kind == "datetime":
+                self.write_datetime = formats.datetime_writer()
+        self.empty_html = _html(self.empty)
+
+    @staticmethod
+    def _field_kind(field) -> str:
+        """Which of ``display_for_field``'s branches the field's values take."""
+        if isinstance(field.remote_field, models.ManyToOneRel):
+            return "related"
+        if field.flatchoices or isinstance(field, models.BooleanField):
+            return "django"
+        if isinstance(field, models.DateTimeField):
+            return "datetime"
+        if isinstance(field, models.DateField):
+            return "date"
+        if type(field) in (models.CharField, models.TextField, models.SlugField):
+            return "text"  # display_for_value of a string: the string itself
+        return "django"
 
     def _field(self, obj):
-        field = self.field
         value = getattr(obj, self.name)
         if isinstance(value, str) and value.strip() == "":
             value = ""
-        if isinstance(field.remote_field, models.ManyToOneRel):
-            text = self.empty if value is None else value
-        elif field.flatchoices or isinstance(field, models.BooleanField):
-            text = display_for_field(value, field, self.empty, avoid_link=self.link)
-        elif value in field.empty_values:
-            text = self.empty
-        elif isinstance(field, models.DateTimeField):
-            text = self.formats.datetime(value)
-        elif isinstance(field, models.DateField):
+        kind = self.kind
+        if kind == "related":
+            if value is None:
+                return self.empty_html, self.nowrap
+            return self.texts.of(value) or _html(value), self.nowrap
+        if kind == "django":
+            text = display_for_field(value, self.field, self.empty, avoid_link=self.link)
+        elif value in self.field.empty_values:
+            return self.empty_html, self.nowrap
+        elif kind == "datetime":
+            text = self.write_datetime(value)
+        elif kind == "date":
             text = self.formats.date(value)
+        elif isinstance(value, str):
+            text = value
         else:
-            text = display_for_field(value, field, self.empty, avoid_link=self.link)
-        return text, self.nowrap
+            text = display_for_field(value, self.field, self.empty, avoid_link=self.link)
+        return _html(text), self.nowrap
 
     def _admin_callable(self, obj):
         value = self.attr(obj)
-        if isinstance(value, str) and value.strip() == "":
-            value = ""
+        if isinstance(value, str):
+            if value.strip() == "":
+                value = ""
+            elif not self.boolean:  # display_for_value of a string: the string itself
+                return _html(value), ""
+        elif not self.boolean:
+            text = self.texts.of(value)
+            if text is not None:
+                return text, ""
         nowrap = " nowrap" if isinstance(value, (datetime.date, datetime.time)) else ""
-        return _display_value(value, self.empty, self.boolean, self.formats), nowrap
+        return _html(_display_value(value, self.empty, self.boolean, self.formats)), nowrap
 
     def _generic(self, obj):
         """Anything else (a model method or property, a callable): as Django does it."""
@@ -132,17 +202,18 @@ class _Column:
         if isinstance(value, str) and value.strip() == "":
             value = ""
         nowrap = " nowrap" if isinstance(value, (datetime.date, datetime.time)) else ""
-        return display_for_value(value, empty, boolean), nowrap
+        return _html(display_for_value(value, empty, boolean)), nowrap
 
-    def text(self, obj) -> tuple:
+    def html(self, obj) -> tuple:
         try:
             return self.value(obj)
         except ObjectDoesNotExist:
-            return self.empty, ""
+            return self.empty_html, ""
 
 
 def _row_link(cl) -> Callable | None:
-    """The change link of a row as a function of its object (``None``: no change view)."""
+    """The change link of a row as a function of its object and escaped text (``None``: no
+    change view)."""
     try:
         marked = cl.url_for_result(_Marked(cl.pk_attname))
     except NoReverseMatch:
@@ -150,19 +221,20 @@ def _row_link(cl) -> Callable | None:
     marked = add_preserved_filters(
         {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, marked)
     before, _, after = marked.partition(PK_MARK)
+    before, after = html_escape(before), html_escape(after)
     attribute = str(cl.to_field) if cl.to_field else cl.lookup_opts.pk.attname
     popup = cl.is_popup
 
-    def link(obj, text) -> str:
+    def link(obj, text: str) -> str:
         pk = getattr(obj, cl.pk_attname)
         if not isinstance(pk, int):  # quoting of other keys: Django's own way
-            url = add_preserved_filters({"preserved_filters": cl.preserved_filters,
-                                         "opts": cl.opts}, cl.url_for_result(obj))
+            url = _html(add_preserved_filters({"preserved_filters": cl.preserved_filters,
+                                               "opts": cl.opts}, cl.url_for_result(obj)))
         else:
             url = f"{before}{pk}{after}"
         opener = format_html(' data-popup-opener="{}"', obj.serializable_value(attribute)) \
             if popup else ""
-        return format_html('<a href="{}"{}>{}</a>', url, opener, text)
+        return f'<a href="{url}"{opener}>{text}</a>'
 
     return link
 
@@ -185,15 +257,17 @@ def rows(cl) -> list[ResultList]:
         if is_link:
             first = False
     link = _row_link(cl) if any(column.link for column in columns) else None
+    cells = [(column.html, f'<{column.tag} class="{column.css}', f"</{column.tag}>",
+              column.link and link is not None) for column in columns]
     result = []
     for obj in cl.result_list:
-        cells = []
-        for column in columns:
-            text, nowrap = column.text(obj)
-            text = link(obj, text) if column.link and link is not None else conditional_escape(
-                text)
-            cells.append(f'<{column.tag} class="{column.css}{nowrap}">{text}</{column.tag}>')
-        result.append(ResultList(None, [mark_safe("".join(cells))]))
+        row = []
+        for html, opening, closing, linked in cells:
+            text, nowrap = html(obj)
+            if linked:
+                text = link(obj, text)
+            row.append(f'{opening}{nowrap}">{text}{closing}')
+        result.append(ResultList(None, [mark_safe("".join(row))]))
     return result
 
 

@@ -16,6 +16,7 @@ from claims.selectors import (
     claims_with_overdue_activities,
     claims_with_unanswered_messages,
 )
+from config.statements import Prepared
 
 
 class AdjusterListFilter(admin.RelatedFieldListFilter):
@@ -27,6 +28,30 @@ class AdjusterListFilter(admin.RelatedFieldListFilter):
                 for user in ACTIVE_ADJUSTERS.all()]
 
 
+_CHOICE_READS: dict[tuple, Prepared] = {}
+
+
+def related_choices(field, ordering) -> list[tuple]:
+    """``field.get_choices(include_blank=False, ordering=ordering)`` (a related filter's choices),
+    read by a statement compiled once per connection for each field and order (the list shows
+    them on every view); a field with its own choices or a limit on them goes Django's way."""
+    try:
+        key = (field, tuple(ordering))
+        hash(key)
+    except TypeError:  # an order by expression: Django's way
+        key = None
+    if key is None or field.choices is not None or field.get_limit_choices_to():
+        return field.get_choices(include_blank=False, ordering=ordering)
+    read = _CHOICE_READS.get(key)
+    if read is None:
+        model, order = field.remote_field.model, key[1]
+        read = _CHOICE_READS[key] = Prepared(
+            lambda p: model._default_manager.order_by(*order) if order
+            else model._default_manager.all())
+    attname = field.remote_field.get_related_field().attname
+    return [(getattr(row, attname), str(row)) for row in read.all()]
+
+
 class ClaimColumnListFilter(admin.RelatedFieldListFilter):
     """A related filter (the same choices and parameters) compared with the claim's own
     ``column``, one value as ``column >= v AND column <= v``: the same rows as ``= v``, but the
@@ -34,6 +59,9 @@ class ClaimColumnListFilter(admin.RelatedFieldListFilter):
     walks the index that starts with it, instead of the queue's order skipping other rows."""
 
     column = ""
+
+    def field_choices(self, field, request, model_admin):
+        return related_choices(field, self.field_admin_ordering(field, request, model_admin))
 
     def queryset(self, request, queryset):
         params = dict(self.used_parameters)

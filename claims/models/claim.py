@@ -230,6 +230,17 @@ class Claim(ConcurrentTransitionMixin, models.Model):
         return self.number or "new claim"
 
     @property
+    def state_fields(self):
+        """django-fsm's ``ConcurrentTransitionMixin.state_fields`` (the model's FSM fields),
+        found once per class: it looked through every field for each claim loaded (fifty on a
+        list page)."""
+        fields = type(self).__dict__.get("_fsm_state_fields")
+        if fields is None:
+            fields = tuple(super().state_fields)
+            type(self)._fsm_state_fields = fields
+        return fields
+
+    @property
     def is_third_party(self) -> bool:
         return self.loss_type.third_party
 

@@ -3,7 +3,8 @@
 Rendering the app list on every admin page cost ~5 ms a request. What it shows depends only on
 the apps and models the user may see (with their URLs and permissions), the language, and which
 app and model the page belongs to; all of that is the cache key, so a cached sidebar is never
-another user's or another page's.
+another user's or another page's. The sidebars of a key are also kept in the process
+(``{% nav_sidebar_kept %}``), so most views read neither the cache nor render anything.
 """
 
 from __future__ import annotations
@@ -31,3 +32,35 @@ def nav_sidebar_key(context) -> str:
                                model["add_url"], sorted(model["perms"].items()),
                                bool(model["admin_url"]) and model["admin_url"] in path)))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+SIDEBARS_KEPT = 256  # sidebars kept per process (a few per role, language and app in practice)
+_SIDEBARS: dict[str, str] = {}
+
+
+class KeptSidebarNode(template.Node):
+    def __init__(self, nodelist, key):
+        self.nodelist = nodelist
+        self.key = key
+
+    def render(self, context):
+        key = self.key.resolve(context)
+        html = _SIDEBARS.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            if len(_SIDEBARS) >= SIDEBARS_KEPT:
+                _SIDEBARS.clear()
+            _SIDEBARS[key] = html
+        return html
+
+
+@register.tag
+def nav_sidebar_kept(parser, token):
+    """``{% nav_sidebar_kept key %}...{% endnav_sidebar_kept %}``: the content rendered once per
+    process for each ``nav_sidebar_key`` (which holds everything it shows)."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("nav_sidebar_kept takes one argument: the key.")
+    nodelist = parser.parse(("endnav_sidebar_kept",))
+    parser.delete_first_token()
+    return KeptSidebarNode(nodelist, parser.compile_filter(bits[1]))

@@ -135,3 +135,28 @@ def test_the_filters_are_djangos(client, adjuster, book, query, language, monkey
     assert ("Nach " if language == "de" else "By ") in ours
     monkeypatch.setattr("claims.templatetags.claim_list.list_filter", admin_list_filter)
     assert ours == filters()
+
+
+def test_a_date_format_is_written_as_date_format_writes_it():
+    moment = datetime(2026, 1, 2, 3, 4, 5)
+    for format_string in ["d.m.Y H:i", "j.n.y G:i:s", "Y-m-d", r"d.m.Y \u\m H:i", "H:i 100%"]:
+        with_time = compiled(format_string, True)
+        assert with_time(moment) == date_format(moment, format_string)
+    assert compiled("d.m.Y", False)(moment.date()) == date_format(moment.date(), "d.m.Y")
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_related_filters_choices_are_djangos(book, language):
+    from django.contrib import admin
+
+    from claims.admin.filters import related_choices
+    from claims.models import Claim
+    from policies.models import Policy
+
+    with translation.override(language):
+        for field in (Policy._meta.get_field("product"), Claim._meta.get_field("loss_type")):
+            related = admin.site.get_model_admin(field.remote_field.model)
+            ordering = related.get_ordering(None)
+            assert related_choices(field, ordering) == field.get_choices(
+                include_blank=False, ordering=ordering)
+            assert related_choices(field, ()) == field.get_choices(include_blank=False)

@@ -88,3 +88,20 @@ def test_a_permission_is_asked_of_the_backends_once_per_request(
     monkeypatch.setattr(ModelBackend, "has_perm", has_perm)
     assert client.get(url).status_code == 200
     assert asked and max(asked.values()) == 1
+
+
+def test_each_users_permissions_are_the_model_backends(people):
+    from accounts.backends import NormalisedUsernameBackend
+
+    group = Group.objects.create(name="policy readers")
+    group.permissions.add(Permission.objects.get(codename="view_policy"))
+    people[2].groups.add(group)
+    inactive = UserFactory(username="gone", is_staff=True, is_active=False)
+    inactive.user_permissions.add(Permission.objects.get(codename="view_policy"))
+    for user in [*people, inactive]:
+        ours = NormalisedUsernameBackend()
+        fresh = type(user).objects.get(pk=user.pk)
+        django = type(user).objects.get(pk=user.pk)
+        assert ours.get_user_permissions(fresh) == ModelBackend().get_user_permissions(django)
+        assert ours.get_group_permissions(fresh) == ModelBackend().get_group_permissions(django)
+        assert ours.get_all_permissions(fresh) == ModelBackend().get_all_permissions(django)

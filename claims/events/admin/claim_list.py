@@ -10,11 +10,16 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from config.statements import Prepared
+
 from ..claim_events import linked_to, linked_to_any, suggested_open, with_claim_events
 from ..models import CyberEvent
 
 # How many events the filter names (the newest); older ones are reached from their dashboards.
 FILTER_EVENTS = 30
+# Compiled once per connection: the list reads them on every view.
+_FILTER_EVENTS = Prepared(lambda p: CyberEvent.objects.order_by("-starts_at", "-pk").values_list(
+    "pk", "name")[:FILTER_EVENTS])
 
 
 class EventListFilter(admin.SimpleListFilter):
@@ -22,8 +27,7 @@ class EventListFilter(admin.SimpleListFilter):
     parameter_name = "event"
 
     def lookups(self, request, model_admin):
-        events = CyberEvent.objects.order_by("-starts_at", "-pk").values_list(
-            "pk", "name")[:FILTER_EVENTS]
+        events = _FILTER_EVENTS.all()
         return [("any", _("Part of an event")),
                 ("suggested", _("Probably part of an event (to confirm)")),
                 ("none", _("No event")),
