@@ -7,12 +7,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from claims import roles
-from claims.models import Activity, Claim, InformationRequest
+from claims.models import FINAL_STATES, Activity, Claim, InformationRequest
 from config.models import AuditEntry
 from policies.models import CoverageSection, InsuranceYearAccount, Policy
 
@@ -176,6 +177,45 @@ def claims_search(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:
     for term in text.replace(",", " ").split():
         claims = claims.filter(search_text__contains=term.upper())
     return claims
+
+
+# The adjusters' work queues (the admin's list filter, the API's ``?queue=``, the start page).
+WORK_QUEUES = [
+    ("mine", gettext_lazy("My claims")),
+    ("unassigned", gettext_lazy("Unassigned")),
+    ("overdue", gettext_lazy("Overdue activities")),
+    ("awaiting", gettext_lazy("Awaiting information")),
+    ("duplicates", gettext_lazy("Possible duplicates to review")),
+    ("emergencies", gettext_lazy("Open emergencies")),
+    ("messages", gettext_lazy("Messages from policyholders")),
+    ("open", gettext_lazy("All open claims")),
+]
+
+
+def claims_in_queue(queryset: QuerySet[Claim], queue: str, *, user,
+                    now: datetime | None = None) -> QuerySet[Claim]:
+    """The claims of ``queryset`` in the work queue ``queue`` (a code of ``WORK_QUEUES``) as
+    ``user`` sees it ("mine": assigned to them); an unknown code filters nothing."""
+    open_claims = queryset.exclude(state__in=FINAL_STATES)
+    if queue == "mine":
+        return open_claims.filter(assigned_adjuster=user)
+    if queue == "unassigned":
+        return open_claims.filter(assigned_adjuster__isnull=True)
+    if queue == "overdue":
+        return claims_with_overdue_activities(queryset, now=now)
+    if queue == "awaiting":
+        return queryset.filter(Exists(InformationRequest.objects.filter(
+            claim=OuterRef("pk"), status=InformationRequest.Status.OPEN)))
+    if queue == "duplicates":
+        return queryset.filter(possible_duplicate_of__isnull=False,
+                               duplicate_reviewed_at__isnull=True)
+    if queue == "emergencies":
+        return open_claims.filter(emergency=True)
+    if queue == "messages":
+        return claims_with_unanswered_messages(queryset)
+    if queue == "open":
+        return open_claims
+    return queryset
 
 
 def claims_with_unanswered_messages(queryset: QuerySet) -> QuerySet:

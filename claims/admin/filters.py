@@ -6,16 +6,12 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import build_q_object_from_lookup_parameters
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.admin.forms import ACTIVE_ADJUSTERS
-from claims.models import FINAL_STATES, InformationRequest
-from claims.selectors import (
-    claims_with_overdue_activities,
-    claims_with_unanswered_messages,
-)
+from claims.selectors import WORK_QUEUES, claims_in_queue
 from config.statements import Prepared
 
 
@@ -95,40 +91,13 @@ class WorkQueueFilter(admin.SimpleListFilter):
     parameter_name = "queue"
 
     def lookups(self, request, model_admin):
-        return [
-            ("mine", _("My claims")),
-            ("unassigned", _("Unassigned")),
-            ("overdue", _("Overdue activities")),
-            ("awaiting", _("Awaiting information")),
-            ("duplicates", _("Possible duplicates to review")),
-            ("emergencies", _("Open emergencies")),
-            ("messages", _("Messages from policyholders")),
-            ("open", _("All open claims")),
-        ]
+        return WORK_QUEUES
 
     def queryset(self, request, queryset):
         value = self.value()
-        open_claims = queryset.exclude(state__in=FINAL_STATES)
-        if value == "mine":
-            return open_claims.filter(assigned_adjuster=request.user)
-        if value == "unassigned":
-            return open_claims.filter(assigned_adjuster__isnull=True)
-        if value == "overdue":
-            return claims_with_overdue_activities(queryset, now=timezone.now())
-        if value == "awaiting":
-            return queryset.filter(Exists(InformationRequest.objects.filter(
-                claim=OuterRef("pk"), status=InformationRequest.Status.OPEN)))
-        if value == "duplicates":
-            return queryset.filter(
-                possible_duplicate_of__isnull=False, duplicate_reviewed_at__isnull=True
-            )
-        if value == "emergencies":
-            return open_claims.filter(emergency=True)
-        if value == "messages":
-            return claims_with_unanswered_messages(queryset)
-        if value == "open":
-            return open_claims
-        return queryset
+        if not value:
+            return queryset
+        return claims_in_queue(queryset, value, user=request.user, now=timezone.now())
 
 
 class ActivityStatusFilter(admin.SimpleListFilter):

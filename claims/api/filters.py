@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 
 from claims.models import Claim, ClaimState
+from claims.selectors import WORK_QUEUES, claims_in_queue
 from coverage.models import LossType, Product
 from policies.models import InsuranceYearAccount, Policy
 
@@ -87,11 +88,17 @@ class ClaimFilter(django_filters.FilterSet):
         method="filter_reported_after", help_text="Reported on or after this day (local time).")
     reported_before = StrictDateFilter(
         method="filter_reported_before", help_text="Reported on or before this day (local time).")
+    queue = django_filters.ChoiceFilter(
+        choices=WORK_QUEUES, method="filter_queue",
+        help_text="A work queue, as in the admin: mine (open, assigned to you), unassigned, "
+                  "overdue (an open activity past its due time), awaiting (an open question to "
+                  "the policyholder), duplicates (to review), emergencies (open), messages "
+                  "(from the policyholder, not answered yet), open.")
 
     class Meta:
         model = Claim
         fields = ["state", "product", "loss_type", "adjuster", "unassigned", "emergency",
-                  "policy", "event", "reported_after", "reported_before"]
+                  "policy", "event", "reported_after", "reported_before", "queue"]
 
     # A filter on one state, product, loss type or adjuster puts that column first in the order:
     # it is the same for every row left, so the order is the same, and the index that starts
@@ -125,6 +132,9 @@ class ClaimFilter(django_filters.FilterSet):
     # Compared with the local day's boundaries (not a cast of the column), so an index serves it.
     def filter_reported_after(self, queryset, name, value):
         return queryset.filter(reported_at__gte=day_start(value))
+
+    def filter_queue(self, queryset, name, value):
+        return claims_in_queue(queryset, value, user=self.request.user)
 
     def filter_reported_before(self, queryset, name, value):
         return queryset.filter(reported_at__lt=day_start(value + timedelta(days=1)))

@@ -7,6 +7,7 @@ from accounts import api as auth
 
 from .views import (
     claims,
+    desk,
     financials,
     language,
     me,
@@ -41,6 +42,9 @@ urlpatterns = [
     path("me/claims/<int:pk>/documents/<int:document_pk>/download/",
          me.MyDocumentDownload.as_view(), name="my-document-download"),
     # adjusters
+    path("desk/", desk.Desk.as_view(), name="desk"),
+    path("settlements/awaiting-approval/", desk.AwaitingApproval.as_view(),
+         name="settlements-awaiting-approval"),
     path("claims/", claims.ClaimList.as_view(), name="claims"),
     path("claims/<int:pk>/", claims.ClaimDetail.as_view(), name="claim"),
     path("claims/<int:pk>/transitions/<slug:transition>/", claims.ClaimTransition.as_view(),

@@ -45,15 +45,17 @@ class Bar:
     width: int  # percent of the largest bar
     second: Decimal | int | None = None
     second_width: int = 0
+    start: date | None = None  # the first day of the week or month the bar counts
 
 
 def _bars(rows: list[tuple], *, second: bool = False) -> list[Bar]:
-    largest = max([abs(r[1]) for r in rows] + ([abs(r[3]) for r in rows] if second else [])
+    """Bars of (label, value, url, start[, second value]) rows."""
+    largest = max([abs(r[1]) for r in rows] + ([abs(r[4]) for r in rows] if second else [])
                   + [1])
     return [
         Bar(label=r[0], value=r[1], url=r[2], width=round(100 * abs(r[1]) / largest),
-            second=r[3] if second else None,
-            second_width=round(100 * abs(r[3]) / largest) if second else 0)
+            start=r[3], second=r[4] if second else None,
+            second_width=round(100 * abs(r[4]) / largest) if second else 0)
         for r in rows
     ]
 
@@ -69,7 +71,8 @@ def open_by_state_and_age(*, now) -> list[dict]:
     labels = dict(ClaimState.choices)
     iso = "%Y-%m-%d %H:%M:%S"
     return [{
-        "label": labels.get(r["state"], r["state"]), "total": r["total"],
+        "state": r["state"], "label": labels.get(r["state"], r["state"]), "total": r["total"],
+        "fresh": r["fresh"], "middle": r["middle"], "old": r["old"],
         "url": _claims_url(state=r["state"]),
         "ages": [
             (r["fresh"], _claims_url(state=r["state"], reported_at__gte=week.strftime(iso))),
@@ -99,7 +102,8 @@ def reported_per_week(*, now) -> list[Bar]:
         monday = start + timedelta(weeks=i)
         rows.append((f"{monday:%d.%m.}", counts.get(monday, 0),
                      _claims_url(reported_at__date__gte=monday.isoformat(),
-                                 reported_at__date__lt=(monday + timedelta(days=7)).isoformat())))
+                                 reported_at__date__lt=(monday + timedelta(days=7)).isoformat()),
+                     monday))
     return _bars(rows)
 
 
@@ -132,7 +136,7 @@ def paid_and_incurred_per_month(*, now) -> list[Bar]:
                      reverse("admin:money_payment_changelist") + "?" + urlencode({
                          "status__exact": "paid", "paid_at__date__gte": month.isoformat(),
                          "paid_at__date__lt": end.isoformat()}),
-                     money(paid_here + (moved.get(month) or ZERO))))
+                     month, money(paid_here + (moved.get(month) or ZERO))))
     return _bars(rows, second=True)
 
 
@@ -144,7 +148,8 @@ def aggregate_used() -> list[dict]:
             .annotate(limit=Sum("limit"), committed=Sum("committed"))
             .order_by("product_name", "calendar_year"))
     return [{
-        "product": r["product_name"], "year": r["calendar_year"],
+        "product_id": r["section__policy__product_id"], "product": r["product_name"],
+        "year": r["calendar_year"],
         "limit": r["limit"], "committed": r["committed"],
         "percent": round(100 * r["committed"] / r["limit"]) if r["limit"] else 0,
         "percent_capped": min(100, round(100 * r["committed"] / r["limit"])) if r["limit"] else 0,
@@ -166,7 +171,7 @@ def largest_open_exposures(*, limit: int = 10) -> list[dict]:
             f" GROUP BY c.id, c.number HAVING SUM(r.level) > 0 ORDER BY exposure DESC, c.id"
             f" LIMIT %s", [*[str(s) for s in CLOSED], limit])
         rows = cursor.fetchall()
-    return [{"number": number, "exposure": money(exposure),
+    return [{"id": pk, "number": number, "exposure": money(exposure),
              "url": reverse("admin:claims_claim_change", args=[pk])}
             for pk, number, exposure in rows]
 
@@ -196,7 +201,7 @@ def charts(*, now) -> dict:
     the start page then costs a few milliseconds, and the charts are at most that old (the
     page says as of when). The work queues above them are always live."""
     seconds = settings.DASHBOARD_CHARTS_SECONDS
-    key = f"desk:dashboard-charts:{get_language()}"
+    key = f"desk:dashboard-charts:2:{get_language()}"  # 2: the layout of what is kept
     kept = cache.get(key) if seconds else None
     if kept is None:
         kept = {

@@ -131,3 +131,44 @@ def test_the_charts_are_kept_a_minute_and_the_queues_stay_live(
     assert again.context["desk"]["queues"]["unassigned"] == 3  # live
     totals = sum(row["total"] for row in again.context["desk"]["by_state"])
     assert totals == 2  # the charts as they were a moment ago
+
+
+def test_the_api_gives_the_start_pages_figures(client, people):
+    """``GET /api/desk/``: the same queues and charts as the start page, as JSON."""
+    lead, adjuster = people
+    claims = _claims(3, lead, adjuster)
+    client.force_login(adjuster)
+
+    desk = client.get(reverse("api:desk")).json()
+
+    assert desk["queues"]["unassigned"] == 3
+    assert desk["queues"]["messages"] == 0
+    assert {"mine", "emergencies", "overdue", "overdue_activities", "approvals"} <= set(
+        desk["queues"])
+    by_state = {row["state"]: row for row in desk["by_state"]}
+    assert by_state["liability_check"]["total"] == 3
+    assert by_state["liability_check"]["fresh"] == 3
+    assert sum(week["reported"] for week in desk["reported_per_week"]) == 3
+    assert desk["largest_exposures"][0] == {"id": claims[-1].pk, "number": claims[-1].number,
+                                            "exposure": "3000.00"}
+    assert desk["charts_as_of"]
+
+
+def test_the_api_lists_a_work_queue(client, people):
+    """``GET /api/claims/?queue=messages``: the admin's work queues in the API; a queue that
+    does not exist is a 400 naming the parameter."""
+    from claims.models import ClaimNote
+    from claims.services.documents import note_add
+
+    lead, adjuster = people
+    waiting, quiet = _claims(2, lead, adjuster)
+    note_add(claim=waiting, text="Any news?", author=waiting.policy.policyholder.user,
+             visibility=ClaimNote.Visibility.POLICYHOLDER)
+    client.force_login(adjuster)
+
+    listed = client.get(reverse("api:claims"), {"queue": "messages"}).json()["results"]
+    assert [row["id"] for row in listed] == [waiting.pk]
+    assert len(client.get(reverse("api:claims"), {"queue": "open"}).json()["results"]) == 2
+    refused = client.get(reverse("api:claims"), {"queue": "later"})
+    assert refused.status_code == 400
+    assert "queue" in refused.json()["error"]["fields"]

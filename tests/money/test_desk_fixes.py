@@ -134,3 +134,27 @@ def test_the_team_lead_approves_from_the_queue_seeing_figures_and_explanation(
     assert response.status_code == 302
     assert Settlement.objects.get(pk=settlement.pk).state == "approved"
     assert decide not in client.get(queue).content.decode()
+
+
+def test_the_team_lead_reads_the_approvals_waiting_in_the_api(client, claim, adjuster,
+                                                              team_lead):
+    """``GET /api/settlements/awaiting-approval/``: the team lead's queue with the figures and
+    the explanation; the adjuster who escalated it does not decide it."""
+    cost_line_add(claim=claim, category=category("forensics"), amount=Decimal("20000"),
+                  payee_kind="policyholder", by=adjuster)
+    settlement = settlement_approve(settlement=settlement_propose(claim=claim, by=adjuster),
+                                    by=adjuster)
+    url = reverse("api:settlements-awaiting-approval")
+    client.force_login(adjuster)
+    assert client.get(url).json()["results"] == []
+
+    client.force_login(team_lead)
+    [row] = client.get(url).json()["results"]
+    assert row["id"] == settlement.pk
+    assert row["claim_number"] == claim.number
+    assert row["proposed_payable"] == "19000.00"
+    assert row["escalated_by"] == adjuster.get_username()
+    assert row["explanation"]["steps"]
+    approve = reverse("api:claim-settlement-approve", args=[claim.pk, settlement.pk])
+    assert client.post(approve).status_code == 200
+    assert client.get(url).json()["results"] == []

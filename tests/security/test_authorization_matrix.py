@@ -210,6 +210,8 @@ EXPECTED = {
     "api:claim-security-proof-decisions": ("api", claim_a, {"GET": adjuster_api(200),
                                                             "POST": adjuster_api(400)}),
     "api:authority-levels": ("api", None, {"GET": adjuster_api(200)}),
+    "api:desk": ("api", None, {"GET": adjuster_api(200)}),
+    "api:settlements-awaiting-approval": ("api", None, {"GET": adjuster_api(200)}),
     # claim financials (issue 14)
     "api:claim-financials": ("api", claim_a, {"GET": adjuster_api(200)}),
     "api:claim-recoveries": ("api", claim_a, {"GET": adjuster_api(200),
