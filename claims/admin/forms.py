@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from claims.admin.widgets import DirectRenderer
 from claims.exceptions import ClaimsError, ClaimValidationError
 from claims.models import Claim, ClaimDocument, ClaimNote, DenialReason, InformationRequest
 from claims.selectors import adjusters
@@ -107,6 +108,9 @@ class AdjusterChoices(ModelChoiceIterator):
 
 
 class ClaimChangeForm(forms.ModelForm):
+    # Its inputs, labels and empty error lists written in Python (claims/admin/widgets.py).
+    default_renderer = DirectRenderer()
+
     class Meta:
         model = Claim
         fields = [*sorted(EDITABLE), "assigned_adjuster"]

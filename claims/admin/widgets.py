@@ -6,12 +6,17 @@ tenth of the claim page's time. ``ListSelect`` keeps Django's context (``get_con
 options, which is selected, the attributes) and writes the same HTML, character for character
 (``tests/claims/test_admin_widgets.py`` compares the two); anything its templates would show
 differently (an option group, a label that is not text) goes Django's way.
+
+``DirectRenderer`` does the same for the claim form's other inputs, its labels and its (empty)
+error lists, which Django renders through the form renderer's templates: some thirty template
+renders per page.
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.forms.models import ModelChoiceIteratorValue
+from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, mark_safe
 
@@ -61,3 +66,111 @@ class ListSelect(forms.Select):
                                "</option>\n")
         return mark_safe(f'<select name="{conditional_escape(widget["name"])}"'
                          f'{render_attrs(widget["attrs"])}>{"".join(options)}\n</select>')
+
+
+# --- the form's plain inputs, labels and (empty) error lists ------------------------------------
+
+# Django's templates that are only ``{% include "django/forms/widgets/input.html" %}``.
+_INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in ("input", "checkbox", "color", "date", "datetime", "email", "file", "hidden",
+                 "number", "password", "search", "tel", "text", "time", "url"))
+
+
+def _text(value) -> bool:
+    return isinstance(value, str)
+
+
+def _input(widget: dict) -> str | None:
+    """``django/forms/widgets/input.html`` (with ``attrs.html``), unstripped."""
+    value = widget["value"]
+    if not (_text(widget["type"]) and _text(widget["name"]) and (value is None or _text(value))):
+        return None
+    shown = "" if value is None else f' value="{_formatted(value)}"'
+    return (f'<input type="{conditional_escape(widget["type"])}"'
+            f' name="{conditional_escape(widget["name"])}"{shown}'
+            f'{render_attrs(widget["attrs"])}>\n')
+
+
+def _write_input(context: dict) -> str | None:
+    return _input(context["widget"])
+
+
+def _write_admin_date(context: dict) -> str | None:
+    """``admin/widgets/date.html``: the input in a paragraph."""
+    html = _input(context["widget"])
+    return None if html is None else f'<p class="date">\n  {html}\n\n</p>\n'
+
+
+def _write_textarea(context: dict) -> str | None:
+    """``django/forms/widgets/textarea.html``."""
+    widget = context["widget"]
+    value = widget["value"]
+    if not (_text(widget["name"]) and (value is None or _text(value))):
+        return None
+    return (f'<textarea name="{conditional_escape(widget["name"])}"'
+            f'{render_attrs(widget["attrs"])}>\n'
+            f'{conditional_escape(value) if value else ""}</textarea>\n')
+
+
+def _write_label(context: dict) -> str | None:
+    """``django/forms/label.html`` (with ``django/forms/attrs.html``)."""
+    label, tag = context["label"], context["tag"]
+    if not (_text(label) and _text(tag)):
+        return None
+    if not context["use_tag"]:
+        return conditional_escape(label)
+    tag = conditional_escape(tag)
+    return f"<{tag}{render_attrs(context['attrs'] or {})}>{conditional_escape(label)}</{tag}>\n"
+
+
+def _write_errors(context: dict) -> str | None:
+    """``django/forms/errors/list/default.html`` and ``ul.html`` of no errors: nothing."""
+    return None if context["errors"] else ""
+
+
+_WRITERS = {
+    **dict.fromkeys(_INPUT_TEMPLATES, _write_input),
+    "django/forms/widgets/textarea.html": _write_textarea,
+    "admin/widgets/date.html": _write_admin_date,
+    "django/forms/label.html": _write_label,
+    "django/forms/errors/list/default.html": _write_errors,
+    "django/forms/errors/list/ul.html": _write_errors,
+}
+
+
+class DirectRenderer(BaseRenderer):
+    """The configured form renderer (``FORM_RENDERER``), except that the HTML of plain inputs,
+    text areas, the admin's date input, labels and empty error lists is written here, as their
+    templates would render it (``tests/claims/test_admin_widgets.py`` compares the two); a
+    value their templates would show differently (not text) goes the renderer's way."""
+
+    @property
+    def _renderer(self) -> BaseRenderer:
+        return get_default_renderer()
+
+    @property
+    def form_template_name(self):
+        return self._renderer.form_template_name
+
+    @property
+    def formset_template_name(self):
+        return self._renderer.formset_template_name
+
+    @property
+    def field_template_name(self):
+        return self._renderer.field_template_name
+
+    @property
+    def bound_field_class(self):
+        return getattr(self._renderer, "bound_field_class", None)
+
+    def get_template(self, template_name):
+        return self._renderer.get_template(template_name)
+
+    def render(self, template_name, context, request=None):
+        write = _WRITERS.get(template_name)
+        html = None if write is None else write(context)
+        if html is None:
+            return self._renderer.render(template_name, context, request=request)
+        return html.strip()
