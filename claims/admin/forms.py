@@ -16,6 +16,7 @@ from claims.services.editing import EDITABLE, claim_update_validate
 from claims.services.report import claim_report_validate
 from claims.uploads import validate_document
 from config.statements import Prepared
+from coverage.models import LossType
 
 
 def _add_service_errors(form: forms.Form, error: ClaimValidationError) -> None:
@@ -80,17 +81,6 @@ class ClaimAddForm(forms.ModelForm):
         return data
 
 
-class ListedChoices(ModelChoiceIterator):
-    """The choices of a short list (the adjusters) read in one plain query, not through a
-    server-side cursor (DECLARE, FETCH and CLOSE: three round trips for a dozen rows)."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
-
-
 # The active adjusters (``claims.selectors.adjusters``), compiled once per connection: the claim
 # page's choice of adjuster and the claim list's filter read them on every view.
 ACTIVE_ADJUSTERS = Prepared(lambda p: adjusters())
@@ -104,6 +94,21 @@ class AdjusterChoices(ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         for obj in ACTIVE_ADJUSTERS.all():
+            yield self.choice(obj)
+
+
+# The loss types, the choices of the claim's loss type (the field's queryset, all loss types in
+# their default order, still checks a posted value), compiled once per connection.
+LOSS_TYPES = Prepared(lambda p: LossType.objects.all())
+
+
+class LossTypeChoices(ModelChoiceIterator):
+    """The choices of the loss type field: the rows of ``LOSS_TYPES``."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in LOSS_TYPES.all():
             yield self.choice(obj)
 
 
@@ -123,7 +128,7 @@ class ClaimChangeForm(forms.ModelForm):
             field.queryset = adjusters()
         if "loss_type" in self.fields:
             field = self.fields["loss_type"]
-            field.iterator = ListedChoices
+            field.iterator = LossTypeChoices
             field.queryset = field.queryset  # the widget takes its choices from the new iterator
 
     def clean(self):
