@@ -88,3 +88,18 @@ def test_a_permission_is_asked_of_the_backends_once_per_request(
     monkeypatch.setattr(ModelBackend, "has_perm", has_perm)
     assert client.get(url).status_code == 200
     assert asked and max(asked.values()) == 1
+
+
+def test_each_users_permissions_are_the_model_backends(people):
+    from accounts.backends import NormalisedUsernameBackend
+
+    inactive = UserFactory(username="gone", is_staff=True, is_active=False)
+    inactive.user_permissions.add(Permission.objects.get(codename="view_policy"))
+    for user in [*people, inactive]:
+        ours, django = (type(user).objects.get(pk=user.pk) for _ in range(2))
+        backend = NormalisedUsernameBackend()
+        assert backend.get_user_permissions(ours) == ModelBackend().get_user_permissions(django)
+        assert backend.get_group_permissions(ours) == ModelBackend().get_group_permissions(
+            django)
+        assert backend.get_all_permissions(ours) == ModelBackend().get_all_permissions(django)
+        assert backend.get_all_permissions(ours, obj=user) == set()
