@@ -18,7 +18,7 @@ from django import forms
 from django.forms.models import ModelChoiceIteratorValue
 from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.utils.html import conditional_escape, escape
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 
 def _formatted(value) -> str:
@@ -51,6 +51,10 @@ class ListSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         if self.template_name != forms.Select.template_name:
             return super().render(name, value, attrs, renderer)
+        if self._plain_options():
+            html = self._write(name, value, attrs)
+            if html is not None:
+                return html
         widget = self.get_context(name, value, attrs)["widget"]
         options = []
         for group_name, group_choices, _index in widget["optgroups"]:
@@ -61,11 +65,49 @@ class ListSelect(forms.Select):
                 if (not isinstance(label, str) or not isinstance(option["value"], _PLAIN)
                         or option["template_name"] != self.option_template_name):
                     return super().render(name, value, attrs, renderer)
-                options.append(f'\n  <option value="{_formatted(option["value"])}"'
-                               f'{render_attrs(option["attrs"])}>{conditional_escape(label)}'
-                               "</option>\n")
-        return mark_safe(f'<select name="{conditional_escape(widget["name"])}"'
-                         f'{render_attrs(widget["attrs"])}>{"".join(options)}\n</select>')
+                options.append(_option(option["value"], option["attrs"], label))
+        return _select(widget, options)
+
+    def _plain_options(self) -> bool:
+        """Options as ``forms.Select`` makes them: one choice, attributes only ``selected``."""
+        cls = type(self)
+        return (not self.allow_multiple_selected and not self.option_inherits_attrs
+                and self.option_template_name == forms.Select.option_template_name
+                and self.checked_attribute == {"selected": True}
+                and cls.get_context is forms.Select.get_context
+                and cls.optgroups is forms.Select.optgroups
+                and cls.create_option is forms.Select.create_option)
+
+    def _write(self, name, value, attrs) -> SafeString | None:
+        """The options straight from the choices, as ``ChoiceWidget.optgroups`` and
+        ``create_option`` make them (None: a choice the templates would show differently)."""
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        chosen = widget["value"]
+        options = []
+        has_selected = False
+        for option_value, label in self.choices:
+            if option_value is None:
+                option_value = ""
+            if not isinstance(label, str) or not isinstance(option_value, _PLAIN):
+                return None
+            selected = not has_selected and str(option_value) in chosen
+            has_selected |= selected
+            options.append(_option(option_value, _SELECTED if selected else {}, label))
+        return _select(widget, options)
+
+
+_SELECTED = {"selected": True}
+
+
+def _option(value, attrs: dict, label: str) -> str:
+    """``django/forms/widgets/select_option.html``, as ``select.html`` places it."""
+    return (f'\n  <option value="{_formatted(value)}"{render_attrs(attrs)}>'
+            f"{conditional_escape(label)}</option>\n")
+
+
+def _select(widget: dict, options: list[str]) -> SafeString:
+    return mark_safe(f'<select name="{conditional_escape(widget["name"])}"'
+                     f'{render_attrs(widget["attrs"])}>{"".join(options)}\n</select>')
 
 
 # --- the form's plain inputs, labels and (empty) error lists ------------------------------------

@@ -42,6 +42,13 @@ def test_a_list_select_writes_what_djangos_select_renders(value, attrs):
     assert ours == django
 
 
+@pytest.mark.parametrize("value", [None, "", "1", ["1", "2"]])
+def test_a_list_select_selects_the_first_of_equal_values_as_django_does(value):
+    choices = [(None, "none"), (1, "one"), ("1", "one again"), (2, "two")]
+    ours = ListSelect(choices=choices).render("f", value, {"id": "id_f"})
+    assert ours == forms.Select(choices=choices).render("f", value, {"id": "id_f"})
+
+
 def test_option_groups_are_left_to_django():
     choices = [("Group <1>", [(1, "one"), (2, "two")]), (3, "three")]
     assert ListSelect(choices=choices).render("f", 2) == forms.Select(choices=choices).render(
