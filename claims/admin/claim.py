@@ -85,11 +85,11 @@ from config.statements import Prepared
 
 ADD_FIELDS = ["policy", "loss_type", "loss_date", "description", "emergency", "estimated_amount",
               "claimant_name", "claimant_email", "claimant_address"]
+DISPLAY_FIELDS = ["state_overview", "coverage_result", "policy_overview", "decision",
+                  "series_overview", "duplicate_overview"]
 # The claim form classes kept per process (``ClaimAdminBase.get_form``): a few per role,
 # language and state in practice.
 FORMS_KEPT = 64
-DISPLAY_FIELDS = ["state_overview", "coverage_result", "policy_overview", "decision",
-                  "series_overview", "duplicate_overview"]
 
 
 _CHECKBOX_NAME = escape(helpers.ACTION_CHECKBOX_NAME)
