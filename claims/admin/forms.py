@@ -97,6 +97,10 @@ class AdjusterChoices(ModelChoiceIterator):
             yield self.choice(obj)
 
 
+# The claim page's forms (the claim's, and the new rows of its notes, documents and questions):
+# their inputs, labels and empty error lists written in Python (claims/admin/widgets.py).
+DIRECT_RENDERER = DirectRenderer()
+
 # The loss types, the choices of the claim's loss type (the field's queryset, all loss types in
 # their default order, still checks a posted value), compiled once per connection.
 LOSS_TYPES = Prepared(lambda p: LossType.objects.all())
@@ -113,8 +117,7 @@ class LossTypeChoices(ModelChoiceIterator):
 
 
 class ClaimChangeForm(forms.ModelForm):
-    # Its inputs, labels and empty error lists written in Python (claims/admin/widgets.py).
-    default_renderer = DirectRenderer()
+    default_renderer = DIRECT_RENDERER
 
     class Meta:
         model = Claim
@@ -147,6 +150,8 @@ class ClaimChangeForm(forms.ModelForm):
 
 
 class NoteInlineForm(forms.ModelForm):
+    default_renderer = DIRECT_RENDERER
+
     class Meta:
         model = ClaimNote
         fields = ["visibility", "text"]
@@ -154,6 +159,8 @@ class NoteInlineForm(forms.ModelForm):
 
 
 class DocumentInlineForm(forms.ModelForm):
+    default_renderer = DIRECT_RENDERER
+
     file = forms.FileField(validators=[validate_document])
 
     class Meta:
@@ -162,6 +169,8 @@ class DocumentInlineForm(forms.ModelForm):
 
 
 class InformationRequestInlineForm(forms.ModelForm):
+    default_renderer = DIRECT_RENDERER
+
     class Meta:
         model = InformationRequest
         fields = ["question", "due_date"]
