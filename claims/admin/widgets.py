@@ -17,8 +17,10 @@ from __future__ import annotations
 from django import forms
 from django.forms.models import ModelChoiceIteratorValue
 from django.forms.renderers import BaseRenderer, get_default_renderer
-from django.utils.html import conditional_escape, escape
+from django.templatetags.static import static
+from django.utils.html import conditional_escape, escape, strip_spaces_between_tags
 from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.translation import gettext
 
 
 def _formatted(value) -> str:
@@ -171,10 +173,58 @@ def _write_errors(context: dict) -> str | None:
     return None if context["errors"] else ""
 
 
+# The links next to a related field's choice (``admin/widgets/related_widget_wrapper.html``,
+# after ``{% spaceless %}``): which flag shows each, its parts, and the title's message.
+_RELATED_LINKS = (
+    ("can_change_related", '<a class="related-widget-wrapper-link change-related" '
+     'id="change_id_{name}"\n            data-href-template="{url}?{params}"\n'
+     '            data-popup="yes"\n            title="{title}"><img src="{icon}" alt="" '
+     'width="24" height="24"></a>', "change_related_template_url", "url_params",
+     "Change selected %(model)s", "admin/img/icon-changelink.svg"),
+    ("can_add_related", '<a class="related-widget-wrapper-link add-related" id="add_id_{name}"'
+     '\n            data-popup="yes"\n            href="{url}?{params}"\n'
+     '            title="{title}"><img src="{icon}" alt="" width="24" height="24"></a>',
+     "add_related_url", "url_params", "Add another %(model)s", "admin/img/icon-addlink.svg"),
+    ("can_delete_related", '<a class="related-widget-wrapper-link delete-related" '
+     'id="delete_id_{name}"\n            data-href-template="{url}?{params}"\n'
+     '            data-popup="yes"\n            title="{title}"><img src="{icon}" alt="" '
+     'width="24" height="24"></a>', "delete_related_template_url", "url_params",
+     "Delete selected %(model)s", "admin/img/icon-deletelink.svg"),
+    ("can_view_related", '<a class="related-widget-wrapper-link view-related" '
+     'id="view_id_{name}"\n             data-href-template="{url}?{params}"\n'
+     '             title="{title}"><img src="{icon}" alt="" width="24" height="24"></a>',
+     "change_related_template_url", "view_related_url_params", "View selected %(model)s",
+     "admin/img/icon-viewlink.svg"),
+)
+
+
+def _write_related_wrapper(context: dict) -> str | None:
+    """``admin/widgets/related_widget_wrapper.html``: the choice and its links."""
+    if not (_text(context["name"]) and _text(context["model_name"])):
+        return None
+    links = []
+    if not context["is_hidden"]:
+        model = conditional_escape(context["model"])
+        for flag, html, url, params, message, icon in _RELATED_LINKS:
+            if context[flag]:
+                links.append(html.format(
+                    name=conditional_escape(context["name"]),
+                    url=conditional_escape(context[url]),
+                    params=conditional_escape(context[params]),
+                    title=gettext(message) % {"model": model},
+                    icon=conditional_escape(static(icon))))
+    model_ref = ("" if context["model_has_limit_choices_to"]
+                 else f'data-model-ref="{conditional_escape(context["model_name"])}"')
+    return (f'<div class="related-widget-wrapper" {model_ref}>\n'
+            f'    {conditional_escape(context["rendered_widget"])}\n    \n        '
+            f'{strip_spaces_between_tags("".join(links))}\n    \n</div>\n')
+
+
 _WRITERS = {
     **dict.fromkeys(_INPUT_TEMPLATES, _write_input),
     "django/forms/widgets/textarea.html": _write_textarea,
     "admin/widgets/date.html": _write_admin_date,
+    "admin/widgets/related_widget_wrapper.html": _write_related_wrapper,
     "django/forms/label.html": _write_label,
     "django/forms/errors/list/default.html": _write_errors,
     "django/forms/errors/list/ul.html": _write_errors,
@@ -183,9 +233,10 @@ _WRITERS = {
 
 class DirectRenderer(BaseRenderer):
     """The configured form renderer (``FORM_RENDERER``), except that the HTML of plain inputs,
-    text areas, the admin's date input, labels and empty error lists is written here, as their
-    templates would render it (``tests/claims/test_admin_widgets.py`` compares the two); a
-    value their templates would show differently (not text) goes the renderer's way."""
+    text areas, the admin's date input and related field links, labels and empty error lists is
+    written here, as their templates would render it (``tests/claims/test_admin_widgets.py``
+    compares the two); a value their templates would show differently (not text) goes the
+    renderer's way."""
 
     @property
     def _renderer(self) -> BaseRenderer:

@@ -151,3 +151,28 @@ def test_the_claim_page_is_the_same_as_with_djangos_form_renderer(
                             lambda self, name, context, request=None:
                             get_default_renderer().render(name, context, request))
             assert ours == _page(client, url, language)
+
+
+@pytest.mark.parametrize("inner", [forms.Select, forms.HiddenInput])
+@pytest.mark.parametrize("field", ["loss_type", "assigned_adjuster"])
+def test_the_related_field_links_are_djangos(inner, field, monkeypatch):
+    from itertools import product
+
+    from django.contrib import admin
+    from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+
+    from claims.models import Claim
+
+    rel = Claim._meta.get_field(field).remote_field
+    for flags in product([False, True], repeat=4):
+        for limited in ({}, {"is_active": True}):
+            monkeypatch.setattr(rel, "limit_choices_to", limited)
+            for language in ("en", "de"):
+                with translation.override(language):
+                    rendered = [
+                        RelatedFieldWidgetWrapper(
+                            inner(choices=[(1, "one")]) if inner is forms.Select else inner(),
+                            rel, admin.site, *flags,
+                        ).render(field, 1, {"id": f"id_{field}"}, renderer=renderer)
+                        for renderer in (DirectRenderer(), get_default_renderer())]
+                assert rendered[0] == rendered[1], (flags, limited, language)
