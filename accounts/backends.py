@@ -24,16 +24,18 @@ _SIGNED_IN_USER = Prepared(lambda p: get_user_model()._default_manager.filter(
     group_name_list=roles.group_names_of(OuterRef("pk")),
 ))
 
-
-# ``ModelBackend``'s reads of a user's own permissions and of their groups' (the admin asks on
-# every page), as the same queries compiled once per connection.
-_PERMISSION_READS = {
-    "user": Prepared(lambda p: Permission.objects.filter(user=p.int32("pk")).values_list(
-        "content_type__app_label", "codename").order_by()),
+# A user's permissions as ``ModelBackend._get_permissions`` reads them (their own, their groups',
+# every one for a superuser), each compiled once per connection: every admin page asks.
+_PERMISSION_NAMES = ("content_type__app_label", "codename")
+_PERMISSIONS_OF = {
+    "user": Prepared(lambda p: Permission.objects.filter(user=p.int32("pk"))
+                     .values_list(*_PERMISSION_NAMES).order_by()),
     "group": Prepared(lambda p: Permission.objects.filter(
-        group__in=Group.objects.filter(user=p.int32("pk"))).values_list(
-        "content_type__app_label", "codename").order_by()),
+        group__in=Group.objects.filter(user=p.int32("pk"))).values_list(*_PERMISSION_NAMES)
+        .order_by()),
 }
+_EVERY_PERMISSION = Prepared(lambda p: Permission.objects.values_list(*_PERMISSION_NAMES)
+                             .order_by())
 
 
 class NormalisedUsernameBackend(ModelBackend):
@@ -58,20 +60,6 @@ class NormalisedUsernameBackend(ModelBackend):
             return user
         return None
 
-    def _get_permissions(self, user_obj, obj, from_name):
-        """``ModelBackend._get_permissions``: the same sets, read through ``_PERMISSION_READS``
-        (a superuser's, or anything unusual, Django's way)."""
-        cache_name = f"_{from_name}_perm_cache"
-        read = _PERMISSION_READS.get(from_name)
-        if (read is None or obj is not None or hasattr(user_obj, cache_name)
-                or not user_obj.is_active or user_obj.is_anonymous or user_obj.is_superuser
-                or not isinstance(user_obj.pk, int)):
-            return super()._get_permissions(user_obj, obj, from_name)
-        permissions = {f"{app_label}.{codename}" for app_label, codename
-                       in read.all(pk=user_obj.pk)}
-        setattr(user_obj, cache_name, permissions)
-        return permissions
-
     def get_user(self, user_id):
         """The session's user (``ModelBackend.get_user``), with their groups, policyholder record
         and vendor membership read in the same statement."""
@@ -86,6 +74,21 @@ class NormalisedUsernameBackend(ModelBackend):
             return None
         roles.remember_group_names(user, user.__dict__.pop("group_name_list"))
         return user if self.user_can_authenticate(user) else None
+
+    def _get_permissions(self, user_obj, obj, from_name):
+        """``ModelBackend._get_permissions`` (the same answers, kept on the user object for the
+        request), through the statements above."""
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        cache_name = f"_{from_name}_perm_cache"
+        if not hasattr(user_obj, cache_name):
+            if user_obj.is_superuser:
+                rows = _EVERY_PERMISSION.all()
+            else:
+                rows = _PERMISSIONS_OF[from_name].all(pk=user_obj.pk)
+            setattr(user_obj, cache_name, {f"{app_label}.{codename}"
+                                           for app_label, codename in rows})
+        return getattr(user_obj, cache_name)
 
 
 class LoginLimitBackend(AxesStandaloneBackend):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from claims.models import Claim, ClaimState
 from config.models import AuditEntry
+from config.statements import Prepared
 from policies.models import Policyholder, add_years
 
 from .models import AccessLogEntry, LegalHold, RetentionRule, SubjectKind
@@ -23,8 +24,15 @@ RULE_OF_STATE = {
 }
 
 
+# The retention rules and a claim's active legal hold (the latest), compiled once per connection:
+# the claim page shows a claim's retention on every view.
+_RULES = Prepared(lambda p: RetentionRule.objects.all())
+_ACTIVE_HOLD = Prepared(lambda p: LegalHold.objects.filter(
+    claim_id=p.int("claim_id"), released_at__isnull=True)[:1])
+
+
 def rules() -> dict[str, RetentionRule]:
-    return {rule.applies_to: rule for rule in RetentionRule.objects.all()}
+    return {rule.applies_to: rule for rule in _RULES.all()}
 
 
 def with_retention_start(claims: QuerySet[Claim]) -> QuerySet[Claim]:
@@ -78,7 +86,9 @@ def claim_retention(claim: Claim, *, rule_map: dict | None = None) -> Retention:
     kept_until = None
     if rule is not None and start is not None:
         kept_until = add_years(timezone.localtime(start).date(), rule.years)
-    hold = claim.legal_holds.filter(released_at__isnull=True).first()
+    hold = _ACTIVE_HOLD.first(claim_id=claim.pk)
+    if hold is not None:
+        hold.claim = claim  # as ``claim.legal_holds`` gives it: no query for the claim
     return Retention(claim=claim, rule=rule, retention_from=start, kept_until=kept_until,
                      hold=hold, pseudonymised=hasattr(claim, "pseudonymisation"))
 

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied
 from django.http import (
@@ -24,10 +24,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
+from accounts.admin_site import permission_key
 from claims import roles
 from claims.admin import display
 from claims.admin.actions import ClaimActionsMixin
@@ -87,6 +88,9 @@ ADD_FIELDS = ["policy", "loss_type", "loss_date", "description", "emergency", "e
               "claimant_name", "claimant_email", "claimant_address"]
 DISPLAY_FIELDS = ["state_overview", "coverage_result", "policy_overview", "decision",
                   "series_overview", "duplicate_overview"]
+# The claim form classes kept per process (``ClaimAdminBase.get_form``): a few per role,
+# language and state in practice.
+FORMS_KEPT = 64
 
 
 _CHECKBOX_NAME = escape(helpers.ACTION_CHECKBOX_NAME)
@@ -293,9 +297,39 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
         return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        """Django's form class, built once per process for each set of what decides it
+        (``_form_key``): building it (a form field and widget per model field, each related
+        field's links asking the permissions of its model's admin) was a twentieth of the page's
+        time."""
         if obj is None:
             kwargs["form"] = ClaimAddForm
-        return super().get_form(request, obj, change, **kwargs)
+            return super().get_form(request, obj, change, **kwargs)
+        key = self._form_key(request, obj, change, kwargs)
+        if key is None:
+            return super().get_form(request, obj, change, **kwargs)
+        forms = self.__dict__.setdefault("_claims_forms", {})
+        form = forms.get(key)
+        if form is None:
+            if len(forms) >= FORMS_KEPT:
+                forms.clear()
+            form = forms[key] = super().get_form(request, obj, change, **kwargs)
+        return form
+
+    def _form_key(self, request, obj, change, kwargs) -> tuple | None:
+        """What ``ModelAdmin.get_form`` builds the claim's form class from: its fields, the
+        excluded and read-only ones, whether the user may change the claim, and (through
+        ``formfield_for_dbfield``: the related models' admins' ``has_*_permission``) the user's
+        permission key (``accounts.admin_site.permission_key``); and the language. None: another
+        caller's options, built as Django builds them."""
+        if set(kwargs) - {"fields"}:
+            return None
+        fields = kwargs.get("fields")
+        if fields is None:
+            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        return (tuple(fields), tuple(self.get_exclude(request, obj) or ()),
+                tuple(self.get_readonly_fields(request, obj)),
+                bool(change and self.has_change_permission(request, obj)),
+                permission_key(request.user), get_language())
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in ("assigned_adjuster", "loss_type"):

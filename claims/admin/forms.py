@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from claims.admin.widgets import DirectRenderer
 from claims.exceptions import ClaimsError, ClaimValidationError
 from claims.models import Claim, ClaimDocument, ClaimNote, DenialReason, InformationRequest
 from claims.selectors import adjusters
@@ -15,6 +16,7 @@ from claims.services.editing import EDITABLE, claim_update_validate
 from claims.services.report import claim_report_validate
 from claims.uploads import validate_document
 from config.statements import Prepared
+from coverage.models import LossType
 
 
 def _add_service_errors(form: forms.Form, error: ClaimValidationError) -> None:
@@ -79,17 +81,6 @@ class ClaimAddForm(forms.ModelForm):
         return data
 
 
-class ListedChoices(ModelChoiceIterator):
-    """The choices of a short list (the adjusters) read in one plain query, not through a
-    server-side cursor (DECLARE, FETCH and CLOSE: three round trips for a dozen rows)."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
-
-
 # The active adjusters (``claims.selectors.adjusters``), compiled once per connection: the claim
 # page's choice of adjuster and the claim list's filter read them on every view.
 ACTIVE_ADJUSTERS = Prepared(lambda p: adjusters())
@@ -106,7 +97,28 @@ class AdjusterChoices(ModelChoiceIterator):
             yield self.choice(obj)
 
 
+# The claim page's forms (the claim's, and the new rows of its notes, documents and questions):
+# their inputs, labels and empty error lists written in Python (claims/admin/widgets.py).
+DIRECT_RENDERER = DirectRenderer()
+
+# The loss types, the choices of the claim's loss type (the field's queryset, all loss types in
+# their default order, still checks a posted value), compiled once per connection.
+LOSS_TYPES = Prepared(lambda p: LossType.objects.all())
+
+
+class LossTypeChoices(ModelChoiceIterator):
+    """The choices of the loss type field: the rows of ``LOSS_TYPES``."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in LOSS_TYPES.all():
+            yield self.choice(obj)
+
+
 class ClaimChangeForm(forms.ModelForm):
+    default_renderer = DIRECT_RENDERER
+
     class Meta:
         model = Claim
         fields = [*sorted(EDITABLE), "assigned_adjuster"]
@@ -119,7 +131,7 @@ class ClaimChangeForm(forms.ModelForm):
             field.queryset = adjusters()
         if "loss_type" in self.fields:
             field = self.fields["loss_type"]
-            field.iterator = ListedChoices
+            field.iterator = LossTypeChoices
             field.queryset = field.queryset  # the widget takes its choices from the new iterator
 
     def clean(self):
@@ -138,6 +150,8 @@ class ClaimChangeForm(forms.ModelForm):
 
 
 class NoteInlineForm(forms.ModelForm):
+    default_renderer = DIRECT_RENDERER
+
     class Meta:
         model = ClaimNote
         fields = ["visibility", "text"]
@@ -145,6 +159,8 @@ class NoteInlineForm(forms.ModelForm):
 
 
 class DocumentInlineForm(forms.ModelForm):
+    default_renderer = DIRECT_RENDERER
+
     file = forms.FileField(validators=[validate_document])
 
     class Meta:
@@ -153,6 +169,8 @@ class DocumentInlineForm(forms.ModelForm):
 
 
 class InformationRequestInlineForm(forms.ModelForm):
+    default_renderer = DIRECT_RENDERER
+
     class Meta:
         model = InformationRequest
         fields = ["question", "due_date"]

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 from django.contrib.admin.templatetags.admin_list import _boolean_icon
 from django.contrib.admin.utils import (
+    FieldIsAForeignKeyColumnName,
+    _get_non_gfk_field,
     display_for_field,
     help_text_for_field,
     label_for_field,
     lookup_field,
     quote,
 )
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db.models import ForeignObjectRel, ManyToManyRel, OneToOneField
 from django.template.defaultfilters import capfirst, linebreaksbr
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import conditional_escape, format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext
 
 
@@ -43,6 +45,23 @@ def _admin_link(inline, field, value):
     return format_html('<a href="{}">{}</a>', url, value)
 
 
+def _breaks(value) -> str:
+    """``linebreaksbr(value)`` (autoescaping): the text escaped, its line breaks as ``<br>``."""
+    text = str(value)
+    if "\n" in text or "\r" in text:
+        return linebreaksbr(text)
+    return text if isinstance(text, SafeData) else escape(text)
+
+
+def _shown(inline, field, value, empty):
+    """What the admin's read-only field shows of a model field's value."""
+    if isinstance(field.remote_field, ManyToManyRel) and value is not None:
+        return ", ".join(map(str, value.all()))
+    if isinstance(field.remote_field, (ForeignObjectRel, OneToOneField)) and value is not None:
+        return _admin_link(inline, field, value)
+    return display_for_field(value, field, empty)
+
+
 def _cell(inline, name, row, empty):
     """What the admin's read-only field shows (helpers.AdminReadonlyField.contents)."""
     try:
@@ -52,14 +71,26 @@ def _cell(inline, name, row, empty):
     if field is None:
         if getattr(attr, "boolean", False):
             return conditional_escape(_boolean_icon(value))
-        return conditional_escape(value if hasattr(value, "__html__") else linebreaksbr(value))
-    if isinstance(field.remote_field, ManyToManyRel) and value is not None:
-        shown = ", ".join(map(str, value.all()))
-    elif isinstance(field.remote_field, (ForeignObjectRel, OneToOneField)) and value is not None:
-        shown = _admin_link(inline, field, value)
-    else:
-        shown = display_for_field(value, field, empty)
-    return conditional_escape(linebreaksbr(shown))
+        return conditional_escape(value if hasattr(value, "__html__") else _breaks(value))
+    return conditional_escape(_breaks(_shown(inline, field, value, empty)))
+
+
+def _column(inline, name):
+    """A function of a row giving the column's cell: ``_cell``, with the model field (if the
+    column is one, as ``lookup_field`` finds it) looked up once per table."""
+    try:
+        field = _get_non_gfk_field(inline.model._meta, name)
+    except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
+        return lambda row, empty: _cell(inline, name, row, empty)
+
+    def cell(row, empty):
+        try:
+            value = getattr(row, name)
+        except (AttributeError, ValueError, ObjectDoesNotExist):
+            return conditional_escape(empty)
+        return conditional_escape(_breaks(_shown(inline, field, value, empty)))
+
+    return cell
 
 
 def render_table(inline, request, obj, *, last=False):
@@ -84,13 +115,14 @@ def render_table(inline, request, obj, *, last=False):
             '<img src="{}" class="help help-tooltip" width="10" height="10" alt="({})" '
             'title="{}">', help_icon, help_text, help_text) if help_text else ""
         headers.append(format_html('<th class="column-{}">{}{}</th>', name, label, icon))
+    columns = [(escape(name), _column(inline, name)) for name in names]
     body = []
     for index, row in enumerate(rows):
-        cells = format_html_join("", '<td class="field-{}"><p>{}</p></td>',
-                                 ((name, _cell(inline, name, row, empty)) for name in names))
+        cells = "".join(f'<td class="field-{name}"><p>{cell(row, empty)}</p></td>'
+                        for name, cell in columns)
         body.append(format_html(
             '<tr class="form-row has_original" id="{}-{}"><td class="original"><p>{}</p></td>'
-            '{}<td class="delete"></td></tr>', prefix, index, row, cells))
+            '{}<td class="delete"></td></tr>', prefix, index, row, mark_safe(cells)))
     title = capfirst(inline.verbose_name if inline.max_num == 1 else inline.verbose_name_plural)
     footer = inline.table_footer(request, obj) if hasattr(inline, "table_footer") else ""
     return format_html(

@@ -20,7 +20,13 @@ from django.db.models import OuterRef, Subquery
 from claims.models import Activity, Claim
 from claims.money.book import SETTLEMENT_COLUMNS, MoneyBook
 from claims.money.models import CostLine, Payment, ReserveChange, ReserveKind, Settlement
-from claims.money.selectors import AccountFigures, policy_aggregate
+from claims.money.selectors import (
+    AccountFigures,
+    account_figures_from,
+    account_ledger_sums,
+    aggregate_order,
+    policy_accounts,
+)
 from config.statements import Prepared
 from coverage.models import ModuleCostCategory
 from coverage.money import ZERO
@@ -50,6 +56,8 @@ def _cost_lines(p):
 
 
 _COST_LINES = Prepared(_cost_lines)
+_ACCOUNTS = Prepared(lambda p: policy_accounts(p.int("policy_id")))
+_LEDGER_SUMS = Prepared(lambda p: account_ledger_sums(p.ints("account_ids")))
 
 
 class ClaimPageReads:
@@ -75,8 +83,11 @@ class ClaimPageReads:
 
     @cached_property
     def accounts(self) -> list[AccountFigures]:
-        """Every insurance-year account of the policy with its ledger figures."""
-        return policy_aggregate(policy=self.claim.policy)
+        """Every insurance-year account of the policy with its ledger figures
+        (``claims.money.selectors.policy_aggregate``)."""
+        accounts = aggregate_order(_ACCOUNTS.all(policy_id=self.claim.policy_id))
+        sums = _LEDGER_SUMS.all(account_ids=[row.pk for row in accounts]) if accounts else []
+        return account_figures_from(accounts=accounts, sums=sums)
 
     def accounts_of_loss_year(self) -> list[AccountFigures]:
         day = self.claim.loss_date

@@ -248,11 +248,11 @@ class AccountFigures:
         return self.account.limit - self.account.committed
 
 
-def account_figures(*, accounts) -> list[AccountFigures]:
-    """Per account: its committed figure, what the ledger says was committed and paid."""
-    accounts = list(accounts)
-    sums = (
-        LedgerEntry.objects.filter(account__in=accounts)
+def account_ledger_sums(account_ids):
+    """Per account of ``account_ids``: what the ledger says was committed, paid, advanced and
+    reinstated (``values()`` rows, an account without entries has none)."""
+    return (
+        LedgerEntry.objects.filter(account_id__in=account_ids)
         .values("account_id")
         .annotate(
             committed=Sum("amount", filter=Q(kind__in=ACCOUNT_COMMITTING)),
@@ -261,6 +261,11 @@ def account_figures(*, accounts) -> list[AccountFigures]:
             reinstated=Sum("amount", filter=Q(kind=LedgerEntry.Kind.AGGREGATE_REINSTATED)),
         )
     )
+
+
+def account_figures_from(*, accounts: list[InsuranceYearAccount],
+                         sums) -> list[AccountFigures]:
+    """``AccountFigures`` of ``accounts`` from their ``account_ledger_sums`` rows."""
     by_account = {row["account_id"]: row for row in sums}
     return [
         AccountFigures(
@@ -274,13 +279,28 @@ def account_figures(*, accounts) -> list[AccountFigures]:
     ]
 
 
+def account_figures(*, accounts) -> list[AccountFigures]:
+    """Per account: its committed figure, what the ledger says was committed and paid."""
+    accounts = list(accounts)
+    return account_figures_from(
+        accounts=accounts, sums=account_ledger_sums([account.pk for account in accounts]))
+
+
+def policy_accounts(policy_id):
+    """The insurance-year accounts of the policy with their section and module."""
+    return InsuranceYearAccount.objects.filter(section__policy_id=policy_id).select_related(
+        "section__module")
+
+
+def aggregate_order(accounts) -> list[InsuranceYearAccount]:
+    """The base module's accounts first, then the add-ons' by name; each by year."""
+    return sorted(accounts, key=lambda a: (
+        a.section.module.kind != "base", a.section.module.name, a.year))
+
+
 def policy_aggregate(*, policy: Policy) -> list[AccountFigures]:
     """Per section and insurance year: limit, committed, paid, remaining."""
-    accounts = InsuranceYearAccount.objects.filter(section__policy=policy).select_related(
-        "section__module"
-    )
-    return account_figures(accounts=sorted(accounts, key=lambda a: (
-        a.section.module.kind != "base", a.section.module.name, a.year)))
+    return account_figures(accounts=aggregate_order(policy_accounts(policy.pk)))
 
 
 def payments_due(*, claim: Claim) -> bool:

@@ -3,6 +3,7 @@ messages (never a 500), and the work queues."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -23,7 +24,7 @@ from claims.services import (
 from config.models import AuditEntry
 from tests.claims.desk_tabs import claim_page
 from tests.claims.html_forms import form_data
-from tests.factories import UserFactory, report
+from tests.factories import UserFactory, report, walk
 from tests.otp import staff_login
 
 pytestmark = pytest.mark.django_db
@@ -511,3 +512,45 @@ def test_a_tab_is_shown_only_to_whom_the_page_is_shown(client, adjuster, holder_
     assert client.get(reverse("admin:claims_claim_tab",
                               args=[reported_claim.pk, "overview"])).status_code == 404
     assert client.get(reverse("admin:claims_claim_tab", args=[0, "money"])).status_code == 404
+
+
+def test_the_claim_form_kept_per_process_is_the_one_django_builds_for_each_user(
+    client, adjuster, team_lead, cyber_policy, holder_user, monkeypatch
+):
+    from django.contrib.auth.models import Permission
+
+    from claims.admin.claim import ClaimAdminBase
+
+    claim_in_liability_check = walk(report(cyber_policy, holder_user), adjuster,
+                                    "start_liability_check")
+    claim_denied = walk(report(cyber_policy, holder_user), adjuster, "start_liability_check",
+                        "deny")
+    clerk = UserFactory(username="clerk", is_staff=True)
+    clerk.user_permissions.add(*Permission.objects.filter(codename="view_claim"))
+    cataloguer = UserFactory(username="cataloguer", is_staff=True)
+    cataloguer.user_permissions.add(*Permission.objects.filter(
+        codename__in=["view_claim", "change_claim", "add_losstype", "change_losstype"]))
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    pages = {}
+
+    def claim_page_without_token(client, url, **extra):
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "",
+                      claim_page(client, url, **extra))
+
+    for _ in range(2):  # built, then the process's copy
+        for user in (adjuster, team_lead, clerk, cataloguer, root):
+            staff_login(client, user)
+            for claim in (claim_in_liability_check, claim_denied):
+                for language in ("en", "de"):
+                    page = claim_page_without_token(client, change_url(claim),
+                                                    HTTP_ACCEPT_LANGUAGE=language)
+                    pages.setdefault((user.pk, claim.pk, language), set()).add(page)
+    monkeypatch.setattr(ClaimAdminBase, "_form_key", lambda *args: None)
+    for (user_pk, claim_pk, language), seen in pages.items():
+        staff_login(client, UserFactory._meta.model.objects.get(pk=user_pk))
+        url = reverse("admin:claims_claim_change", args=[claim_pk])
+        assert seen == {claim_page_without_token(client, url, HTTP_ACCEPT_LANGUAGE=language)}
+    assert 'name="loss_date"' in next(iter(pages[(adjuster.pk, claim_in_liability_check.pk,
+                                                  "en")]))
+    assert 'name="loss_date"' not in next(iter(pages[(adjuster.pk, claim_denied.pk, "en")]))
+    assert 'name="claimant_name"' not in next(iter(pages[(clerk.pk, claim_denied.pk, "en")]))

@@ -99,9 +99,10 @@ def test_each_users_permissions_are_the_model_backends(people):
     inactive = UserFactory(username="gone", is_staff=True, is_active=False)
     inactive.user_permissions.add(Permission.objects.get(codename="view_policy"))
     for user in [*people, inactive]:
-        ours = NormalisedUsernameBackend()
-        fresh = type(user).objects.get(pk=user.pk)
-        django = type(user).objects.get(pk=user.pk)
-        assert ours.get_user_permissions(fresh) == ModelBackend().get_user_permissions(django)
-        assert ours.get_group_permissions(fresh) == ModelBackend().get_group_permissions(django)
-        assert ours.get_all_permissions(fresh) == ModelBackend().get_all_permissions(django)
+        ours, django = (type(user).objects.get(pk=user.pk) for _ in range(2))
+        backend = NormalisedUsernameBackend()
+        assert backend.get_user_permissions(ours) == ModelBackend().get_user_permissions(django)
+        assert backend.get_group_permissions(ours) == ModelBackend().get_group_permissions(
+            django)
+        assert backend.get_all_permissions(ours) == ModelBackend().get_all_permissions(django)
+        assert backend.get_all_permissions(ours, obj=user) == set()
