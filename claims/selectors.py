@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -59,10 +59,11 @@ def claims_for_queue(*, now: datetime | None = None) -> QuerySet[Claim]:
     whole book), each served by a partial index on the open rows. The next due time is the
     claim's stored ``next_due_at`` (kept by the database), so the list sorts by it from an index.
     """
-    now = now or timezone.now()
+    # without ``now``, the database's clock: the queryset is then the same for every request
+    # (the admin's claim list builds it once per process)
     open_activities = Activity.objects.filter(claim=OuterRef("pk"), completed_at__isnull=True)
     overdue = (
-        open_activities.filter(due_at__lt=now).order_by().values("claim")
+        open_activities.filter(due_at__lt=Now() if now is None else now).order_by().values("claim")
         .annotate(count=Count("pk")).values("count")
     )
     return with_open_information(Claim.objects.select_related(

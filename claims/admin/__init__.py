@@ -21,4 +21,16 @@ admin.site.index_template = "admin/desk/index.html"
 @admin.register(Claim)
 class ClaimAdmin(ClaimPrivacyMixin, ClaimEventsMixin, ClaimVendorJobsMixin, ClaimMoneyMixin,
                  ClaimAdminBase):
-    pass
+    def get_queryset(self, request):
+        """The claim list's queryset (what every part adds: the work-queue figures, the cyber
+        events, the columns the rows show) depends on nothing of the request but the view and
+        the method: built once per process (a tenth of the list's time) and copied for each
+        request, which then filters, sorts (the list orders its copy itself) and slices its copy."""
+        match = getattr(request, "resolver_match", None)
+        if match is None or match.url_name != "claims_claim_changelist" or (
+                request.method != "GET"):
+            return super().get_queryset(request)
+        built = self.__dict__.get("_list_queryset")
+        if built is None:
+            built = self.__dict__["_list_queryset"] = super().get_queryset(request)
+        return built.all()

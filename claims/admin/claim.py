@@ -169,7 +169,7 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         match = getattr(request, "resolver_match", None)
         if match is None or match.url_name == "claims_claim_changelist":
-            claims = claims_for_queue(now=timezone.now())
+            claims = claims_for_queue()
             if match is not None and request.method == "GET":
                 claims = claims.only(*self.LIST_FIELDS)
             return claims

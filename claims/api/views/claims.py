@@ -44,10 +44,18 @@ class ClaimSearchFilter(filters.SearchFilter):
         return claims_search(queryset, text) if text.strip() else queryset
 
 
+_ADJUSTER_CLAIMS: list = []
+
+
 def adjuster_claims():
-    return with_claim_events(claims_for_queue().select_related("policy__product")).order_by(
-        "-emergency", "reported_at", "id"
-    )
+    """The claims as the adjusters' API lists them (the work-queue figures, the cyber events),
+    emergencies first. The queryset is the same for every request: built once per process and
+    copied for each."""
+    if not _ADJUSTER_CLAIMS:
+        _ADJUSTER_CLAIMS.append(with_claim_events(
+            claims_for_queue().select_related("policy__product")
+        ).order_by("-emergency", "reported_at", "id"))
+    return _ADJUSTER_CLAIMS[0].all()
 
 
 @extend_schema(tags=["adjuster"], responses={200: AdjusterClaimSerializer(many=True),
