@@ -305,9 +305,11 @@ WORKER_HEARTBEAT_STALE = env.int("WORKER_HEARTBEAT_STALE", default=30)
 OUTBOX_LATE_AFTER = env.int("OUTBOX_LATE_AFTER", default=300)
 # Seconds a pending payment waits before the payments sweep enqueues its task again.
 PAYMENT_RETRY_AFTER = env.int("PAYMENT_RETRY_AFTER", default=120)
-# Seconds the admin start page's charts are kept in the cache (0: computed on every visit, as
-# the tests do; the work queues are always live).
+# Seconds the admin start page's charts, and its work queues that are the same for every user,
+# are kept in the cache (0: computed on every visit, as the tests do; a user's own queues are
+# always counted).
 DASHBOARD_CHARTS_SECONDS = env.int("DASHBOARD_CHARTS_SECONDS", default=0 if TESTING else 60)
+DASHBOARD_QUEUES_SECONDS = env.int("DASHBOARD_QUEUES_SECONDS", default=0 if TESTING else 10)
 
 # --- REST framework ------------------------------------------------------------------------------
 REST_FRAMEWORK = {

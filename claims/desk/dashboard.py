@@ -1,7 +1,7 @@
 """The admin's start page: the figures a claims manager looks at, each from one aggregate query
 (a fixed number of queries whatever the number of claims), each linked to the filtered list. The
-work queues are counted on every visit; the charts are kept in the cache for a minute
-(``charts``)."""
+user's own queues are counted on every visit, the others kept seconds, the charts a minute in
+the cache (``shared_queue_counts``, ``charts``)."""
 
 from __future__ import annotations
 
@@ -177,22 +177,40 @@ def largest_open_exposures(*, limit: int = 10) -> list[dict]:
 
 
 def queue_counts(*, user, now) -> dict:
-    """The work queues with their sizes, live: one aggregate over the open claims (their stored
-    next due time and unanswered-message mark), one count of the approvals waiting, one of the
-    overdue activities."""
-    # COUNT(state) (never null): every column read is in claim_queue_counts_idx, so the claims
-    # themselves are not read
-    counts = Claim.objects.exclude(state__in=FINAL_STATES).aggregate(
-        mine=Count("state", filter=Q(assigned_adjuster=user)),
-        unassigned=Count("state", filter=Q(assigned_adjuster__isnull=True)),
-        emergencies=Count("state", filter=Q(emergency=True)),
-        overdue=Count("state", filter=Q(next_due_at__lt=now)),
-        messages=Count("state", filter=Q(unanswered_message=True)),
-    )
-    counts["approvals"] = settlements_awaiting_approval(user=user).count()
-    overdue_activities = Activity.objects.filter(completed_at__isnull=True,
-                                                 due_at__lt=now).count()
-    return {**counts, "overdue_activities": overdue_activities}
+    """The work queues with their sizes: the user's own (their open claims, the settlements
+    waiting for their approval) counted on every visit, the others (``shared_queue_counts``, the
+    same for everyone) kept a few seconds."""
+    return {
+        # from claim_queue_counts_idx alone (state and adjuster are in it)
+        "mine": Claim.objects.exclude(state__in=FINAL_STATES).filter(
+            assigned_adjuster=user).count(),
+        "approvals": settlements_awaiting_approval(user=user).count(),
+        **shared_queue_counts(now=now),
+    }
+
+
+def shared_queue_counts(*, now) -> dict:
+    """The queues that are the same for every user: one aggregate over the open claims (their
+    stored next due time and unanswered-message mark) and one count of the overdue activities.
+    They read every open claim's index entry (7 ms at 50,000 claims, 350 ms at 1,000,000), so
+    they are kept ``DASHBOARD_QUEUES_SECONDS`` in the cache: at most that old."""
+    seconds = settings.DASHBOARD_QUEUES_SECONDS
+    key = "desk:shared-queue-counts:1"
+    kept = cache.get(key) if seconds else None
+    if kept is None:
+        # COUNT(state) (never null): every column read is in claim_queue_counts_idx, so the
+        # claims themselves are not read
+        kept = Claim.objects.exclude(state__in=FINAL_STATES).aggregate(
+            unassigned=Count("state", filter=Q(assigned_adjuster__isnull=True)),
+            emergencies=Count("state", filter=Q(emergency=True)),
+            overdue=Count("state", filter=Q(next_due_at__lt=now)),
+            messages=Count("state", filter=Q(unanswered_message=True)),
+        )
+        kept["overdue_activities"] = Activity.objects.filter(
+            completed_at__isnull=True, due_at__lt=now).count()
+        if seconds:
+            cache.set(key, kept, seconds)
+    return kept
 
 
 def charts(*, now) -> dict:
@@ -201,7 +219,7 @@ def charts(*, now) -> dict:
     They sum the whole book (about 200 ms of the database at 50,000 claims), so they are kept
     for ``DASHBOARD_CHARTS_SECONDS`` in the cache, per language (their labels are translated):
     the start page then costs a few milliseconds, and the charts are at most that old (the
-    page says as of when). The work queues above them are always live."""
+    page says as of when). The work queues above them are at most seconds old."""
     seconds = settings.DASHBOARD_CHARTS_SECONDS
     key = f"desk:dashboard-charts:2:{get_language()}"  # 2: the layout of what is kept
     kept = cache.get(key) if seconds else None

@@ -201,8 +201,9 @@ class Claim(ConcurrentTransitionMixin, models.Model):
             # the claims with a message from the policyholder nobody answered yet (a few)
             models.Index(fields=["id"], name="claim_unanswered_idx",
                          condition=models.Q(unanswered_message=True)),
-            # the start page's queue counts, read from the index alone (claims.desk.dashboard)
-            models.Index(fields=["state", "assigned_adjuster", "emergency", "next_due_at",
+            # the start page's queue counts, read from the index alone (claims.desk.dashboard):
+            # an adjuster's open claims from their range, the others from every entry
+            models.Index(fields=["assigned_adjuster", "state", "emergency", "next_due_at",
                                  "unanswered_message"], name="claim_queue_counts_idx"),
             models.Index(fields=["loss_type", "-emergency", "reported_at", "id"],
                          name="claim_loss_type_queue_idx"),

@@ -19,7 +19,8 @@ from .common import READ, READ_ONE, errors
 
 
 class QueuesSerializer(serializers.Serializer):
-    """The work queues' sizes, counted now (``GET /api/claims/?queue=<name>`` lists each)."""
+    """The work queues' sizes (``GET /api/claims/?queue=<name>`` lists each): yours counted now,
+    the others at most ``DASHBOARD_QUEUES_SECONDS`` (10 s) old."""
 
     mine = serializers.IntegerField(help_text="Open claims assigned to you.")
     unassigned = serializers.IntegerField(help_text="Open claims without an adjuster.")
@@ -76,8 +77,7 @@ class ExposureSerializer(serializers.Serializer):
 class DeskSerializer(serializers.Serializer):
     queues = QueuesSerializer()
     charts_as_of = serializers.DateTimeField(
-        source="as_of", help_text="When the charts were computed (kept for a minute); the "
-                                  "queues are counted on every call.")
+        source="as_of", help_text="When the charts were computed (kept for a minute).")
     by_state = StateAgeSerializer(many=True, help_text="Open claims by state and age.")
     reported_per_week = WeekSerializer(source="per_week", many=True)
     paid_per_month = MonthSerializer(source="per_month", many=True)
