@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 from claims import roles
+from config.kept import Kept
 
 from .twofactor import device_for_code
 
@@ -83,10 +84,7 @@ class StaffAdminSite(OTPAdminSite):
         own lists and dicts (a caller may change them)."""
         key = (app_label, get_language(), get_script_prefix(), get_urlconf(),
                getattr(request, "urlconf", None), permission_key(request.user))
-        lists = self.__dict__.setdefault("_accounts_app_lists", {})
-        app_list = lists.get(key)
-        if app_list is None:
-            if len(lists) >= APP_LISTS_KEPT:
-                lists.clear()
-            app_list = lists[key] = super().get_app_list(request, app_label)
+        lists = self.__dict__.setdefault("_accounts_app_lists", Kept(APP_LISTS_KEPT))
+        app_list = lists.get(key, lambda: super(StaffAdminSite, self).get_app_list(
+            request, app_label))
         return [{**app, "models": [dict(model) for model in app["models"]]} for app in app_list]

@@ -82,6 +82,7 @@ from claims.services import (
 )
 from claims.services.editing import BEFORE_DECISION, EDITABLE
 from claims.services.transitions import transition_label
+from config.kept import Kept
 from config.statements import Prepared
 
 ADD_FIELDS = ["policy", "loss_type", "loss_date", "description", "emergency", "estimated_amount",
@@ -307,13 +308,9 @@ class ClaimAdminBase(ClaimActionsMixin, FSMAdminMixin, admin.ModelAdmin):
         key = self._form_key(request, obj, change, kwargs)
         if key is None:
             return super().get_form(request, obj, change, **kwargs)
-        forms = self.__dict__.setdefault("_claims_forms", {})
-        form = forms.get(key)
-        if form is None:
-            if len(forms) >= FORMS_KEPT:
-                forms.clear()
-            form = forms[key] = super().get_form(request, obj, change, **kwargs)
-        return form
+        forms = self.__dict__.setdefault("_claims_forms", Kept(FORMS_KEPT))
+        return forms.get(key, lambda: super(ClaimAdminBase, self).get_form(
+            request, obj, change, **kwargs))
 
     def _form_key(self, request, obj, change, kwargs) -> tuple | None:
         """What ``ModelAdmin.get_form`` builds the claim's form class from: its fields, the

@@ -14,6 +14,8 @@ import hashlib
 from django import template
 from django.utils.translation import get_language
 
+from config.kept import Kept
+
 register = template.Library()
 
 
@@ -34,8 +36,8 @@ def nav_sidebar_key(context) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-SIDEBARS_KEPT = 256  # sidebars kept per process (a few per role, language and app in practice)
-_SIDEBARS: dict[str, str] = {}
+# sidebars kept per process (a few per role, language and app in practice)
+_SIDEBARS: Kept[str] = Kept(256)
 
 
 class KeptSidebarNode(template.Node):
@@ -44,14 +46,7 @@ class KeptSidebarNode(template.Node):
         self.key = key
 
     def render(self, context):
-        key = self.key.resolve(context)
-        html = _SIDEBARS.get(key)
-        if html is None:
-            html = self.nodelist.render(context)
-            if len(_SIDEBARS) >= SIDEBARS_KEPT:
-                _SIDEBARS.clear()
-            _SIDEBARS[key] = html
-        return html
+        return _SIDEBARS.get(self.key.resolve(context), lambda: self.nodelist.render(context))
 
 
 @register.tag

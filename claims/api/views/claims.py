@@ -4,6 +4,8 @@ other role gets 403."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -44,18 +46,17 @@ class ClaimSearchFilter(filters.SearchFilter):
         return claims_search(queryset, text) if text.strip() else queryset
 
 
-_ADJUSTER_CLAIMS: list = []
+@cache
+def _adjuster_claims_built():
+    return with_claim_events(claims_for_queue().select_related("policy__product")).order_by(
+        "-emergency", "reported_at", "id")
 
 
 def adjuster_claims():
     """The claims as the adjusters' API lists them (the work-queue figures, the cyber events),
-    emergencies first. The queryset is the same for every request: built once per process and
-    copied for each."""
-    if not _ADJUSTER_CLAIMS:
-        _ADJUSTER_CLAIMS.append(with_claim_events(
-            claims_for_queue().select_related("policy__product")
-        ).order_by("-emergency", "reported_at", "id"))
-    return _ADJUSTER_CLAIMS[0].all()
+    emergencies first. The queryset is the same for every request: built once per process
+    (never run itself) and copied for each."""
+    return _adjuster_claims_built().all()
 
 
 @extend_schema(tags=["adjuster"], responses={200: AdjusterClaimSerializer(many=True),
