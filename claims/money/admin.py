@@ -64,7 +64,7 @@ from claims.money.services import (
     settlement_propose,
     settlement_refuse,
 )
-from claims.money.steps import settlement_error_text, steps_text
+from claims.money.steps import category_names, settlement_error_text, steps_text
 from config.audit import audit_record
 from coverage.models import CostCategory, DeductibleRule
 from coverage.settlement import SettlementInputError
@@ -594,9 +594,18 @@ class SettlementAdmin(ReadOnlyAdmin):
                     "why", "proposed_by", "escalated_by", "decided_by", "created_at", "decide"]
     list_filter = [AwaitingMyApprovalFilter, "state"]
 
+    def get_changelist_instance(self, request):
+        """The page's settlements carry the names of the categories their steps name, read once
+        for the page (``why`` would read them once per row)."""
+        changelist = super().get_changelist_instance(request)
+        names = category_names(settlement.explanation for settlement in changelist.result_list)
+        for settlement in changelist.result_list:
+            settlement.category_names = names
+        return changelist
+
     @admin.display(description=_("figures and explanation"))
     def why(self, settlement):
-        rows = explanation_rows(settlement)
+        rows = explanation_rows(settlement, names=getattr(settlement, "category_names", None))
         if not rows["steps"]:
             return "-"
         return format_html(

@@ -53,17 +53,30 @@ def steps_text(items: Iterable[object] | None, *, names: dict[str, str] | None =
                ) -> list[str]:
     """The steps as sentences in the active language (for pages and PDFs). ``names``: the
     categories' names (code: name) the caller has already."""
-    steps = [_step(item) for item in items or []] if isinstance(items, list | tuple) else []
+    steps = _steps(items)
     names = _category_names(steps, names)
     return [_text(step, names) for step in steps]
 
 
-def steps_json(items: Iterable[object] | None) -> list[dict]:
+def _steps(items: object) -> list[Step | str]:
+    return [_step(item) for item in items or []] if isinstance(items, list | tuple) else []
+
+
+def category_names(explanations: Iterable[object]) -> dict[str, str]:
+    """The names of the categories the steps of stored explanations name (code: name), in one
+    read for all of them: for a list of settlements (``with_steps_json``'s ``names``)."""
+    return _category_names([step for explanation in explanations
+                            if isinstance(explanation, dict)
+                            for step in _steps(explanation.get("steps"))])
+
+
+def steps_json(items: Iterable[object] | None, *, names: dict[str, str] | None = None
+               ) -> list[dict]:
     """The steps for the API: ``code`` and ``args`` (amounts as decimal strings, a category as
     its code) and, for people, ``text`` in the request's language. A step stored as a sentence
-    has no code."""
-    steps = [_step(item) for item in items or []] if isinstance(items, list | tuple) else []
-    names = _category_names(steps)
+    has no code. ``names``: the categories' names the caller has already."""
+    steps = _steps(items)
+    names = _category_names(steps, names)
     return [
         {**(step.to_json() if isinstance(step, Step) else {"code": None, "args": {}}),
          "text": _text(step, names)}
@@ -71,11 +84,11 @@ def steps_json(items: Iterable[object] | None) -> list[dict]:
     ]
 
 
-def with_steps_json(explanation: object) -> object:
+def with_steps_json(explanation: object, *, names: dict[str, str] | None = None) -> object:
     """A stored explanation with its steps for the API (``steps_json``)."""
     if not isinstance(explanation, dict) or "steps" not in explanation:
         return explanation
-    return {**explanation, "steps": steps_json(explanation["steps"])}
+    return {**explanation, "steps": steps_json(explanation["steps"], names=names)}
 
 
 def settlement_error_text(error: SettlementInputError) -> str:

@@ -22,7 +22,7 @@ from claims.models import (
 )
 from claims.money.models import Settlement, SettlementState
 from claims.money.selectors import insured_share
-from claims.money.steps import steps_text
+from claims.money.steps import category_names, steps_text
 from claims.selectors import with_open_information
 from claims.vendors.models import VendorProgressUpdate
 from config.models import AuditEntry
@@ -261,6 +261,8 @@ def settlement_statements(*, claim: Claim) -> list[SettlementStatement]:
         .prefetch_related("payments")
         .order_by("created_at", "id")
     )
+    settlements = list(settlements)
+    names = category_names(settlement.explanation for settlement in settlements)  # one read
     statements = []
     for settlement in settlements:
         explanation = settlement.explanation if isinstance(settlement.explanation, dict) else {}
@@ -274,7 +276,7 @@ def settlement_statements(*, claim: Claim) -> list[SettlementStatement]:
             deductible=settlement.deductible_taken,
             payable=settlement.approved_amount,
             limits=[str(LIMIT_WORDS.get(code, code)) for code in settlement.limited_by or []],
-            steps=steps_text(steps),
+            steps=steps_text(steps, names=names),
             categories=_categories(explanation),
             payments=[
                 payment for payment in settlement.payments.all() if payment.status != "cancelled"

@@ -183,3 +183,16 @@ def test_the_api_lists_a_work_queue(client, people):
     refused = client.get(reverse("api:claims"), {"queue": "later"})
     assert refused.status_code == 400
     assert "queue" in refused.json()["error"]["fields"]
+
+
+def test_the_api_desk_needs_the_same_queries_for_3_and_12_claims(
+    client, people, django_assert_max_num_queries
+):
+    lead, adjuster = people
+    client.force_login(adjuster)
+    _claims(3, lead, adjuster)
+    with django_assert_max_num_queries(60) as few:
+        client.get(reverse("api:desk"))
+    _claims(9, lead, adjuster)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("api:desk"))

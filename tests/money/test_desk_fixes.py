@@ -158,3 +158,36 @@ def test_the_team_lead_reads_the_approvals_waiting_in_the_api(client, claim, adj
     approve = reverse("api:claim-settlement-approve", args=[claim.pk, settlement.pk])
     assert client.post(approve).status_code == 200
     assert client.get(url).json()["results"] == []
+
+
+def _escalate(policy, holder_user, adjuster, *, days_ago):
+    """A settlement of 19,000.00 escalated above the adjuster's limit, on a new claim."""
+    from tests.factories import claim_in_settlement
+
+    claim = claim_in_settlement(policy, reporter=holder_user, adjuster=adjuster,
+                                days_ago=days_ago)
+    cost_line_add(claim=claim, category=category("forensics"), amount=Decimal("20000"),
+                  payee_kind="policyholder", by=adjuster)
+    settlement_approve(settlement=settlement_propose(claim=claim, by=adjuster), by=adjuster)
+
+
+@pytest.mark.parametrize("door", ["api", "admin"])
+def test_the_approvals_waiting_read_the_same_queries_for_1_and_3_settlements(
+    client, policy_100k, holder_user, adjuster, team_lead, door, django_assert_max_num_queries
+):
+    """The team lead's queue (API and admin), each with its figures and explanation: a fixed
+    number of queries, whatever the number of settlements listed."""
+    url = (reverse("api:settlements-awaiting-approval") if door == "api"
+           else reverse("admin:money_settlement_changelist") + "?approval=mine")
+    client.force_login(team_lead)
+    _escalate(policy_100k, holder_user, adjuster, days_ago=1)
+    with django_assert_max_num_queries(60) as one:
+        page = client.get(url)
+    assert page.status_code == 200
+    _escalate(policy_100k, holder_user, adjuster, days_ago=2)
+    _escalate(policy_100k, holder_user, adjuster, days_ago=3)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(url)
+    listed = (len(page.json()["results"]) if door == "api"
+              else page.content.decode().count("Approve or refuse"))
+    assert listed == 3

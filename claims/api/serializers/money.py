@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from claims.amounts import MAX_AMOUNT, MAX_CLAIM_TOTAL, AmountField
 from claims.money.models import CostLine, PayeeKind, ReserveChange, ReserveKind, Settlement
-from claims.money.steps import with_steps_json
+from claims.money.steps import category_names, with_steps_json
 from claims.vendors.models import VendorOrganisation
 from coverage.models import CostCategory
 from policies.models import CoverageSection
@@ -105,15 +105,28 @@ class SettlementStepSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
+class SettlementListSerializer(serializers.ListSerializer):
+    """Settlements with the names of every category their steps name, read once for the list
+    (``claims.money.steps.category_names``)."""
+
+    def to_representation(self, data):
+        settlements = list(data.all() if hasattr(data, "all") else data)
+        self.context["category_names"] = category_names(
+            settlement.explanation for settlement in settlements)
+        return super().to_representation(settlements)
+
+
 class SettlementSerializer(serializers.ModelSerializer):
     explanation = serializers.SerializerMethodField(
         help_text="The figures, per-category breakdown and the steps (each as in the preview).")
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_explanation(self, settlement) -> dict:
-        return with_steps_json(settlement.explanation)
+        return with_steps_json(settlement.explanation,
+                               names=self.context.get("category_names"))
 
     class Meta:
+        list_serializer_class = SettlementListSerializer
         model = Settlement
         fields = ["id", "claim", "section", "account", "state", "proposed_payable",
                   "approved_amount", "deductible_taken", "limited_by", "explanation",
