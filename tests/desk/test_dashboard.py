@@ -185,4 +185,3 @@ def test_the_api_lists_a_work_queue(client, people):
     refused = client.get(reverse("api:claims"), {"queue": "later"})
     assert refused.status_code == 400
     assert "queue" in refused.json()["error"]["fields"]
-
