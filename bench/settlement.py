@@ -35,6 +35,9 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("CLAIMS_TESTING", "1")
+# As in production (the test settings publish in the committing thread, to keep tests simple):
+# the messages a commit releases go to the broker from the process's publisher thread.
+os.environ.setdefault("OUTBOX_PUBLISH_IN_BACKGROUND", "1")
 
 import django  # noqa: E402
 
@@ -49,7 +52,7 @@ from django.utils import timezone  # noqa: E402
 from claims import roles  # noqa: E402
 from claims.models import AdjusterProfile, Claim  # noqa: E402
 from claims.money import tasks as _tasks  # noqa: E402,F401 - registers the task names
-from claims.money.models import CostLine, Settlement, SettlementState  # noqa: E402
+from claims.money.models import CostLine, Payment, Settlement, SettlementState  # noqa: E402
 from claims.money.selectors import explanation, settlement_preview  # noqa: E402
 from claims.money.services import settlement_approve  # noqa: E402
 from claims.money.tasks import approval_reads  # noqa: E402
@@ -62,6 +65,7 @@ from policies.services import policy_create  # noqa: E402
 WORKERS = int(os.environ.get("WORKERS", "4"))
 THREADS = int(os.environ.get("THREADS", "8"))
 CLAIMS = int(os.environ.get("CLAIMS", "1000"))
+WARMUP = int(os.environ.get("WARMUP", "10"))  # untimed approvals per thread first
 LINE = Decimal("2000.00")  # payable 1,000.00 per claim after the deductible
 
 
@@ -89,14 +93,14 @@ def _policies(count: int, by: User, tag: str) -> list:
     return policies
 
 
-def _proposals(policies: list, by: User, tag: str) -> list[int]:
-    """CLAIMS claims in the settlement state, round-robin over ``policies``, with one cost line
-    and a proposal each (written in bulk: set-up, not measured)."""
+def _proposals(policies: list, by: User, tag: str, count: int | None = None) -> list[int]:
+    """``count`` (CLAIMS) claims in the settlement state, round-robin over ``policies``, with
+    one cost line and a proposal each (written in bulk: set-up, not measured)."""
     loss_type = LossType.objects.get(code="ransomware")
     restoration = CostCategory.objects.get(code="restoration")
     now = timezone.now()
     claims = []
-    for index in range(CLAIMS):
+    for index in range(CLAIMS if count is None else count):
         policy = policies[index % len(policies)]
         section = policy.sections.get(module__code="cyber_own_damage")
         account = section.accounts.get(year=1)
@@ -167,17 +171,37 @@ def run_case(label: str, tag: str, policies: int, by: User) -> float:
     elapsed = time.perf_counter() - began
     approved = Settlement.objects.filter(pk__in=ids, state__in=["approved", "paid"]).count()
     rate = approved / elapsed
+    # The payments these approvals released are still being made: the next case starts once
+    # they are, so that no case pays for another's work.
+    unpaid = Payment.objects.filter(settlement_id__in=ids, status=Payment.Status.PENDING)
+    while unpaid.exists():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"bench: {unpaid.count()} payments still pending after 900 s")
+        time.sleep(0.05)
+    paid = time.perf_counter() - began
     print(f"{label:<28} {approved:>5} settlements committed in {elapsed:6.2f} s: "
-          f"{rate:8.1f} settlements committed per second")
+          f"{rate:8.1f} settlements committed per second; every payment made after "
+          f"{paid:6.2f} s ({approved / paid:6.1f} settlements paid per second)")
     return rate
 
 
-def _in_threads(ids: list[int], threads: int, approve) -> float:
-    """Call ``approve(settlement_id)`` for every id from ``threads`` threads; returns the rate."""
+def _in_threads(ids: list[int], threads: int, approve, warmup: list[int]) -> float:
+    """Call ``approve(settlement_id)`` for every id from ``threads`` threads; returns the rate.
+    Each thread first approves its share of ``warmup`` (a connection's first statements are
+    compiled and prepared: production keeps its connections), then the clock starts."""
     shares = [ids[index::threads] for index in range(threads)]
+    warmups = [warmup[index::threads] for index in range(threads)]
     errors: list[BaseException] = []
+    ready = threading.Barrier(threads + 1)
 
-    def work(share: list[int]) -> None:
+    def work(share: list[int], first: list[int]) -> None:
+        try:
+            for settlement_id in first:
+                approve(settlement_id)
+        except BaseException as error:  # reported after the run
+            errors.append(error)
+        finally:
+            ready.wait()
         try:
             for settlement_id in share:
                 approve(settlement_id)
@@ -186,10 +210,12 @@ def _in_threads(ids: list[int], threads: int, approve) -> float:
         finally:
             connections.close_all()
 
-    began = time.perf_counter()
-    workers = [threading.Thread(target=work, args=(share,)) for share in shares]
+    workers = [threading.Thread(target=work, args=(share, first))
+               for share, first in zip(shares, warmups, strict=True)]
     for worker in workers:
         worker.start()
+    ready.wait()
+    began = time.perf_counter()
     for worker in workers:
         worker.join()
     elapsed = time.perf_counter() - began
@@ -247,12 +273,14 @@ def in_process_cases(by: User) -> dict[int, float]:
     rate by thread count (for the Celery comparison)."""
     raw_rates = {}
     for threads in sorted({1, THREADS}):
-        tag = f"P{threads}"
-        app_rate = _in_threads(_proposals(_policies(1, by, tag), by, tag), threads,
-                               approve_in_process(by.pk))
-        tag = f"R{threads}"
-        raw_rate = _in_threads(_proposals(_policies(1, by, tag), by, tag), threads,
-                               approve_raw_sql(by.pk))
+        cases = {}
+        for tag, approve in (("P", approve_in_process(by.pk)), ("R", approve_raw_sql(by.pk))):
+            tag = f"{tag}{threads}"
+            ids = _proposals(_policies(1, by, tag), by, tag)
+            warmup = _proposals(_policies(1, by, f"W{tag}"), by, f"W{tag}",
+                                count=WARMUP * threads)
+            cases[tag[0]] = _in_threads(ids, threads, approve, warmup)
+        app_rate, raw_rate = cases["P"], cases["R"]
         raw_rates[threads] = raw_rate
         print(f"in-process, 1 policy (contended), {threads} thread{'s' if threads > 1 else ''}: "
               f"{app_rate:8.1f} approvals/s; raw SQL {raw_rate:8.1f}/s; ratio "

@@ -21,15 +21,15 @@ class OutboxTask(Task):
         message_id = outbox.message_id(getattr(self.request, "id", None))
         if message_id is None:  # a periodic task from beat, or a direct call
             return super().__call__(*args, **kwargs)
-        with outbox.delivery(message_id) as runnable:
-            if not runnable:
+        with outbox.delivery(message_id) as run:
+            if not run:
                 return None
             try:
                 result = super().__call__(*args, **kwargs)
             except Exception as error:
                 outbox.record_failure(message_id, error)
                 raise
-            outbox.confirm(message_id)
+            run.confirm()
             return result
 
 

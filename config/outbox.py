@@ -34,7 +34,7 @@ from django.utils import timezone
 from config.celery import app
 from config.models import OutboxMessage
 from config.rows import RowBatch
-from config.statements import Prepared, pipeline
+from config.statements import Prepared, pipeline, send_sql
 
 logger = logging.getLogger(__name__)
 TASK_ID_PREFIX = "outbox-"
@@ -89,13 +89,13 @@ class _AfterCommit:
 
     def __call__(self) -> None:
         # A message of a savepoint rolled back meanwhile has no row: publishing skips it.
-        _after_commit_many([message.pk for message in self.messages if message.pk is not None])
+        _after_commit_many([message for message in self.messages if message.pk is not None])
 
 
 def _publish_after_commit(message: OutboxMessage) -> None:
     connection = transaction.get_connection()
     if not connection.in_atomic_block:  # autocommit: it is committed already
-        _after_commit_many([message.pk])
+        _after_commit_many([message])
         return
     savepoints = tuple(connection.savepoint_ids)
     group = connection.__dict__.get("_outbox_after_commit")
@@ -106,23 +106,25 @@ def _publish_after_commit(message: OutboxMessage) -> None:
     group.messages.append(message)
 
 
-def _after_commit(message_id: int) -> None:
-    """Publish now, or hand the message to this process's publisher thread, so that the response
-    (or the task) that committed it does not wait on the broker at all."""
-    _after_commit_many([message_id])
-
-
-def _after_commit_many(message_ids: list[int]) -> None:
-    if not message_ids:
+def _after_commit_many(messages: list[OutboxMessage]) -> None:
+    """Publish the messages a transaction committed now, or hand them to this process's
+    publisher thread, so that the response (or the task) that committed them does not wait on
+    the broker at all. Their task names and arguments are known here: publishing them needs no
+    read of their rows (``known``)."""
+    if not messages:
         return
     if settings.OUTBOX_PUBLISH_IN_BACKGROUND and not app.conf.task_always_eager:
-        messages = _publisher()
-        for message_id in message_ids:
-            messages.put(message_id)
-    elif len(message_ids) == 1:
-        publish(message_ids[0])
+        queue_ = _publisher()
+        for message in messages:
+            queue_.put(message)
+    elif len(messages) == 1:
+        publish(messages[0].pk, known=_known(messages))
     else:
-        publish_many(message_ids)
+        publish_many([message.pk for message in messages], known=_known(messages))
+
+
+def _known(messages: list[OutboxMessage]) -> dict[int, tuple[str, dict]]:
+    return {message.pk: (message.task_name, message.kwargs) for message in messages}
 
 
 _publisher_queue: queue.SimpleQueue | None = None
@@ -165,7 +167,7 @@ def _drain(messages: queue.SimpleQueue) -> None:
         if isinstance(item, threading.Event):
             continue
         with contextlib.suppress(Exception):
-            publish(item)
+            publish(item.pk, known=_known([item]))
 
 
 def _publish_forever(messages: queue.SimpleQueue) -> None:
@@ -176,10 +178,11 @@ def _publish_forever(messages: queue.SimpleQueue) -> None:
                 batch.append(messages.get_nowait())
             except queue.Empty:
                 break
-        message_ids = [item for item in batch if not isinstance(item, threading.Event)]
+        taken = [item for item in batch if not isinstance(item, threading.Event)]
+        message_ids = [message.pk for message in taken]
         try:
-            if message_ids:
-                publish_many(message_ids)
+            if taken:
+                publish_many(message_ids, known=_known(taken))
         except Exception:  # the database is down: the relay sends them later
             logger.warning("could not publish outbox messages %s", message_ids, exc_info=True)
             with contextlib.suppress(Exception):
@@ -215,16 +218,16 @@ def _close_breaker() -> None:
     _broker_down_until = 0.0
 
 
-def publish(message_id: int, *, force: bool = False) -> bool:
+def publish(message_id: int, *, force: bool = False,
+            known: dict[int, tuple[str, dict]] | None = None) -> bool:
     """Hand one pending message to the broker; on failure leave it pending for the relay.
 
     Called after commit (``force=False``: skipped while the breaker is open, so a request does not
-    wait on a broker known to be down) and by the relay (``force=True``). The row is locked
-    (``SKIP LOCKED``) while it is sent, so two publishers never send the same message at once.
-    """
+    wait on a broker known to be down) and by the relay (``force=True``). ``known``: see
+    ``publish_many``."""
     if app.conf.task_always_eager:
         return run_in_process(message_id)
-    return publish_many([message_id], force=force) == 1
+    return publish_many([message_id], force=force, known=known) == 1
 
 
 _PENDING_LOCKED = Prepared(lambda p: (
@@ -234,16 +237,27 @@ _PENDING_LOCKED = Prepared(lambda p: (
 ))
 
 
-def publish_many(message_ids: list[int], *, force: bool = False) -> int:
-    """``publish`` for several messages in one transaction (one read and one write for all, one
-    producer): the publisher thread sends what committed meanwhile together, a transaction's
-    own publish after commit its messages. Stops at the first
-    message the broker does not take (it stays pending with its error, the rest untouched, as the
-    breaker then holds back the next publish). Returns how many were sent."""
+def publish_many(message_ids: list[int], *, force: bool = False,
+                 known: dict[int, tuple[str, dict]] | None = None) -> int:
+    """``publish`` for several messages (one producer, one write for all): the publisher thread
+    sends what committed meanwhile together, a transaction's own publish after commit its
+    messages. Stops at the first message the broker does not take (it stays pending with its
+    error, the rest untouched, as the breaker then holds back the next publish). Returns how
+    many were sent.
+
+    The relay (``known`` None) reads the pending rows locked (``SKIP LOCKED``) in the transaction
+    that marks them sent, so two relays never send the same message at once. After its own
+    commit a process knows the task names and arguments (``known``: pk -> (task name, kwargs)):
+    it sends them without that read and then marks as sent those still pending. The relay takes
+    a message only once it has waited ``OUTBOX_RELAY_GRACE`` seconds; should both ever send one,
+    the second delivery finds it done and does not run (``delivery``)."""
     if app.conf.task_always_eager:
         return sum(run_in_process(message_id) for message_id in message_ids)
     if not force and not broker_available():
         return 0
+    ids = sorted(set(message_ids))
+    if known is not None and all(pk in known for pk in ids):
+        return _publish_known([(pk, *known[pk]) for pk in ids])
     with transaction.atomic():
         with pipeline():  # BEGIN, the setting and the read in one round trip
             with connection.cursor() as cursor:
@@ -255,32 +269,58 @@ def publish_many(message_ids: list[int], *, force: bool = False) -> int:
             rows = _PENDING_LOCKED.all(ids=sorted(set(message_ids)))
         if not rows:
             return 0
-        sent: list[int] = []
-        failed: tuple[int, str] | None = None
-        try:
-            with app.producer_or_acquire() as producer:
-                for pk, task_name, kwargs in rows:
-                    _task(task_name).apply_async(kwargs=kwargs, task_id=f"{TASK_ID_PREFIX}{pk}",
-                                                 retry=False, producer=producer)
-                    sent.append(pk)
-            _close_breaker()
-        except Exception as error:  # broker down, frozen or timed out: kept for the relay
-            _open_breaker()
-            if len(sent) < len(rows):
-                pk, task_name, _kwargs = rows[len(sent)]
-                logger.warning("could not enqueue %s #%s: %s", task_name, pk, error)
-                failed = (pk, f"{type(error).__name__}: {error}"[:2000])
-        table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+        sent, failed = _send(rows)
         with connection.cursor() as cursor:
-            if sent:
-                cursor.execute(
-                    f"UPDATE {table} SET status = %s, sent_at = %s, attempts = attempts + 1 "
-                    "WHERE id = ANY(%s)",
-                    [OutboxMessage.Status.SENT.value, timezone.now(), sent])
-            if failed is not None:
-                cursor.execute(f"UPDATE {table} SET attempts = attempts + 1, last_error = %s "
-                               "WHERE id = %s", [failed[1], failed[0]])
+            _mark(cursor, sent, failed, only_pending=False)
         return len(sent)
+
+
+def _send(rows: list[tuple[int, str, dict]]) -> tuple[list[int], tuple[int, str] | None]:
+    """Hand ``rows`` (pk, task name, kwargs) to the broker in order, until the first it does
+    not take; returns the pks sent and the one that failed with its error."""
+    sent: list[int] = []
+    failed: tuple[int, str] | None = None
+    try:
+        with app.producer_or_acquire() as producer:
+            for pk, task_name, kwargs in rows:
+                _task(task_name).apply_async(kwargs=kwargs, task_id=f"{TASK_ID_PREFIX}{pk}",
+                                             retry=False, producer=producer)
+                sent.append(pk)
+        _close_breaker()
+    except Exception as error:  # broker down, frozen or timed out: kept for the relay
+        _open_breaker()
+        if len(sent) < len(rows):
+            pk, task_name, _kwargs = rows[len(sent)]
+            logger.warning("could not enqueue %s #%s: %s", task_name, pk, error)
+            failed = (pk, f"{type(error).__name__}: {error}"[:2000])
+    return sent, failed
+
+
+def _mark(cursor, sent: list[int], failed: tuple[int, str] | None, *, only_pending: bool
+          ) -> None:
+    """Record the hand-over: ``sent`` are sent (one more attempt), ``failed`` keeps its error.
+    ``only_pending``: leave alone a row that moved on meanwhile (its task may have run)."""
+    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+    pending = " AND status = %s" if only_pending else ""
+    extra = [OutboxMessage.Status.PENDING.value] if only_pending else []
+    if sent:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, sent_at = %s, attempts = attempts + 1 "
+            f"WHERE id = ANY(%s){pending}",
+            [OutboxMessage.Status.SENT.value, timezone.now(), sent, *extra])
+    if failed is not None:
+        cursor.execute(f"UPDATE {table} SET attempts = attempts + 1, last_error = %s "
+                       f"WHERE id = %s{pending}", [failed[1], failed[0], *extra])
+
+
+def _publish_known(rows: list[tuple[int, str, dict]]) -> int:
+    """``publish_many`` of messages this process committed: sent first, then marked in one
+    statement (autocommit; the mark is bookkeeping, see ``publish_many``)."""
+    sent, failed = _send(rows)
+    if sent or failed is not None:
+        with connection.cursor() as cursor:
+            _mark(cursor, sent, failed, only_pending=True)
+    return len(sent)
 
 
 def run_in_process(message_id: int) -> bool:
@@ -302,38 +342,62 @@ _STATUS = Prepared(lambda p: OutboxMessage.objects.filter(pk=p.int("message_id")
                    .values_list("status", flat=True))
 
 
+class Delivery:
+    """One run of an outbox message in a worker (``delivery``): true when it may run."""
+
+    def __init__(self, message_id: int, runnable: bool) -> None:
+        self.message_id = message_id
+        self.runnable = runnable
+        self.unlocked = False
+
+    def __bool__(self) -> bool:
+        return self.runnable
+
+    def confirm(self) -> None:
+        """The task ran to the end: the message is done, and its lock is released (one round
+        trip for both)."""
+        table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+        done = OutboxMessage.Status.DONE.value
+        with pipeline(), connection.cursor() as cursor:
+            # The SQL of every task's end, without the ORM's cost.
+            cursor.execute(f"UPDATE {table} SET status = %s, done_at = %s, last_error = '' "
+                           "WHERE id = %s AND status <> %s",
+                           [done, timezone.now(), self.message_id, done])
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)",
+                           [_LOCK_NAMESPACE, self.message_id])
+            self.unlocked = True
+
+
 @contextmanager
 def delivery(message_id: int):
-    """Around one run of an outbox task: yields False when the message must not run (done,
-    failed or given up, or another delivery of it is running right now), True otherwise.
+    """Around one run of an outbox task: yields a ``Delivery``, false when the message must not
+    run (done, failed or given up, or another delivery of it is running right now); the task
+    calls its ``confirm()`` once it has run to the end.
 
     A PostgreSQL advisory lock (session level, so the task keeps its own durable transactions)
-    makes a redelivered copy wait its turn instead of running twice in parallel.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, message_id])
-        locked = cursor.fetchone()[0]
+    makes a redelivered copy wait its turn instead of running twice in parallel. The lock and
+    the message's status are asked for in one round trip (the status is read after the lock is
+    taken: statements of a pipeline run one after the other)."""
+    with pipeline():
+        lock_read = send_sql("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, message_id])
+        status_read = _STATUS.send(message_id=message_id)
+        [(locked,)] = lock_read()
+        statuses = status_read()
     if not locked:
-        yield False
+        yield Delivery(message_id, False)
         return
+    run = Delivery(message_id, bool(statuses) and statuses[0] in (
+        OutboxMessage.Status.PENDING, OutboxMessage.Status.SENT))
     try:
-        status = _STATUS.first(message_id=message_id)
-        yield status in (OutboxMessage.Status.PENDING, OutboxMessage.Status.SENT)
+        yield run
     finally:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, message_id])
-        except Exception:  # the connection is gone, and the lock with it
-            logger.debug("advisory unlock of outbox %s failed", message_id, exc_info=True)
-
-
-def confirm(message_id: int) -> None:
-    """The task of ``message_id`` ran to the end: the message is done."""
-    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
-    done = OutboxMessage.Status.DONE.value
-    with connection.cursor() as cursor:  # the SQL of every task's end, without the ORM's cost
-        cursor.execute(f"UPDATE {table} SET status = %s, done_at = %s, last_error = '' "
-                       "WHERE id = %s AND status <> %s", [done, timezone.now(), message_id, done])
+        if not run.unlocked:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)",
+                                   [_LOCK_NAMESPACE, message_id])
+            except Exception:  # the connection is gone, and the lock with it
+                logger.debug("advisory unlock of outbox %s failed", message_id, exc_info=True)
 
 
 def backoff_seconds(failures: int) -> int:

@@ -24,7 +24,7 @@ def test_enqueue_stores_the_message_and_sends_nothing_before_commit(
     django_capture_on_commit_callbacks, monkeypatch
 ):
     sent = []
-    monkeypatch.setattr(outbox, "publish", lambda pk: sent.append(pk))
+    monkeypatch.setattr(outbox, "publish", lambda pk, **kw: sent.append(pk))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         message = outbox.enqueue("config.outbox_sweep", note="x")
     assert OutboxMessage.objects.get(pk=message.pk).status == OutboxMessage.Status.PENDING
@@ -334,3 +334,59 @@ def test_the_publisher_keeps_what_the_broker_did_not_take(settings, monkeypatch)
         assert (rows[ids[2]].status, rows[ids[2]].attempts) == ("pending", 0)
     finally:
         outbox._close_breaker()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_commit_publishes_its_messages_without_reading_them_back(
+    settings, monkeypatch, django_assert_num_queries
+):
+    """After its commit a process knows what it enqueued: the messages go to the broker with the
+    task names and arguments it holds, and one statement marks them sent. A message whose task
+    ran meanwhile (done) is not marked sent again."""
+    if not settings.REDIS_URL:
+        pytest.skip("eager mode has no broker")
+    settings.OUTBOX_PUBLISH_IN_BACKGROUND = False
+    # As in production: no test hook reading the messages to find emails.
+    monkeypatch.setattr(outbox, "publish_many", outbox.publish_many.original)
+    task = outbox._task("config.outbox_prune")
+    sent = []
+    monkeypatch.setattr(task, "apply_async",
+                        lambda *args, **kwargs: sent.append((kwargs["task_id"],
+                                                             kwargs["kwargs"])))
+    with transaction.atomic():
+        messages = [OutboxMessage.objects.create(task_name="config.outbox_prune",
+                                                 kwargs={"older_than_days": days})
+                    for days in (1, 2)]
+    OutboxMessage.objects.filter(pk=messages[1].pk).update(status=OutboxMessage.Status.DONE)
+    with django_assert_num_queries(1):  # the mark; no read of the rows
+        outbox._after_commit_many(messages)
+    assert sent == [(f"outbox-{message.pk}", message.kwargs) for message in messages]
+    rows = {row.pk: row for row in OutboxMessage.objects.filter(pk__in=[m.pk for m in messages])}
+    assert (rows[messages[0].pk].status, rows[messages[0].pk].attempts) == ("sent", 1)
+    assert (rows[messages[1].pk].status, rows[messages[1].pk].attempts) == ("done", 0)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_confirmed_delivery_is_done_and_lets_the_next_delivery_in():
+    """A worker's delivery: the message is done and its lock released by the confirm, so a
+    redelivered copy is let in (and then sees it done); an unconfirmed run releases the lock
+    too."""
+    from django.db import connections
+
+    with transaction.atomic():
+        message = OutboxMessage.objects.create(task_name="config.outbox_prune")
+    with outbox.delivery(message.pk) as run:
+        assert run
+        run.confirm()
+        assert run.unlocked
+    assert OutboxMessage.objects.get(pk=message.pk).status == OutboxMessage.Status.DONE
+    with outbox.delivery(message.pk) as again:
+        assert not again  # done: not run twice
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:  # another session takes the lock: nobody holds it
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s), pg_advisory_unlock(%s, %s)",
+                           [outbox._LOCK_NAMESPACE, message.pk] * 2)
+            assert cursor.fetchone() == (True, True)
+    finally:
+        other.close()

@@ -20,7 +20,7 @@ def test_inserts_updates_and_increments_go_out_in_one_statement_with_their_pks(
     django_capture_on_commit_callbacks, monkeypatch
 ):
     published = []
-    monkeypatch.setattr(outbox, "publish", published.append)
+    monkeypatch.setattr(outbox, "publish", lambda pk, **kw: published.append(pk))
     policy = PolicyFactory()
     account = InsuranceYearAccount.objects.filter(section__policy=policy).first()
     committed = account.committed
@@ -50,7 +50,7 @@ def test_nothing_is_written_when_the_transaction_rolls_back(
     django_capture_on_commit_callbacks, monkeypatch
 ):
     published = []
-    monkeypatch.setattr(outbox, "publish", published.append)
+    monkeypatch.setattr(outbox, "publish", lambda pk, **kw: published.append(pk))
     account = InsuranceYearAccount.objects.filter(section__policy=PolicyFactory()).first()
     with (django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError),
           transaction.atomic()):

@@ -20,16 +20,17 @@ def main(argv: list[str]) -> None:
 
     publish, publish_many = outbox.publish, outbox.publish_many
 
-    def die_after_commit(message_id: int, *, force: bool = False):
+    def die_after_commit(message_id: int, *, force: bool = False, **kwargs):
         if not force:
             os.kill(os.getpid(), signal.SIGKILL)
-        return publish(message_id, force=force)
+        return publish(message_id, force=force, **kwargs)
 
-    def die_after_commit_in_background(message_ids: list[int], *, force: bool = False):
+    def die_after_commit_in_background(message_ids: list[int], *, force: bool = False,
+                                       **kwargs):
         """The publisher thread's after-commit batch (``OUTBOX_PUBLISH_IN_BACKGROUND``)."""
         if not force:
             os.kill(os.getpid(), signal.SIGKILL)
-        return publish_many(message_ids, force=force)
+        return publish_many(message_ids, force=force, **kwargs)
 
     outbox.publish = die_after_commit
     outbox.publish_many = die_after_commit_in_background
