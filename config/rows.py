@@ -39,6 +39,7 @@ class RowBatch:
         self._saves: dict[tuple[type[models.Model], object], tuple[models.Model, list[str]]] = {}
         self._increments: dict[tuple[type[models.Model], object, str], Decimal | int] = {}
         self._updates: list[tuple[models.QuerySet, dict]] = []
+        self._statements: list[tuple[str, tuple]] = []
         self._after: list[Callable[[], None]] = []
 
     def insert(self, obj: models.Model) -> models.Model:
@@ -62,6 +63,11 @@ class RowBatch:
         """``queryset.update(**values)`` with the batch (the rows as before the batch)."""
         self._updates.append((queryset, values))
 
+    def statement(self, sql: str, params: tuple | list) -> None:
+        """A data-modifying statement of the caller's (an UPDATE or DELETE whose SQL it keeps,
+        with ``%s`` placeholders) with the batch (the rows as before the batch)."""
+        self._statements.append((sql, tuple(params)))
+
     def after_write(self, callback: Callable[[], None]) -> None:
         self._after.append(callback)
 
@@ -74,6 +80,7 @@ class RowBatch:
         for (model, pk, field), amount in self._increments.items():
             parts.append(self._increment_sql(model, pk, field, amount, using))
         parts += [self._update_sql(queryset, values, using) for queryset, values in self._updates]
+        parts += self._statements
         inserted: list[tuple[int, list[models.Model]]] = []
         for model, objs in self._inserts.items():
             inserted.append((len(parts), objs))

@@ -11,7 +11,7 @@ from django.db import OperationalError
 from claims.exceptions import ClaimsError
 from claims.money.models import Settlement
 from claims.money.services import payment_execute, payments_sweep, settlement_approve
-from config.statements import Prepared
+from config.statements import Prepared, pipeline
 
 
 @shared_task(
@@ -36,8 +36,16 @@ _USER = Prepared(lambda p: get_user_model().objects.filter(pk=p.int32("pk")))
 
 def approval_reads(*, settlement_id: int, user_id: int):
     """The settlement to approve and the approver, as ``Settlement.objects.get`` and
-    ``User.objects.get`` give them (DoesNotExist if either is gone)."""
-    return _SETTLEMENT.get(pk=settlement_id), _USER.get(pk=user_id)
+    ``User.objects.get`` give them (DoesNotExist if either is gone), in one round trip."""
+    with pipeline():
+        settlement_read = _SETTLEMENT.send(pk=settlement_id)
+        user_read = _USER.send(pk=user_id)
+        settlements, users = settlement_read(), user_read()
+    if not settlements:
+        raise Settlement.DoesNotExist(f"Settlement {settlement_id} does not exist.")
+    if not users:
+        raise get_user_model().DoesNotExist(f"User {user_id} does not exist.")
+    return settlements[0], users[0]
 
 
 @shared_task(

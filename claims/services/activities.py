@@ -3,19 +3,28 @@ requests open a follow-up, and overdue ones are escalated once to the team lead.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from claims import roles
 from claims.business_days import business_days_after
 from claims.exceptions import PermissionDeniedError, TransitionConflict
-from claims.models import Activity, ActivityTemplate, Claim, Holiday, InformationRequest
+from claims.models import (
+    Activity,
+    ActivityTemplate,
+    Claim,
+    ClaimState,
+    Holiday,
+    InformationRequest,
+)
 from claims.notifications import email_after_commit
 from claims.selectors import team_leads_for
 from claims.services.tx import business_action
@@ -63,18 +72,38 @@ def activities_open_for_state(
     """Complete the open activities of earlier states and open the current state's defaults.
     Runs inside the caller's transaction; ``rows``: written with the caller's batch of rows;
     ``templates``: the state's, read by the caller (``activity_templates_send``)."""
-    superseded = Activity.objects.filter(
-        claim=claim, completed_at__isnull=True, information_request__isnull=True,
-        template__isnull=False,  # follow-ups of their own (e.g. collecting a deductible) stay
-    )
-    with translation.override(settings.LANGUAGE_CODE):  # stored: in the company's language
-        note = _("Superseded: the claim moved to “%(state)s”.") % {
-            "state": claim.get_state_display()}
+    note = _superseded_note(claim.state, settings.LANGUAGE_CODE)
     if rows is not None:
-        rows.update(superseded, completed_at=now, completion_note=note)
+        rows.statement(_superseded_sql(), [now, note, claim.pk])
     else:
-        superseded.update(completed_at=now, completion_note=note)
+        Activity.objects.filter(
+            claim=claim, completed_at__isnull=True, information_request__isnull=True,
+            template__isnull=False,
+        ).update(completed_at=now, completion_note=note)
     return activities_open(claim=claim, now=now, rows=rows, templates=templates)
+
+
+@functools.cache
+def _superseded_note(state: str, language: str) -> str:
+    with translation.override(language):  # stored: in the company's language
+        return _("Superseded: the claim moved to “%(state)s”.") % {
+            "state": ClaimState(state).label}
+
+
+@functools.cache
+def _superseded_sql() -> str:
+    """The open activities of earlier states, completed: the follow-ups of information requests
+    and those of their own (no template, e.g. collecting a deductible) stay open."""
+    quote = connection.ops.quote_name
+    table = quote(Activity._meta.db_table)
+
+    def column(name: str) -> str:
+        return f"{table}.{quote(Activity._meta.get_field(name).column)}"
+
+    return (f"UPDATE {table} SET {quote(Activity._meta.get_field('completed_at').column)} = %s, "
+            f"{quote(Activity._meta.get_field('completion_note').column)} = %s "
+            f"WHERE {column('claim')} = %s AND {column('completed_at')} IS NULL "
+            f"AND {column('information_request')} IS NULL AND {column('template')} IS NOT NULL")
 
 
 def activities_open(
