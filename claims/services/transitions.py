@@ -148,6 +148,13 @@ def claim_transition(
             templates = (read_ahead.templates if read_ahead is not None
                          and read_ahead.state == claim.state else None)
             activities_open_for_state(claim=claim, now=now, rows=rows, templates=templates)
+            if rows is not None:
+                # The claim's next due time follows its activities (the triggers of migration
+                # 0007): written with the claim's new state, the database computes it in the
+                # same update (its BEFORE trigger), from the activities the batch writes, so
+                # that the activities' trigger finds it current and the claim's row, with its
+                # many indexes, is not written a second time.
+                rows.save(claim, ["next_due_at"])
             notifications.claim_state_changed(
                 claim=claim, source=from_state, target=claim.state, rows=rows,
                 language=read_ahead.holder_language if read_ahead is not None else None)
