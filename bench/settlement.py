@@ -9,8 +9,9 @@ the two rates (issue 17: at least 0.25). Then through Celery workers, also again
 Runs on a throw-away database (``test_<name>`` on DATABASE_URL or the embedded PostgreSQL),
 created with the migrations and dropped at the end, and on REDIS_URL (``make bench`` starts an
 embedded Redis when it is unset). The claims, cost lines and proposals are written in bulk
-(set-up, not measured). Then one approval task per settlement (``money.settlement_approve``) is
-enqueued through the outbox and real Celery worker processes (WORKERS, prefork) commit them;
+(set-up, not measured). Then the settlements are approved as a team lead's bulk approval does
+(``settlements_approve_in_background``: tasks of 25 settlements, each approved in its own
+transaction) through the outbox and real Celery worker processes (WORKERS, prefork);
 the clock runs from the commit that releases the tasks until every settlement is decided. The
 payments those approvals enqueue are executed by the same workers meanwhile, as in production.
 
@@ -54,10 +55,13 @@ from claims.models import AdjusterProfile, Claim  # noqa: E402
 from claims.money import tasks as _tasks  # noqa: E402,F401 - registers the task names
 from claims.money.models import CostLine, Payment, Settlement, SettlementState  # noqa: E402
 from claims.money.selectors import explanation, settlement_preview  # noqa: E402
-from claims.money.services import settlement_approve  # noqa: E402
+from claims.money.services import (  # noqa: E402
+    settlement_approve,
+    settlements_approve_in_background,
+)
+from claims.money.services.settlements import BULK_APPROVAL_MAX  # noqa: E402
 from claims.money.tasks import approval_reads  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
-from config.outbox import enqueue  # noqa: E402
 from coverage.models import CostCategory, LossType, Product  # noqa: E402
 from policies.models import Industry, Policyholder  # noqa: E402
 from policies.services import policy_create  # noqa: E402
@@ -159,9 +163,11 @@ def start_workers() -> subprocess.Popen:
 def run_case(label: str, tag: str, policies: int, by: User) -> float:
     ids = _proposals(_policies(policies, by, tag), by, tag)
     began = time.perf_counter()
-    with transaction.atomic():
-        for settlement_id in ids:
-            enqueue("money.settlement_approve", settlement_id=settlement_id, user_id=by.pk)
+    # As the team lead's bulk approval (admin action, POST /api/settlements/approve/) does:
+    # tasks of BULK_APPROVAL_CHUNK settlements, each approved in its own transaction.
+    for start in range(0, len(ids), BULK_APPROVAL_MAX):
+        settlements_approve_in_background(settlement_ids=ids[start:start + BULK_APPROVAL_MAX],
+                                          by=by)
     pending = Settlement.objects.filter(pk__in=ids, state=SettlementState.PROPOSED)
     deadline = time.monotonic() + 900
     while pending.exists():

@@ -45,6 +45,7 @@ urlpatterns = [
     path("desk/", desk.Desk.as_view(), name="desk"),
     path("settlements/awaiting-approval/", desk.AwaitingApproval.as_view(),
          name="settlements-awaiting-approval"),
+    path("settlements/approve/", desk.BulkApproval.as_view(), name="settlements-approve"),
     path("claims/", claims.ClaimList.as_view(), name="claims"),
     path("claims/<int:pk>/", claims.ClaimDetail.as_view(), name="claim"),
     path("claims/<int:pk>/transitions/<slug:transition>/", claims.ClaimTransition.as_view(),

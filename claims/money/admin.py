@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from claims import roles
@@ -63,6 +63,7 @@ from claims.money.services import (
     settlement_approve,
     settlement_propose,
     settlement_refuse,
+    settlements_approve_in_background,
 )
 from claims.money.steps import category_names, settlement_error_text, steps_text
 from config.audit import audit_record
@@ -593,6 +594,28 @@ class SettlementAdmin(ReadOnlyAdmin):
     list_display = ["pk", "claim", "section", "state", "proposed_payable", "approved_amount",
                     "why", "proposed_by", "escalated_by", "decided_by", "created_at", "decide"]
     list_filter = [AwaitingMyApprovalFilter, "state"]
+    actions = ["approve_selected"]
+
+    def has_approve_permission(self, request) -> bool:
+        return roles.is_adjuster(request.user)
+
+    @admin.action(description=_("Approve the selected settlements"), permissions=["approve"])
+    def approve_selected(self, request, queryset):
+        """Hand the open settlements among the selected to the workers; each is then approved
+        as one approval would be (or waits for a higher authority, or stays open with the
+        reason in the workers' result: a ransom without agreement, decided meanwhile)."""
+        try:
+            queued = settlements_approve_in_background(
+                settlement_ids=queryset.values_list("pk", flat=True), by=request.user)
+        except ClaimsError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return
+        self.message_user(request, ngettext(
+            "%(count)d settlement is being approved in the background: reload the list to see "
+            "it approved, or waiting for a higher authority.",
+            "%(count)d settlements are being approved in the background: reload the list to "
+            "see them approved, or waiting for a higher authority.", len(queued))
+            % {"count": len(queued)}, messages.SUCCESS)
 
     def get_changelist_instance(self, request):
         """The page's settlements carry the names of the categories their steps name, read once

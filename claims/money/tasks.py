@@ -60,3 +60,25 @@ def settlement_approve_task(settlement_id: int, user_id: int) -> str:
         return settlement_approve(settlement=settlement, by=user).state
     except ClaimsError as error:
         return f"not approved: {error.message}"
+
+
+@shared_task(
+    name="money.settlements_approve", acks_late=True, reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5,
+)
+def settlements_approve_task(settlement_ids: list[int], user_id: int) -> dict[str, str]:
+    """A bulk approval's share (``settlements_approve_in_background``): each settlement approved
+    in its own transaction; one that cannot be (decided meanwhile, above the approver's
+    authority, a ransom without agreement) is reported and the others go on. Run again after a
+    failure, the settlements already decided are reported, not approved twice."""
+    outcome = {}
+    for settlement_id in settlement_ids:
+        try:
+            settlement, user = approval_reads(settlement_id=settlement_id, user_id=user_id)
+            outcome[str(settlement_id)] = settlement_approve(settlement=settlement,
+                                                             by=user).state
+        except ClaimsError as error:
+            outcome[str(settlement_id)] = f"not approved: {error.message}"
+        except (Settlement.DoesNotExist, get_user_model().DoesNotExist) as error:
+            outcome[str(settlement_id)] = f"not approved: {error}"
+    return outcome

@@ -212,6 +212,7 @@ EXPECTED = {
     "api:authority-levels": ("api", None, {"GET": adjuster_api(200)}),
     "api:desk": ("api", None, {"GET": adjuster_api(200)}),
     "api:settlements-awaiting-approval": ("api", None, {"GET": adjuster_api(200)}),
+    "api:settlements-approve": ("api", None, {"POST": adjuster_api(400)}),
     # claim financials (issue 14)
     "api:claim-financials": ("api", claim_a, {"GET": adjuster_api(200)}),
     "api:claim-recoveries": ("api", claim_a, {"GET": adjuster_api(200),

@@ -5,17 +5,19 @@ the team lead's queue of settlements waiting for their approval
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims.desk.dashboard import dashboard
 from claims.money.approvals import settlements_awaiting_approval
 from claims.money.models import Settlement
+from claims.money.services import settlements_approve_in_background
+from claims.money.services.settlements import BULK_APPROVAL_MAX
 
 from ..serializers.money import SettlementSerializer
 from .claims import AdjusterMixin
-from .common import READ, READ_ONE, errors
+from .common import READ, READ_ONE, WRITE, errors
 
 
 class QueuesSerializer(serializers.Serializer):
@@ -124,3 +126,33 @@ class AwaitingApproval(AdjusterMixin, generics.ListAPIView):
             return Settlement.objects.none()
         return settlements_awaiting_approval(user=self.request.user).select_related(
             "claim", "required_level", "escalated_by")
+
+
+class BulkApprovalSerializer(serializers.Serializer):
+    settlements = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False,
+        max_length=BULK_APPROVAL_MAX,
+        help_text="The ids of the settlements to approve (proposed or waiting for a higher "
+                  "authority).")
+
+
+class BulkApprovalQueuedSerializer(serializers.Serializer):
+    queued = serializers.ListField(child=serializers.IntegerField(),
+                                   help_text="The settlements handed to the workers.")
+
+
+class BulkApproval(AdjusterMixin, APIView):
+    @extend_schema(tags=["adjuster"], request=BulkApprovalSerializer,
+                   responses={202: BulkApprovalQueuedSerializer, **errors(*WRITE)})
+    def post(self, request):
+        """Approve many settlements in the background (the admin's "approve the selected
+        settlements"): the open ones among ``settlements`` are approved by the workers, each in
+        its own transaction exactly as ``POST .../settlements/<id>/approve/`` (above your
+        authority one waits for a higher level; one that cannot be approved leaves the others
+        alone). 202 with the ids queued; follow them in ``GET /api/settlements/awaiting-approval/``
+        or on their claims."""
+        data = BulkApprovalSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        queued = settlements_approve_in_background(
+            settlement_ids=data.validated_data["settlements"], by=request.user)
+        return Response({"queued": queued}, status=status.HTTP_202_ACCEPTED)

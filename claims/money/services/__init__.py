@@ -9,6 +9,7 @@ from claims.money.services.settlements import (
     settlement_approve,
     settlement_propose,
     settlement_refuse,
+    settlements_approve_in_background,
 )
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "settlement_approve",
     "settlement_propose",
     "settlement_refuse",
+    "settlements_approve_in_background",
 ]

@@ -445,3 +445,37 @@ def settlement_refuse(*, settlement: Settlement, by, reason: str) -> Settlement:
             to_value=locked.state, reason=reason.strip(), claim_id=locked.claim_id,
         )
     return Settlement.objects.get(pk=settlement.pk)
+
+
+# Settlements approved by one background task of a bulk approval.
+BULK_APPROVAL_CHUNK = 25
+# The most settlements one bulk approval takes.
+BULK_APPROVAL_MAX = 500
+
+
+def settlements_approve_in_background(*, settlement_ids, by) -> list[int]:
+    """Approve many settlements as ``by`` in the background (the team lead's queue, the admin's
+    "approve the selected settlements"): the open ones among ``settlement_ids`` (proposed, or
+    waiting for a higher authority) are handed to the workers in tasks of
+    ``BULK_APPROVAL_CHUNK``, each approved in its own transaction exactly as one approval
+    (``settlement_approve``: authority, ransom agreement, aggregate, the audit), so one that
+    cannot be approved leaves the others alone. Returns the ids queued, in order.
+
+    Raises PermissionDeniedError for a non-adjuster and ClaimValidationError when more than
+    ``BULK_APPROVAL_MAX`` are asked for or none of them is open; nothing is queued then."""
+    require_adjuster(by, _("approve settlements"))
+    wanted = {int(pk) for pk in settlement_ids}
+    if len(wanted) > BULK_APPROVAL_MAX:
+        raise ClaimValidationError(
+            _("Approve at most %(max)s settlements at a time (%(count)s were chosen).")
+            % {"max": BULK_APPROVAL_MAX, "count": len(wanted)})
+    ids = sorted(Settlement.objects.filter(pk__in=wanted, state__in=OPEN_SETTLEMENT_STATES)
+                 .values_list("pk", flat=True))
+    if not ids:
+        raise ClaimValidationError(
+            _("None of the chosen settlements is waiting for a decision."))
+    with business_action():
+        for start in range(0, len(ids), BULK_APPROVAL_CHUNK):
+            enqueue("money.settlements_approve",
+                    settlement_ids=ids[start:start + BULK_APPROVAL_CHUNK], user_id=by.pk)
+    return ids
