@@ -62,6 +62,7 @@ from claims.money.services import (  # noqa: E402
 from claims.money.services.settlements import BULK_APPROVAL_MAX  # noqa: E402
 from claims.money.tasks import approval_reads  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
+from config.models import OutboxMessage  # noqa: E402
 from coverage.models import CostCategory, LossType, Product  # noqa: E402
 from policies.models import Industry, Policyholder  # noqa: E402
 from policies.services import policy_create  # noqa: E402
@@ -128,7 +129,10 @@ def _proposals(policies: list, by: User, tag: str, count: int | None = None) -> 
             claim=claim, section=claim.coverage_section, account=claim.coverage_account,
             proposed_payable=result.payable, explanation=explanation(result), proposed_by=by,
         ))
-    return [s.pk for s in Settlement.objects.bulk_create(settlements)]
+    ids = [s.pk for s in Settlement.objects.bulk_create(settlements)]
+    with connection.cursor() as cursor:  # after a bulk load, as autovacuum would (it may be off)
+        cursor.execute("ANALYZE")
+    return ids
 
 
 def _database_url() -> str:
@@ -308,8 +312,12 @@ def main() -> None:
         print(f"PostgreSQL {connections['default'].settings_dict['NAME']}, Redis, {CLAIMS} "
               f"claims per case")
         raw_rates = in_process_cases(by)
-        connections.close_all()
+        # The in-process cases ran without workers: the messages of their approvals (payments,
+        # emails) are dropped from the broker and from the outbox, so that the relay does not
+        # send them again to the workers of the next cases.
         celery_app.control.purge()
+        OutboxMessage.objects.all().delete()
+        connections.close_all()
         worker = start_workers()
         print(f"through {WORKERS} Celery worker processes:")
         run_case("10 policies (spread)", "S", 10, by)
