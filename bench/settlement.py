@@ -204,19 +204,20 @@ def _in_threads(ids: list[int], threads: int, approve, warmup: list[int]) -> flo
     errors: list[BaseException] = []
     ready = threading.Barrier(threads + 1)
 
-    def work(share: list[int], first: list[int]) -> None:
+    def each(settlement_ids: list[int]) -> None:
         try:
-            for settlement_id in first:
+            for settlement_id in settlement_ids:
                 approve(settlement_id)
         except BaseException as error:  # reported after the run
             errors.append(error)
+
+    def work(share: list[int], first: list[int]) -> None:
+        try:
+            each(first)
         finally:
             ready.wait()
         try:
-            for settlement_id in share:
-                approve(settlement_id)
-        except BaseException as error:  # reported after the run
-            errors.append(error)
+            each(share)
         finally:
             connections.close_all()
 
