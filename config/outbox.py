@@ -88,7 +88,8 @@ class _AfterCommit:
         self.messages: list[OutboxMessage] = []
 
     def __call__(self) -> None:
-        # A message of a savepoint rolled back meanwhile has no row: publishing skips it.
+        # A message of a savepoint rolled back meanwhile has no row: should it be sent, its
+        # delivery finds no message and does not run it (``delivery``).
         _after_commit_many([message for message in self.messages if message.pk is not None])
 
 

@@ -382,6 +382,8 @@ def test_a_confirmed_delivery_is_done_and_lets_the_next_delivery_in():
     assert OutboxMessage.objects.get(pk=message.pk).status == OutboxMessage.Status.DONE
     with outbox.delivery(message.pk) as again:
         assert not again  # done: not run twice
+    with outbox.delivery(message.pk + 1000) as ghost:
+        assert not ghost  # no such message (its savepoint was rolled back): not run
     other = connections.create_connection("default")
     try:
         with other.cursor() as cursor:  # another session takes the lock: nobody holds it
