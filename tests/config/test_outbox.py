@@ -53,7 +53,7 @@ def test_an_unknown_task_fails_at_enqueue_and_nothing_is_written():
 def test_an_unknown_task_fails_at_enqueue_in_eager_mode_too(monkeypatch):
     from config.celery import app
 
-    monkeypatch.setattr(app.conf, "task_always_eager", True)
+    monkeypatch.setitem(app.conf, "CELERY_TASK_ALWAYS_EAGER", True)  # no broker
     with pytest.raises(outbox.UnknownTask), transaction.atomic():
         outbox.enqueue("no.such.task")
     assert not OutboxMessage.objects.exists()

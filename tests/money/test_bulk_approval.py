@@ -116,3 +116,20 @@ def test_the_api_queues_a_bulk_approval_and_names_bad_input(policy_100k, holder_
     response = api.post(url, {"settlements": [999999]}, format="json")
     assert response.status_code == 400
     assert "None of the chosen settlements" in str(response.json())
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_without_a_broker_the_bulk_approval_runs_after_its_commit(
+        policy_100k, holder_user, adjuster, monkeypatch):
+    """``make run`` on the embedded default has no broker: the tasks run in the process right
+    after the commit, so the team lead sees the settlements approved on the next page."""
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "CELERY_TASK_ALWAYS_EAGER", True)  # no broker
+    settlements = proposed(policy_100k, holder_user, adjuster, ["2000", "3000"])
+    settlements_approve_in_background(settlement_ids=[s.pk for s in settlements], by=adjuster)
+    assert set(Settlement.objects.filter(pk__in=[s.pk for s in settlements])
+               .values_list("state", flat=True)) <= {SettlementState.APPROVED,
+                                                    SettlementState.PAID}
+    assert set(OutboxMessage.objects.filter(task_name="money.settlements_approve")
+               .values_list("status", flat=True)) == {OutboxMessage.Status.DONE}
