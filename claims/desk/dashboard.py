@@ -194,23 +194,20 @@ def shared_queue_counts(*, now) -> dict:
     stored next due time and unanswered-message mark) and one count of the overdue activities.
     They read every open claim's index entry (7 ms at 50,000 claims, 350 ms at 1,000,000), so
     they are kept ``DASHBOARD_QUEUES_SECONDS`` in the cache: at most that old."""
-    seconds = settings.DASHBOARD_QUEUES_SECONDS
-    key = "desk:shared-queue-counts:1"
-    kept = cache.get(key) if seconds else None
-    if kept is None:
+    def count() -> dict:
         # COUNT(state) (never null): every column read is in claim_queue_counts_idx, so the
         # claims themselves are not read
-        kept = Claim.objects.exclude(state__in=FINAL_STATES).aggregate(
+        counts = Claim.objects.exclude(state__in=FINAL_STATES).aggregate(
             unassigned=Count("state", filter=Q(assigned_adjuster__isnull=True)),
             emergencies=Count("state", filter=Q(emergency=True)),
             overdue=Count("state", filter=Q(next_due_at__lt=now)),
             messages=Count("state", filter=Q(unanswered_message=True)),
         )
-        kept["overdue_activities"] = Activity.objects.filter(
+        counts["overdue_activities"] = Activity.objects.filter(
             completed_at__isnull=True, due_at__lt=now).count()
-        if seconds:
-            cache.set(key, kept, seconds)
-    return kept
+        return counts
+
+    return _cached("desk:shared-queue-counts:1", settings.DASHBOARD_QUEUES_SECONDS, count)
 
 
 def charts(*, now) -> dict:
@@ -220,18 +217,24 @@ def charts(*, now) -> dict:
     for ``DASHBOARD_CHARTS_SECONDS`` in the cache, per language (their labels are translated):
     the start page then costs a few milliseconds, and the charts are at most that old (the
     page says as of when). The work queues above them are at most seconds old."""
-    seconds = settings.DASHBOARD_CHARTS_SECONDS
-    key = f"desk:dashboard-charts:2:{get_language()}"  # 2: the layout of what is kept
-    kept = cache.get(key) if seconds else None
-    if kept is None:
-        kept = {
+    return _cached(
+        f"desk:dashboard-charts:2:{get_language()}",  # 2: the layout of what is kept
+        settings.DASHBOARD_CHARTS_SECONDS,
+        lambda: {
             "by_state": open_by_state_and_age(now=now),
             "per_week": reported_per_week(now=now),
             "per_month": paid_and_incurred_per_month(now=now),
             "aggregates": aggregate_used(),
             "exposures": largest_open_exposures(),
             "as_of": now,
-        }
+        })
+
+
+def _cached(key: str, seconds: int, compute):
+    """``compute()``, kept ``seconds`` in the cache under ``key`` (0: computed every time)."""
+    kept = cache.get(key) if seconds else None
+    if kept is None:
+        kept = compute()
         if seconds:
             cache.set(key, kept, seconds)
     return kept

@@ -71,14 +71,18 @@ def settlements_approve_task(settlement_ids: list[int], user_id: int) -> dict[st
     in its own transaction; one that cannot be (decided meanwhile, above the approver's
     authority, a ransom without agreement) is reported and the others go on. Run again after a
     failure, the settlements already decided are reported, not approved twice."""
+    try:
+        user = _USER.get(pk=user_id)  # once: each approval reads the approver's authority anew
+    except get_user_model().DoesNotExist as error:
+        return {str(settlement_id): f"not approved: {error}" for settlement_id in settlement_ids}
     outcome = {}
     for settlement_id in settlement_ids:
         try:
-            settlement, user = approval_reads(settlement_id=settlement_id, user_id=user_id)
+            settlement = _SETTLEMENT.get(pk=settlement_id)
             outcome[str(settlement_id)] = settlement_approve(settlement=settlement,
                                                              by=user).state
         except ClaimsError as error:
             outcome[str(settlement_id)] = f"not approved: {error.message}"
-        except (Settlement.DoesNotExist, get_user_model().DoesNotExist) as error:
+        except Settlement.DoesNotExist as error:
             outcome[str(settlement_id)] = f"not approved: {error}"
     return outcome
