@@ -169,3 +169,24 @@ def policyholder_message(*, claim: Claim, text: str, adjuster_emails: Iterable[s
                              "text": text},
                 recipients=[address],
             )
+
+
+def report_receipt_refused(*, receipt, reason: str, rows: RowBatch | None = None) -> None:
+    """To whoever sent the report (``Prefer: respond-async``), at their policyholder record's
+    address: it was received but the rules refused it when it was registered. Not to the
+    policy's holder of now, who may be someone else by then."""
+    user = receipt.reported_by
+    holder = getattr(user, "policyholder", None)
+    address = holder.email if holder is not None else user.email
+    name = (holder.contact_name or holder.company_name) if holder is not None else (
+        user.get_full_name() or user.username)
+    with in_language_of(user_id=user.pk, email=address):
+        email_after_commit(
+            subject=_("Your report of the loss on %(date)s could not be registered") % {
+                "date": date_format(receipt.loss_date, "SHORT_DATE_FORMAT")},
+            body=_("Dear %(name)s,\n\nthe loss you reported under policy %(policy)s could not "
+                   "be registered as a claim:\n\n%(reason)s\n\nPlease report it again through "
+                   "the portal or call us.\n") % {
+                "name": name, "policy": receipt.policy.number, "reason": reason},
+            recipients=[address], rows=rows,
+        )

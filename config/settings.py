@@ -279,6 +279,9 @@ CELERY_BEAT_SCHEDULE = {
     "events-reports-register": {
         "task": "events.event_reports_register", "schedule": timedelta(seconds=5),
     },
+    "claims-report-receipts-register": {
+        "task": "claims.report_receipts_register", "schedule": timedelta(seconds=5),
+    },
 }
 # The outbox (config/outbox.py, config/relay.py). Seconds a pending message waits before the beat's
 # sweep sends it (the publish after commit usually has); the workers' relay sends after

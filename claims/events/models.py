@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from claims.models import Claim
+from claims.models import Claim, ReceivedReport
 from claims.vendors.models import VendorOrganisation
 from coverage.models import LossType
 
@@ -214,7 +214,7 @@ class VendorDailyCapacity(models.Model):
         return f"{self.organisation}: {self.jobs_per_day} jobs a day"
 
 
-class EventReport(models.Model):
+class EventReport(ReceivedReport):
     """A report received under an open event, before it is a claim.
 
     In a surge the request only checks the input and stores this row (cheap and never waiting on
@@ -223,29 +223,11 @@ class EventReport(models.Model):
     policyholder sees the claim number as soon as it is registered.
     """
 
-    class Status(models.TextChoices):
-        RECEIVED = "received", _("Received, being registered")
-        REGISTERED = "registered", _("Registered as a claim")
-        FAILED = "failed", _("Could not be registered")
-
     event = models.ForeignKey(CyberEvent, on_delete=models.PROTECT, related_name="reports")
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
-    policy = models.ForeignKey("policies.Policy", on_delete=models.PROTECT, related_name="+")
-    loss_type = models.ForeignKey(LossType, on_delete=models.PROTECT, related_name="+")
-    loss_date = models.DateField()
-    description = models.TextField()
-    emergency = models.BooleanField(default=False)
-    estimated_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True,
-                                           blank=True)
     submission_token = models.UUIDField(null=True, blank=True,
                                         help_text=_("The portal form's one-time token."))
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
     claim = models.OneToOneField(Claim, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="event_report")
-    error = models.TextField(blank=True)
-    received_at = models.DateTimeField(default=timezone.now)
-    processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["received_at", "id"]

@@ -13,6 +13,7 @@ from claims.models.claim import (
     ClaimState,
     DenialReason,
 )
+from claims.models.receipts import ReceivedReport, ReportReceipt
 from claims.models.records import ClaimDocument, ClaimNote, InformationRequest
 
 __all__ = [
@@ -32,4 +33,6 @@ __all__ = [
     "DenialReason",
     "Holiday",
     "InformationRequest",
+    "ReceivedReport",
+    "ReportReceipt",
 ]

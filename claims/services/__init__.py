@@ -9,6 +9,11 @@ from claims.services.information import (
     information_request_cancel,
     information_request_create,
 )
+from claims.services.receipts import (
+    report_receipt_register,
+    report_receipts_register,
+    report_receive,
+)
 from claims.services.report import claim_report
 from claims.services.series import claim_series_link, claim_series_unlink
 from claims.services.transitions import claim_transition
@@ -29,4 +34,7 @@ __all__ = [
     "information_request_cancel",
     "information_request_create",
     "note_add",
+    "report_receipt_register",
+    "report_receipts_register",
+    "report_receive",
 ]

@@ -67,6 +67,22 @@ def claim_report_validate(
         raise ClaimValidationError(errors)
 
 
+def claim_report_check(
+    *, policy: Policy, reported_by, loss_type, loss_date: date, description: str,
+    estimated_amount, claimant_name: str, claimant_email: str, claimant_address: str,
+    today: date,
+) -> None:
+    """The report service's checks before anything is written: who may report under ``policy``
+    and what a report must hold. Also made when a report is only received (``report_receive``)."""
+    if not (policy.policyholder.user_id == reported_by.pk or roles.is_adjuster(reported_by)):
+        raise PermissionDeniedError(_("Only the policyholder or an adjuster can report a claim."))
+    claim_report_validate(
+        loss_type=loss_type, loss_date=loss_date, description=description,
+        estimated_amount=estimated_amount, claimant_name=claimant_name,
+        claimant_email=claimant_email, claimant_address=claimant_address, today=today,
+    )
+
+
 def claim_report(
     *,
     policy: Policy,
@@ -89,14 +105,13 @@ def claim_report(
     (``notify=False``: tell nobody, e.g. the demo loader). ``composed=True``: a step of the
     caller's transaction. ``suggest_events=False``: the caller decides whether the claim is
     matched against the cyber events (a report under an event: only if another event covers it)."""
-    if not (policy.policyholder.user_id == reported_by.pk or roles.is_adjuster(reported_by)):
-        raise PermissionDeniedError(_("Only the policyholder or an adjuster can report a claim."))
     now = now or timezone.now()
     estimate = money(estimated_amount) if estimated_amount is not None else None
-    claim_report_validate(
-        loss_type=loss_type, loss_date=loss_date, description=description,
-        estimated_amount=estimate, claimant_name=claimant_name, claimant_email=claimant_email,
-        claimant_address=claimant_address, today=timezone.localdate(now),
+    claim_report_check(
+        policy=policy, reported_by=reported_by, loss_type=loss_type, loss_date=loss_date,
+        description=description, estimated_amount=estimate, claimant_name=claimant_name,
+        claimant_email=claimant_email, claimant_address=claimant_address,
+        today=timezone.localdate(now),
     )
     rows = RowBatch()  # the claim's audit row, activities and messages: one statement
     with business_action(composed=composed):

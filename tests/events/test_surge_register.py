@@ -57,7 +57,7 @@ def _receive(event, user, policy, count, description="Encrypted by LockBridge ({
 
 def test_many_received_reports_each_become_one_linked_claim_once(
         event, adjuster, holder_user, cyber_policy):
-    from claims.events.services.intake import REGISTER_BATCH
+    from claims.services.registrar import REGISTER_BATCH
 
     reports = _receive(event, holder_user, cyber_policy, REGISTER_BATCH + 3)
     # One of them the rules refuse now: the policy's holder changed meanwhile.

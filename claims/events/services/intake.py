@@ -29,11 +29,11 @@ from claims.exceptions import (
 from claims.models import Claim
 from claims.notifications import email_after_commit
 from claims.services import claim_report
+from claims.services.registrar import ReportRegistrar
 from claims.services.report import claim_report_validate
 from claims.services.tx import business_action
 from config.outbox import enqueue
 from config.rows import RowBatch
-from config.statements import Prepared
 from coverage.money import money
 from language.services import in_language_of
 from policies.models import Policy
@@ -103,106 +103,56 @@ def event_report_submit(*, event: CyberEvent, user, policy: Policy, loss_type, l
     return report, True
 
 
-# How many received reports one transaction registers.
-REGISTER_BATCH = 50
+class _EventReports(ReportRegistrar):
+    """Reports under an event: reported as any claim, then linked to their event."""
 
-# The reports to register, locked (only their rows: the event's row stays free for the reports
-# still coming in, whose INSERT checks it), with what the report service reads; compiled once
-# per connection for one report and for a batch (``config.statements``).
-_REPORTS_LOCKED = Prepared(lambda p: (
-    EventReport.objects.select_for_update(skip_locked=True, of=("self",))
-    .select_related("event", "policy__policyholder", "loss_type", "reported_by")
-    .filter(pk__in=p.ints("ids")).order_by("received_at", "pk")))
+    def report(self, report: EventReport) -> Claim:
+        return claim_report(
+            policy=report.policy, loss_type=report.loss_type, loss_date=report.loss_date,
+            description=report.description, reported_by=report.reported_by,
+            emergency=report.emergency, estimated_amount=report.estimated_amount,
+            now=report.received_at, composed=True, suggest_events=False,
+        )
+
+    def registered(self, registered: list[tuple[EventReport, Claim]], rows: RowBatch) -> None:
+        link_reported_claims(reported=[(report.event, claim, report.reported_by)
+                                       for report, claim in registered], rows=rows)
+        covered: dict[tuple[date, int], bool] = {}
+        for report, claim in registered:
+            # Linked to its own event, the claim is matched only if another event covers its
+            # loss date (most surge reports: no task at all); asked once per date and event.
+            key = (report.loss_date, report.event_id)
+            if key not in covered:
+                covered[key] = events_covering(report.loss_date).exclude(
+                    pk=report.event_id).exists()
+            if covered[key]:
+                enqueue("events.claim_suggest_events", claim_id=claim.pk, rows=rows)
+
+    def refused(self, report: EventReport, error: ClaimsError, rows: RowBatch) -> None:
+        holder = report.policy.policyholder
+        with in_language_of(user_id=holder.user_id, email=holder.email):
+            email_after_commit(
+                subject=_("Your report under %(event)s could not be registered") % {
+                    "event": report.event},
+                body=_("%(error)s\n\nPlease report through the portal's usual form or "
+                       "call us.\n") % {"error": error.message},
+                recipients=[holder.email], rows=rows,
+            )
+
+
+# The registrar of reports under events (the shared core: ``claims.services.registrar``).
+EVENT_REPORTS = _EventReports(model=EventReport, related=("event",))
 
 
 def event_report_register(*, report_id: int) -> Claim | None:
     """The worker's half: the claim through ``claim_report``, linked to the event, in one
     transaction. Idempotent: a report is registered once. A report the rules refuse now (the
     policy was cancelled meanwhile, ...) is marked failed and the policyholder is told."""
-    with business_action():
-        reports = _REPORTS_LOCKED.all(ids=[report_id])
-        if not reports:  # absent, or another registrar holds it
-            return None
-        report = reports[0]
-        if report.status != EventReport.Status.RECEIVED:
-            return report.claim
-        return _register_locked([report])[0]
-
-
-def _register_locked(reports: list[EventReport]) -> list[Claim | None]:
-    """Register the received ``reports``, locked in the caller's transaction; each one's claim
-    (None: refused by the rules, marked failed). Each report's claim is reported in a savepoint
-    of its own; the links, audit rows, status changes and emails of all go out together."""
-    rows = RowBatch()
-    claims: list[Claim | None] = []
-    covered: dict[tuple[date, int], bool] = {}
-    for report in reports:
-        try:
-            with transaction.atomic():
-                claims.append(claim_report(
-                    policy=report.policy, loss_type=report.loss_type,
-                    loss_date=report.loss_date, description=report.description,
-                    reported_by=report.reported_by, emergency=report.emergency,
-                    estimated_amount=report.estimated_amount, now=report.received_at,
-                    composed=True, suggest_events=False,
-                ))
-        except ClaimsError as error:
-            claims.append(None)
-            report.status, report.error = EventReport.Status.FAILED, error.message
-            report.processed_at = timezone.now()
-            rows.save(report, ["status", "error", "processed_at"])
-            holder = report.policy.policyholder
-            with in_language_of(user_id=holder.user_id, email=holder.email):
-                email_after_commit(
-                    subject=_("Your report under %(event)s could not be registered") % {
-                        "event": report.event},
-                    body=_("%(error)s\n\nPlease report through the portal's usual form or "
-                           "call us.\n") % {"error": error.message},
-                    recipients=[holder.email], rows=rows,
-                )
-    registered = [(report, claim) for report, claim in zip(reports, claims, strict=True)
-                  if claim is not None]
-    link_reported_claims(reported=[(report.event, claim, report.reported_by)
-                                   for report, claim in registered], rows=rows)
-    for report, claim in registered:
-        # Linked to its own event, the claim is matched only if another event covers its loss
-        # date (most surge reports: no task at all); asked once per date and event.
-        key = (report.loss_date, report.event_id)
-        if key not in covered:
-            covered[key] = events_covering(report.loss_date).exclude(
-                pk=report.event_id).exists()
-        if covered[key]:
-            enqueue("events.claim_suggest_events", claim_id=claim.pk, rows=rows)
-        report.status, report.claim = EventReport.Status.REGISTERED, claim
-        report.processed_at = timezone.now()
-        rows.save(report, ["status", "claim", "processed_at"])
-    rows.write()
-    return claims
-
-
-def _register_batch(report_ids: list[int]) -> int:
-    """Register the received reports among ``report_ids`` in one transaction (those another
-    registrar holds are skipped); how many became claims. Should the batch fail for another
-    reason than the rules (which mark a report failed), its reports are registered one by one,
-    each in its own transaction, so one report cannot hold back the others."""
-    # Always the batch's length, so one statement per connection serves every batch.
-    ids = report_ids + report_ids[-1:] * (REGISTER_BATCH - len(report_ids))
-    try:
-        with business_action():
-            reports = [report for report in _REPORTS_LOCKED.all(ids=ids)
-                       if report.status == EventReport.Status.RECEIVED]
-            return sum(claim is not None for claim in _register_locked(reports))
-    except Exception:
-        if len(report_ids) == 1:
-            raise
-        return sum(event_report_register(report_id=pk) is not None for pk in report_ids)
+    return EVENT_REPORTS.register(report_id=report_id)
 
 
 def event_reports_register(*, limit: int = 2000) -> int:
     """Register the received reports, oldest first, ``REGISTER_BATCH`` a transaction (the beat
     task; several may run at once: each report is locked, a locked one is left to the other).
     Returns how many became claims."""
-    received = list(EventReport.objects.filter(status=EventReport.Status.RECEIVED).order_by(
-        "received_at", "pk").values_list("pk", flat=True)[:limit])
-    return sum(_register_batch(received[start:start + REGISTER_BATCH])
-               for start in range(0, len(received), REGISTER_BATCH))
+    return EVENT_REPORTS.register_received(limit=limit)

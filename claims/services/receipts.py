@@ -1,0 +1,88 @@
+"""An ordinary report received asynchronously (the API's ``Prefer: respond-async``).
+
+The request makes the report service's checks (who may report, what a report must hold) and
+stores one ``ReportReceipt`` row: cheap, never waiting on the claim-number lock. The periodic
+task ``claims.report_receipts_register`` (beat, every few seconds) registers what was received
+through ``claim_report`` (the shared core: ``claims.services.registrar``); without a broker (tasks
+eager, the development server) a receipt is registered right after its commit. A report the rules
+refuse by then is marked failed, audited, and the policyholder is told by email.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from claims import notifications
+from claims.exceptions import ClaimsError
+from claims.models import Claim, ReportReceipt
+from claims.services.registrar import ReportRegistrar
+from claims.services.report import claim_report, claim_report_check
+from claims.services.tx import business_action
+from config.rows import RowBatch
+from coverage.money import money
+from policies.models import Policy
+
+
+def report_receive(
+    *, policy: Policy, loss_type, loss_date: date, description: str, reported_by,
+    emergency: bool = False, estimated_amount: Decimal | None = None, claimant_name: str = "",
+    claimant_email: str = "", claimant_address: str = "", composed: bool = False,
+) -> ReportReceipt:
+    """Receive a report to be registered moments later: ``claim_report``'s arguments and
+    checks, one row written. ``composed=True``: a step of the caller's transaction."""
+    estimate = money(estimated_amount) if estimated_amount is not None else None
+    claim_report_check(
+        policy=policy, reported_by=reported_by, loss_type=loss_type, loss_date=loss_date,
+        description=description, estimated_amount=estimate, claimant_name=claimant_name,
+        claimant_email=claimant_email, claimant_address=claimant_address,
+        today=timezone.localdate(),
+    )
+    with business_action(composed=composed):
+        receipt = ReportReceipt(
+            reported_by=reported_by, policy=policy, loss_type=loss_type, loss_date=loss_date,
+            description=description.strip(), emergency=emergency, estimated_amount=estimate,
+            claimant_name=claimant_name.strip(), claimant_email=claimant_email.strip(),
+            claimant_address=claimant_address.strip(),
+        )
+        rows = RowBatch()  # the INSERT built once per process (no signal receivers)
+        rows.insert(receipt)
+        rows.write()
+        if settings.CELERY_TASK_ALWAYS_EAGER:  # no worker and no beat: register at once
+            transaction.on_commit(lambda: report_receipt_register(receipt_id=receipt.pk))
+    return receipt
+
+
+class _Receipts(ReportRegistrar):
+    """Ordinary reports: reported as if sent at the moment they were received."""
+
+    def report(self, report: ReportReceipt) -> Claim:
+        return claim_report(
+            policy=report.policy, loss_type=report.loss_type, loss_date=report.loss_date,
+            description=report.description, reported_by=report.reported_by,
+            emergency=report.emergency, estimated_amount=report.estimated_amount,
+            claimant_name=report.claimant_name, claimant_email=report.claimant_email,
+            claimant_address=report.claimant_address, now=report.received_at, composed=True,
+        )
+
+    def refused(self, report: ReportReceipt, error: ClaimsError, rows: RowBatch) -> None:
+        notifications.report_receipt_refused(receipt=report, reason=error.message, rows=rows)
+
+
+RECEIPTS = _Receipts(model=ReportReceipt, related=("reported_by__policyholder",))
+
+
+def report_receipt_register(*, receipt_id: int) -> Claim | None:
+    """The worker's half for one receipt, in its own transaction; its claim (None: absent,
+    held by another registrar, or refused and marked failed). Idempotent."""
+    return RECEIPTS.register(report_id=receipt_id)
+
+
+def report_receipts_register(*, limit: int = 2000) -> int:
+    """The beat task: register the received receipts, oldest first, in batches; how many
+    became claims."""
+    return RECEIPTS.register_received(limit=limit)
