@@ -34,6 +34,8 @@ urlpatterns = [
     path("me/policies/<int:pk>/", me.MyPolicyDetail.as_view(), name="my-policy"),
     path("me/claims/", me.MyClaimList.as_view(), name="my-claims"),
     path("me/claims/<int:pk>/", me.MyClaimDetail.as_view(), name="my-claim"),
+    path("me/reports/", me.MyReportList.as_view(), name="my-reports"),
+    path("me/reports/<int:pk>/", me.MyReportDetail.as_view(), name="my-report"),
     path("me/claims/<int:pk>/withdraw/", me.MyClaimWithdraw.as_view(), name="my-claim-withdraw"),
     path("me/claims/<int:pk>/questions/", me.MyQuestionList.as_view(), name="my-questions"),
     path("me/claims/<int:pk>/questions/<int:request_pk>/answer/", me.MyQuestionAnswer.as_view(),

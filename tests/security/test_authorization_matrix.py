@@ -89,6 +89,16 @@ def hold_a(seed):
                                    by=seed.users["adjuster"]).pk}
 
 
+def receipt_a(seed):
+    """A report policyholder A sent with ``Prefer: respond-async`` (still received)."""
+    from claims.services import report_receive
+
+    claim = seed.claim_a
+    return {"pk": report_receive(policy=claim.policy, loss_type=claim.loss_type,
+                                 loss_date=claim.loss_date, description="Received only.",
+                                 reported_by=seed.users["holder_a"]).pk}
+
+
 def no_event(seed):
     return {"pk": 999999}
 
@@ -160,6 +170,8 @@ EXPECTED = {
     "api:my-policy": ("api", lambda s: {"pk": s.policy_a.pk}, {"GET": holder_api(200, 404)}),
     "api:my-claims": ("api", None, {"GET": holder_api(200), "POST": holder_api(400)}),
     "api:my-claim": ("api", claim_a, {"GET": holder_api(200, 404)}),
+    "api:my-reports": ("api", None, {"GET": holder_api(200)}),
+    "api:my-report": ("api", receipt_a, {"GET": holder_api(200, 404)}),
     "api:my-claim-withdraw": ("api", claim_a, {"POST": holder_api(400, 404)}),
     "api:my-questions": ("api", claim_a, {"GET": holder_api(200, 404)}),
     "api:my-question-answer": (

@@ -14,18 +14,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims.api.parsers import JSONParser
-from claims.models import Claim, ClaimDocument, InformationRequest
+from claims.models import Claim, ClaimDocument, InformationRequest, ReportReceipt
 from claims.portal import selectors
 from claims.services import (
     claim_report,
     claim_transition,
     document_add,
     information_request_answer,
+    report_receive,
 )
 from policies.models import Policy
 
 from ..idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from ..permissions import IsPolicyholder
+from ..prefer import PREFER_PARAMETER, RESPOND_ASYNC, prefers_async
 from ..serializers.claims import (
     AnswerSerializer,
     ClaimReportSerializer,
@@ -36,6 +38,7 @@ from ..serializers.claims import (
 )
 from ..serializers.common import ReasonSerializer
 from ..serializers.policies import PolicySerializer
+from ..serializers.receipts import ReportReceiptSerializer
 from .common import READ, READ_ONE, WRITE, errors
 
 
@@ -91,12 +94,29 @@ class MyClaimList(PolicyholderMixin, generics.ListCreateAPIView):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(tags=["policyholder"], request=ClaimReportSerializer,
-                   parameters=[IDEMPOTENCY_PARAMETER],
-                   responses={201: ClaimSerializer, **errors(*WRITE)})
-    @idempotent
+                   parameters=[IDEMPOTENCY_PARAMETER, PREFER_PARAMETER],
+                   responses={201: ClaimSerializer,
+                              202: OpenApiResponse(ReportReceiptSerializer, description=(
+                                  "`Prefer: respond-async`: received (headers `Location` and "
+                                  "`Preference-Applied`); poll the receipt's `url`.")),
+                              **errors(*WRITE)})
     def post(self, request, *args, **kwargs):
+        """Report a new claim: 201 with the claim, or with ``Prefer: respond-async`` 202 with a
+        receipt at once, the claim registered moments later through the same rules."""
+        response = self._report(request)
+        if response.status_code == status.HTTP_202_ACCEPTED:  # the first answer or its replay
+            response["Location"] = response.data["url"]
+            response["Preference-Applied"] = RESPOND_ASYNC
+        return response
+
+    @idempotent
+    def _report(self, request):
         serializer = ClaimReportSerializer(data=request.data, holder=self.holder)
         serializer.is_valid(raise_exception=True)
+        if prefers_async(request):
+            receipt = report_receive(reported_by=request.user, **serializer.validated_data)
+            return Response(ReportReceiptSerializer(receipt, context={"request": request}).data,
+                            status=status.HTTP_202_ACCEPTED)
         claim = claim_report(reported_by=request.user, **serializer.validated_data)
         claim.open_information_due = None  # a new claim has no open question (no query)
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
@@ -121,6 +141,30 @@ class MyClaimWithdraw(PolicyholderMixin, APIView):
         claim = claim_transition(claim=claim, transition="withdraw", by=request.user,
                                  reason=data.validated_data["reason"])
         return Response(ClaimSerializer(claim).data)
+
+
+class MyReportMixin(PolicyholderMixin):
+    serializer_class = ReportReceiptSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return ReportReceipt.objects.none()
+        return ReportReceipt.objects.filter(reported_by=self.request.user).select_related(
+            "claim").order_by("-received_at", "-pk")
+
+
+@extend_schema(tags=["policyholder"],
+               responses={200: ReportReceiptSerializer(many=True), **errors(*READ)})
+class MyReportList(MyReportMixin, generics.ListAPIView):
+    """The reports I sent with ``Prefer: respond-async`` (newest first) and what became of
+    them."""
+
+
+@extend_schema(tags=["policyholder"], responses={200: ReportReceiptSerializer,
+                                                 **errors(*READ_ONE)})
+class MyReportDetail(MyReportMixin, generics.RetrieveAPIView):
+    """A report I sent with ``Prefer: respond-async``: ``received``, then ``registered`` with
+    the claim (or ``failed`` with the reason)."""
 
 
 @extend_schema(tags=["policyholder"],
