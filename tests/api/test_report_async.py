@@ -290,3 +290,13 @@ def test_the_schema_documents_the_202_answer_and_the_prefer_header(seed):
     assert {"201", "202", "400"} <= set(post["responses"])
     assert {"Prefer", "Idempotency-Key"} <= {p["name"] for p in post["parameters"]}
     assert "/api/me/reports/{id}/" in schema["paths"] and "/api/me/reports/" in schema["paths"]
+
+
+@pytest.mark.parametrize("payload", ['{"policy": ', "[1, 2]", '{"policy": "abc"}'])
+def test_malformed_bodies_are_400_not_500(seed, payload):
+    response = seed.client("holder_a").post("/api/me/claims/", payload,
+                                            content_type="application/json",
+                                            HTTP_IDEMPOTENCY_KEY="bad-1", **ASYNC)
+    assert response.status_code == 400 and response.json()["error"]["code"]
+    assert not ReportReceipt.objects.exists()
+    assert not IdempotencyKey.objects.filter(key="bad-1").exists()  # may be retried

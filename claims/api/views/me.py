@@ -25,7 +25,7 @@ from claims.services import (
 )
 from policies.models import Policy
 
-from ..idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from ..idempotency import IDEMPOTENCY_PARAMETER, idempotent, idempotent_atomic
 from ..permissions import IsPolicyholder
 from ..prefer import PREFER_PARAMETER, RESPOND_ASYNC, prefers_async
 from ..serializers.claims import (
@@ -103,20 +103,28 @@ class MyClaimList(PolicyholderMixin, generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         """Report a new claim: 201 with the claim, or with ``Prefer: respond-async`` 202 with a
         receipt at once, the claim registered moments later through the same rules."""
-        response = self._report(request)
+        if not prefers_async(request):
+            return self._report(request)
+        response = self._receive(request)
         if response.status_code == status.HTTP_202_ACCEPTED:  # the first answer or its replay
             response["Location"] = response.data["url"]
             response["Preference-Applied"] = RESPOND_ASYNC
         return response
 
+    @idempotent_atomic
+    def _receive(self, request):
+        """The receipt, the Idempotency-Key and its stored answer commit together."""
+        serializer = ClaimReportSerializer(data=request.data, holder=self.holder)
+        serializer.is_valid(raise_exception=True)
+        receipt = report_receive(reported_by=request.user, composed=True,
+                                 **serializer.validated_data)
+        return Response(ReportReceiptSerializer(receipt, context={"request": request}).data,
+                        status=status.HTTP_202_ACCEPTED)
+
     @idempotent
     def _report(self, request):
         serializer = ClaimReportSerializer(data=request.data, holder=self.holder)
         serializer.is_valid(raise_exception=True)
-        if prefers_async(request):
-            receipt = report_receive(reported_by=request.user, **serializer.validated_data)
-            return Response(ReportReceiptSerializer(receipt, context={"request": request}).data,
-                            status=status.HTTP_202_ACCEPTED)
         claim = claim_report(reported_by=request.user, **serializer.validated_data)
         claim.open_information_due = None  # a new claim has no open question (no query)
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
