@@ -300,3 +300,14 @@ def test_malformed_bodies_are_400_not_500(seed, payload):
     assert response.status_code == 400 and response.json()["error"]["code"]
     assert not ReportReceipt.objects.exists()
     assert not IdempotencyKey.objects.filter(key="bad-1").exists()  # may be retried
+
+
+def test_a_key_first_used_asynchronously_replays_the_receipt_with_its_headers(seed):
+    client = seed.client("holder_a", token=True)
+    first = client.post("/api/me/claims/", report_body(seed.policy_a), format="json",
+                        HTTP_IDEMPOTENCY_KEY="async-2", **ASYNC)
+    again = client.post("/api/me/claims/", report_body(seed.policy_a), format="json",
+                        HTTP_IDEMPOTENCY_KEY="async-2")  # the header forgotten on the retry
+    assert again.status_code == 202 and again.json() == first.json()
+    assert again["Location"] == first["Location"]
+    assert ReportReceipt.objects.count() == 1

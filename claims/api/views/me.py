@@ -103,9 +103,7 @@ class MyClaimList(PolicyholderMixin, generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         """Report a new claim: 201 with the claim, or with ``Prefer: respond-async`` 202 with a
         receipt at once, the claim registered moments later through the same rules."""
-        if not prefers_async(request):
-            return self._report(request)
-        response = self._receive(request)
+        response = self._receive(request) if prefers_async(request) else self._report(request)
         if response.status_code == status.HTTP_202_ACCEPTED:  # the first answer or its replay
             response["Location"] = response.data["url"]
             response["Preference-Applied"] = RESPOND_ASYNC
