@@ -4,7 +4,8 @@ The signed-in team lead of the seeded book (as ``bench/http.py`` signs in: sessi
 verified second factor) loads each page through Django's test client, REPEAT times after WARMUP
 requests; printed are the least, first-quartile, median and mean CPU time of a request
 (``time.process_time``) and its queries. ``PROFILE=<page name>`` prints the page's cProfile
-instead (CPU time; sorted by TOP=cumulative or tottime).
+instead (CPU time; sorted by TOP=cumulative or tottime; ``CALLERS=<function pattern>``: who
+calls the functions matching it).
 
     SIZE=50000 python bench/admin_pages.py            # (DATABASE_URL / BENCH_DATABASE_URL set)
 """
@@ -31,6 +32,7 @@ WARMUP = int(os.environ.get("WARMUP", "5"))
 PROFILE = os.environ.get("PROFILE", "")
 SORT = os.environ.get("TOP", "cumulative")
 LINES = int(os.environ.get("LINES", "60"))
+CALLERS = os.environ.get("CALLERS", "")
 
 
 def pages() -> list[tuple[str, list[str]]]:
@@ -79,7 +81,11 @@ def main() -> None:
             for index in range(REPEAT):
                 client.get(paths[index % len(paths)])
             profile.disable()
-            pstats.Stats(profile).sort_stats(SORT).print_stats(LINES)
+            stats = pstats.Stats(profile).sort_stats(SORT)
+            if CALLERS:  # who calls the functions matching CALLERS
+                stats.print_callers(CALLERS)
+            else:
+                stats.print_stats(LINES)
             continue
         took = []
         for index in range(REPEAT):
