@@ -311,3 +311,14 @@ def test_a_key_first_used_asynchronously_replays_the_receipt_with_its_headers(se
     assert again.status_code == 202 and again.json() == first.json()
     assert again["Location"] == first["Location"]
     assert ReportReceipt.objects.count() == 1
+
+
+def test_beat_runs_the_registrar_task_every_few_seconds(seed, settings):
+    from claims.tasks import report_receipts_register_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["claims-report-receipts-register"]
+    assert entry["task"] == report_receipts_register_task.name
+    assert entry["schedule"].total_seconds() <= 10
+    _send_async(seed)
+    assert report_receipts_register_task() == 1
+    assert ReportReceipt.objects.get().status == "registered"
