@@ -43,6 +43,11 @@ _LOCK_NAMESPACE = 7340
 
 # The most messages the publisher thread sends in one transaction.
 PUBLISH_BATCH = 100
+# The publisher thread marks what it sent at most this many seconds later, with what it sent
+# meanwhile (one statement for many commits). Well under ``OUTBOX_RELAY_GRACE``: the relay
+# leaves a pending message alone that long. A mark lost (the process ends first) is harmless:
+# the relay sends the message again and the second delivery finds it done.
+MARK_DELAY_SECONDS = 0.25
 # The breaker: monotonic time until which this process does not try the broker after commit.
 _broker_down_until = 0.0
 
@@ -172,26 +177,62 @@ def _drain(messages: queue.SimpleQueue) -> None:
 
 
 def _publish_forever(messages: queue.SimpleQueue) -> None:
+    unmarked: list[int] = []  # sent, not yet marked sent
+    mark_by = 0.0
     while True:
-        batch = [messages.get()]  # and whatever else is waiting: sent together
+        try:
+            first = messages.get(timeout=max(0.0, mark_by - time.monotonic())
+                                 if unmarked else None)
+        except queue.Empty:  # nothing came in before the mark was due
+            _mark_sent(unmarked)
+            continue
+        batch = [first]  # and whatever else is waiting: sent together
         while len(batch) < PUBLISH_BATCH and not isinstance(batch[-1], threading.Event):
             try:
                 batch.append(messages.get_nowait())
             except queue.Empty:
                 break
         taken = [item for item in batch if not isinstance(item, threading.Event)]
-        message_ids = [message.pk for message in taken]
+        draining = len(taken) < len(batch)
         try:
+            if taken and not unmarked:
+                mark_by = time.monotonic() + MARK_DELAY_SECONDS
             if taken:
-                publish_many(message_ids, known=_known(taken))
+                unmarked += _publish_taken(taken)
+            if unmarked and (draining or len(unmarked) >= PUBLISH_BATCH
+                             or time.monotonic() >= mark_by):
+                _mark_sent(unmarked)
         except Exception:  # the database is down: the relay sends them later
-            logger.warning("could not publish outbox messages %s", message_ids, exc_info=True)
+            logger.warning("could not publish outbox messages %s",
+                           [message.pk for message in taken], exc_info=True)
+            unmarked.clear()
             with contextlib.suppress(Exception):
                 connection.close()
         finally:
             for item in batch:
                 if isinstance(item, threading.Event):
                     item.set()
+
+
+def _publish_taken(taken: list[OutboxMessage]) -> list[int]:
+    """The publisher thread's send: the messages in key order (as ``publish_many``), each with
+    the task name and arguments it was enqueued with; a message the broker did not take keeps
+    its error at once. Returns the keys sent, for the thread to mark (``_mark_sent``)."""
+    if not broker_available():  # the breaker is open: left pending for the relay
+        return []
+    known = _known(taken)
+    sent, failed = _send([(pk, *known[pk]) for pk in sorted(known)])
+    if failed is not None:
+        _mark_quickly([], failed)
+    return sent
+
+
+def _mark_sent(unmarked: list[int]) -> None:
+    """Mark the keys in ``unmarked`` sent (those still pending) and empty it."""
+    try:
+        _mark_quickly(unmarked, None)
+    finally:
+        unmarked.clear()
 
 
 def message_id(task_id: str | None) -> int | None:
@@ -319,11 +360,17 @@ def _publish_known(rows: list[tuple[int, str, dict]]) -> int:
     transaction whose commit does not wait for the disk (the mark is bookkeeping, see
     ``publish_many``; waiting for the disk here made every approval wait for a second flush)."""
     sent, failed = _send(rows)
+    _mark_quickly(sent, failed)
+    return len(sent)
+
+
+def _mark_quickly(sent: list[int], failed: tuple[int, str] | None) -> None:
+    """``_mark`` of messages this process sent (those still pending), in a transaction whose
+    commit does not wait for the disk."""
     if sent or failed is not None:
         with transaction.atomic(), pipeline(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
             _mark(cursor, sent, failed, only_pending=True)
-    return len(sent)
 
 
 def run_in_process(message_id: int) -> bool:

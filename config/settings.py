@@ -234,6 +234,10 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# kombu's Redis transport with one client object per channel instead of one per message
+# (config/broker.py); other brokers (rediss://, sentinel, memory://) as kombu has them.
+CELERY_BROKER_TRANSPORT = ("config.broker:Transport" if CELERY_BROKER_URL.startswith("redis://")
+                           else None)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = env.bool("CELERY_TASK_EAGER_PROPAGATES", default=False)

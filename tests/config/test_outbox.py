@@ -282,6 +282,42 @@ def test_in_production_the_commit_never_waits_for_the_broker(settings, monkeypat
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_publisher_thread_marks_what_it_sent_meanwhile_in_one_statement(
+    settings, monkeypatch
+):
+    """The publisher thread sends each commit's messages at once and marks them sent a moment
+    later, together with what it sent meanwhile: one write for several commits (before, every
+    commit's messages cost a transaction of their own)."""
+    if not settings.REDIS_URL:
+        pytest.skip("eager mode has no broker")
+    settings.OUTBOX_PUBLISH_IN_BACKGROUND = True
+    monkeypatch.setattr(outbox, "MARK_DELAY_SECONDS", 1.0)
+    task = outbox._task("config.outbox_prune")
+    sent = []
+    monkeypatch.setattr(task, "apply_async",
+                        lambda *args, **kwargs: sent.append(kwargs["task_id"]))
+
+    def wait_for(condition, what):
+        deadline = time.monotonic() + 10
+        while not condition():
+            assert time.monotonic() < deadline, what
+            time.sleep(0.02)
+
+    with transaction.atomic():
+        first = outbox.enqueue("config.outbox_prune")
+    wait_for(lambda: len(sent) == 1, "the first message was never sent")
+    assert OutboxMessage.objects.get(pk=first.pk).status == "pending"  # sent, not yet marked
+    with transaction.atomic():
+        second = outbox.enqueue("config.outbox_prune")
+    rows = OutboxMessage.objects.filter(pk__in=[first.pk, second.pk])
+    wait_for(lambda: set(rows.values_list("status", flat=True)) == {"sent"},
+             "the publisher thread never marked them")
+    assert sent == [f"outbox-{first.pk}", f"outbox-{second.pk}"]
+    assert len(set(rows.values_list("sent_at", flat=True))) == 1  # one statement marked both
+    assert set(rows.values_list("attempts", flat=True)) == {1}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_publisher_sends_what_committed_meanwhile_together(settings, monkeypatch):
     """``publish_many`` (the publisher thread's batch): every pending message is sent once, in
     one transaction; a message already sent is not sent again."""

@@ -27,13 +27,18 @@ def main(argv: list[str]) -> None:
 
     def die_after_commit_in_background(message_ids: list[int], *, force: bool = False,
                                        **kwargs):
-        """The publisher thread's after-commit batch (``OUTBOX_PUBLISH_IN_BACKGROUND``)."""
+        """A transaction's messages, published together after its commit."""
         if not force:
             os.kill(os.getpid(), signal.SIGKILL)
         return publish_many(message_ids, force=force, **kwargs)
 
+    def die_in_the_publisher_thread(taken: list):
+        """The publisher thread's send of what committed (``OUTBOX_PUBLISH_IN_BACKGROUND``)."""
+        os.kill(os.getpid(), signal.SIGKILL)
+
     outbox.publish = die_after_commit
     outbox.publish_many = die_after_commit_in_background
+    outbox._publish_taken = die_in_the_publisher_thread
     app.worker_main(["worker", *argv])
 
 
