@@ -29,6 +29,7 @@ import signal  # noqa: E402
 import subprocess  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -44,6 +45,9 @@ WEB_WORKERS = int(os.environ.get("WEB_WORKERS", "3"))
 PORT = int(os.environ.get("PORT", "8601"))
 HOST = "127.0.0.1"  # loopback only
 ONLY = [name for name in os.environ.get("ONLY", "").split(",") if name]
+ASYNC_REPORT = "report a claim (API, async)"
+REGISTER_WAIT = float(os.environ.get("REGISTER_WAIT", "300"))
+WORKER_NICE = int(os.environ.get("WORKER_NICE", "0"))
 
 
 @dataclass
@@ -55,6 +59,7 @@ class Endpoint:
     csrf: str = ""
     body: dict | list[dict] | None = None
     expect: tuple[int, ...] = (200,)
+    headers: dict = field(default_factory=dict)
     results: dict = field(default_factory=dict)
 
 
@@ -81,6 +86,7 @@ def _worker(endpoint: Endpoint, stop_at: float, record_from: float, budget, out:
     headers = {"Cookie": endpoint.cookie, "Accept": "application/json, text/html"}
     if endpoint.csrf:
         headers["X-CSRFToken"] = endpoint.csrf
+    headers.update(endpoint.headers)
     bodies = [None]
     if endpoint.body is not None:
         headers["Content-Type"] = "application/json"
@@ -140,8 +146,10 @@ def measure(endpoint: Endpoint) -> dict:
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
     process = context.Process(target=_load, args=(endpoint, queue))
+    started_at = time.time()
     process.start()
     result = queue.get(timeout=DURATION + WARMUP + 120)
+    ended_at = time.time()
     process.join(timeout=30)
     latencies = result["latencies"]
 
@@ -151,7 +159,8 @@ def measure(endpoint: Endpoint) -> dict:
         return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
 
     return {"rate": len(latencies) / result["seconds"], "count": len(latencies),
-            "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99), "errors": result["errors"]}
+            "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99), "errors": result["errors"],
+            "started_at": started_at, "ended_at": ended_at}
 
 
 # --- set-up: logins, the server, the worker ----------------------------------------------------
@@ -201,6 +210,10 @@ def endpoints(who: dict) -> list[Endpoint]:
         Endpoint("admin start page (dashboard)", "GET", ["/admin/"], lead),
         Endpoint("report a claim (API)", "POST", ["/api/me/claims/"], reporter, csrf, report,
                  expect=(201,)),
+        # The same reports answered at once with a receipt; the workers register them meanwhile
+        # (beat's registrar), and the bench waits for the last one (``registered``).
+        Endpoint(ASYNC_REPORT, "POST", ["/api/me/claims/"], reporter, csrf, report,
+                 expect=(202,), headers={"Prefer": "respond-async"}),
         Endpoint("vendor progress update", "POST",
                  [f"/api/vendor/jobs/{pk}/progress" for pk in jobs], vendor, csrf,
                  {"percent": 50, "text": "Benchmark progress."}, expect=(201,)),
@@ -248,13 +261,68 @@ def start_celery(database_url: str) -> subprocess.Popen | None:
 
     if not settings.REDIS_URL:
         return None
+    # WORKER_NICE: the worker below the web's CPU priority, as when workers run on machines of
+    # their own (the scale-out set-up) rather than on the web's two cores.
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork",
+        [*(["nice", "-n", str(WORKER_NICE)] if WORKER_NICE else []),
+         sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork",
          "--concurrency", "1", "--hostname", f"bench-http-{os.getpid()}@localhost",
          "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "ERROR"],
         cwd=ROOT, env=_env(database_url), start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
+
+
+@contextmanager
+def registrar_beat():
+    """Beat's entry for the asynchronous reports, alone: the registrar task sent at its
+    interval while the endpoint is measured and its reports are registered (the other entries
+    of beat, whose first runs sweep the whole book, would weigh on the figures)."""
+    from django.conf import settings
+
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["claims-report-receipts-register"]
+    stop = threading.Event()
+
+    def tick() -> None:
+        while not stop.wait(entry["schedule"].total_seconds()):
+            app.send_task(entry["task"])
+
+    thread = threading.Thread(target=tick, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def registered(result: dict) -> str:
+    """Wait until the workers have registered every report the asynchronous endpoint received
+    (at most REGISTER_WAIT seconds); returns the line that says when the last became a claim."""
+    from datetime import UTC, datetime
+
+    from django.db import connections
+    from django.db.models import Count, Max
+
+    from claims.models import ReportReceipt
+
+    received = ReportReceipt.objects.filter(
+        received_at__gte=datetime.fromtimestamp(result["started_at"], tz=UTC)).order_by()
+    deadline = time.monotonic() + REGISTER_WAIT
+    while received.filter(status=ReportReceipt.Status.RECEIVED).exists():
+        if time.monotonic() > deadline:
+            left = received.filter(status=ReportReceipt.Status.RECEIVED).count()
+            connections.close_all()
+            return f"    not registered after {REGISTER_WAIT:.0f} s: {left} reports"
+        time.sleep(0.5)
+    counts = dict(received.values_list("status").annotate(n=Count("pk")))
+    last = received.aggregate(last=Max("processed_at"))["last"]
+    after = (last.timestamp() - result["ended_at"]) if last else float("nan")
+    connections.close_all()
+    return (f"    {counts.get('registered', 0)} reports registered as claims "
+            f"({counts.get('failed', 0)} refused), the last {after:.1f} s after the run ended")
 
 
 def _tree(pid: int) -> list[int]:
@@ -311,7 +379,13 @@ def main() -> None:
         trivial = None
         failed = False
         for endpoint in chosen:
-            result = measure(endpoint)
+            after = ""
+            if endpoint.name == ASYNC_REPORT and worker is not None:
+                with registrar_beat():
+                    result = measure(endpoint)
+                    after = registered(result)
+            else:
+                result = measure(endpoint)
             trivial = trivial or result["rate"]
             ratio = result["rate"] / trivial if trivial else float("nan")
             print(f"{endpoint.name:<30} {result['rate']:>8.1f} {result['p50']:>8.1f} "
@@ -320,6 +394,8 @@ def main() -> None:
             if result["errors"]:
                 failed = True
                 print(f"    unexpected answers: {sorted(set(result['errors']))[:5]}")
+            if after:
+                print(after)
         time.sleep(1)
         web = [rss_mb(pid) for pid in _tree(server.pid)[1:]]
         print(f"memory after the load: gunicorn workers {', '.join(f'{m:.0f}' for m in web)} MB "

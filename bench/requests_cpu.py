@@ -62,6 +62,8 @@ def main() -> None:
         headers = {"HTTP_COOKIE": endpoint.cookie, "HTTP_ACCEPT": "application/json, text/html"}
         if endpoint.csrf:
             headers["HTTP_X_CSRFTOKEN"] = endpoint.csrf
+        headers.update({f"HTTP_{name.upper().replace('-', '_')}": value
+                        for name, value in endpoint.headers.items()})
         bodies = endpoint.body if isinstance(endpoint.body, list) else [endpoint.body]
 
         def call(index, client=client, endpoint=endpoint, headers=headers, bodies=bodies):

@@ -8,6 +8,8 @@ from rest_framework import serializers
 
 from claims.models import ReportReceipt
 
+from .common import FieldsBuiltOnce
+
 
 def _url(serializer: serializers.Serializer, name: str, pk: int) -> str:
     path = reverse(name, args=[pk])
@@ -15,7 +17,7 @@ def _url(serializer: serializers.Serializer, name: str, pk: int) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
-class ReceiptClaimSerializer(serializers.Serializer):
+class ReceiptClaimSerializer(FieldsBuiltOnce, serializers.Serializer):
     """The claim a received report became."""
 
     id = serializers.IntegerField()
@@ -26,7 +28,7 @@ class ReceiptClaimSerializer(serializers.Serializer):
         return _url(self, "api:my-claim", claim.pk)
 
 
-class ReportReceiptSerializer(serializers.ModelSerializer):
+class ReportReceiptSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A received report: ``received`` until a worker registers it (moments later), then
     ``registered`` with its claim, or ``failed`` with the reason (the policyholder is told by
     email too)."""
