@@ -9,7 +9,4 @@ class ClaimsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from claims import (
-            receipts_admin,  # noqa: F401 - registers the received reports' admin
-            signals,  # noqa: F401 - keeps the cached group names true
-        )
+        from claims import signals  # noqa: F401 - keeps the cached group names true

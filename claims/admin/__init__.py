@@ -6,7 +6,7 @@ The claim screen is composed here, once: the claims app's own screen plus the mo
 
 from django.contrib import admin
 
-from claims.admin import others  # noqa: F401 - registers the model admins
+from claims.admin import others, receipts  # noqa: F401 - register the model admins
 from claims.admin.claim import ClaimAdminBase
 from claims.events.admin import ClaimEventsMixin
 from claims.models import Claim

@@ -4,11 +4,12 @@ policy, claim, question or document is simply not found (404)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +20,7 @@ from claims.models import (
     ClaimNote,
     ClaimState,
     InformationRequest,
+    ReportReceipt,
 )
 from claims.money.models import Settlement, SettlementState
 from claims.money.selectors import insured_share
@@ -80,6 +82,17 @@ def finished_claims(*, holder: Policyholder) -> QuerySet[Claim]:
     ``open_claims``."""
     return holder_claims(holder=holder).filter(
         state__in=FINAL_STATES + [ClaimState.DENIED, ClaimState.PAID])
+
+
+def reports_not_registered(*, holder: Policyholder, days: int = 30) -> QuerySet[ReportReceipt]:
+    """The reports the holder sent through the API (``Prefer: respond-async``) that are not a
+    claim (yet): still being registered, or refused in the last ``days`` days (with the
+    reason); newest first. A registered one is listed as its claim. As the API's status
+    resource: the reports the holder's login sent (a policy passed on meanwhile included)."""
+    since = timezone.now() - timedelta(days=days)
+    return (ReportReceipt.objects.filter(reported_by_id=holder.user_id, received_at__gte=since)
+            .exclude(status=ReportReceipt.Status.REGISTERED)
+            .select_related("loss_type", "policy").order_by("-received_at", "-pk"))
 
 
 def holder_claim(*, holder: Policyholder, pk: int) -> Claim:

@@ -39,6 +39,7 @@ from .services import (
 
 HOME_OPEN_CLAIMS = 50
 HOME_EARLIER_CLAIMS = 20
+HOME_RECEIPTS = 10
 TOKENS = "portal_report_tokens"
 KEEP_TOKENS = 20
 
@@ -73,6 +74,7 @@ def home(request, *, holder):
     overviews = aggregate_overviews(policies=policies)
     return render(request, "portal/home.html", {
         "holder": holder,
+        "receipts": list(selectors.reports_not_registered(holder=holder)[:HOME_RECEIPTS]),
         "policies": [(policy, overviews[policy.pk]) for policy in policies],
         "open_claims": [(claim, next_step(claim=claim)) for claim in open_claims],
         "other_claims": other_claims[:HOME_EARLIER_CLAIMS],

@@ -1,5 +1,6 @@
 """The adjuster's desk is usable with a screen reader and a keyboard: no critical or serious
-axe-core violations on the claim list, the claim page and the start page (issue 15)."""
+axe-core violations on the claim list, the claim page, the start page and the received reports
+(issue 15)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,21 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 def test_the_claim_page_list_and_start_page_have_no_critical_or_serious_violations(
     live_server, page, artifacts, reported_claim
 ):
+    from django.utils import timezone
+
+    from claims.services import report_receive
+
+    receipt = report_receive(  # a report sent through the API, waiting to be registered
+        policy=reported_claim.policy, loss_type=reported_claim.loss_type,
+        loss_date=timezone.localdate(), description="Sent by the accounting software.",
+        reported_by=reported_claim.reported_by)
     admin_login(page, live_server, "adjuster")
     for name, path in [
         ("index", "/admin/"),
         ("claim-list", "/admin/claims/claim/"),
         ("claim-page", f"/admin/claims/claim/{reported_claim.pk}/change/"),
+        ("received-reports", "/admin/claims/reportreceipt/"),
+        ("received-report", f"/admin/claims/reportreceipt/{receipt.pk}/change/"),
     ]:
         page.goto(f"{live_server.url}{path}")
         page.screenshot(path=str(artifacts / f"desk-a11y-{name}.png"), full_page=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from claims.services import claim_report, claim_transition
+from claims.services import claim_report, claim_transition, report_receive
 from claims.vendors.models import VendorMembership
 from claims.vendors.services import vendor_job_request
 from tests.e2e.axe import axe_violations, describe
@@ -35,6 +35,9 @@ def job():
                          loss_date=timezone.localdate(), reported_by=holder_user,
                          description="Ransomware encrypted the file server.")
     claim_transition(claim=claim, transition="start_liability_check", by=adjuster)
+    report_receive(policy=policy, loss_type=loss_type("ransomware"),  # home lists it
+                   loss_date=timezone.localdate(), reported_by=holder_user,
+                   description="Sent by the accounting software: invoices encrypted.")
     organisation = make_org("ForensIT 24/7", "forensics", panel=True, available_24_7=True)
     VendorMembership.objects.create(user=UserFactory(username="vendor"),
                                     organisation=organisation)

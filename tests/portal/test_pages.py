@@ -134,3 +134,44 @@ def test_the_document_downloads_through_the_portal_as_an_attachment(portal, my_c
 def test_the_claim_page_never_links_media_urls(portal, my_claim, settings):
     page = portal.get(reverse("portal:claim", args=[my_claim.pk])).content.decode()
     assert f"/{settings.MEDIA_URL}" not in page
+
+
+def test_home_lists_reports_sent_through_the_interface_until_they_are_claims(
+    portal, holder_user, cyber_policy, itl_policy, other_holder, other_user, other_policy
+):
+    """A report sent with ``Prefer: respond-async`` is on the home page while it is being
+    registered, and with the reason if it could not be; once registered it is listed as its
+    claim. Another policyholder's reports are not shown."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from claims.models import ReportReceipt
+    from claims.services import report_receipt_register, report_receive
+    from tests.factories import loss_type
+
+    def sent(policy, description, by=holder_user):
+        return report_receive(policy=policy, loss_type=loss_type("ransomware"),
+                              loss_date=timezone.localdate() - timedelta(days=1),
+                              description=description, reported_by=by)
+
+    sent(other_policy, "Someone else's report.", by=other_user)
+
+    waiting = sent(cyber_policy, "Waiting to be registered.")
+    registered = sent(cyber_policy, "Registered at once.")
+    claim = report_receipt_register(receipt_id=registered.pk)
+    refused = sent(itl_policy, "Refused at registration.")
+    itl_policy.policyholder = other_holder  # the policy passed on meanwhile: the rules refuse it
+    itl_policy.save(update_fields=["policyholder"])
+    assert report_receipt_register(receipt_id=refused.pk) is None
+
+    page = portal.get(reverse("portal:home")).content.decode()
+
+    assert "Reports sent through our interface" in page
+    assert "Being registered: the claim number follows in a moment" in page
+    assert page.count("Being registered") == 1  # the waiting one only
+    assert "Could not be registered" in page
+    assert ReportReceipt.objects.get(pk=refused.pk).error in page
+    assert claim.number in page  # the registered one, as its claim
+    assert waiting.policy.number in page
+    assert other_policy.number not in page

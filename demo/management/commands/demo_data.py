@@ -18,6 +18,7 @@ DEMO_MODULES = [
     "demo.events",
     "demo.accounts",
     "demo.desk",  # the desk: a policyholder message in the queue
+    "demo.receipts",  # a report received through the API (Prefer: respond-async), registered
     "demo.language",  # languages: an English policyholder and team lead
 ]
 

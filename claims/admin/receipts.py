@@ -1,9 +1,5 @@
 """The admin of received reports (``Prefer: respond-async``): read-only, so adjusters see what
-is waiting and what failed (with the reason), and open the claim a report became.
-
-Registered from ``ClaimsConfig.ready()``: the claims admin package (``claims/admin/``) composes
-the claim screen and stays as it is.
-"""
+is waiting and what failed (with the reason), and open the claim a report became."""
 
 from __future__ import annotations
 
@@ -21,8 +17,7 @@ class ReportReceiptAdmin(AdjustersOnly, admin.ModelAdmin):
     list_display = ["id", "received_at", "status", "policyholder", "policy_number",
                     "claim_link", "error", "processed_at"]
     list_filter = ["status"]
-    search_fields = ["policy__number"]
-    search_help_text = _("Search by policy number.")
+    search_fields = ["policy__number"]  # the policy number (a help text would be its only label)
     list_select_related = ["policy__policyholder", "claim"]
     ordering = ["-received_at", "-id"]
     fields = ["status", "received_at", "processed_at", "error", "claim_link", "reported_by",
