@@ -47,7 +47,6 @@ HOST = "127.0.0.1"  # loopback only
 ONLY = [name for name in os.environ.get("ONLY", "").split(",") if name]
 ASYNC_REPORT = "report a claim (API, async)"
 REGISTER_WAIT = float(os.environ.get("REGISTER_WAIT", "300"))
-WORKER_NICE = int(os.environ.get("WORKER_NICE", "0"))
 
 
 @dataclass
@@ -261,11 +260,8 @@ def start_celery(database_url: str) -> subprocess.Popen | None:
 
     if not settings.REDIS_URL:
         return None
-    # WORKER_NICE: the worker below the web's CPU priority, as when workers run on machines of
-    # their own (the scale-out set-up) rather than on the web's two cores.
     return subprocess.Popen(
-        [*(["nice", "-n", str(WORKER_NICE)] if WORKER_NICE else []),
-         sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork",
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork",
          "--concurrency", "1", "--hostname", f"bench-http-{os.getpid()}@localhost",
          "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "ERROR"],
         cwd=ROOT, env=_env(database_url), start_new_session=True,
