@@ -48,6 +48,12 @@ def wait_for(predicate: Callable[[], object], *, timeout: float = 20.0, every: f
         time.sleep(every)
 
 
+def finished_runs(worker, task: str) -> list[str]:
+    """The worker's log lines of ``task``'s runs that succeeded (each ends with its result)."""
+    return [line for line in worker.log().splitlines() if f"Task {task}[" in line
+            and "succeeded" in line]
+
+
 class Worker:
     """Handle on a running worker process: ``kill()`` (SIGKILL, as a crash) and ``start()``."""
 

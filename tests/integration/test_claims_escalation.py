@@ -22,7 +22,7 @@ from tests.factories import (
     make_policy,
     make_team_lead,
 )
-from tests.integration.conftest import wait_for
+from tests.integration.conftest import finished_runs, wait_for
 
 pytestmark = [
     pytest.mark.integration,
@@ -31,10 +31,6 @@ pytestmark = [
 
 TASK = "claims.activities_escalate_overdue"
 
-
-def _finished_runs(worker) -> list[str]:
-    return [line for line in worker.log().splitlines() if f"Task {TASK}[" in line
-            and "succeeded" in line]
 
 
 def test_a_real_worker_escalates_an_overdue_activity_once(celery_worker):
@@ -56,12 +52,12 @@ def test_a_real_worker_escalates_an_overdue_activity_once(celery_worker):
         pk=activity.pk, escalated_at__isnull=False).first(), timeout=20)
     assert escalated.escalated_to == lead
     assert escalated.completed_at is None
-    wait_for(lambda: len(_finished_runs(celery_worker)) >= 1, timeout=20)
+    wait_for(lambda: len(finished_runs(celery_worker, TASK)) >= 1, timeout=20)
 
     with transaction.atomic():
         outbox.enqueue(TASK)
 
-    wait_for(lambda: len(_finished_runs(celery_worker)) >= 2, timeout=20)
-    assert _finished_runs(celery_worker)[-1].rstrip().endswith(": 0")
+    wait_for(lambda: len(finished_runs(celery_worker, TASK)) >= 2, timeout=20)
+    assert finished_runs(celery_worker, TASK)[-1].rstrip().endswith(": 0")
     assert AuditEntry.objects.filter(action="activity.escalated", claim_id=claim.pk).count() == 1
     assert Activity.objects.get(pk=activity.pk).escalated_at == escalated.escalated_at

@@ -16,7 +16,7 @@ from claims.models import Claim, ReportReceipt
 from config import outbox
 from config.models import AuditEntry
 from tests.factories import PolicyholderFactory, UserFactory, make_policy, make_team_lead
-from tests.integration.conftest import wait_for
+from tests.integration.conftest import finished_runs, wait_for
 
 pytestmark = [
     pytest.mark.integration,
@@ -25,10 +25,6 @@ pytestmark = [
 
 TASK = "claims.report_receipts_register"
 
-
-def _finished_runs(worker) -> list[str]:
-    return [line for line in worker.log().splitlines() if f"Task {TASK}[" in line
-            and "succeeded" in line]
 
 
 def test_a_real_worker_registers_the_reports_the_api_received(celery_worker):
@@ -59,10 +55,10 @@ def test_a_real_worker_registers_the_reports_the_api_received(celery_worker):
     assert status["claim"]["number"] == claims[receipts[0].claim_id].number
     assert AuditEntry.objects.filter(action="claim.reported",
                                      claim_id__in=list(claims)).count() == 2
-    wait_for(lambda: len(_finished_runs(celery_worker)) >= 1, timeout=20)
+    wait_for(lambda: len(finished_runs(celery_worker, TASK)) >= 1, timeout=20)
 
     with transaction.atomic():
         outbox.enqueue(TASK)
-    wait_for(lambda: len(_finished_runs(celery_worker)) >= 2, timeout=20)
-    assert _finished_runs(celery_worker)[-1].rstrip().endswith(": 0")
+    wait_for(lambda: len(finished_runs(celery_worker, TASK)) >= 2, timeout=20)
+    assert finished_runs(celery_worker, TASK)[-1].rstrip().endswith(": 0")
     assert Claim.objects.filter(policy=policy).count() == 2
