@@ -13,6 +13,8 @@ holding it) and registered once.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,7 +29,7 @@ from config.statements import Prepared
 REGISTER_BATCH = 50
 
 
-class ReportRegistrar:
+class ReportRegistrar(ABC):
     """How the received reports of ``model`` become claims; subclasses give ``report`` and
     ``refused`` (and ``registered`` if something follows)."""
 
@@ -40,16 +42,18 @@ class ReportRegistrar:
             .select_related("policy__policyholder", "loss_type", "reported_by", *related)
             .filter(pk__in=p.ints("ids")).order_by("received_at", "pk")))
 
+    @abstractmethod
     def report(self, report: ReceivedReport) -> Claim:
         """The claim, through ``claim_report(..., now=report.received_at, composed=True)``."""
-        raise NotImplementedError
 
     def registered(self, registered: list[tuple[ReceivedReport, Claim]], rows: RowBatch) -> None:
-        """After the claims of ``registered`` are reported, in the same transaction."""
+        """After the claims of ``registered`` are reported, in the same transaction; by
+        default nothing follows."""
+        return None
 
+    @abstractmethod
     def refused(self, report: ReceivedReport, error: ClaimsError, rows: RowBatch) -> None:
         """The rules refused ``report`` (already marked failed): tell whom it concerns."""
-        raise NotImplementedError
 
     def register(self, *, report_id: int) -> Claim | None:
         """Register one received report in its own transaction; its claim (None: absent,
