@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
+from claims.api.serializers.common import StrictInputSerializer
 from claims.models import Claim
 from claims.vendors.models import VendorOrganisation
 from policies.models import Policyholder
@@ -12,7 +13,7 @@ from policies.models import Policyholder
 from ..models import AccessLogEntry, DataExport, ErasureRequest, LegalHold, SubjectKind
 
 
-class SubjectSerializer(serializers.Serializer):
+class SubjectSerializer(StrictInputSerializer):
     """Who the request is about (administrators); policyholders leave it out (themselves)."""
 
     subject_kind = serializers.ChoiceField(choices=SubjectKind.choices)
@@ -27,7 +28,7 @@ class ErasureInputSerializer(SubjectSerializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class MyErasureInputSerializer(serializers.Serializer):
+class MyErasureInputSerializer(StrictInputSerializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -70,7 +71,7 @@ class LegalHoldSerializer(serializers.ModelSerializer):
         read_only_fields = ["placed_at", "released_at", "release_reason"]
 
 
-class ReleaseSerializer(serializers.Serializer):
+class ReleaseSerializer(StrictInputSerializer):
     reason = serializers.CharField()
 
 

@@ -322,3 +322,20 @@ def test_beat_runs_the_registrar_task_every_few_seconds(seed, settings):
     _send_async(seed)
     assert report_receipts_register_task() == 1
     assert ReportReceipt.objects.get().status == "registered"
+
+
+@pytest.mark.parametrize("headers", [{}, ASYNC], ids=["ordinary", "respond-async"])
+@pytest.mark.parametrize(("field", "value"), [("description", 12345),
+                                              ("claimant_name", ["Client AG"]),
+                                              ("claimant_email", 7)])
+def test_a_text_field_given_a_number_or_a_list_is_refused_with_its_name(seed, headers, field,
+                                                                        value):
+    """DRF turns a number into its text (``12345`` as a description): the report refuses it
+    with 400 naming the field, and stores nothing."""
+    answer = seed.client("holder_a").post("/api/me/claims/",
+                                          report_body(seed.policy_a, **{field: value}),
+                                          format="json", **headers)
+    assert answer.status_code == 400
+    assert field in answer.json()["error"]["fields"]
+    assert not ReportReceipt.objects.exists()
+    assert not Claim.objects.filter(description="12345").exists()

@@ -104,6 +104,30 @@ def test_erasure_requests_through_the_api(closed_claim, holder_user, privacy_adm
         format="json").status_code == 403
 
 
+@pytest.mark.parametrize("note", [1.2178206708236488e+302, 7, True, ["erase"], {"a": 1}])
+def test_an_erasure_request_with_a_note_that_is_not_text_is_refused_and_nothing_is_kept(
+    closed_claim, holder_user, note
+):
+    """Found by Schemathesis: DRF took a number as the note's text (``"1.2178206708236488e+302"``)
+    and answered 201."""
+    from privacy.models import ErasureRequest
+
+    answer = api(holder_user).post("/api/privacy/me/erasure-requests/", {"note": note},
+                                   format="json")
+    assert answer.status_code == 400
+    assert "note" in answer.json()["error"]["fields"]
+    assert not ErasureRequest.objects.exists()
+
+
+def test_an_erasure_request_with_a_field_it_does_not_take_is_refused(closed_claim,
+                                                                      holder_user):
+    answer = api(holder_user).post("/api/privacy/me/erasure-requests/",
+                                   {"note": "Erase.", "subject_kind": "claimant", "x": 1},
+                                   format="json")
+    assert answer.status_code == 400
+    assert {"subject_kind", "x"} <= set(answer.json()["error"]["fields"])
+
+
 def test_legal_holds_through_the_api(closed_claim, adjuster, holder_user):
     client = api(adjuster)
 

@@ -49,7 +49,18 @@ def _nests(field) -> bool:
 
 class StrictInputSerializer(serializers.Serializer):
     """Input that names a field the endpoint does not take (``state``, ``approved_amount``...) is
-    refused with 400 naming it, instead of being silently dropped."""
+    refused with 400 naming it, instead of being silently dropped; a text field given a number,
+    a true/false or a list in JSON is refused with 400 too (DRF turns a number into its text:
+    ``1.2e+302`` as a note)."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys") and not hasattr(data, "getlist"):  # JSON, not a form's fields
+            wrong = {name: [_("Not a valid string.")] for name, field in self.fields.items()
+                     if isinstance(field, serializers.CharField) and not field.read_only
+                     and data.get(name) is not None and not isinstance(data.get(name), str)}
+            if wrong:
+                raise serializers.ValidationError(wrong)
+        return super().to_internal_value(data)
 
     def validate(self, attrs):
         initial = self.initial_data if hasattr(self.initial_data, "keys") else {}
