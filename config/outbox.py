@@ -228,9 +228,15 @@ def _publish_taken(taken: list[OutboxMessage]) -> list[int]:
 
 
 def _mark_sent(unmarked: list[int]) -> None:
-    """Mark the keys in ``unmarked`` sent (those still pending) and empty it."""
+    """Mark the keys in ``unmarked`` sent (those still pending) and empty it. Should the
+    database not answer, the marks are dropped (the relay sends those messages again and their
+    second delivery finds them done) and the thread goes on."""
     try:
         _mark_quickly(unmarked, None)
+    except Exception:
+        logger.warning("could not mark outbox messages %s sent", unmarked, exc_info=True)
+        with contextlib.suppress(Exception):
+            connection.close()
     finally:
         unmarked.clear()
 

@@ -257,12 +257,10 @@ def test_emails_are_tasks_in_the_outbox_and_a_rollback_sends_none(mailoutbox):
 def test_in_production_the_commit_never_waits_for_the_broker(settings, monkeypatch):
     """A publisher thread sends after commit: a broker that takes 1.5 s to answer (frozen,
     timing out) costs the request nothing, and the message is still sent."""
-    from config.celery import app
-
     if not settings.REDIS_URL:
         pytest.skip("eager mode has no broker")
     settings.OUTBOX_PUBLISH_IN_BACKGROUND = True
-    task = app.tasks["config.outbox_prune"]
+    task = outbox._task("config.outbox_prune")
     real = task.apply_async
 
     def slow_broker(*args, **kwargs):
@@ -315,6 +313,47 @@ def test_the_publisher_thread_marks_what_it_sent_meanwhile_in_one_statement(
     assert sent == [f"outbox-{first.pk}", f"outbox-{second.pk}"]
     assert len(set(rows.values_list("sent_at", flat=True))) == 1  # one statement marked both
     assert set(rows.values_list("attempts", flat=True)) == {1}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_publisher_thread_goes_on_after_a_mark_the_database_refused(settings, monkeypatch):
+    """A deferred mark that fails (the database is down for a moment) is dropped: that message
+    stays pending for the relay, and the thread goes on sending what commits next."""
+    from django.db import OperationalError
+
+    if not settings.REDIS_URL:
+        pytest.skip("eager mode has no broker")
+    settings.OUTBOX_PUBLISH_IN_BACKGROUND = True
+    monkeypatch.setattr(outbox, "MARK_DELAY_SECONDS", 0.05)
+    task = outbox._task("config.outbox_prune")
+    sent = []
+    monkeypatch.setattr(task, "apply_async",
+                        lambda *args, **kwargs: sent.append(kwargs["task_id"]))
+    real_mark, marks = outbox._mark_quickly, []
+
+    def refused_once(sent_ids, failed):
+        marks.append(list(sent_ids))
+        if len(marks) == 1:
+            raise OperationalError("the database is down")
+        return real_mark(sent_ids, failed)
+
+    monkeypatch.setattr(outbox, "_mark_quickly", refused_once)
+
+    def wait_for(condition, what):
+        deadline = time.monotonic() + 10
+        while not condition():
+            assert time.monotonic() < deadline, what
+            time.sleep(0.02)
+
+    with transaction.atomic():
+        first = outbox.enqueue("config.outbox_prune")
+    wait_for(lambda: marks, "the first mark was never tried")
+    with transaction.atomic():
+        second = outbox.enqueue("config.outbox_prune")
+    wait_for(lambda: OutboxMessage.objects.get(pk=second.pk).status == "sent",
+             "the publisher thread stopped after the refused mark")
+    assert sent == [f"outbox-{first.pk}", f"outbox-{second.pk}"]
+    assert OutboxMessage.objects.get(pk=first.pk).status == "pending"  # the relay's now
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
