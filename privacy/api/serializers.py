@@ -57,7 +57,7 @@ class ErasureRequestSerializer(serializers.ModelSerializer):
                   "answered_at", "erased", "kept"]
 
 
-class LegalHoldSerializer(serializers.ModelSerializer):
+class LegalHoldSerializer(StrictInputSerializer, serializers.ModelSerializer):
     claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
     claim_number = serializers.CharField(source="claim.number", read_only=True)
     placed_by = serializers.StringRelatedField()

@@ -116,6 +116,9 @@ def test_the_api_queues_a_bulk_approval_and_names_bad_input(policy_100k, holder_
     response = api.post(url, {"settlements": [999999]}, format="json")
     assert response.status_code == 400
     assert "None of the chosen settlements" in str(response.json())
+    response = api.post(url, {"settlements": ids, "approved_amount": "1.00"}, format="json")
+    assert response.status_code == 400  # a field it does not take: named, nothing queued
+    assert "approved_amount" in response.json()["error"]["fields"]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -137,6 +137,11 @@ def test_legal_holds_through_the_api(closed_claim, adjuster, holder_user):
     again = client.post("/api/privacy/legal-holds/", {"claim": closed_claim.pk,
                                                       "reason": "again"}, format="json")
     assert again.status_code == 409
+    for wrong, field in (({"reason": 42}, "reason"), ({"reason": "Lawsuit", "note": "x"}, "note")):
+        refused = client.post("/api/privacy/legal-holds/", {"claim": closed_claim.pk, **wrong},
+                              format="json")
+        assert refused.status_code == 400
+        assert field in refused.json()["error"]["fields"]
     retention = client.get(f"/api/privacy/claims/{closed_claim.pk}/retention/").json()
     assert retention["legal_hold"] == placed.json()["id"] and retention["due"] is False
     assert retention["rule"] == "closed_claim"

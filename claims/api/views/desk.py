@@ -15,6 +15,7 @@ from claims.money.models import Settlement
 from claims.money.services import settlements_approve_in_background
 from claims.money.services.settlements import BULK_APPROVAL_MAX
 
+from ..serializers.common import StrictInputSerializer
 from ..serializers.money import SettlementSerializer
 from .claims import AdjusterMixin
 from .common import READ, READ_ONE, WRITE, errors
@@ -128,7 +129,7 @@ class AwaitingApproval(AdjusterMixin, generics.ListAPIView):
             "claim", "required_level", "escalated_by")
 
 
-class BulkApprovalSerializer(serializers.Serializer):
+class BulkApprovalSerializer(StrictInputSerializer):
     settlements = serializers.ListField(
         child=serializers.IntegerField(min_value=1), allow_empty=False,
         max_length=BULK_APPROVAL_MAX,
