@@ -4,10 +4,9 @@ is waiting and what failed (with the reason), and open the claim a report became
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from claims.admin.display import EMPTY, claim_link
 from claims.events.admin.others import AdjustersOnly
 from claims.models import ReportReceipt
 
@@ -41,8 +40,4 @@ class ReportReceiptAdmin(AdjustersOnly, admin.ModelAdmin):
 
     @admin.display(description=_("claim"))
     def claim_link(self, receipt):
-        if receipt.claim_id is None:
-            return "-"
-        return format_html('<a href="{}">{}</a>',
-                           reverse("admin:claims_claim_change", args=[receipt.claim_id]),
-                           receipt.claim.number)
+        return EMPTY if receipt.claim_id is None else claim_link(receipt.claim)
