@@ -20,6 +20,14 @@ from config.models import OutboxMessage
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
+def _wait_for(condition, what: str, seconds: float = 10) -> None:
+    """Poll ``condition`` (the publisher thread works beside the test) until it holds."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
 @pytest.mark.django_db
 def test_enqueue_stores_the_message_and_sends_nothing_before_commit(
     django_capture_on_commit_callbacks, monkeypatch
@@ -272,10 +280,8 @@ def test_in_production_the_commit_never_waits_for_the_broker(settings, monkeypat
     with transaction.atomic():
         message = outbox.enqueue("config.outbox_prune")
     assert time.monotonic() - started < 0.5
-    deadline = time.monotonic() + 10
-    while OutboxMessage.objects.get(pk=message.pk).status == OutboxMessage.Status.PENDING:
-        assert time.monotonic() < deadline, "the publisher thread never sent it"
-        time.sleep(0.05)
+    _wait_for(lambda: OutboxMessage.objects.get(pk=message.pk).status
+              != OutboxMessage.Status.PENDING, "the publisher thread never sent it")
     assert OutboxMessage.objects.get(pk=message.pk).status in ("sent", "done")
 
 
@@ -295,20 +301,14 @@ def test_the_publisher_thread_marks_what_it_sent_meanwhile_in_one_statement(
     monkeypatch.setattr(task, "apply_async",
                         lambda *args, **kwargs: sent.append(kwargs["task_id"]))
 
-    def wait_for(condition, what):
-        deadline = time.monotonic() + 10
-        while not condition():
-            assert time.monotonic() < deadline, what
-            time.sleep(0.02)
-
     with transaction.atomic():
         first = outbox.enqueue("config.outbox_prune")
-    wait_for(lambda: len(sent) == 1, "the first message was never sent")
+    _wait_for(lambda: len(sent) == 1, "the first message was never sent")
     assert OutboxMessage.objects.get(pk=first.pk).status == "pending"  # sent, not yet marked
     with transaction.atomic():
         second = outbox.enqueue("config.outbox_prune")
     rows = OutboxMessage.objects.filter(pk__in=[first.pk, second.pk])
-    wait_for(lambda: set(rows.values_list("status", flat=True)) == {"sent"},
+    _wait_for(lambda: set(rows.values_list("status", flat=True)) == {"sent"},
              "the publisher thread never marked them")
     assert sent == [f"outbox-{first.pk}", f"outbox-{second.pk}"]
     assert len(set(rows.values_list("sent_at", flat=True))) == 1  # one statement marked both
@@ -339,18 +339,12 @@ def test_the_publisher_thread_goes_on_after_a_mark_the_database_refused(settings
 
     monkeypatch.setattr(outbox, "_mark_quickly", refused_once)
 
-    def wait_for(condition, what):
-        deadline = time.monotonic() + 10
-        while not condition():
-            assert time.monotonic() < deadline, what
-            time.sleep(0.02)
-
     with transaction.atomic():
         first = outbox.enqueue("config.outbox_prune")
-    wait_for(lambda: marks, "the first mark was never tried")
+    _wait_for(lambda: marks, "the first mark was never tried")
     with transaction.atomic():
         second = outbox.enqueue("config.outbox_prune")
-    wait_for(lambda: OutboxMessage.objects.get(pk=second.pk).status == "sent",
+    _wait_for(lambda: OutboxMessage.objects.get(pk=second.pk).status == "sent",
              "the publisher thread stopped after the refused mark")
     assert sent == [f"outbox-{first.pk}", f"outbox-{second.pk}"]
     assert OutboxMessage.objects.get(pk=first.pk).status == "pending"  # the relay's now
