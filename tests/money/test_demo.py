@@ -74,3 +74,15 @@ def test_demo_financials_show_a_recovery_a_reissue_and_a_run_off():
     out = StringIO()
     call_command("check_ledger", stdout=out)
     assert out.getvalue().startswith("Ledger OK")
+
+
+def test_the_demo_has_a_report_received_through_the_api_and_registered_once():
+    from claims.models import ReportReceipt
+    from demo.receipts import DESCRIPTION
+
+    call_command("demo_data", stdout=StringIO())
+    call_command("demo_data", stdout=StringIO())  # idempotent
+
+    [receipt] = ReportReceipt.objects.filter(description=DESCRIPTION)
+    assert receipt.status == ReportReceipt.Status.REGISTERED
+    assert receipt.claim.description == DESCRIPTION
