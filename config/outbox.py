@@ -1,17 +1,21 @@
 """One way to enqueue a Celery task: ``enqueue(task_name, **kwargs)``.
 
-The message is stored in the caller's transaction and published after commit. Its life:
+The message is stored in the caller's transaction and published after commit: in production by
+the workers' relay (``config.relay``), which looks for pending messages every
+``OUTBOX_RELAY_POLL`` seconds, so the process that committed (a request, an approval) does no
+broker work; else (``OUTBOX_PUBLISHER``) by a thread of the committing process or by the
+committing thread itself. Its life:
 
 - ``pending``: committed, not yet handed to the broker (or the broker did not answer);
 - ``sent``: handed to the broker under the Celery task id ``outbox-<pk>``;
 - ``done``: the task ran to the end in a worker (``OutboxTask`` confirms it), never earlier;
 - ``failed``: the task raised ``OUTBOX_MAX_ATTEMPTS`` times (exponential back-off in between).
 
-A request never waits on a broker that is down or frozen: the publish after commit uses the short
-broker timeouts (about 1 s), and once it failed the process stops trying for a few seconds (the
-breaker), leaving the rows ``pending``. The relay (``outbox_relay``, a thread in every worker, and
-the beat's sweep) sends pending rows as soon as the broker answers again, and sends again what was
-handed to a broker that lost it (Redis restarted) or to a worker that died.
+A request never waits on a broker that is down or frozen: where a process publishes its own
+commits, it uses the short broker timeouts (about 1 s), and once that failed it stops trying for
+a few seconds (the breaker), leaving the rows ``pending``. The relay (``config.relay``, a thread
+in every worker, and the beat's sweep) sends pending rows as soon as the broker answers again, and
+sends again what was handed to a broker that lost it (Redis restarted) or to a worker that died.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ TASK_ID_PREFIX = "outbox-"
 # Advisory-lock namespace of running outbox messages (one delivery of a message runs at a time).
 _LOCK_NAMESPACE = 7340
 
-# The most messages the publisher thread sends in one transaction.
+# The most messages the publisher thread (or a pass of the relay) sends in one transaction.
 PUBLISH_BATCH = 100
 # The publisher thread marks what it sent at most this many seconds later, with what it sent
 # meanwhile (one statement for many commits). Well under ``OUTBOX_RELAY_GRACE``: the relay
@@ -76,13 +80,24 @@ def enqueue(task_name: str, *, rows: RowBatch | None = None, **kwargs) -> Outbox
     commit."""
     _task(task_name)
     message = OutboxMessage(task_name=task_name, kwargs=kwargs)
+    by_relay = published_by_relay()
     if rows is not None:
         rows.insert(message)
-        rows.after_write(lambda: _publish_after_commit(message))
+        if not by_relay:
+            rows.after_write(lambda: _publish_after_commit(message))
         return message
     message.save(force_insert=True)
-    _publish_after_commit(message)
+    if not by_relay:
+        _publish_after_commit(message)
     return message
+
+
+def published_by_relay() -> bool:
+    """Whether the workers' relay hands committed messages to the broker
+    (``OUTBOX_PUBLISHER = "relay"``, the production default): then the committing process
+    registers nothing to do after its commit. Without a broker (tasks eager), the committing
+    process always runs them itself."""
+    return settings.OUTBOX_PUBLISHER == "relay" and not app.conf.task_always_eager
 
 
 class _AfterCommit:
@@ -117,9 +132,9 @@ def _after_commit_many(messages: list[OutboxMessage]) -> None:
     publisher thread, so that the response (or the task) that committed them does not wait on
     the broker at all. Their task names and arguments are known here: publishing them needs no
     read of their rows (``known``)."""
-    if not messages:
+    if not messages or published_by_relay():
         return
-    if settings.OUTBOX_PUBLISH_IN_BACKGROUND and not app.conf.task_always_eager:
+    if settings.OUTBOX_PUBLISHER == "thread" and not app.conf.task_always_eager:
         queue_ = _publisher()
         for message in messages:
             queue_.put(message)
@@ -496,6 +511,34 @@ def requeue_unconfirmed(*, sent_before) -> int:
     return OutboxMessage.objects.filter(
         status=OutboxMessage.Status.SENT, sent_at__lt=sent_before
     ).update(status=OutboxMessage.Status.PENDING)
+
+
+def relay_send(*, limit: int = PUBLISH_BATCH) -> int:
+    """The relay's pass where processes leave their commits to it (``published_by_relay``): the
+    pending messages past their back-off, oldest first, at most ``limit``, read locked
+    (``SKIP LOCKED``: two relays never take the same message), handed to the broker in order
+    and marked sent in the same transaction. Stops at the first message the broker does not
+    take (it keeps its error; the breaker opens). Returns how many were sent.
+
+    No grace: nobody else sends these messages (``created_at`` is not compared either, so a
+    web server's clock ahead of the worker's delays nothing). The mark's commit does not wait
+    for the disk (bookkeeping, see ``publish_many``)."""
+    now = timezone.now()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        rows = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(status=OutboxMessage.Status.PENDING)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .order_by("created_at", "pk").values_list("pk", "task_name", "kwargs")[:limit]
+        )
+        if not rows:
+            return 0
+        sent, failed = _send(rows)
+        with connection.cursor() as cursor:
+            _mark(cursor, sent, failed, only_pending=False)
+    return len(sent)
 
 
 def outbox_sweep(*, older_than: timedelta | None = None, limit: int = 500) -> int:

@@ -8,6 +8,10 @@ Every ``OUTBOX_RELAY_INTERVAL`` seconds (1 s) it:
 - sends the pending messages that are due, so work held back while the broker was down goes out
   within a second or two of it answering again.
 
+Where the relay publishes every commit's messages (``OUTBOX_PUBLISHER = "relay"``, production),
+it also looks every ``OUTBOX_RELAY_POLL`` seconds (50 ms) for pending messages and sends them at
+once, in batches (``outbox.relay_send``); the processes that commit them do no broker work.
+
 Errors (database or broker down) are logged and the loop goes on; the thread never stops the
 worker.
 """
@@ -26,6 +30,9 @@ from django.db import connection
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
+
+# The most batches (``outbox.PUBLISH_BATCH`` messages each) one pass of the relay sends.
+RELAY_BATCHES = 20
 
 _stop = threading.Event()
 _thread: threading.Thread | None = None
@@ -94,19 +101,47 @@ class Relay:
             self.last_heartbeat = time.monotonic()
         if run_id is None:
             return 0  # the broker does not answer: nothing can be sent now
+        if outbox.published_by_relay():
+            outbox.requeue_unconfirmed(
+                sent_before=timezone.now() - timedelta(seconds=settings.OUTBOX_CONFIRM_AFTER))
+            return self.send(force=True)
         return outbox.outbox_sweep(
             older_than=timedelta(seconds=settings.OUTBOX_RELAY_GRACE), limit=200
         )
 
+    def send(self, *, force: bool = False) -> int:
+        """Send what is pending, batch after batch (at most ``RELAY_BATCHES`` per pass); between
+        ticks (``force`` False) nothing while the breaker is open after a failed send."""
+        from config import outbox
+
+        sent = 0
+        for _batch in range(RELAY_BATCHES):
+            if not (force or outbox.broker_available()):
+                break
+            count = outbox.relay_send(limit=outbox.PUBLISH_BATCH)
+            sent += count
+            if count < outbox.PUBLISH_BATCH:
+                break
+        return sent
+
     def run(self) -> None:
+        from config import outbox
+
+        next_tick = 0.0
         while not _stop.is_set():
+            polling = outbox.published_by_relay() and settings.OUTBOX_RELAY_POLL > 0
             try:
-                self.tick()
+                if time.monotonic() >= next_tick:
+                    next_tick = time.monotonic() + settings.OUTBOX_RELAY_INTERVAL
+                    self.tick()
+                elif polling:
+                    self.send()
             except Exception:
                 logger.warning("outbox relay pass failed", exc_info=True)
                 with contextlib.suppress(Exception):
                     connection.close()
-            _stop.wait(settings.OUTBOX_RELAY_INTERVAL)
+            _stop.wait(settings.OUTBOX_RELAY_POLL if polling
+                       else max(0.0, next_tick - time.monotonic()))
         connection.close()
 
 

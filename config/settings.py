@@ -288,8 +288,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # The outbox (config/outbox.py, config/relay.py). Seconds a pending message waits before the beat's
-# sweep sends it (the publish after commit usually has); the workers' relay sends after
-# OUTBOX_RELAY_GRACE seconds, checking every OUTBOX_RELAY_INTERVAL seconds (0: no relay thread).
+# sweep sends it (the relay usually has); where processes publish their own commits (below), the
+# workers' relay sends what is left after OUTBOX_RELAY_GRACE seconds, checking every
+# OUTBOX_RELAY_INTERVAL seconds (0: no relay thread).
 OUTBOX_RETRY_AFTER = env.int("OUTBOX_RETRY_AFTER", default=5)
 OUTBOX_RELAY_INTERVAL = env.float("OUTBOX_RELAY_INTERVAL", default=1.0)
 OUTBOX_RELAY_GRACE = env.float("OUTBOX_RELAY_GRACE", default=2.0)
@@ -297,9 +298,17 @@ OUTBOX_RELAY_GRACE = env.float("OUTBOX_RELAY_GRACE", default=2.0)
 OUTBOX_CONFIRM_AFTER = env.int("OUTBOX_CONFIRM_AFTER", default=120)
 # After a failed publish, a process sends nothing itself for this long (the relay does).
 OUTBOX_BREAKER_SECONDS = env.float("OUTBOX_BREAKER_SECONDS", default=10.0)
-# Publish after commit from a thread of the process, so no response waits on the broker (the
-# tests publish inline, to see the result at once).
-OUTBOX_PUBLISH_IN_BACKGROUND = env.bool("OUTBOX_PUBLISH_IN_BACKGROUND", default=not TESTING)
+# Who hands a committed message to the broker:
+# - "relay" (production): the workers' relay threads, which look for pending messages every
+#   OUTBOX_RELAY_POLL seconds and send them at once; the process that committed (a web request,
+#   a task) does no broker work at all;
+# - "thread": a publisher thread of the committing process, as soon as it has committed;
+# - "inline": the committing thread itself, after commit (the tests: they see the result at once).
+OUTBOX_PUBLISHER = env.str("OUTBOX_PUBLISHER", default="inline" if TESTING else "relay")
+if OUTBOX_PUBLISHER not in ("relay", "thread", "inline"):
+    raise ImproperlyConfigured(
+        f"OUTBOX_PUBLISHER must be relay, thread or inline, not {OUTBOX_PUBLISHER!r}.")
+OUTBOX_RELAY_POLL = env.float("OUTBOX_RELAY_POLL", default=0.05)
 # A task that raised is retried after base * 2^(n-1) seconds (capped), at most MAX_ATTEMPTS times.
 OUTBOX_BACKOFF_BASE = env.int("OUTBOX_BACKOFF_BASE", default=10)
 OUTBOX_BACKOFF_MAX = env.int("OUTBOX_BACKOFF_MAX", default=3600)

@@ -76,3 +76,107 @@ def test_a_broker_that_does_not_answer_sends_nothing_but_the_heartbeat(published
     relay.Relay("w1@host").tick()
     assert published == []
     assert WorkerHeartbeat.objects.filter(hostname="w1@host").exists()
+
+
+# --- production: the relay publishes every commit's messages (OUTBOX_PUBLISHER = "relay") -------
+
+
+@pytest.fixture
+def relay_publishes(settings):
+    if not settings.REDIS_URL:
+        pytest.skip("eager mode has no broker")
+    settings.OUTBOX_PUBLISHER = "relay"
+
+
+@pytest.fixture
+def handed(monkeypatch):
+    """What reaches the broker: (task id, arguments) of each message, in order."""
+    task = outbox._task("config.outbox_prune")
+    sent = []
+    monkeypatch.setattr(task, "apply_async",
+                        lambda *args, **kwargs: sent.append((kwargs["task_id"], kwargs["kwargs"])))
+    return sent
+
+
+def test_a_commit_leaves_its_messages_to_the_relay(relay_publishes, handed):
+    """The committing process (a request, an approval) does no broker work: nothing is run after
+    its commit; the relay's pass sends the messages in order, with their task ids and
+    arguments, and marks them sent."""
+    from django.db import connection, transaction
+
+    from config.rows import RowBatch
+
+    with transaction.atomic():
+        first = outbox.enqueue("config.outbox_prune", older_than_days=1)
+        rows = RowBatch()
+        second = outbox.enqueue("config.outbox_prune", rows=rows, older_than_days=2)
+        rows.write()
+        assert connection.run_on_commit == []
+    assert handed == []
+    messages = OutboxMessage.objects.filter(pk__in=[first.pk, second.pk]).order_by("pk")
+    assert [m.status for m in messages] == ["pending", "pending"]
+
+    assert outbox.relay_send() == 2
+
+    assert handed == [(f"outbox-{first.pk}", {"older_than_days": 1}),
+                      (f"outbox-{second.pk}", {"older_than_days": 2})]
+    assert [(m.status, m.attempts) for m in messages.all()] == [("sent", 1), ("sent", 1)]
+    assert outbox.relay_send() == 0  # sent once
+
+
+def test_the_relay_leaves_a_message_in_back_off_and_stops_at_the_broker_failing(
+    relay_publishes, monkeypatch
+):
+    task = outbox._task("config.outbox_prune")
+    calls = []
+
+    def broker_down(*args, **kwargs):
+        calls.append(kwargs["task_id"])
+        raise ConnectionError("Redis does not answer")
+
+    monkeypatch.setattr(task, "apply_async", broker_down)
+    later = OutboxMessage.objects.create(task_name="config.outbox_prune",
+                                         next_attempt_at=timezone.now() + timedelta(hours=1))
+    first = OutboxMessage.objects.create(task_name="config.outbox_prune")
+    second = OutboxMessage.objects.create(task_name="config.outbox_prune")
+    try:
+        assert outbox.relay_send() == 0
+        assert calls == [f"outbox-{first.pk}"]  # not the one in back-off, nothing after it
+        first.refresh_from_db()
+        assert (first.status, first.attempts) == ("pending", 1)
+        assert "Redis does not answer" in first.last_error
+        assert OutboxMessage.objects.get(pk=second.pk).attempts == 0
+        assert OutboxMessage.objects.get(pk=later.pk).attempts == 0
+        assert not outbox.broker_available()  # between ticks the relay now waits
+        assert relay.Relay("w1@host").send() == 0
+        assert len(calls) == 1
+    finally:
+        outbox._close_breaker()
+
+
+def test_the_relay_sends_a_committed_message_within_its_poll(
+    relay_publishes, handed, redis_run_id, settings
+):
+    """Not after the 2 s grace nor at the next tick (a minute here): within a poll or two."""
+    import time
+
+    from django.db import transaction
+
+    from tests.config.test_outbox import _wait_for
+
+    settings.OUTBOX_RELAY_POLL = 0.02
+    settings.OUTBOX_RELAY_INTERVAL = 60
+    relay.start(hostname="poll@host")
+    try:
+        _wait_for(lambda: WorkerHeartbeat.objects.filter(hostname="poll@host").exists(),
+                  "the relay's first tick never ran")
+        with transaction.atomic():
+            message = outbox.enqueue("config.outbox_prune")
+        started = time.monotonic()
+        _wait_for(lambda: handed, "the relay never sent it", seconds=1.5)
+        assert time.monotonic() - started < 1.0
+        assert handed == [(f"outbox-{message.pk}", {})]
+        _wait_for(lambda: OutboxMessage.objects.get(pk=message.pk).status == "sent",
+                  "the relay never marked it sent", seconds=1.5)
+    finally:
+        relay.stop()

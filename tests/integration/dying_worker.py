@@ -1,6 +1,8 @@
 """A Celery worker that dies (SIGKILL) the moment a task's transaction has committed: at the first
-after-commit publish of an outbox message. ``python -m tests.integration.dying_worker ARGS`` takes
-the arguments of ``celery worker``. It shows what a crash right after a commit leaves behind."""
+after-commit publish of an outbox message (it publishes its own commits, ``OUTBOX_PUBLISHER``
+"inline", where production leaves them to the relay, so that it has that moment to die at).
+``python -m tests.integration.dying_worker ARGS`` takes the arguments of ``celery worker``. It
+shows what a crash right after a commit leaves behind."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ def main(argv: list[str]) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["OUTBOX_RELAY_INTERVAL"] = "0"  # no relay: only the after-commit publish
+    os.environ["OUTBOX_PUBLISHER"] = "inline"
     django.setup()
     from config import outbox
     from config.celery import app
@@ -32,13 +35,8 @@ def main(argv: list[str]) -> None:
             os.kill(os.getpid(), signal.SIGKILL)
         return publish_many(message_ids, force=force, **kwargs)
 
-    def die_in_the_publisher_thread(taken: list):
-        """The publisher thread's send of what committed (``OUTBOX_PUBLISH_IN_BACKGROUND``)."""
-        os.kill(os.getpid(), signal.SIGKILL)
-
     outbox.publish = die_after_commit
     outbox.publish_many = die_after_commit_in_background
-    outbox._publish_taken = die_in_the_publisher_thread
     app.worker_main(["worker", *argv])
 
 

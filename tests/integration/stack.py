@@ -186,11 +186,12 @@ class Stack:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
         return result.stdout
 
-    def setup(self, what: str) -> dict:
-        """Run ``tests.integration.fault_setup <what>`` against the stack; what it made."""
+    def setup(self, what: str, **settings: str) -> dict:
+        """Run ``tests.integration.fault_setup <what>`` against the stack (``settings``: more
+        environment for it); what it made."""
         result = subprocess.run(
             [sys.executable, "-m", "tests.integration.fault_setup", what], cwd=BASE_DIR,
-            env=self.env(), capture_output=True, text=True, timeout=120,
+            env={**self.env(), **settings}, capture_output=True, text=True, timeout=120,
         )
         if result.returncode != 0:
             raise RuntimeError(f"fault_setup {what} failed:\n{result.stderr[-3000:]}")
@@ -213,15 +214,18 @@ class Stack:
         )
         self.wait_http("/healthz", accept=(200, 503))
 
-    def start_worker(self, *, dying: bool = False) -> subprocess.Popen:
-        """A Celery worker (``dying``: one that is killed right after its first task commits)."""
+    def start_worker(self, *, dying: bool = False, relay_only: bool = False) -> subprocess.Popen:
+        """A Celery worker (``dying``: one that is killed right after its first task commits;
+        ``relay_only``: one that runs no task, consuming a queue nobody sends to, while its
+        relay hands the pending messages to Redis)."""
         log = open(self.root / f"worker-{len(self.workers)}.log", "ab")  # noqa: SIM115
         program = (["-m", "tests.integration.dying_worker"] if dying
                    else ["-m", "celery", "-A", "config", "worker"])
+        queues = ["--queues", "relay-only"] if relay_only else []
         worker = subprocess.Popen(
             [sys.executable, *program, "--pool", "solo",
              "--hostname", f"fault{len(self.workers)}@localhost", "--without-gossip",
-             "--without-mingle", "--loglevel", "INFO"],
+             "--without-mingle", "--loglevel", "INFO", *queues],
             cwd=BASE_DIR, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )

@@ -114,7 +114,8 @@ def test_no_worker_running_the_health_check_says_so(stack):
 def test_a_worker_killed_right_after_a_payment_committed_still_sends_the_paid_email_once(stack):
     for worker in stack.workers:
         stack.kill_worker(worker)
-    made = stack.setup("payment")  # approved: its payment task waits in Redis
+    # approved: its payment task waits in Redis (handed over at the approval's commit)
+    made = stack.setup("payment", OUTBOX_PUBLISHER="inline")
     dying = stack.start_worker(dying=True)  # pays, commits, and is killed at that moment
     dying.wait(timeout=60)
     assert dying.returncode == -9
@@ -144,9 +145,11 @@ def test_redis_restarted_with_tasks_queued_every_effect_happens_once(stack):
         status, _, body, _ = report(stack, number)
         assert status == 201, body
         numbers.append(body["number"])
-    # the web's publisher threads hand them to Redis just after each response
+    # a worker's relay hands them to Redis (the worker itself runs none of them), then dies
+    relay = stack.start_worker(relay_only=True)
     wait_until(lambda: outbox_counts(stack).get("sent", 0) >= 15
                and not outbox_counts(stack).get("pending"), timeout=15, what="tasks in Redis")
+    stack.kill_worker(relay)
     assert stack.redis.queued() >= 15  # 5 x (receipt, emergency alert, job proposal)
 
     stack.redis.stop()  # everything queued in it is gone
