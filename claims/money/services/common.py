@@ -96,8 +96,12 @@ def level_needed(amount: Decimal) -> AuthorityLevel | None:
 
 
 def lock_accounts(account_ids: Iterable[int]) -> dict[int, InsuranceYearAccount]:
-    """Lock insurance-year accounts in pk order (the lock that guards the annual aggregate)."""
-    accounts = InsuranceYearAccount.objects.select_for_update().filter(
+    """Lock insurance-year accounts in pk order (the lock that guards the annual aggregate).
+
+    ``FOR NO KEY UPDATE``: the money services that lock an account exclude each other as with
+    ``FOR UPDATE``, but a row that only refers to the account (a payment's ledger row, whose
+    foreign key takes a key-share lock) is written without waiting for them."""
+    accounts = InsuranceYearAccount.objects.select_for_update(no_key=True).filter(
         pk__in=set(account_ids)
     ).order_by("pk")
     return {account.pk: account for account in accounts}
@@ -121,7 +125,7 @@ def _event_accounts(p) -> QuerySet[InsuranceYearAccount]:
     claim_id = p.int("claim_id")
     series = Claim.objects.filter(pk=claim_id).values("series_id")[:1]
     event = Claim.objects.filter(Q(pk=claim_id) | Q(series_id=Subquery(series))).values("pk")
-    return InsuranceYearAccount.objects.select_for_update().filter(
+    return InsuranceYearAccount.objects.select_for_update(no_key=True).filter(
         Q(pk=p.int("account_id"))
         | Q(pk__in=ClaimSection.objects.filter(claim__in=event).values("account_id"))
         | Q(pk__in=Claim.objects.filter(pk__in=event).values("coverage_account_id"))

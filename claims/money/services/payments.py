@@ -47,8 +47,7 @@ logger = logging.getLogger(__name__)
 # payment_execute's reads, compiled once (``config.statements``): every payment runs them.
 _PAYMENT_ROW = Prepared(lambda p: Payment.objects.filter(pk=p.int("payment_id"))
                         .values("account_id", "claim_id"))
-_ACCOUNT_LOCKED = Prepared(lambda p: InsuranceYearAccount.objects.select_for_update()
-                           .filter(pk=p.int("account_id")))
+_ACCOUNT = Prepared(lambda p: InsuranceYearAccount.objects.filter(pk=p.int("account_id")))
 _CLAIM_LOCKED = Prepared(lambda p: Claim.objects.select_for_update(of=("self",))
                          .select_related("policy__policyholder").filter(pk=p.int("claim_id")))
 _PAYMENT_LOCKED = Prepared(lambda p: Payment.objects.select_for_update()
@@ -59,7 +58,15 @@ _PAYMENT_SETTLEMENT_LOCKED = Prepared(lambda p: Settlement.objects.select_for_up
 
 
 def payment_execute(*, payment_id: int) -> Payment | None:
-    """Pay payment ``payment_id`` unless it is already paid or cancelled (idempotent)."""
+    """Pay payment ``payment_id`` unless it is already paid or cancelled (idempotent).
+
+    Locks the claim, the payment and its settlement (in the money services' order), not the
+    insurance-year account: a payment does not move the aggregate (its ledger row is not a
+    commitment), and the claim's lock orders it with every other money service on the claim.
+    So a payment never waits for an approval on another claim of the same account (issue 17:
+    on a contended account the payments halved the approvals' rate), and its ledger row's
+    reference to the account does not wait either (accounts are locked ``FOR NO KEY UPDATE``,
+    ``lock_accounts``)."""
     row = _PAYMENT_ROW.first(payment_id=payment_id)
     if row is None:
         logger.warning("payment %s does not exist", payment_id)
@@ -67,8 +74,8 @@ def payment_execute(*, payment_id: int) -> Payment | None:
     now = timezone.now()
     rows = RowBatch()
     with business_action():
-        with pipeline():  # the four locks, in this order, in one round trip
-            account_read = _ACCOUNT_LOCKED.send(account_id=row["account_id"])  # as lock_accounts
+        with pipeline():  # the account (not locked), then the three locks, in one round trip
+            account_read = _ACCOUNT.send(account_id=row["account_id"])
             claim_read = _CLAIM_LOCKED.send(claim_id=row["claim_id"])
             payment_read = _PAYMENT_LOCKED.send(payment_id=payment_id)
             settlement_read = _PAYMENT_SETTLEMENT_LOCKED.send(payment_id=payment_id)
