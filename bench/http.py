@@ -258,15 +258,25 @@ def start_server(database_url: str) -> subprocess.Popen:
 def start_celery(database_url: str) -> subprocess.Popen | None:
     from django.conf import settings
 
+    from config.celery import app
+
     if not settings.REDIS_URL:
         return None
-    return subprocess.Popen(
+    name = f"bench-http-{os.getpid()}@localhost"
+    worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork",
-         "--concurrency", "1", "--hostname", f"bench-http-{os.getpid()}@localhost",
+         "--concurrency", "1", "--hostname", name,
          "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "ERROR"],
         cwd=ROOT, env=_env(database_url), start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
+    # Measured once it is up: its start (imports, the pool's fork) would weigh on the first
+    # endpoint, the trivial one every ratio is taken against.
+    deadline = time.monotonic() + 60
+    while not app.control.ping(destination=[name], timeout=0.5):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit("bench: the Celery worker did not start")
+    return worker
 
 
 @contextmanager

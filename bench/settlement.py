@@ -37,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("CLAIMS_TESTING", "1")
 # As in production (the test settings publish in the committing thread, to keep tests simple):
-# the messages a commit releases go to the broker from the process's publisher thread.
-os.environ.setdefault("OUTBOX_PUBLISH_IN_BACKGROUND", "1")
+# the messages a commit releases go to the broker from the workers' relay.
+os.environ.setdefault("OUTBOX_PUBLISHER", "relay")
 
 import django  # noqa: E402
 
@@ -144,16 +144,20 @@ def _database_url() -> str:
     return f"postgres://{user}{password}@{host}{port}/{db['NAME']}"
 
 
-def start_workers() -> subprocess.Popen:
-    """WORKERS Celery worker processes (one prefork pool) on the bench database."""
+def start_workers(*, relay_only: bool = False) -> subprocess.Popen:
+    """WORKERS Celery worker processes (one prefork pool) on the bench database. ``relay_only``:
+    one process that runs no task (it consumes a queue nobody sends to), only its outbox relay,
+    which hands the messages the approvals commit to the broker as in production."""
     env = dict(os.environ, DATABASE_URL=_database_url(), REDIS_URL=settings.REDIS_URL,
                CLAIMS_TESTING="1", EMBEDDED_REDIS="0",
                EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
-    name = f"bench-{os.getpid()}@localhost"
+    name = f"bench-{'relay-' if relay_only else ''}{os.getpid()}@localhost"
+    only = ["--queues", "bench-relay-only"] if relay_only else []
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork",
-         "--concurrency", str(WORKERS), "--hostname", name, "--without-gossip",
-         "--without-mingle", "--without-heartbeat", "--loglevel", "WARNING"],
+         "--concurrency", "1" if relay_only else str(WORKERS), "--hostname", name,
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "WARNING",
+         *only],
         cwd=Path(__file__).resolve().parent.parent, env=env, start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -312,10 +316,15 @@ def main() -> None:
         by = _adjuster()
         print(f"PostgreSQL {connections['default'].settings_dict['NAME']}, Redis, {CLAIMS} "
               f"claims per case")
+        # The in-process cases run beside a worker that only relays: it hands the messages of
+        # their approvals (payments, emails) to the broker, as production's relay does, but
+        # runs none of them. They are dropped afterwards from the broker and from the outbox,
+        # so that they do not reach the workers of the next cases.
+        worker = start_workers(relay_only=True)
+        connections.close_all()
         raw_rates = in_process_cases(by)
-        # The in-process cases ran without workers: the messages of their approvals (payments,
-        # emails) are dropped from the broker and from the outbox, so that the relay does not
-        # send them again to the workers of the next cases.
+        stop_workers(worker)
+        worker = None
         celery_app.control.purge()
         OutboxMessage.objects.all().delete()
         connections.close_all()
@@ -327,15 +336,20 @@ def main() -> None:
         print(f"Celery, 1 policy (contended): ratio to raw SQL ({threads} threads) "
               f"{rate / raw_rates[threads]:5.2f} (target >= 0.25)")
     finally:
-        if worker is not None:  # warm shutdown: the pool finishes its tasks first
-            worker.terminate()
-            try:
-                worker.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
+        if worker is not None:
+            stop_workers(worker)
         connections.close_all()
         _end_other_sessions(connections["default"].settings_dict["NAME"])
         teardown_databases(old_config, verbosity=0)
+
+
+def stop_workers(worker: subprocess.Popen) -> None:
+    """Warm shutdown: the pool finishes its tasks first."""
+    worker.terminate()
+    try:
+        worker.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
 
 
 def _end_other_sessions(name: str) -> None:
