@@ -513,9 +513,9 @@ def requeue_unconfirmed(*, sent_before) -> int:
     ).update(status=OutboxMessage.Status.PENDING)
 
 
-def relay_send(*, limit: int = PUBLISH_BATCH) -> int:
+def relay_send() -> int:
     """The relay's pass where processes leave their commits to it (``published_by_relay``): the
-    pending messages past their back-off, oldest first, at most ``limit``, read locked
+    pending messages past their back-off, oldest first, at most ``PUBLISH_BATCH``, read locked
     (``SKIP LOCKED``: two relays never take the same message), handed to the broker in order
     and marked sent in the same transaction. Stops at the first message the broker does not
     take (it keeps its error; the breaker opens). Returns how many were sent.
@@ -523,22 +523,23 @@ def relay_send(*, limit: int = PUBLISH_BATCH) -> int:
     No grace: nobody else sends these messages (``created_at`` is not compared either, so a
     web server's clock ahead of the worker's delays nothing). The mark's commit does not wait
     for the disk (bookkeeping, see ``publish_many``)."""
-    now = timezone.now()
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        rows = list(
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(status=OutboxMessage.Status.PENDING)
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-            .order_by("created_at", "pk").values_list("pk", "task_name", "kwargs")[:limit]
-        )
-        if not rows:
+        rows = _DUE_LOCKED.all(now=timezone.now())
+        if not rows:  # most polls: one read, nothing written
             return 0
         sent, failed = _send(rows)
-        with connection.cursor() as cursor:
+        with pipeline(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
             _mark(cursor, sent, failed, only_pending=False)
     return len(sent)
+
+
+_DUE_LOCKED = Prepared(lambda p: (
+    OutboxMessage.objects.select_for_update(skip_locked=True)
+    .filter(status=OutboxMessage.Status.PENDING)
+    .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=p.datetime("now")))
+    .order_by("created_at", "pk").values_list("pk", "task_name", "kwargs")[:PUBLISH_BATCH]
+))
 
 
 def outbox_sweep(*, older_than: timedelta | None = None, limit: int = 500) -> int:

@@ -118,7 +118,7 @@ class Relay:
         for _batch in range(RELAY_BATCHES):
             if not (force or outbox.broker_available()):
                 break
-            count = outbox.relay_send(limit=outbox.PUBLISH_BATCH)
+            count = outbox.relay_send()
             sent += count
             if count < outbox.PUBLISH_BATCH:
                 break
