@@ -27,7 +27,8 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Subquery
+from django.db.models.lookups import Lookup
 from django.db.models.query import (
     FlatValuesListIterable,
     ModelIterable,
@@ -261,3 +262,23 @@ def _pipeline_supported() -> bool:
 
         _PIPELINE_SUPPORTED = psycopg.Pipeline.is_supported()
     return _PIPELINE_SUPPORTED
+
+
+class _InArray(Lookup):
+    """``<column> = ANY(ARRAY(<subquery>))`` (the subquery compiles with its parentheses)."""
+
+    lookup_name = "in_array"  # used through ``in_subquery``, not registered on any field
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+
+
+def in_subquery(column: str, queryset: QuerySet) -> Lookup:
+    """``column = ANY(ARRAY(<queryset>))``, a condition for ``filter()`` or ``Q()``: the same
+    rows as ``column__in=queryset``, but PostgreSQL runs the subquery once, first, and looks its
+    values up in the column's index. Joined by OR, ``IN (<subquery>)`` conditions leave it no
+    way but to read the whole table and test every row (issue 17: a money book's ledger read
+    and the lock of an approval's accounts grew with the ledger and the accounts)."""
+    return _InArray(F(column), Subquery(queryset.order_by()))

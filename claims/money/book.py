@@ -24,7 +24,7 @@ from claims.money.models import (
     Settlement,
     SettlementState,
 )
-from config.statements import Prepared
+from config.statements import Prepared, in_subquery
 from coverage import settlement as calc
 from coverage.models import ModuleCostCategory
 from coverage.money import ZERO, money
@@ -72,10 +72,16 @@ def _event_claims(claim_id):
 # The same reads named by the claim alone, so that they go out together (``MoneyBook.send``).
 _EVENT_SETTLEMENTS = Prepared(lambda p: Settlement.objects.filter(
     claim_id__in=_event_claims(p.int("claim_id"))).values(*SETTLEMENT_COLUMNS))
-_EVENT_LEDGER = Prepared(lambda p: _ledger_sums(
-    Q(claim_id__in=_event_claims(p.int("claim_id")))
-    | Q(settlement_id__in=Settlement.objects.filter(
-        claim_id__in=_event_claims(p.int("claim_id"))).values("pk"))))
+def event_ledger(claim_id):
+    """The ledger sums of ``claim_id``'s loss event: its claims' entries and their settlements'.
+    Each side is looked up in its index (``in_subquery``), whatever the size of the ledger."""
+    return _ledger_sums(
+        Q(in_subquery("claim_id", _event_claims(claim_id)))
+        | Q(in_subquery("settlement_id", Settlement.objects.filter(
+            claim_id__in=_event_claims(claim_id)).values("pk"))))
+
+
+_EVENT_LEDGER = Prepared(lambda p: event_ledger(p.int("claim_id")))
 _LEDGER = Prepared(lambda p: _ledger_sums(
     Q(claim_id__in=p.ints("claim_ids")) | Q(settlement_id__in=p.ints("settlement_ids"))))
 _LEDGER_OF_CLAIMS = Prepared(lambda p: _ledger_sums(Q(claim_id__in=p.ints("claim_ids"))))

@@ -14,7 +14,7 @@ from claims import roles
 from claims.exceptions import PermissionDeniedError
 from claims.models import AdjusterProfile, Claim, ClaimSection
 from claims.money.models import AuthorityLevel, Settlement
-from config.statements import Prepared
+from config.statements import Prepared, in_subquery
 from coverage.money import ZERO
 from policies.models import InsuranceYearAccount
 
@@ -121,16 +121,19 @@ def lock_event_accounts_send(settlement) -> Callable[[], dict[int, InsuranceYear
     return lambda: {account.pk: account for account in sent()}
 
 
-def _event_accounts(p) -> QuerySet[InsuranceYearAccount]:
-    claim_id = p.int("claim_id")
+def event_accounts(claim_id, account_id) -> QuerySet[InsuranceYearAccount]:
+    """``lock_event_accounts``' read: each kind of account is looked up in the accounts' index
+    (``in_subquery``), whatever the number of accounts."""
     series = Claim.objects.filter(pk=claim_id).values("series_id")[:1]
     event = Claim.objects.filter(Q(pk=claim_id) | Q(series_id=Subquery(series))).values("pk")
     return InsuranceYearAccount.objects.select_for_update(no_key=True).filter(
-        Q(pk=p.int("account_id"))
-        | Q(pk__in=ClaimSection.objects.filter(claim__in=event).values("account_id"))
-        | Q(pk__in=Claim.objects.filter(pk__in=event).values("coverage_account_id"))
-        | Q(pk__in=Settlement.objects.filter(claim__in=event).values("account_id"))
+        Q(pk=account_id)
+        | Q(in_subquery("pk", ClaimSection.objects.filter(claim__in=event)
+                        .values("account_id")))
+        | Q(in_subquery("pk", Claim.objects.filter(pk__in=event)
+                        .values("coverage_account_id")))
+        | Q(in_subquery("pk", Settlement.objects.filter(claim__in=event).values("account_id")))
     ).order_by("pk")
 
 
-_EVENT_ACCOUNTS = Prepared(_event_accounts)
+_EVENT_ACCOUNTS = Prepared(lambda p: event_accounts(p.int("claim_id"), p.int("account_id")))
