@@ -21,6 +21,7 @@ from tests.factories import (
     make_policy,
     make_team_lead,
 )
+from tests.threads import started_on_another_connection
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -105,20 +106,9 @@ def _blocked_behind_claim_lock(claim, action) -> tuple[bool, list[object]]:
 
     from claims.models import Activity
 
-    outcome: list[object] = []
-
-    def run() -> None:
-        try:
-            outcome.append(action())
-        except Exception as error:  # asserted on in the test
-            outcome.append(error)
-        finally:
-            connection.close()
-
     with transaction.atomic():
         Claim.objects.select_for_update().get(pk=claim.pk)
-        thread = threading.Thread(target=run)
-        thread.start()
+        thread, outcome = started_on_another_connection(action)
         thread.join(timeout=1.5)  # the action is now waiting (it cannot finish without the claim)
         assert thread.is_alive(), outcome
         with connection.cursor() as cursor:

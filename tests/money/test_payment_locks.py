@@ -4,8 +4,6 @@ on it. Real threads, real connections, committed data (so ``transaction=True``).
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import OperationalError, connection, transaction
 
@@ -15,6 +13,7 @@ from claims.money.services.common import lock_accounts
 from tests.factories import claim_in_settlement
 from tests.money.test_financials import account_of, settle_and_pay
 from tests.money.test_services import add
+from tests.threads import started_on_another_connection
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -22,22 +21,14 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def _while_the_account_is_locked(account_id: int, action) -> list[object]:
     """Hold the account's row lock (as an approval on another claim does) while ``action`` runs
     on another connection, which gives up after waiting 2 s for a lock; what it returned."""
-    outcome: list[object] = []
-
-    def run() -> None:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SET lock_timeout = '2s'")
-            outcome.append(action())
-        except Exception as error:  # asserted on in the test
-            outcome.append(error)
-        finally:
-            connection.close()
+    def waiting_at_most_2_s():
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        return action()
 
     with transaction.atomic():
         lock_accounts([account_id])
-        thread = threading.Thread(target=run)
-        thread.start()
+        thread, outcome = started_on_another_connection(waiting_at_most_2_s)
         thread.join(timeout=30)
         assert not thread.is_alive()
     return outcome
