@@ -72,6 +72,8 @@ def _event_claims(claim_id):
 # The same reads named by the claim alone, so that they go out together (``MoneyBook.send``).
 _EVENT_SETTLEMENTS = Prepared(lambda p: Settlement.objects.filter(
     claim_id__in=_event_claims(p.int("claim_id"))).values(*SETTLEMENT_COLUMNS))
+
+
 def event_ledger(claim_id):
     """The ledger sums of ``claim_id``'s loss event: its claims' entries and their settlements'.
     Each side is looked up in its index (``in_subquery``), whatever the size of the ledger."""

@@ -63,10 +63,10 @@ def payment_execute(*, payment_id: int) -> Payment | None:
     Locks the claim, the payment and its settlement (in the money services' order), not the
     insurance-year account: a payment does not move the aggregate (its ledger row is not a
     commitment), and the claim's lock orders it with every other money service on the claim.
-    So a payment never waits for an approval on another claim of the same account (issue 17:
-    on a contended account the payments halved the approvals' rate), and its ledger row's
-    reference to the account does not wait either (accounts are locked ``FOR NO KEY UPDATE``,
-    ``lock_accounts``)."""
+    So a payment never waits for an approval on another claim of the same account, nor that
+    approval for the payment (issue 17: on a contended account they queued behind each other),
+    and its ledger row's reference to the account does not wait either (accounts are locked
+    ``FOR NO KEY UPDATE``, ``lock_accounts``)."""
     row = _PAYMENT_ROW.first(payment_id=payment_id)
     if row is None:
         logger.warning("payment %s does not exist", payment_id)
