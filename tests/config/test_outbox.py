@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from config import outbox
 from config.models import OutboxMessage
+from tests.config.conftest import task_ids
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -287,7 +288,7 @@ def test_with_a_publisher_thread_the_commit_never_waits_for_the_broker(settings,
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_publisher_thread_marks_what_it_sent_meanwhile_in_one_statement(
-    settings, monkeypatch
+    settings, monkeypatch, handed
 ):
     """The publisher thread sends each commit's messages at once and marks them sent a moment
     later, together with what it sent meanwhile: one write for several commits (before, every
@@ -296,27 +297,25 @@ def test_the_publisher_thread_marks_what_it_sent_meanwhile_in_one_statement(
         pytest.skip("eager mode has no broker")
     settings.OUTBOX_PUBLISHER = "thread"
     monkeypatch.setattr(outbox, "MARK_DELAY_SECONDS", 1.0)
-    task = outbox._task("config.outbox_prune")
-    sent = []
-    monkeypatch.setattr(task, "apply_async",
-                        lambda *args, **kwargs: sent.append(kwargs["task_id"]))
 
     with transaction.atomic():
         first = outbox.enqueue("config.outbox_prune")
-    _wait_for(lambda: len(sent) == 1, "the first message was never sent")
+    _wait_for(lambda: len(handed) == 1, "the first message was never sent")
     assert OutboxMessage.objects.get(pk=first.pk).status == "pending"  # sent, not yet marked
     with transaction.atomic():
         second = outbox.enqueue("config.outbox_prune")
     rows = OutboxMessage.objects.filter(pk__in=[first.pk, second.pk])
     _wait_for(lambda: set(rows.values_list("status", flat=True)) == {"sent"},
              "the publisher thread never marked them")
-    assert sent == [f"outbox-{first.pk}", f"outbox-{second.pk}"]
+    assert task_ids(handed) == [f"outbox-{first.pk}", f"outbox-{second.pk}"]
     assert len(set(rows.values_list("sent_at", flat=True))) == 1  # one statement marked both
     assert set(rows.values_list("attempts", flat=True)) == {1}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_publisher_thread_goes_on_after_a_mark_the_database_refused(settings, monkeypatch):
+def test_the_publisher_thread_goes_on_after_a_mark_the_database_refused(
+    settings, monkeypatch, handed
+):
     """A deferred mark that fails (the database is down for a moment) is dropped: that message
     stays pending for the relay, and the thread goes on sending what commits next."""
     from django.db import OperationalError
@@ -325,10 +324,6 @@ def test_the_publisher_thread_goes_on_after_a_mark_the_database_refused(settings
         pytest.skip("eager mode has no broker")
     settings.OUTBOX_PUBLISHER = "thread"
     monkeypatch.setattr(outbox, "MARK_DELAY_SECONDS", 0.05)
-    task = outbox._task("config.outbox_prune")
-    sent = []
-    monkeypatch.setattr(task, "apply_async",
-                        lambda *args, **kwargs: sent.append(kwargs["task_id"]))
     real_mark, marks = outbox._mark_quickly, []
 
     def refused_once(sent_ids, failed):
@@ -346,28 +341,22 @@ def test_the_publisher_thread_goes_on_after_a_mark_the_database_refused(settings
         second = outbox.enqueue("config.outbox_prune")
     _wait_for(lambda: OutboxMessage.objects.get(pk=second.pk).status == "sent",
              "the publisher thread stopped after the refused mark")
-    assert sent == [f"outbox-{first.pk}", f"outbox-{second.pk}"]
+    assert task_ids(handed) == [f"outbox-{first.pk}", f"outbox-{second.pk}"]
     assert OutboxMessage.objects.get(pk=first.pk).status == "pending"  # the relay's now
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_publisher_sends_what_committed_meanwhile_together(settings, monkeypatch):
+def test_the_publisher_sends_what_committed_meanwhile_together(settings, handed):
     """``publish_many`` (the publisher thread's batch): every pending message is sent once, in
     one transaction; a message already sent is not sent again."""
-    from config.celery import app
-
     if not settings.REDIS_URL:
         pytest.skip("eager mode has no broker")
-    task = app.tasks["config.outbox_prune"]
-    sent = []
-    monkeypatch.setattr(task, "apply_async",
-                        lambda *args, **kwargs: sent.append(kwargs["task_id"]))
     with transaction.atomic():
         messages = [OutboxMessage.objects.create(task_name="config.outbox_prune")
                     for _ in range(3)]
     ids = [message.pk for message in messages]
     assert outbox.publish_many([*ids, ids[0]]) == 3
-    assert sent == [f"outbox-{pk}" for pk in ids]
+    assert task_ids(handed) == [f"outbox-{pk}" for pk in ids]
     rows = OutboxMessage.objects.filter(pk__in=ids)
     assert {(row.status, row.attempts) for row in rows} == {("sent", 1)}
     assert all(row.sent_at is not None for row in rows)
@@ -407,7 +396,9 @@ def test_the_publisher_keeps_what_the_broker_did_not_take(settings, monkeypatch)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_commit_publishes_its_messages_without_reading_them_back(settings, monkeypatch):
+def test_a_commit_publishes_its_messages_without_reading_them_back(
+    settings, monkeypatch, handed
+):
     """After its commit a process knows what it enqueued: the messages go to the broker with the
     task names and arguments it holds, and one statement marks them sent, without waiting for
     the disk (it did: every approval then waited for a second flush of the WAL). A message whose
@@ -417,11 +408,6 @@ def test_a_commit_publishes_its_messages_without_reading_them_back(settings, mon
     settings.OUTBOX_PUBLISHER = "inline"
     # As in production: no test hook reading the messages to find emails.
     monkeypatch.setattr(outbox, "publish_many", outbox.publish_many.original)
-    task = outbox._task("config.outbox_prune")
-    sent = []
-    monkeypatch.setattr(task, "apply_async",
-                        lambda *args, **kwargs: sent.append((kwargs["task_id"],
-                                                             kwargs["kwargs"])))
     with transaction.atomic():
         messages = [OutboxMessage.objects.create(task_name="config.outbox_prune",
                                                  kwargs={"older_than_days": days})
@@ -434,7 +420,7 @@ def test_a_commit_publishes_its_messages_without_reading_them_back(settings, mon
     assert [query["sql"].split(" ")[0] for query in statements.captured_queries] == [
         "BEGIN", "SET", "UPDATE", "COMMIT"]
     assert statements.captured_queries[1]["sql"] == "SET LOCAL synchronous_commit TO OFF"
-    assert sent == [(f"outbox-{message.pk}", message.kwargs) for message in messages]
+    assert handed == [(f"outbox-{message.pk}", message.kwargs) for message in messages]
     rows = {row.pk: row for row in OutboxMessage.objects.filter(pk__in=[m.pk for m in messages])}
     assert (rows[messages[0].pk].status, rows[messages[0].pk].attempts) == ("sent", 1)
     assert (rows[messages[1].pk].status, rows[messages[1].pk].attempts) == ("done", 0)

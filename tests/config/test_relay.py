@@ -88,16 +88,6 @@ def relay_publishes(settings):
     settings.OUTBOX_PUBLISHER = "relay"
 
 
-@pytest.fixture
-def handed(monkeypatch):
-    """What reaches the broker: (task id, arguments) of each message, in order."""
-    task = outbox._task("config.outbox_prune")
-    sent = []
-    monkeypatch.setattr(task, "apply_async",
-                        lambda *args, **kwargs: sent.append((kwargs["task_id"], kwargs["kwargs"])))
-    return sent
-
-
 def test_a_commit_leaves_its_messages_to_the_relay(relay_publishes, handed):
     """The committing process (a request, an approval) does no broker work: nothing is run after
     its commit; the relay's pass sends the messages in order, with their task ids and
