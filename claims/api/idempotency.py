@@ -149,7 +149,7 @@ def idempotent(view_method):
 
     @wraps(view_method)
     def wrapper(self, request, *args, **kwargs):
-        key = request.headers.get(HEADER, "").strip()
+        key = idempotency_key(request)
         if not key:
             return view_method(self, request, *args, **kwargs)
         if (refused := _key_error(key)) is not None:
@@ -176,6 +176,11 @@ def idempotent(view_method):
     return wrapper
 
 
+def idempotency_key(request) -> str:
+    """The request's ``Idempotency-Key`` ("" without one)."""
+    return request.headers.get(HEADER, "").strip()
+
+
 def idempotent_atomic(view_method):
     """Decorate a view's create handler whose writes all run in the caller's transaction (the
     services called with ``composed=True``): key, write and stored response commit together, or
@@ -183,7 +188,7 @@ def idempotent_atomic(view_method):
 
     @wraps(view_method)
     def wrapper(self, request, *args, **kwargs):
-        key = request.headers.get(HEADER, "").strip()
+        key = idempotency_key(request)
         if not key:
             with transaction.atomic(durable=True):
                 response = view_method(self, request, *args, **kwargs)

@@ -51,6 +51,11 @@ class ReceivedReport(models.Model):
 class ReportReceipt(ReceivedReport):
     """An ordinary report received asynchronously (the API's ``Prefer: respond-async``)."""
 
+    # No index of its own: the policyholder's list index (report_receipt_by_user) leads with it,
+    # and every receipt written keeps one index fewer up to date.
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", db_index=False,
+                                    verbose_name=_("reported by"))
     claimant_name = models.CharField(_("claimant's name"), max_length=200, blank=True)
     claimant_email = models.EmailField(_("claimant's email"), blank=True)
     claimant_address = models.TextField(_("claimant's address"), blank=True)

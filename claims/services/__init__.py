@@ -13,6 +13,7 @@ from claims.services.receipts import (
     report_receipt_register,
     report_receipts_register,
     report_receive,
+    report_receive_if_valid,
 )
 from claims.services.report import claim_report
 from claims.services.series import claim_series_link, claim_series_unlink
@@ -36,5 +37,6 @@ __all__ = [
     "note_add",
     "report_receipt_register",
     "report_receipts_register",
+    "report_receive_if_valid",
     "report_receive",
 ]

@@ -14,16 +14,17 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from claims import notifications
-from claims.exceptions import ClaimsError
+from claims.exceptions import ClaimsError, ClaimValidationError
 from claims.models import Claim, ReportReceipt
 from claims.services.registrar import ReportRegistrar
-from claims.services.report import claim_report, claim_report_check
+from claims.services.report import claim_report, claim_report_check, claim_report_validate
 from claims.services.tx import business_action
 from config.rows import RowBatch
+from coverage.models import LossType
 from coverage.money import money
 from policies.models import Policy
 
@@ -55,6 +56,83 @@ def report_receive(
         if settings.CELERY_TASK_ALWAYS_EAGER:  # no worker and no beat: register at once
             transaction.on_commit(lambda: report_receipt_register(receipt_id=receipt.pk))
     return receipt
+
+
+def _receive_sql() -> str:
+    """The receipt's INSERT, made only where every check of ``report_receive`` that needs a row
+    holds: the policy is one of the holder's reportable (active) ones
+    (``claims.portal.selectors.reportable_policies``), the loss type exists and, when it is a
+    third party's claim, the claimant is named with an address or email
+    (``claim_report_validate``)."""
+    receipt, policy, loss_type = (model._meta for model in (ReportReceipt, Policy, LossType))
+    columns = ", ".join(receipt.get_field(name).column for name in (
+        "reported_by", "policy", "loss_type", "loss_date", "description", "emergency",
+        "estimated_amount", "claimant_name", "claimant_email", "claimant_address", "status",
+        "error", "received_at"))
+    return (
+        f'INSERT INTO "{receipt.db_table}" ({columns}) '
+        f"SELECT %(user)s, p.id, t.id, %(loss_date)s, %(description)s, %(emergency)s, "
+        f"%(estimate)s, %(claimant_name)s, %(claimant_email)s, %(claimant_address)s, "
+        f"%(status)s, '', %(now)s "
+        f'FROM "{policy.db_table}" p JOIN "{loss_type.db_table}" t ON t.code = %(code)s '
+        f"WHERE p.id = %(policy)s AND p.policyholder_id = %(holder)s AND p.status = %(active)s "
+        f"AND (NOT t.third_party OR %(claimant_given)s) "
+        f"RETURNING id, loss_type_id"
+    )
+
+
+# A loss type for the checks that do not depend on it (the third party's is the SQL's).
+_ANY_LOSS_TYPE = LossType(third_party=False)
+
+
+def report_receive_if_valid(
+    *, holder, reported_by, policy: int, loss_type: str, loss_date: date, description: str,
+    emergency: bool = False, estimated_amount: Decimal | None = None, claimant_name: str = "",
+    claimant_email: str = "", claimant_address: str = "",
+) -> ReportReceipt | None:
+    """``report_receive`` for a policyholder's report that passes every check, in one statement
+    and without reading the policy or the loss type first: ``policy`` and ``loss_type`` are the
+    id and code the report names. None when a check fails (nothing is written): the caller then
+    goes through ``report_receive``, whose checks say what is wrong. One INSERT, atomic by
+    itself; part of the caller's transaction when it has one."""
+    estimate = money(estimated_amount) if estimated_amount is not None else None
+    try:
+        claim_report_validate(
+            loss_type=_ANY_LOSS_TYPE, loss_date=loss_date, description=description,
+            estimated_amount=estimate, claimant_name=claimant_name,
+            claimant_email=claimant_email, claimant_address=claimant_address,
+            today=timezone.localdate(),
+        )
+    except ClaimValidationError:
+        return None
+    receipt = ReportReceipt(
+        reported_by=reported_by, policy_id=policy, loss_date=loss_date,
+        description=description.strip(), emergency=emergency, estimated_amount=estimate,
+        claimant_name=claimant_name.strip(), claimant_email=claimant_email.strip(),
+        claimant_address=claimant_address.strip(),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_RECEIVE_SQL, {
+            "user": reported_by.pk, "loss_date": loss_date, "description": receipt.description,
+            "emergency": emergency, "estimate": estimate, "claimant_name": receipt.claimant_name,
+            "claimant_email": receipt.claimant_email,
+            "claimant_address": receipt.claimant_address, "status": receipt.status,
+            "claimant_given": bool(receipt.claimant_name and (
+                receipt.claimant_email or receipt.claimant_address)),
+            "now": receipt.received_at, "code": loss_type, "policy": policy,
+            "holder": holder.pk, "active": Policy.Status.ACTIVE,
+        })
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    receipt.pk, receipt.loss_type_id = row
+    receipt._state.adding = False
+    if settings.CELERY_TASK_ALWAYS_EAGER:  # no worker and no beat: register at once
+        transaction.on_commit(lambda: report_receipt_register(receipt_id=receipt.pk))
+    return receipt
+
+
+_RECEIVE_SQL = _receive_sql()
 
 
 class _Receipts(ReportRegistrar):

@@ -339,3 +339,85 @@ def test_a_text_field_given_a_number_or_a_list_is_refused_with_its_name(seed, he
     assert field in answer.json()["error"]["fields"]
     assert not ReportReceipt.objects.exists()
     assert not Claim.objects.filter(description="12345").exists()
+
+
+def test_the_receipts_written_out_answer_is_the_model_serializers_for_every_status(
+        seed, rf, django_capture_on_commit_callbacks):
+    """``ReportReceiptSerializer`` writes its fields out for speed: the same answer as DRF's
+    walk over its declared fields, received, registered and failed."""
+    from rest_framework import serializers
+
+    from claims.api.serializers.receipts import ReportReceiptSerializer
+
+    received, registered, failed = (_send_async(seed, description=f"Incident {n}").json()["id"]
+                                    for n in range(3))
+    ReportReceipt.objects.filter(pk=failed).update(
+        status=ReportReceipt.Status.FAILED, error="The policy has lapsed.",
+        processed_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        report_receipt_register(receipt_id=registered)
+    request = rf.get("/api/me/reports/")
+    for receipt in ReportReceipt.objects.filter(pk__in=[received, registered, failed]):
+        serializer = ReportReceiptSerializer(receipt, context={"request": request})
+        walked = serializers.ModelSerializer.to_representation(serializer, receipt)
+        assert serializer.data == walked and set(walked) == set(
+            ReportReceiptSerializer.Meta.fields)
+    assert {ReportReceipt.objects.get(pk=pk).status for pk in (received, registered, failed)} == {
+        "received", "registered", "failed"}
+
+
+@pytest.mark.parametrize("case", [
+    "cancelled policy", "expired policy", "policy id as text with a decimal", "policy as true",
+    "policy id beyond bigint", "third party without claimant", "third party without address",
+    "third party with a blank name", "loss type with a space",
+])
+def test_what_the_single_statement_receipt_refuses_is_the_synchronous_400(seed, case):
+    """The asynchronous report is received by one statement that reads neither the policy nor
+    the loss type first; anything it cannot take is answered by the full checks, exactly as the
+    synchronous report answers it, and nothing is stored."""
+    policy = seed.policy_a
+    extra = {
+        "policy id as text with a decimal": {"policy": f"{policy.pk}.0"},
+        "policy as true": {"policy": True},
+        "policy id beyond bigint": {"policy": 2**63},
+        "third party without claimant": {"loss_type": "third_party_cyber"},
+        "third party without address": {"loss_type": "third_party_cyber",
+                                        "claimant_name": "Client AG"},
+        "third party with a blank name": {"loss_type": "third_party_cyber",
+                                          "claimant_name": "  ",
+                                          "claimant_email": "legal@client.example"},
+        "loss type with a space": {"loss_type": " ransomware"},
+    }.get(case, {})
+    if case.endswith("policy"):
+        Policy.objects.filter(pk=policy.pk).update(
+            status=case.split()[0], cancelled_from=timezone.localdate()
+            if case.startswith("cancelled") else None)
+    client = seed.client("holder_a")
+    body = {**report_body(policy), **extra}
+    response = client.post("/api/me/claims/", body, format="json", **ASYNC)
+    synchronous = client.post("/api/me/claims/", body, format="json")
+    assert response.status_code == synchronous.status_code == 400, response.content
+    assert response.json() == synchronous.json()
+    assert not ReportReceipt.objects.exists()
+
+
+def test_a_valid_report_is_received_by_one_insert_without_reading_policy_or_loss_type(seed):
+    from django.test.utils import CaptureQueriesContext
+
+    client = seed.client("holder_a")
+    body = report_body(seed.policy_a, loss_type="third_party_cyber",
+                       claimant_name=" Client AG ", claimant_address="Ring 1, Wien ")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/me/claims/", body, format="json", **ASYNC)
+    assert response.status_code == 202, response.content
+    written = [q["sql"] for q in queries if not q["sql"].startswith("SELECT")]
+    assert len(written) == 1 and written[0].startswith('INSERT INTO "claims_reportreceipt"')
+    assert not [q for q in queries if '"policies_policy"' in q["sql"].split(" WHERE ")[0]
+                and q["sql"].startswith("SELECT")]
+    receipt = ReportReceipt.objects.get()
+    assert (receipt.pk, receipt.policy, receipt.loss_type.code, receipt.claimant_name,
+            receipt.claimant_address, receipt.status, receipt.reported_by) == (
+        response.json()["id"], seed.policy_a, "third_party_cyber", "Client AG", "Ring 1, Wien",
+        "received", seed.users["holder_a"])
+    assert response.json()["received_at"] == ReportReceipt.objects.values_list(
+        "received_at", flat=True).get().astimezone(timezone.get_current_timezone()).isoformat()

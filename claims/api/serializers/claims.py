@@ -125,19 +125,31 @@ class ReportablePolicyField(serializers.PrimaryKeyRelatedField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
+        pk = self.policy_id(data)
+        policy = None if self.holder is None else _REPORTABLE_POLICY.first(holder=self.holder.pk,
+                                                                           pk=pk)
+        if policy is None:
+            self.fail("does_not_exist", pk_value=data)
+        return policy
+
+    def policy_id(self, data) -> int:
+        """The id ``data`` names, as ``PrimaryKeyRelatedField`` reads it."""
         if isinstance(data, bool):
             self.fail("incorrect_type", data_type=type(data).__name__)
         try:
             pk = int(data)
         except (TypeError, ValueError):
             self.fail("incorrect_type", data_type=type(data).__name__)
-        if (self.holder is None or isinstance(data, float) and pk != data
-                or not -_BIGINT <= pk < _BIGINT):
+        if isinstance(data, float) and pk != data or not -_BIGINT <= pk < _BIGINT:
             self.fail("does_not_exist", pk_value=data)
-        policy = _REPORTABLE_POLICY.first(holder=self.holder.pk, pk=pk)
-        if policy is None:
-            self.fail("does_not_exist", pk_value=data)
-        return policy
+        return pk
+
+
+class PolicyIdField(ReportablePolicyField):
+    """``ReportablePolicyField``'s reading of the id, without the read: the id itself."""
+
+    def to_internal_value(self, data):
+        return self.policy_id(data)
 
 
 class LossTypeCodeField(serializers.SlugRelatedField):
@@ -147,11 +159,24 @@ class LossTypeCodeField(serializers.SlugRelatedField):
         super().__init__(slug_field="code", queryset=LossType.objects.all(), **kwargs)
 
     def to_internal_value(self, data):
-        code = data if isinstance(data, str) else str(data)
-        loss_type = None if "\x00" in code else _LOSS_TYPE.first(code=code)
+        code = self.code(data)
+        loss_type = _LOSS_TYPE.first(code=code)
         if loss_type is None:
             self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data))
         return loss_type
+
+    def code(self, data) -> str:
+        code = data if isinstance(data, str) else str(data)
+        if "\x00" in code:  # no code holds one (PostgreSQL's text cannot)
+            self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data))
+        return code
+
+
+class LossTypeCodeOnlyField(LossTypeCodeField):
+    """``LossTypeCodeField``'s reading of the code, without the read: the code itself."""
+
+    def to_internal_value(self, data):
+        return self.code(data)
 
 
 class ClaimReportSerializer(FieldsBuiltOnce, StrictInputSerializer):
@@ -181,6 +206,20 @@ class ClaimReportSerializer(FieldsBuiltOnce, StrictInputSerializer):
 
     def validate_policy(self, policy: Policy) -> Policy:
         policy.policyholder = self.holder  # the one the queryset is filtered by (no query)
+        return policy
+
+
+class ClaimReceiveSerializer(ClaimReportSerializer):
+    """The asynchronous report's first, optimistic reading: ``ClaimReportSerializer``'s fields
+    and checks, but the policy and the loss type as the id and the code they name, left for
+    ``report_receive_if_valid``'s single statement to find. It accepts nothing the full
+    serializer refuses; whatever it or that statement refuses goes through the full serializer,
+    which says what is wrong."""
+
+    policy = PolicyIdField(queryset=Policy.objects.none())
+    loss_type = LossTypeCodeOnlyField()
+
+    def validate_policy(self, policy: int) -> int:
         return policy
 
 

@@ -28,6 +28,11 @@ class ReceiptClaimSerializer(FieldsBuiltOnce, serializers.Serializer):
         return _url(self, "api:my-claim", claim.pk)
 
 
+# How the receipts' times are written (the model serializer's DateTimeField: ISO 8601 in the
+# current time zone).
+_STAMP = serializers.DateTimeField()
+
+
 class ReportReceiptSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A received report: ``received`` until a worker registers it (moments later), then
     ``registered`` with its claim, or ``failed`` with the reason (the policyholder is told by
@@ -41,6 +46,17 @@ class ReportReceiptSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         model = ReportReceipt
         fields = ["id", "url", "status", "received_at", "processed_at", "error", "claim"]
         read_only_fields = fields
+
+    def to_representation(self, receipt: ReportReceipt) -> dict:
+        """The fields above, written out: the answer of every asynchronous report, without
+        binding and walking a copy of each field per receipt."""
+        return {
+            "id": receipt.pk, "url": self.get_url(receipt), "status": receipt.status,
+            "received_at": _STAMP.to_representation(receipt.received_at),
+            "processed_at": (None if receipt.processed_at is None
+                             else _STAMP.to_representation(receipt.processed_at)),
+            "error": receipt.error, "claim": self.get_claim(receipt),
+        }
 
     def get_url(self, receipt: ReportReceipt) -> str:
         return _url(self, "api:my-report", receipt.pk)

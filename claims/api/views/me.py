@@ -22,14 +22,21 @@ from claims.services import (
     document_add,
     information_request_answer,
     report_receive,
+    report_receive_if_valid,
 )
 from policies.models import Policy
 
-from ..idempotency import IDEMPOTENCY_PARAMETER, idempotent, idempotent_atomic
+from ..idempotency import (
+    IDEMPOTENCY_PARAMETER,
+    idempotency_key,
+    idempotent,
+    idempotent_atomic,
+)
 from ..permissions import IsPolicyholder
 from ..prefer import PREFER_PARAMETER, RESPOND_ASYNC, prefers_async
 from ..serializers.claims import (
     AnswerSerializer,
+    ClaimReceiveSerializer,
     ClaimReportSerializer,
     ClaimSerializer,
     DocumentSerializer,
@@ -109,13 +116,30 @@ class MyClaimList(PolicyholderMixin, generics.ListCreateAPIView):
             response["Preference-Applied"] = RESPOND_ASYNC
         return response
 
-    @idempotent_atomic
     def _receive(self, request):
+        """Without an Idempotency-Key nothing but the receipt is written, by one statement (or,
+        for a report that fails a check, by ``report_receive``'s own transaction): no
+        transaction around it."""
+        if idempotency_key(request):
+            return self._receive_once(request)
+        return self._received(request, composed=False)
+
+    @idempotent_atomic
+    def _receive_once(self, request):
         """The receipt, the Idempotency-Key and its stored answer commit together."""
-        serializer = ClaimReportSerializer(data=request.data, holder=self.holder)
-        serializer.is_valid(raise_exception=True)
-        receipt = report_receive(reported_by=request.user, composed=True,
-                                 **serializer.validated_data)
+        return self._received(request, composed=True)
+
+    def _received(self, request, *, composed: bool):
+        """A report that passes every check is received in one statement; any other goes
+        through the full checks, which answer as the synchronous report does (400)."""
+        first = ClaimReceiveSerializer(data=request.data, holder=self.holder)
+        receipt = report_receive_if_valid(holder=self.holder, reported_by=request.user,
+                                          **first.validated_data) if first.is_valid() else None
+        if receipt is None:
+            serializer = ClaimReportSerializer(data=request.data, holder=self.holder)
+            serializer.is_valid(raise_exception=True)
+            receipt = report_receive(reported_by=request.user, composed=composed,
+                                     **serializer.validated_data)
         return Response(ReportReceiptSerializer(receipt, context={"request": request}).data,
                         status=status.HTTP_202_ACCEPTED)
 
