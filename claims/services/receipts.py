@@ -1,7 +1,9 @@
 """An ordinary report received asynchronously (the API's ``Prefer: respond-async``).
 
 The request makes the report service's checks (who may report, what a report must hold) and
-stores one ``ReportReceipt`` row: cheap, never waiting on the claim-number lock. The periodic
+stores one ``ReportReceipt`` row: cheap, never waiting on the claim-number lock. A
+policyholder's report that passes them all is stored by one statement that makes the checks
+needing the policy and the loss type itself (``report_receive_if_valid``). The periodic
 task ``claims.report_receipts_register`` (beat, every few seconds) registers what was received
 through ``claim_report`` (the shared core: ``claims.services.registrar``); without a broker (tasks
 eager, the development server) a receipt is registered right after its commit. A report the rules
@@ -44,18 +46,32 @@ def report_receive(
         today=timezone.localdate(),
     )
     with business_action(composed=composed):
-        receipt = ReportReceipt(
+        receipt = _receipt(
             reported_by=reported_by, policy=policy, loss_type=loss_type, loss_date=loss_date,
-            description=description.strip(), emergency=emergency, estimated_amount=estimate,
-            claimant_name=claimant_name.strip(), claimant_email=claimant_email.strip(),
-            claimant_address=claimant_address.strip(),
+            description=description, emergency=emergency, estimated_amount=estimate,
+            claimant_name=claimant_name, claimant_email=claimant_email,
+            claimant_address=claimant_address,
         )
         rows = RowBatch()  # the INSERT built once per process (no signal receivers)
         rows.insert(receipt)
         rows.write()
-        if settings.CELERY_TASK_ALWAYS_EAGER:  # no worker and no beat: register at once
-            transaction.on_commit(lambda: report_receipt_register(receipt_id=receipt.pk))
+        _received(receipt)
     return receipt
+
+
+def _receipt(*, description: str, claimant_name: str, claimant_email: str,
+             claimant_address: str, **fields) -> ReportReceipt:
+    """A new receipt, its texts stripped as ``claim_report`` strips them."""
+    return ReportReceipt(description=description.strip(), claimant_name=claimant_name.strip(),
+                         claimant_email=claimant_email.strip(),
+                         claimant_address=claimant_address.strip(), **fields)
+
+
+def _received(receipt: ReportReceipt) -> None:
+    """Once ``receipt`` is written: without a worker and beat (tasks eager) it is registered
+    right after the commit."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        transaction.on_commit(lambda: report_receipt_register(receipt_id=receipt.pk))
 
 
 def _receive_sql() -> str:
@@ -105,11 +121,10 @@ def report_receive_if_valid(
         )
     except ClaimValidationError:
         return None
-    receipt = ReportReceipt(
-        reported_by=reported_by, policy_id=policy, loss_date=loss_date,
-        description=description.strip(), emergency=emergency, estimated_amount=estimate,
-        claimant_name=claimant_name.strip(), claimant_email=claimant_email.strip(),
-        claimant_address=claimant_address.strip(),
+    receipt = _receipt(
+        reported_by=reported_by, policy_id=policy, loss_date=loss_date, description=description,
+        emergency=emergency, estimated_amount=estimate, claimant_name=claimant_name,
+        claimant_email=claimant_email, claimant_address=claimant_address,
     )
     with connection.cursor() as cursor:
         cursor.execute(_RECEIVE_SQL, {
@@ -127,8 +142,7 @@ def report_receive_if_valid(
         return None
     receipt.pk, receipt.loss_type_id = row
     receipt._state.adding = False
-    if settings.CELERY_TASK_ALWAYS_EAGER:  # no worker and no beat: register at once
-        transaction.on_commit(lambda: report_receipt_register(receipt_id=receipt.pk))
+    _received(receipt)
     return receipt
 
 
