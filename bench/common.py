@@ -76,6 +76,17 @@ def seeded_database(size: int) -> str:
     return url
 
 
+def wait_for_worker(worker, name: str, *, timeout: float = 60) -> None:
+    """Return once the Celery worker ``name`` (the process ``worker``) answers a ping; exit the
+    bench if it dies or stays silent for ``timeout`` seconds."""
+    from config.celery import app
+
+    deadline = time.monotonic() + timeout
+    while not app.control.ping(destination=[name], timeout=0.5):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit("bench: the Celery worker did not start")
+
+
 def signed_in_session(user) -> str:
     """The key of a new session in which ``user`` is signed in, as after the login form: with the
     backend that loads users and, for staff, a verified second factor (an authenticator device is

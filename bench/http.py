@@ -36,7 +36,12 @@ from dataclasses import dataclass, field  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BENCH_SECRET_KEY, ROOT, seeded_database  # noqa: E402
+from bench.common import (  # noqa: E402
+    BENCH_SECRET_KEY,
+    ROOT,
+    seeded_database,
+    wait_for_worker,
+)
 
 SIZE = int(os.environ.get("SIZE", "2000"))
 DURATION = float(os.environ.get("DURATION", "10"))
@@ -272,7 +277,6 @@ def _lower_priority(pid: int) -> None:
 def start_celery(database_url: str) -> subprocess.Popen | None:
     from django.conf import settings
 
-    from config.celery import app
 
     if not settings.REDIS_URL:
         return None
@@ -288,10 +292,7 @@ def start_celery(database_url: str) -> subprocess.Popen | None:
     _lower_priority(worker.pid)
     # Measured once it is up: its start (imports, the pool's fork) would weigh on the first
     # endpoint, the trivial one every ratio is taken against.
-    deadline = time.monotonic() + 60
-    while not app.control.ping(destination=[name], timeout=0.5):
-        if worker.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit("bench: the Celery worker did not start")
+    wait_for_worker(worker, name)
     return worker
 
 

@@ -64,6 +64,7 @@ from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from knox.models import AuthToken  # noqa: E402
 
+from bench.common import wait_for_worker  # noqa: E402
 from claims import roles  # noqa: E402
 from claims.events import tasks as _tasks  # noqa: E402,F401 - registers the task names
 from claims.events.models import EventReport  # noqa: E402
@@ -193,10 +194,7 @@ def start_workers() -> subprocess.Popen:
         cwd=ROOT, env=env, start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while not celery_app.control.ping(destination=[name], timeout=0.5):
-        if worker.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit("bench: the Celery workers did not start")
+    wait_for_worker(worker, name)
     return worker
 
 

@@ -85,15 +85,18 @@ def _receive_sql() -> str:
         "reported_by", "policy", "loss_type", "loss_date", "description", "emergency",
         "estimated_amount", "claimant_name", "claimant_email", "claimant_address", "status",
         "error", "received_at"))
+    p_id, t_id = policy.pk.column, loss_type.pk.column
+    holder, status = (policy.get_field(name).column for name in ("policyholder", "status"))
+    code, third_party = (loss_type.get_field(name).column for name in ("code", "third_party"))
     return (
         f'INSERT INTO "{receipt.db_table}" ({columns}) '
-        f"SELECT %(user)s, p.id, t.id, %(loss_date)s, %(description)s, %(emergency)s, "
-        f"%(estimate)s, %(claimant_name)s, %(claimant_email)s, %(claimant_address)s, "
-        f"%(status)s, '', %(now)s "
-        f'FROM "{policy.db_table}" p JOIN "{loss_type.db_table}" t ON t.code = %(code)s '
-        f"WHERE p.id = %(policy)s AND p.policyholder_id = %(holder)s AND p.status = %(active)s "
-        f"AND (NOT t.third_party OR %(claimant_given)s) "
-        f"RETURNING id, loss_type_id"
+        f'SELECT %(user)s, p."{p_id}", t."{t_id}", %(loss_date)s, %(description)s, '
+        f"%(emergency)s, %(estimate)s, %(claimant_name)s, %(claimant_email)s, "
+        f"%(claimant_address)s, %(status)s, '', %(now)s "
+        f'FROM "{policy.db_table}" p JOIN "{loss_type.db_table}" t ON t."{code}" = %(code)s '
+        f'WHERE p."{p_id}" = %(policy)s AND p."{holder}" = %(holder)s '
+        f'AND p."{status}" = %(active)s AND (NOT t."{third_party}" OR %(claimant_given)s) '
+        f'RETURNING "{receipt.pk.column}", "{receipt.get_field("loss_type").column}"'
     )
 
 
