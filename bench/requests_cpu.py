@@ -29,7 +29,8 @@ SIZE = int(os.environ.get("SIZE", "50000"))
 ROUNDS = int(os.environ.get("ROUNDS", "200"))
 ONLY = [name for name in os.environ.get("ONLY", "").split(",") if name]
 PROFILE = os.environ.get("PROFILE", "")
-NAMES = ("trivial", "adjuster API claim list", "report a claim", "vendor progress update")
+NAMES = ("trivial", "adjuster API claim list", "admin claim list", "admin claim page",
+         "report a claim", "vendor progress update")
 
 
 def main() -> None:

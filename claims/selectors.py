@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from claims import roles
 from claims.models import FINAL_STATES, Activity, Claim, InformationRequest
 from config.models import AuditEntry
+from config.sql import Constant
 from policies.models import CoverageSection, InsuranceYearAccount, Policy
 
 
@@ -38,10 +39,11 @@ def duplicate_candidates_between(
 
 def open_information_due() -> Subquery:
     """The earliest due date of the claim's open information requests (None: none is open), as
-    a subquery per row (served by the partial index on open requests)."""
+    a subquery per row (served by the partial index on open requests, also in a generic plan:
+    the status is a ``Constant``)."""
     return Subquery(
         InformationRequest.objects.filter(
-            claim=OuterRef("pk"), status=InformationRequest.Status.OPEN
+            claim=OuterRef("pk"), status=Constant(InformationRequest.Status.OPEN)
         ).order_by("due_date").values("due_date")[:1]
     )
 

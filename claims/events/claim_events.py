@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 
 from claims.models import Claim
+from config.sql import Constant
 from config.statements import Prepared
 
 from .models import CyberEvent, EventClaim, EventSuggestion
@@ -78,7 +79,8 @@ def with_claim_events(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     linked = EventClaim.objects.filter(claim=OuterRef("pk")).order_by(
         "-event__starts_at", "-event_id").values(
         json=JSONObject(id="event_id", name="event__name", source="source"))
-    suggested = EventSuggestion.objects.filter(claim=OuterRef("pk"), status=OPEN).order_by(
+    suggested = EventSuggestion.objects.filter(claim=OuterRef("pk"),
+                                               status=Constant(OPEN)).order_by(
         "-event__starts_at", "-event_id").values(
         json=JSONObject(suggestion="pk", id="event_id", name="event__name", reasons="reasons"))
     return claims.annotate(events_linked=ArraySubquery(linked),
