@@ -10,6 +10,8 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 
+from config.loading import LoadedFromRows
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
@@ -28,7 +30,7 @@ def localized_name(path: str = ""):
     return Coalesce(NullIf(F(f"{path}name_{first}"), Value("")), F(f"{path}name_{second}"))
 
 
-class BilingualName(models.Model):
+class BilingualName(LoadedFromRows, models.Model):
     """``name`` reads in the active language (German and English names are both stored);
     assigning ``name`` sets the English name."""
 

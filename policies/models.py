@@ -19,6 +19,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from config.loading import LoadedFromRows
 from coverage.models import MONEY, Module, Product
 
 from .choices import TERM_CHOICES, Industry, ITSecurityCriterion, add_years
@@ -55,7 +56,7 @@ class Region(models.TextChoices):
     AT_9 = "AT-9", "Wien"
 
 
-class Policyholder(models.Model):
+class Policyholder(LoadedFromRows, models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -98,7 +99,7 @@ class Policyholder(models.Model):
             )
 
 
-class Policy(models.Model):
+class Policy(LoadedFromRows, models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         CANCELLED = "cancelled", "Cancelled"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from claims import roles
+from config.loading import LoadedFromRows
 from coverage.models import MONEY, LossType, Product
 from policies.models import CoverageSection, InsuranceYearAccount, Policy
 
@@ -87,7 +88,7 @@ class ClaimSeries(models.Model):
         return f"Series {self.pk}: {self.cause}"
 
 
-class Claim(ConcurrentTransitionMixin, models.Model):
+class Claim(LoadedFromRows, ConcurrentTransitionMixin, models.Model):
     number = models.CharField(max_length=20, unique=True, editable=False)
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="claims")
     loss_type = models.ForeignKey(LossType, on_delete=models.PROTECT, related_name="claims")

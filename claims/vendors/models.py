@@ -19,6 +19,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from claims import roles
 from claims.models import Claim, ClaimDocument
+from config.loading import LoadedFromRows
 from coverage.models import MONEY, CostCategory
 
 from . import conf
@@ -150,7 +151,7 @@ def payable(job: VendorJob) -> bool:
     return not overrun_needs_approval(job)
 
 
-class VendorJob(ConcurrentTransitionMixin, models.Model):
+class VendorJob(LoadedFromRows, ConcurrentTransitionMixin, models.Model):
     """A service request on a claim to one vendor organisation."""
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="vendor_jobs")
