@@ -9,13 +9,16 @@ scan. The API says which it is (``count_is_estimate``); the admin shows it as th
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import QuerySet
 from rest_framework.response import Response
 
 from claims.api.pagination import StrictPageNumberPagination
+from config.statements import Prepared
 
 EXACT_UP_TO = 1000
 
@@ -43,8 +46,45 @@ def bounded_count(queryset, *, exact_up_to: int = EXACT_UP_TO) -> tuple[int, boo
     return max(estimated_count(queryset), exact), True
 
 
+class PageRead:
+    """The rows of a list's page in two statements: the keys of the page's rows, then the rows.
+
+    A list's queryset is the same for every request but its filters, order and page (the work-
+    queue figures, the cyber events, the related rows the columns show: ``build()``), and
+    compiling all of it cost more Python than running it (1.7 ms for the admin's claim list,
+    2.3 ms for the API's). Here only the keys of the page are selected by the request's own
+    query (filters, order and slice, without the joins and subqueries: quick to compile), and the
+    rows with everything else are read by their keys through a statement compiled once per
+    connection (``config.statements.Prepared``; the keys padded to the page size, so one
+    statement serves every page). The rows come back in the keys' order; a row deleted between
+    the two statements is left out, as if it had been deleted just before the page was read."""
+
+    def __init__(self, build: Callable[[], QuerySet]) -> None:
+        self._read = Prepared(lambda p: build().filter(pk__in=p.ints("keys")).order_by())
+
+    def rows(self, page: QuerySet, size: int) -> list:
+        keys = list(page.values_list("pk", flat=True))
+        if not keys:
+            return []
+        if len(keys) > size:  # more than a page (never in a paginated list): in one statement
+            return list(page)
+        padded = keys + [keys[-1]] * (size - len(keys))
+        found = {row.pk: row for row in self._read.all(keys=padded)}
+        return [found[key] for key in keys if key in found]
+
+
 class EstimatedCountPaginator(Paginator):
-    """A Django paginator whose ``count`` is ``bounded_count`` (admin lists, API lists)."""
+    """A Django paginator whose ``count`` is ``bounded_count`` (admin lists, API lists); with a
+    ``page_read``, a page's rows are read by it (``PageRead``)."""
+
+    def __init__(self, *args, page_read: PageRead | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.page_read = page_read
+
+    def _get_page(self, object_list, number, paginator):
+        if self.page_read is not None and isinstance(object_list, QuerySet):
+            object_list = self.page_read.rows(object_list, self.per_page)
+        return super()._get_page(object_list, number, paginator)
 
     @cached_property
     def _bounded(self) -> tuple[int, bool]:
@@ -70,9 +110,17 @@ class EstimatedCountPaginator(Paginator):
 
 
 class EstimatedCountPagination(StrictPageNumberPagination):
-    """The API's page-number pagination (``?page=``, 50 per page) with a bounded count."""
+    """The API's page-number pagination (``?page=``, 50 per page) with a bounded count; a view
+    with a ``page_read`` has its page's rows read by it."""
 
-    django_paginator_class = EstimatedCountPaginator
+    _page_read: PageRead | None = None
+
+    def django_paginator_class(self, queryset, page_size) -> EstimatedCountPaginator:
+        return EstimatedCountPaginator(queryset, page_size, page_read=self._page_read)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._page_read = getattr(view, "page_read", None)
+        return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
         return Response({

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from claims.events.claim_events import with_claim_events
 from claims.models import TRANSITION_NAMES, Claim
+from claims.pagination import PageRead
 from claims.selectors import claims_for_queue, claims_search
 from claims.services import claim_transition
 from claims.vendors.api.serializers import JobListSerializer
@@ -71,6 +72,9 @@ class ClaimList(AdjusterMixin, generics.ListAPIView):
     filterset_class = ClaimFilter
     search_fields = ["number", "description", "policy__policyholder__company_name",
                      "claimant_name", "policy__number"]
+
+    # the page's rows by their keys (the filters, order and page select only the keys)
+    page_read = PageRead(_adjuster_claims_built)
 
     def get_queryset(self):
         return adjuster_claims()
