@@ -125,6 +125,23 @@ def test_production_refuses_to_start_without_its_servers(missing):
     assert f"{missing} not set" in result.stderr
 
 
+def test_the_wsgi_application_freezes_what_it_loaded():
+    """The objects made while loading (the apps, the URLconf and the views) are left out of the
+    garbage collector's full collections (``gc.freeze`` in ``config.wsgi``)."""
+    env = _newcomer_env(SECRET_KEY="x" * 60, DJANGO_SETTINGS_MODULE="config.settings",
+                        DATABASE_URL="postgres://u@db/claims", REDIS_URL="redis://r:6379/0",
+                        ALLOWED_HOSTS="claims.example",
+                        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+    result = subprocess.run(
+        [sys.executable, "-c", "import gc, sys, config.wsgi; "
+         "print(gc.get_freeze_count(), 'claims.api.views.claims' in sys.modules)"],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    frozen, views_loaded = result.stdout.split()
+    assert int(frozen) > 100_000 and views_loaded == "True"
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     env = _newcomer_env(DJANGO_SETTINGS_MODULE="config.settings")
     result = subprocess.run([sys.executable, "-c", "import config.wsgi"], cwd=BASE_DIR, env=env,
