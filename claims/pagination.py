@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from functools import cached_property
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -23,27 +24,48 @@ from config.statements import Prepared
 EXACT_UP_TO = 1000
 
 
-def estimated_count(queryset) -> int:
-    """The planner's estimate of the rows ``queryset`` returns."""
-    query = queryset.order_by().values("pk").query
-    compiler = query.get_compiler(using=queryset.db)
-    sql, params = compiler.as_sql()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
+def _keys_sql(queryset) -> tuple[str, list]:
+    """The SQL of the keys of ``queryset``'s rows, unordered (no ORDER BY, no LIMIT)."""
+    sql, params = queryset.order_by().values("pk").query.get_compiler(
+        using=queryset.db).as_sql()
+    return sql, list(params)
+
+
+def _estimate(cursor, sql: str, params: list) -> int:
+    cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+    plan = cursor.fetchone()[0]
     if isinstance(plan, str):
         plan = json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+def estimated_count(queryset) -> int:
+    """The planner's estimate of the rows ``queryset`` returns."""
+    try:
+        sql, params = _keys_sql(queryset)
+    except EmptyResultSet:
+        return 0
+    with connections[queryset.db].cursor() as cursor:
+        return _estimate(cursor, sql, params)
+
+
 def bounded_count(queryset, *, exact_up_to: int = EXACT_UP_TO) -> tuple[int, bool]:
-    """(count, is_estimate): exact below ``exact_up_to`` rows, else the planner's estimate."""
+    """(count, is_estimate): exact below ``exact_up_to`` rows, else the planner's estimate.
+    Both come from one compiled statement (the keys' SELECT), counted up to ``exact_up_to`` + 1
+    rows and, past that, explained."""
     if not hasattr(queryset, "query"):  # a list
         return len(queryset), False
-    exact = queryset.order_by().values("pk")[: exact_up_to + 1].count()
-    if exact <= exact_up_to:
-        return exact, False
-    return max(estimated_count(queryset), exact), True
+    try:
+        sql, params = _keys_sql(queryset)
+    except EmptyResultSet:  # a condition no row can meet (``pk__in=[]``, ``none()``)
+        return 0, False
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT {int(exact_up_to) + 1}) AS bounded",
+                       params)
+        exact = cursor.fetchone()[0]
+        if exact <= exact_up_to:
+            return exact, False
+        return max(_estimate(cursor, sql, params), exact), True
 
 
 class PageRead:

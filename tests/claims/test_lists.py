@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from django.db.models import Count
 from django.utils import timezone
 
 from claims.models import Claim
@@ -107,6 +108,9 @@ def test_counts_are_exact_when_small_and_estimated_when_large(cyber_policy, hold
     assert bounded_count(Claim.objects.all()) == (3, False)
     count, estimated = bounded_count(Claim.objects.all(), exact_up_to=2)
     assert estimated and count >= 3
+    assert bounded_count(Claim.objects.filter(pk__in=[])) == (0, False)  # no row can match
+    annotated = Claim.objects.annotate(n=Count("activities")).filter(n__gte=0).distinct()
+    assert bounded_count(annotated) == (3, False)
 
 
 def test_the_api_says_whether_its_count_is_exact(lead_client, reported_claim):
