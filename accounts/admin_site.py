@@ -36,6 +36,11 @@ class StaffAuthenticationForm(OTPAdminAuthenticationForm):
         return device
 
 
+# Where ``get_app_list`` leaves, on the request, what the site's whole app list is a function of
+# (the navigation sidebar's cache key is made from it: claims.templatetags.admin_nav).
+APP_LIST_KEY = "_accounts_app_list_key"
+
+
 def answer_permissions_once(user) -> None:
     """From now on ``user.has_perm(perm)`` (no object) asks the backends once per permission:
     the answers live on this user object, that is for the request that loaded it, as the
@@ -84,6 +89,8 @@ class StaffAdminSite(OTPAdminSite):
         own lists and dicts (a caller may change them)."""
         key = (app_label, get_language(), get_script_prefix(), get_urlconf(),
                getattr(request, "urlconf", None), permission_key(request.user))
+        if app_label is None:  # the site's whole list (each page's ``available_apps``)
+            request.__dict__[APP_LIST_KEY] = key
         lists = self.__dict__.setdefault("_accounts_app_lists", Kept(APP_LISTS_KEPT))
         app_list = lists.get(key, lambda: super(StaffAdminSite, self).get_app_list(
             request, app_label))

@@ -3,8 +3,11 @@
 Rendering the app list on every admin page cost ~5 ms a request. What it shows depends only on
 the apps and models the user may see (with their URLs and permissions), the language, and which
 app and model the page belongs to; all of that is the cache key, so a cached sidebar is never
-another user's or another page's. The sidebars of a key are also kept in the process
-(``{% nav_sidebar_kept %}``), so most views read neither the cache nor render anything.
+another user's or another page's. On the staff site the list itself is keyed by what it is made
+from (``accounts.admin_site``: language, URL prefixes, the user's permissions and groups), which
+is cheaper to hash than the list (0.57 ms a page before). The sidebars of a key are also kept
+in the process (``{% nav_sidebar_kept %}``), so most views read neither the cache nor render
+anything.
 """
 
 from __future__ import annotations
@@ -19,20 +22,45 @@ from config.kept import Kept
 register = template.Library()
 
 
+def _stable(value):
+    """``value`` with its sets sorted, so that its ``repr`` is the same in every process."""
+    if isinstance(value, set | frozenset):
+        return tuple(sorted((_stable(item) for item in value), key=repr))
+    if isinstance(value, tuple | list):
+        return tuple(_stable(item) for item in value)
+    return value
+
+
 @register.simple_tag(takes_context=True)
 def nav_sidebar_key(context) -> str:
     from django.template.defaultfilters import urlencode as urlencode_filter
 
+    from accounts.admin_site import APP_LIST_KEY
+
     request = context.get("request")
     path = urlencode_filter(request.path) if request is not None else ""
-    parts = [get_language() or ""]
-    for app in context.get("available_apps") or ():
-        parts.append(repr((app["app_label"], str(app["name"]), app["app_url"],
-                           app["app_url"] in path)))
-        for model in app["models"]:
-            parts.append(repr((model["object_name"], str(model["name"]), model["admin_url"],
-                               model["add_url"], sorted(model["perms"].items()),
-                               bool(model["admin_url"]) and model["admin_url"] in path)))
+    apps = context.get("available_apps") or ()
+    listed = request.__dict__.get(APP_LIST_KEY) if request is not None else None
+    if listed is not None:
+        # The list is a function of what the site's app list was built from (language,
+        # prefixes, permissions); the page adds which app and model are the current ones.
+        current = []
+        for app_index, app in enumerate(apps):
+            if app["app_url"] in path:
+                current.append(app_index)
+            for model_index, model in enumerate(app["models"]):
+                if model["admin_url"] and model["admin_url"] in path:
+                    current.append((app_index, model_index))
+        parts = [repr((_stable(listed), tuple(current)))]
+    else:  # another site's list: everything it shows
+        parts = [get_language() or ""]
+        for app in apps:
+            parts.append(repr((app["app_label"], str(app["name"]), app["app_url"],
+                               app["app_url"] in path)))
+            for model in app["models"]:
+                parts.append(repr((model["object_name"], str(model["name"]), model["admin_url"],
+                                   model["add_url"], sorted(model["perms"].items()),
+                                   bool(model["admin_url"]) and model["admin_url"] in path)))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
