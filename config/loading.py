@@ -27,8 +27,9 @@ class LoadedFromRows:
 
     @classmethod
     def from_db(cls, db, field_names, values):
-        if signals.pre_init.has_listeners(cls) or signals.post_init.has_listeners(cls):
-            return super().from_db(db, field_names, values)
+        if (signals.pre_init.receivers or signals.post_init.receivers) and (
+                signals.pre_init.has_listeners(cls) or signals.post_init.has_listeners(cls)):
+            return super().from_db(db, field_names, values)  # (asking costs more than building)
         new = cls.__new__(cls)
         fields = new.__dict__
         fields.update(zip(field_names, values, strict=True))
