@@ -128,6 +128,9 @@ class _Column:
         except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
             if not callable(name) and hasattr(self.model_admin, name) and name != "__str__":
                 self.attr = getattr(self.model_admin, name)
+                for_page = getattr(self.attr, "for_page", None)
+                if for_page is not None:  # the same cells, with what they share worked out once
+                    self.attr = for_page(self.model_admin)
                 self.value = self._admin_callable
                 self.empty = getattr(self.attr, "empty_value_display", self.empty)
                 self.boolean = getattr(self.attr, "boolean", False)
