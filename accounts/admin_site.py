@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 from claims import roles
+from claims.templatetags.admin_nav import APP_LIST_KEY
 from config.kept import Kept
 
 from .twofactor import device_for_code
@@ -34,11 +35,6 @@ class StaffAuthenticationForm(OTPAdminAuthenticationForm):
         if device is None and self.cleaned_data.get("otp_token"):
             device = device_for_code(user, self.cleaned_data["otp_token"])
         return device
-
-
-# Where ``get_app_list`` leaves, on the request, what the site's whole app list is a function of
-# (the navigation sidebar's cache key is made from it: claims.templatetags.admin_nav).
-APP_LIST_KEY = "_accounts_app_list_key"
 
 
 def answer_permissions_once(user) -> None:

@@ -21,6 +21,10 @@ from config.kept import Kept
 
 register = template.Library()
 
+# Where the staff site's ``get_app_list`` leaves, on the request, what the site's whole app list
+# is a function of (``accounts.admin_site``); the sidebar's key is made from it.
+APP_LIST_KEY = "_accounts_app_list_key"
+
 
 def _stable(value):
     """``value`` with its sets sorted, so that its ``repr`` is the same in every process."""
@@ -34,8 +38,6 @@ def _stable(value):
 @register.simple_tag(takes_context=True)
 def nav_sidebar_key(context) -> str:
     from django.template.defaultfilters import urlencode as urlencode_filter
-
-    from accounts.admin_site import APP_LIST_KEY
 
     request = context.get("request")
     path = urlencode_filter(request.path) if request is not None else ""
