@@ -39,16 +39,6 @@ def _estimate(cursor, sql: str, params: list) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def estimated_count(queryset) -> int:
-    """The planner's estimate of the rows ``queryset`` returns."""
-    try:
-        sql, params = _keys_sql(queryset)
-    except EmptyResultSet:
-        return 0
-    with connections[queryset.db].cursor() as cursor:
-        return _estimate(cursor, sql, params)
-
-
 def bounded_count(queryset, *, exact_up_to: int = EXACT_UP_TO) -> tuple[int, bool]:
     """(count, is_estimate): exact below ``exact_up_to`` rows, else the planner's estimate.
     Both come from one compiled statement (the keys' SELECT), counted up to ``exact_up_to`` + 1
