@@ -64,7 +64,7 @@ class Endpoint:
     name: str
     method: str
     paths: list[str]
-    cookie: str
+    cookie: str | list[str]  # a list: one per request in turn, with the body of the same turn
     csrf: str = ""
     body: dict | list[dict] | None = None
     expect: tuple[int, ...] = (200,)
@@ -92,7 +92,8 @@ INCIDENTS = [
 def _worker(endpoint: Endpoint, stop_at: float, record_from: float, budget, out: list) -> None:
     conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
     index = secrets.randbelow(len(endpoint.paths))
-    headers = {"Cookie": endpoint.cookie, "Accept": "application/json, text/html"}
+    cookies = endpoint.cookie if isinstance(endpoint.cookie, list) else [endpoint.cookie]
+    headers = {"Accept": "application/json, text/html"}
     if endpoint.csrf:
         headers["X-CSRFToken"] = endpoint.csrf
     headers.update(endpoint.headers)
@@ -112,6 +113,7 @@ def _worker(endpoint: Endpoint, stop_at: float, record_from: float, budget, out:
             budget["left"] -= 1
         path = endpoint.paths[index % len(endpoint.paths)]
         payload = bodies[index % len(bodies)]
+        headers["Cookie"] = cookies[index % len(cookies)]
         index += 1
         began = time.perf_counter()
         try:
@@ -184,6 +186,7 @@ def _session(user) -> str:
 def endpoints(who: dict) -> list[Endpoint]:
     from claims.models import Claim
     from claims.vendors.models import VendorJob
+    from policies.models import Policy
 
     csrf = secrets.token_hex(16)  # 32 characters: an unmasked CSRF secret
 
@@ -191,25 +194,30 @@ def endpoints(who: dict) -> list[Endpoint]:
         return f"sessionid={_session(user)}; csrftoken={csrf}"
 
     lead, holder, vendor = cookie(who["lead"]), cookie(who["holder"]), cookie(who["vendor"])
-    reporter = cookie(who["reporter"])
     holder_claims = list(Claim.objects.filter(policy__policyholder__user=who["holder"])
                          .order_by("-reported_at").values_list("pk", flat=True)[:20])
-    holder_policy = who["reporter"].policyholder.policies.order_by("pk").first()
     sample = list(Claim.objects.filter(number__startswith="B-").order_by("-reported_at")
                   .values_list("pk", flat=True)[:200:4])
     organisation = who["vendor"].vendor_membership.organisation_id
     jobs = list(VendorJob.objects.filter(organisation_id=organisation, state="in_progress")
                 .order_by("-pk").values_list("pk", flat=True)[:200])
-    if not (holder_claims and sample and jobs and holder_policy):
+    if not (holder_claims and sample and jobs and who["reporters"]):
         raise SystemExit("bench: the seeded book lacks the claims or jobs the endpoints need")
-    loss_type = "ransomware" if holder_policy.product.code == "cyber" else "pure_financial_loss"
-    # Reports as policyholders write them: different incidents on different days.
+    # Reports as policyholders write them: different policyholders, incidents and days. Each
+    # report goes with its reporter's session (turn by turn: reporters[i % 100], bodies[i]).
     today = time.time()
-    report = [{"policy": holder_policy.pk, "loss_type": loss_type,
-               "loss_date": time.strftime("%Y-%m-%d", time.localtime(today - day * 86400)),
-               "description": f"{what} (bench report {day}).",
-               "claimant_name": "Bench Kunde AG", "claimant_email": "kunde@example.com"}
-              for day, what in enumerate(INCIDENTS * 4)]
+    reporters, report = [], []
+    for index, user in enumerate(who["reporters"]):
+        policy = Policy.objects.select_related("product").filter(
+            policyholder__user=user).order_by("pk").first()
+        day = index % 40
+        reporters.append(cookie(user))
+        report.append({
+            "policy": policy.pk,
+            "loss_type": "ransomware" if policy.product.code == "cyber" else "pure_financial_loss",
+            "loss_date": time.strftime("%Y-%m-%d", time.localtime(today - day * 86400)),
+            "description": f"{INCIDENTS[index % len(INCIDENTS)]} (bench report {day}).",
+            "claimant_name": "Bench Kunde AG", "claimant_email": "kunde@example.com"})
     return [
         Endpoint("trivial (GET /api/whoami/)", "GET", ["/api/whoami/"], lead),
         Endpoint("adjuster API claim list", "GET", ["/api/claims/"], lead),
@@ -217,11 +225,11 @@ def endpoints(who: dict) -> list[Endpoint]:
         Endpoint("admin claim page", "GET",
                  [f"/admin/claims/claim/{pk}/change/" for pk in sample], lead),
         Endpoint("admin start page (dashboard)", "GET", ["/admin/"], lead),
-        Endpoint("report a claim (API)", "POST", ["/api/me/claims/"], reporter, csrf, report,
+        Endpoint("report a claim (API)", "POST", ["/api/me/claims/"], reporters, csrf, report,
                  expect=(201,)),
         # The same reports answered at once with a receipt; the workers register them meanwhile
         # (beat's registrar), and the bench waits for the last one (``registered``).
-        Endpoint(ASYNC_REPORT, "POST", ["/api/me/claims/"], reporter, csrf, report,
+        Endpoint(ASYNC_REPORT, "POST", ["/api/me/claims/"], reporters, csrf, report,
                  expect=(202,), headers={"Prefer": "respond-async"}),
         Endpoint("vendor progress update", "POST",
                  [f"/api/vendor/jobs/{pk}/progress" for pk in jobs], vendor, csrf,

@@ -60,15 +60,18 @@ def main() -> None:
     print(f"{'endpoint':<30} {'CPU ms':>8} {'wall ms':>8} {'SQL':>5}")
     for endpoint in chosen:
         client = Client(enforce_csrf_checks=True)
-        headers = {"HTTP_COOKIE": endpoint.cookie, "HTTP_ACCEPT": "application/json, text/html"}
+        cookies = endpoint.cookie if isinstance(endpoint.cookie, list) else [endpoint.cookie]
+        headers = {"HTTP_ACCEPT": "application/json, text/html"}
         if endpoint.csrf:
             headers["HTTP_X_CSRFTOKEN"] = endpoint.csrf
         headers.update({f"HTTP_{name.upper().replace('-', '_')}": value
                         for name, value in endpoint.headers.items()})
         bodies = endpoint.body if isinstance(endpoint.body, list) else [endpoint.body]
 
-        def call(index, client=client, endpoint=endpoint, headers=headers, bodies=bodies):
+        def call(index, client=client, endpoint=endpoint, headers=headers, bodies=bodies,
+                 cookies=cookies):
             path = endpoint.paths[index % len(endpoint.paths)]
+            headers["HTTP_COOKIE"] = cookies[index % len(cookies)]
             if endpoint.method == "GET":
                 response = client.generic("GET", path, **headers)
             else:

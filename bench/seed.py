@@ -10,8 +10,9 @@ generate_series``), so 50,000 claims take about a minute and 1,000,000 a few min
 
 The people the benchmarks sign in as are made with the ORM: ``bench-lead`` (team lead and
 adjuster, superuser-free staff), 20 adjusters, ``bench-holder`` (the policyholder of the first
-policies, with a portal login) and ``bench-vendor`` (staff of the first of ten vendor
-organisations). Every password is ``bench-password``.
+policies, with a portal login), ``bench-vendor`` (staff of the first of ten vendor
+organisations) and ``bench-reporter-000`` to ``-099`` (the policyholders of the last 100 policies,
+who report claims). Every password is ``bench-password``.
 
     python bench/seed.py 50000          # on DATABASE_URL (migrated), or SIZE=50000
 """
@@ -101,15 +102,41 @@ def people() -> dict:
     VendorMembership.objects.get_or_create(user=vendor,
                                            defaults={"organisation": organisations[0]})
     holder = _user("bench-holder")
-    # Reports go to a policyholder of their own, so the portal's pages stay the same size.
-    reporter = _user("bench-reporter")
-    from policies.models import Policyholder
-
-    if not Policyholder.objects.filter(user=reporter).exists():
-        Policyholder.objects.filter(policies__number="BP-00000002", user=None).update(
-            user=reporter)
     return {"lead": lead, "adjusters": adjusters, "organisations": organisations,
-            "vendor": vendor, "holder": holder, "reporter": reporter}
+            "vendor": vendor, "holder": holder, "reporters": reporters()}
+
+
+# The policyholders who report claims in the benchmarks, each under a policy of their own (not
+# the portal's, so its pages stay the same size): reports come from across the book, as they do,
+# and a run adds a few claims to each policy instead of thousands to one.
+REPORTERS = 100
+
+
+def reporters(count: int = REPORTERS) -> list[User]:
+    """The policyholders of the book's last ``count`` policies, signed in as bench-reporter-NNN
+    (idempotent; none before the book is written)."""
+    from django.contrib.auth.hashers import make_password
+
+    from policies.models import Policy, Policyholder
+
+    holder_ids = dict(Policy.objects.filter(number__startswith="BP-").order_by("-number")
+                      .values_list("number", "policyholder_id")[:count])
+    numbers = sorted(holder_ids)
+    holders = Policyholder.objects.in_bulk(holder_ids.values())
+    password = None
+    users = []
+    for index, number in enumerate(numbers):
+        holder = holders[holder_ids[number]]
+        if holder.user_id is None:
+            password = password or make_password(PASSWORD)
+            user, _created = User.objects.get_or_create(
+                username=f"bench-reporter-{index:03d}",
+                defaults={"email": f"bench-reporter-{index:03d}@example.com",
+                          "password": password})
+            holder.user = user
+            holder.save(update_fields=["user"])
+        users.append(holder.user)
+    return users
 
 
 def seeded_claims() -> int:
@@ -557,7 +584,7 @@ def main(argv: list[str]) -> int:
         print("seed: SIZE must be a positive number of claims", file=sys.stderr)
         return 2
     seed(size)
-    people()  # the reporting policyholder's login is linked once the book exists
+    people()  # the reporting policyholders' logins are linked once the book exists
     return 0
 
 
