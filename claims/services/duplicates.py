@@ -107,8 +107,9 @@ def most_similar(text: str, others: list[str], threshold: float) -> tuple[int, f
         if bound < best_score:
             break  # no text left can reach the best so far
         score = scores.get(other)
-        if score is None:
-            score = scores[other] = SequenceMatcher(None, text, other, autojunk=False).ratio()
+        if score is None:  # the same text (a report sent twice) is 1.0 without comparing
+            score = scores[other] = (1.0 if other == text else SequenceMatcher(
+                None, text, other, autojunk=False).ratio())
         if (score, position) > (best_score, best):
             best, best_score = position, score
     if best < 0 or best_score < threshold:

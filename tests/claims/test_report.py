@@ -182,6 +182,22 @@ def test_only_the_policys_most_recent_claims_are_compared(cyber_policy, holder_u
     assert oldest.description.lower() not in compared
 
 
+def test_a_report_sent_twice_is_flagged_without_a_full_comparison(cyber_policy, holder_user,
+                                                                   monkeypatch):
+    """The same text (after case and spacing) scores 1.0 at once; difflib is not needed."""
+    from claims.services import duplicates
+
+    first = report(cyber_policy, holder_user, description=DESCRIPTION, days_ago=2)
+
+    def compare(*args, **kwargs):
+        raise AssertionError("compared in full")
+
+    monkeypatch.setattr(duplicates, "SequenceMatcher", compare)
+    again = report(cyber_policy, holder_user, description=f"  {DESCRIPTION.upper()} ", days_ago=2)
+    assert again.possible_duplicate_of == first
+    assert again.duplicate_similarity == Decimal("1.0")
+
+
 def test_the_duplicate_check_costs_the_same_on_a_policy_with_many_claims(
         cyber_policy, holder_user, settings, django_assert_max_num_queries):
     from claims.services.duplicates import find_possible_duplicate
