@@ -8,8 +8,9 @@ the page's time; the page renders eight fieldsets of mostly one read-only field 
 from __future__ import annotations
 
 from django.contrib.admin import helpers
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from config.html import escaped, html
 
 
 def _info(field, key: str):
@@ -36,23 +37,23 @@ def _field(field, *, single: bool) -> SafeString:
             box.append("hidden")
     if field.is_checkbox:
         box.append("checkbox-row")
-        body = conditional_escape(field.field) + conditional_escape(field.label_tag())
+        body = SafeString(escaped(field.field) + escaped(field.label_tag()))
     elif readonly:
-        body = format_html('{}<div class="readonly">{}</div>', field.label_tag(),
-                           field.contents())
+        body = html('{}<div class="readonly">{}</div>', field.label_tag(),
+                    field.contents())
     else:
-        body = conditional_escape(field.label_tag()) + conditional_escape(field.field)
-    errors = "" if single or readonly else conditional_escape(field.errors())
+        body = SafeString(escaped(field.label_tag()) + escaped(field.field))
+    errors = "" if single or readonly else SafeString(escaped(field.errors()))
     help_text = _info(field, "help_text")
     helper = ""
     if help_text:
         label_id = _info(field, "id_for_label")
-        helper = format_html('<div class="help{}"{}><div>{}</div></div>',
-                             " hidden" if hidden else "",
-                             format_html(' id="{}_helptext"', label_id) if label_id else "",
-                             mark_safe(help_text))
-    return format_html('<div>{}<div class="{}">{}</div>{}</div>', errors, " ".join(box), body,
-                       helper)
+        helper = html('<div class="help{}"{}><div>{}</div></div>',
+                      " hidden" if hidden else "",
+                      html(' id="{}_helptext"', label_id) if label_id else "",
+                      mark_safe(help_text))
+    return html('<div>{}<div class="{}">{}</div>{}</div>', errors, " ".join(box), body,
+                helper)
 
 
 def _line(line: helpers.Fieldline) -> SafeString:
@@ -66,9 +67,9 @@ def _line(line: helpers.Fieldline) -> SafeString:
     css += [f"field-{_info(field, 'name')}" for field in fields if _info(field, "name")]
     cells = mark_safe("".join(_field(field, single=single) for field in fields))
     if single:
-        return format_html('<div class="{}">{}{}</div>', " ".join(css), line.errors(), cells)
-    return format_html('<div class="{}"><div class="flex-container form-multiline">{}</div>'
-                       "</div>", " ".join(css), cells)
+        return html('<div class="{}">{}{}</div>', " ".join(css), line.errors(), cells)
+    return html('<div class="{}"><div class="flex-container form-multiline">{}</div>'
+                "</div>", " ".join(css), cells)
 
 
 def render_fieldset(fieldset: helpers.Fieldset, *, heading_id: str,
@@ -76,20 +77,20 @@ def render_fieldset(fieldset: helpers.Fieldset, *, heading_id: str,
     """One fieldset as ``admin/includes/fieldset.html`` renders it."""
     parts = []
     if fieldset.name:
-        heading = format_html('<h{} id="{}" class="fieldset-heading">{}</h{}>', heading_level,
-                              heading_id, fieldset.name, heading_level)
+        heading = html('<h{} id="{}" class="fieldset-heading">{}</h{}>', heading_level,
+                       heading_id, fieldset.name, heading_level)
         if fieldset.is_collapsible:
-            heading = format_html("<details><summary>{}</summary>", heading)
+            heading = html("<details><summary>{}</summary>", heading)
         parts.append(heading)
     if fieldset.description:
-        parts.append(format_html('<div class="description">{}</div>',
-                                 mark_safe(fieldset.description)))
+        parts.append(html('<div class="description">{}</div>',
+                          mark_safe(fieldset.description)))
     parts.extend(_line(line) for line in fieldset)
     if fieldset.name and fieldset.is_collapsible:
         parts.append(mark_safe("</details>"))
-    labelled = format_html(' aria-labelledby="{}"', heading_id) if fieldset.name else ""
-    return format_html('<fieldset class="module aligned {}"{}>{}</fieldset>', fieldset.classes,
-                       labelled, mark_safe("".join(parts)))
+    labelled = html(' aria-labelledby="{}"', heading_id) if fieldset.name else ""
+    return html('<fieldset class="module aligned {}"{}>{}</fieldset>', fieldset.classes,
+                labelled, mark_safe("".join(parts)))
 
 
 def render_fieldsets(adminform: helpers.AdminForm, *, id_prefix) -> SafeString:

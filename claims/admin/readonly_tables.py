@@ -23,9 +23,10 @@ from django.db.models import ForeignObjectRel, ManyToManyRel, OneToOneField
 from django.template.defaultfilters import capfirst, linebreaksbr
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import conditional_escape, escape, format_html
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext
+
+from config.html import escaped, html
 
 
 def is_display_only(inline, request, obj) -> bool:
@@ -42,7 +43,7 @@ def _admin_link(inline, field, value):
                       args=[quote(value.pk)], current_app=inline.admin_site.name)
     except NoReverseMatch:
         return str(value)
-    return format_html('<a href="{}">{}</a>', url, value)
+    return html('<a href="{}">{}</a>', url, value)
 
 
 def _breaks(value) -> str:
@@ -50,7 +51,7 @@ def _breaks(value) -> str:
     text = str(value)
     if "\n" in text or "\r" in text:
         return linebreaksbr(text)
-    return text if isinstance(text, SafeData) else escape(text)
+    return text if isinstance(text, SafeData) else SafeString(escaped(text))
 
 
 def _shown(inline, field, value, empty):
@@ -67,12 +68,12 @@ def _cell(inline, name, row, empty):
     try:
         field, attr, value = lookup_field(name, row, inline)
     except (AttributeError, ValueError, ObjectDoesNotExist):
-        return conditional_escape(empty)
+        return escaped(empty)
     if field is None:
         if getattr(attr, "boolean", False):
-            return conditional_escape(_boolean_icon(value))
-        return conditional_escape(value if hasattr(value, "__html__") else _breaks(value))
-    return conditional_escape(_breaks(_shown(inline, field, value, empty)))
+            return escaped(_boolean_icon(value))
+        return escaped(value if hasattr(value, "__html__") else _breaks(value))
+    return escaped(_breaks(_shown(inline, field, value, empty)))
 
 
 def _column(inline, name):
@@ -87,8 +88,8 @@ def _column(inline, name):
         try:
             value = getattr(row, name)
         except (AttributeError, ValueError, ObjectDoesNotExist):
-            return conditional_escape(empty)
-        return conditional_escape(_breaks(_shown(inline, field, value, empty)))
+            return escaped(empty)
+        return escaped(_breaks(_shown(inline, field, value, empty)))
 
     return cell
 
@@ -111,21 +112,21 @@ def render_table(inline, request, obj, *, last=False):
     for name in names:
         label = capfirst(label_for_field(name, inline.model, inline))
         help_text = help_text_for_field(name, inline.model)
-        icon = format_html(
+        icon = html(
             '<img src="{}" class="help help-tooltip" width="10" height="10" alt="({})" '
             'title="{}">', help_icon, help_text, help_text) if help_text else ""
-        headers.append(format_html('<th class="column-{}">{}{}</th>', name, label, icon))
-    columns = [(escape(name), _column(inline, name)) for name in names]
+        headers.append(html('<th class="column-{}">{}{}</th>', name, label, icon))
+    columns = [(escaped(name), _column(inline, name)) for name in names]
     body = []
     for index, row in enumerate(rows):
         cells = "".join(f'<td class="field-{name}"><p>{cell(row, empty)}</p></td>'
                         for name, cell in columns)
-        body.append(format_html(
+        body.append(html(
             '<tr class="form-row has_original" id="{}-{}"><td class="original"><p>{}</p></td>'
             '{}<td class="delete"></td></tr>', prefix, index, row, mark_safe(cells)))
     title = capfirst(inline.verbose_name if inline.max_num == 1 else inline.verbose_name_plural)
     footer = inline.table_footer(request, obj) if hasattr(inline, "table_footer") else ""
-    return format_html(
+    return html(
         '<div class="inline-group" id="{prefix}-group"><div class="tabular inline-related{last}">'
         '<fieldset class="module {classes}" aria-labelledby="{prefix}-heading">'
         '<h2 id="{prefix}-heading" class="inline-heading">{title}</h2>'

@@ -18,9 +18,11 @@ from django import forms
 from django.forms.models import ModelChoiceIteratorValue
 from django.forms.renderers import BaseRenderer, get_default_renderer
 from django.templatetags.static import static
-from django.utils.html import conditional_escape, escape, strip_spaces_between_tags
+from django.utils.html import strip_spaces_between_tags
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext
+
+from config.html import escaped
 
 
 def _formatted(value) -> str:
@@ -28,7 +30,7 @@ def _formatted(value) -> str:
     if isinstance(value, tuple):
         value = str(value)
     text = str(value)
-    return text if isinstance(value, SafeData) else escape(text)
+    return text if isinstance(value, SafeData) else escaped(text)
 
 
 def render_attrs(attrs: dict) -> str:
@@ -38,9 +40,9 @@ def render_attrs(attrs: dict) -> str:
         if value is False:
             continue
         if value is True:
-            parts.append(f" {conditional_escape(name)}")
+            parts.append(f" {escaped(name)}")
         else:
-            parts.append(f' {conditional_escape(name)}="{_formatted(value)}"')
+            parts.append(f' {escaped(name)}="{_formatted(value)}"')
     return "".join(parts)
 
 
@@ -104,11 +106,11 @@ _SELECTED = {"selected": True}
 def _option(value, attrs: dict, label: str) -> str:
     """``django/forms/widgets/select_option.html``, as ``select.html`` places it."""
     return (f'\n  <option value="{_formatted(value)}"{render_attrs(attrs)}>'
-            f"{conditional_escape(label)}</option>\n")
+            f"{escaped(label)}</option>\n")
 
 
 def _select(widget: dict, options: list[str]) -> SafeString:
-    return mark_safe(f'<select name="{conditional_escape(widget["name"])}"'
+    return mark_safe(f'<select name="{escaped(widget["name"])}"'
                      f'{render_attrs(widget["attrs"])}>{"".join(options)}\n</select>')
 
 
@@ -131,8 +133,8 @@ def _input(widget: dict) -> str | None:
     if not (_text(widget["type"]) and _text(widget["name"]) and (value is None or _text(value))):
         return None
     shown = "" if value is None else f' value="{_formatted(value)}"'
-    return (f'<input type="{conditional_escape(widget["type"])}"'
-            f' name="{conditional_escape(widget["name"])}"{shown}'
+    return (f'<input type="{escaped(widget["type"])}"'
+            f' name="{escaped(widget["name"])}"{shown}'
             f'{render_attrs(widget["attrs"])}>\n')
 
 
@@ -152,9 +154,9 @@ def _write_textarea(context: dict) -> str | None:
     value = widget["value"]
     if not (_text(widget["name"]) and (value is None or _text(value))):
         return None
-    return (f'<textarea name="{conditional_escape(widget["name"])}"'
+    return (f'<textarea name="{escaped(widget["name"])}"'
             f'{render_attrs(widget["attrs"])}>\n'
-            f'{conditional_escape(value) if value else ""}</textarea>\n')
+            f'{escaped(value) if value else ""}</textarea>\n')
 
 
 def _write_label(context: dict) -> str | None:
@@ -163,9 +165,9 @@ def _write_label(context: dict) -> str | None:
     if not (_text(label) and _text(tag)):
         return None
     if not context["use_tag"]:
-        return conditional_escape(label)
-    tag = conditional_escape(tag)
-    return f"<{tag}{render_attrs(context['attrs'] or {})}>{conditional_escape(label)}</{tag}>\n"
+        return escaped(label)
+    tag = escaped(tag)
+    return f"<{tag}{render_attrs(context['attrs'] or {})}>{escaped(label)}</{tag}>\n"
 
 
 def _write_errors(context: dict) -> str | None:
@@ -204,19 +206,19 @@ def _write_related_wrapper(context: dict) -> str | None:
         return None
     links = []
     if not context["is_hidden"]:
-        model = conditional_escape(context["model"])
+        model = escaped(context["model"])
         for flag, html, url, params, message, icon in _RELATED_LINKS:
             if context[flag]:
                 links.append(html.format(
-                    name=conditional_escape(context["name"]),
-                    url=conditional_escape(context[url]),
-                    params=conditional_escape(context[params]),
+                    name=escaped(context["name"]),
+                    url=escaped(context[url]),
+                    params=escaped(context[params]),
                     title=gettext(message) % {"model": model},
-                    icon=conditional_escape(static(icon))))
+                    icon=escaped(static(icon))))
     model_ref = ("" if context["model_has_limit_choices_to"]
-                 else f'data-model-ref="{conditional_escape(context["model_name"])}"')
+                 else f'data-model-ref="{escaped(context["model_name"])}"')
     return (f'<div class="related-widget-wrapper" {model_ref}>\n'
-            f'    {conditional_escape(context["rendered_widget"])}\n    \n        '
+            f'    {escaped(context["rendered_widget"])}\n    \n        '
             f'{strip_spaces_between_tags("".join(links))}\n    \n</div>\n')
 
 
