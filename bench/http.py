@@ -31,7 +31,7 @@ import signal  # noqa: E402
 import subprocess  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
+from contextlib import contextmanager, suppress  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -265,7 +265,8 @@ def start_server(database_url: str) -> subprocess.Popen:
             raise SystemExit("bench: gunicorn did not start")
         try:
             conn = http.client.HTTPConnection(HOST, PORT, timeout=2)
-            conn.request("GET", "/healthz")
+            # The sign-in page: /healthz answers 503 (logged) until the worker starts.
+            conn.request("GET", "/accounts/login/")
             conn.getresponse().read()
             return server
         except OSError:
@@ -408,10 +409,12 @@ def rss_mb(pid: int) -> float:
 def stop(process: subprocess.Popen | None) -> None:
     if process is None or process.poll() is not None:
         return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
+    # The leader stops its own workers (gunicorn's master, Celery's main process); a signal to
+    # the whole group had gunicorn log each worker's SIGTERM as an error. What is left is killed.
+    process.terminate()
+    with suppress(subprocess.TimeoutExpired):
         process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
+    with suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
 
 
