@@ -23,10 +23,22 @@ install: $(STAMP)
 run: install
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m config.devserver
 
-## Run the whole test suite (on DATABASE_URL / REDIS_URL when set, else on embedded servers).
+## Run the whole test suite (on DATABASE_URL / REDIS_URL when set, else on embedded servers):
+## the tests in TEST_WORKERS processes (pytest-xdist, a test database each), then the browser's
+## and the real Celery workers' tests in one process; both parts run, and it fails if either does.
+## `make test PYTEST_ARGS=tests/money` runs just those tests, in one process.
+TEST_WORKERS ?= 2
+SERIAL_TESTS := tests/e2e tests/integration
 test: install
+ifeq ($(strip $(PYTEST_ARGS)),)
+	CLAIMS_TESTING=1 EMBEDDED_REDIS=1 $(BIN)/python -m config.embedded sh -c '\
+	  $(BIN)/python -m pytest -n $(TEST_WORKERS) $(SERIAL_TESTS:%=--ignore=%); parallel=$$?; \
+	  $(BIN)/python -m pytest $(SERIAL_TESTS); serial=$$?; \
+	  [ $$parallel -eq 0 ] && [ $$serial -eq 0 ]'
+else
 	CLAIMS_TESTING=1 EMBEDDED_REDIS=1 $(BIN)/python -m config.embedded \
 	  $(BIN)/python -m pytest $(PYTEST_ARGS)
+endif
 
 lint: install
 	$(BIN)/ruff check .

@@ -513,3 +513,7 @@ if TESTING:
     SESSION_COOKIE_SECURE = False
     CSRF_COOKIE_SECURE = False
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # `make test` runs the tests in several processes (pytest-xdist), each on a test database of
+    # its own; their cache entries (throttles, sign-in counters, the sidebar) are kept apart too.
+    if os.environ.get("PYTEST_XDIST_WORKER") and "KEY_PREFIX" in CACHES["default"]:
+        CACHES["default"]["KEY_PREFIX"] += f"-{os.environ['PYTEST_XDIST_WORKER']}"
