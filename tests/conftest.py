@@ -16,6 +16,20 @@ from tests import factories
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, dropped cleanly at the end: the code's own daemon threads
+    (the outbox's publisher thread, a relay) keep their connections while the process lives, and
+    PostgreSQL refuses to drop a database anyone is connected to ("Error when trying to teardown
+    test databases ... being accessed by other users", leaving it behind)."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                       " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 @pytest.fixture(autouse=True)
 def _transactional_tests_restore_the_reference_data(request):
     """The catalogue, groups and other rows the migrations load are gone after a transactional
