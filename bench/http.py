@@ -206,10 +206,13 @@ def endpoints(who: dict) -> list[Endpoint]:
     # Reports as policyholders write them: different policyholders, incidents and days. Each
     # report goes with its reporter's session (turn by turn: reporters[i % 100], bodies[i]).
     today = time.time()
+    policies = {}  # each reporter's first policy, read in one query
+    for policy in (Policy.objects.select_related("product", "policyholder")
+                   .filter(policyholder__user__in=who["reporters"]).order_by("-pk")):
+        policies[policy.policyholder.user_id] = policy
     reporters, report = [], []
     for index, user in enumerate(who["reporters"]):
-        policy = Policy.objects.select_related("product").filter(
-            policyholder__user=user).order_by("pk").first()
+        policy = policies[user.pk]
         day = index % 40
         reporters.append(cookie(user))
         report.append({

@@ -122,20 +122,20 @@ def reporters(count: int = REPORTERS) -> list[User]:
     holder_ids = dict(Policy.objects.filter(number__startswith="BP-").order_by("-number")
                       .values_list("number", "policyholder_id")[:count])
     numbers = sorted(holder_ids)
-    holders = Policyholder.objects.in_bulk(holder_ids.values())
+    holders = Policyholder.objects.select_related("user").in_bulk(holder_ids.values())
     password = None
-    users = []
+    users, linked = [], []
     for index, number in enumerate(numbers):
         holder = holders[holder_ids[number]]
         if holder.user_id is None:
             password = password or make_password(PASSWORD)
-            user, _created = User.objects.get_or_create(
+            holder.user, _created = User.objects.get_or_create(
                 username=f"bench-reporter-{index:03d}",
                 defaults={"email": f"bench-reporter-{index:03d}@example.com",
                           "password": password})
-            holder.user = user
-            holder.save(update_fields=["user"])
+            linked.append(holder)
         users.append(holder.user)
+    Policyholder.objects.bulk_update(linked, ["user"])
     return users
 
 
