@@ -206,7 +206,7 @@ def endpoints(who: dict) -> list[Endpoint]:
     # Reports as policyholders write them: different policyholders, incidents and days. Each
     # report goes with its reporter's session (turn by turn: reporters[i % 100], bodies[i]).
     today = time.time()
-    policies = {}  # each reporter's first policy, read in one query
+    policies = {}  # each reporter's first policy (newest first, so the oldest is kept), one query
     for policy in (Policy.objects.select_related("product", "policyholder")
                    .filter(policyholder__user__in=who["reporters"]).order_by("-pk")):
         policies[policy.policyholder.user_id] = policy
